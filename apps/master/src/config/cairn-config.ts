@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+
+/**
+ * The master's configuration, from the environment (README documents each variable).
+ * Parsed once at start; a bad value stops the start with a message naming the variable.
+ */
+export interface CairnConfig {
+  /** HTTP port (Marathon's default, 8080). */
+  readonly port: number;
+  /** Address to bind. Loopback by default: agent tokens arrive with the agents issue. */
+  readonly host: string;
+  readonly log: 'file' | 'kafka';
+  /** Where the file log (and later checkpoints) live. */
+  readonly dataDir: string;
+  readonly kafkaBrokers: string[];
+  /** Names the topic `<cluster>.events` and the transactional id `<cluster>.leader`. */
+  readonly cluster: string;
+  readonly kafkaReplicationFactor: number;
+  /** Seed of the id source; random per start unless given (simulation, reproductions). */
+  readonly seed?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const CLUSTER_NAME = /^[a-zA-Z0-9._-]{1,200}$/;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<CairnConfig> = {}): CairnConfig {
+  const config: CairnConfig = {
+    port: parsePort(env.CAIRN_PORT ?? '8080'),
+    host: env.CAIRN_HOST ?? '127.0.0.1',
+    log: parseLog(env.CAIRN_LOG ?? 'file'),
+    dataDir: resolve(env.CAIRN_DATA_DIR ?? '.cairn'),
+    kafkaBrokers: (env.KAFKA_BROKERS ?? '')
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+    cluster: env.CAIRN_CLUSTER ?? 'cairn',
+    kafkaReplicationFactor: parsePositiveInt('CAIRN_KAFKA_REPLICATION_FACTOR', env.CAIRN_KAFKA_REPLICATION_FACTOR ?? '1'),
+    seed: env.CAIRN_SEED || undefined,
+    ...overrides,
+  };
+  if (!CLUSTER_NAME.test(config.cluster)) {
+    throw new ConfigError(`CAIRN_CLUSTER '${config.cluster}' must be 1-200 of [a-zA-Z0-9._-] (it names a Kafka topic)`);
+  }
+  if (config.log === 'kafka' && config.kafkaBrokers.length === 0) {
+    throw new ConfigError('CAIRN_LOG=kafka needs KAFKA_BROKERS (e.g. 127.0.0.1:9092)');
+  }
+  return config;
+}
+
+function parsePort(raw: string): number {
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`CAIRN_PORT '${raw}' is not a port number (0-65535)`);
+  }
+  return port;
+}
+
+function parseLog(raw: string): 'file' | 'kafka' {
+  if (raw !== 'file' && raw !== 'kafka') throw new ConfigError(`CAIRN_LOG '${raw}' must be 'file' or 'kafka'`);
+  return raw;
+}
+
+function parsePositiveInt(name: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name} '${raw}' must be a positive integer`);
+  return n;
+}

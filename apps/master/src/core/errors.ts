@@ -1,0 +1,13 @@
+/**
+ * The master cannot take this command now (starting, replaying, fenced, or an append failed
+ * and the outcome is being settled from the log). The HTTP edge answers 503 + Retry-After.
+ */
+export class UnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super(message);
+    this.name = 'UnavailableError';
+  }
+}

@@ -1,0 +1,224 @@
+import type { IdSource } from '@cairn/common';
+import { AppendOutcomeUnknownError, EventLog, WriterFailedError, WriterFencedError } from '@cairn/eventlog';
+import { cloneState, ClusterState, Command, CommandRejected, decide, evolve, EventDraft } from '@cairn/domain';
+import { AppendRecord } from '@cairn/eventlog';
+import { CairnEvent, catalogue, encodeChecked, EventValidationError, RecordedEvent } from '@cairn/events';
+import { UnavailableError } from './errors';
+import { ProjectionRunner } from './projection-runner';
+import { readEvents } from './event-stream';
+
+/** Commands decided into one append (one frame + fsync, or one Kafka transaction). */
+export const MAX_COMMANDS_PER_BATCH = 512;
+
+export interface CommandOutcome {
+  /** The events this command produced, as applied (with offsets). Empty when nothing changed. */
+  readonly events: RecordedEvent<CairnEvent>[];
+  /** Offset of the last event written, or null when nothing changed. */
+  readonly offset: number | null;
+}
+
+export interface SequencerDeps {
+  readonly log: EventLog;
+  readonly projection: ProjectionRunner;
+  readonly ids: IdSource;
+  /** Side effects after events are durable and applied (Nest's EventBus). Never affects state. */
+  readonly onApplied?: (events: RecordedEvent<CairnEvent>[]) => void;
+  /** The sequencer cannot go on (fenced, projection failed, log unrecoverable). */
+  readonly onFatal: (error: Error) => void;
+}
+
+interface Pending {
+  readonly command: Command;
+  readonly resolve: (outcome: CommandOutcome) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface Decided {
+  readonly pending: Pending;
+  readonly events: CairnEvent[];
+}
+
+/**
+ * The one sequencer. Commands are decided one at a time, in arrival order, with the pure
+ * `decide` against a speculative state (durable state + the events of this batch so far);
+ * the batch's events are appended together (group commit: many commands share one fsync or
+ * one Kafka transaction); once durable they go through the projection runner, and only then
+ * is each command answered, with its offset. One append is in flight at a time.
+ *
+ * On an append error every command of the batch fails, the speculative state is dropped and
+ * rebuilt from the log; an outcome that cannot be known is settled by reading the log, never
+ * guessed. A fenced writer stops for good.
+ */
+export class Sequencer {
+  private queue: Pending[] = [];
+  private speculative: ClusterState;
+  private draining = false;
+  private stoppedBy: Error | null = null;
+
+  constructor(private readonly deps: SequencerDeps) {
+    this.speculative = cloneState(deps.projection.state);
+  }
+
+  submit(command: Command): Promise<CommandOutcome> {
+    if (this.stoppedBy) return Promise.reject(new UnavailableError(`not accepting commands: ${this.stoppedBy.message}`));
+    return new Promise<CommandOutcome>((resolve, reject) => {
+      this.queue.push({ command, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  /** Stops taking commands; queued ones fail with 503. */
+  stop(reason: Error): void {
+    this.stoppedBy ??= reason;
+    for (const pending of this.queue.splice(0)) pending.reject(new UnavailableError(reason.message));
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      // Let commands that arrive in the same tick join the batch.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.queue.length > 0 && !this.stoppedBy) {
+        await this.runBatch(this.queue.splice(0, MAX_COMMANDS_PER_BATCH));
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async runBatch(batch: Pending[]): Promise<void> {
+    const decided: Decided[] = [];
+    const records: AppendRecord[] = [];
+    for (const pending of batch) {
+      const outcome = this.decideOne(pending.command);
+      if (outcome instanceof Error) {
+        pending.reject(outcome);
+        continue;
+      }
+      decided.push({ pending, events: outcome.events });
+      records.push(...outcome.records);
+    }
+    if (records.length === 0) {
+      for (const d of decided) d.pending.resolve({ events: [], offset: null });
+      return;
+    }
+
+    let offsets: number[];
+    try {
+      offsets = (await this.deps.log.append(records)).offsets;
+    } catch (error) {
+      await this.recoverFromAppendError(error as Error, decided);
+      return;
+    }
+
+    const applied = this.applyDurable(decided, offsets);
+    if (!applied) return;
+    for (const { pending, events } of applied) {
+      pending.resolve({ events, offset: events.length ? events[events.length - 1].offset : null });
+    }
+    this.deps.onApplied?.(applied.flatMap((a) => a.events));
+  }
+
+  /** decide + envelope + encode + speculative evolve, or the reason the command is refused. */
+  private decideOne(command: Command): { events: CairnEvent[]; records: AppendRecord[] } | Error {
+    let drafts: EventDraft[];
+    try {
+      drafts = decide(command, this.speculative);
+    } catch (error) {
+      return error as Error;
+    }
+    const events: CairnEvent[] = [];
+    const records: AppendRecord[] = [];
+    try {
+      for (const d of drafts) {
+        const encoded = encodeChecked(this.envelope(d, command));
+        events.push(encoded.event);
+        records.push(encoded.record);
+      }
+    } catch (error) {
+      if (error instanceof EventValidationError) return invalidInput(error);
+      return error as Error;
+    }
+    for (const event of events) evolve(this.speculative, event);
+    return { events, records };
+  }
+
+  private envelope(d: EventDraft, command: Command): CairnEvent {
+    const { meta } = command;
+    return {
+      id: this.deps.ids.uuid(),
+      type: d.type,
+      v: catalogue[d.type].current,
+      at: new Date(meta.now).toISOString(),
+      actor: meta.actor,
+      correlationId: meta.correlationId,
+      causationId: meta.commandId,
+      data: d.data,
+    } as CairnEvent;
+  }
+
+  private applyDurable(decided: Decided[], offsets: number[]): { pending: Pending; events: RecordedEvent<CairnEvent>[] }[] | null {
+    let i = 0;
+    const withOffsets = decided.map(({ pending, events }) => ({
+      pending,
+      events: events.map((event) => ({ ...event, offset: offsets[i++] })),
+    }));
+    try {
+      this.deps.projection.apply(withOffsets.flatMap((d) => d.events));
+    } catch (error) {
+      this.fatal(error as Error, decided);
+      return null;
+    }
+    return withOffsets;
+  }
+
+  private async recoverFromAppendError(error: Error, decided: Decided[]): Promise<void> {
+    if (error instanceof WriterFencedError) {
+      this.fatal(error, decided);
+      return;
+    }
+    const unknown = error instanceof AppendOutcomeUnknownError;
+    for (const d of decided) {
+      d.pending.reject(
+        new UnavailableError(
+          unknown
+            ? `the write may or may not have been recorded (${error.message}); read the state before retrying`
+            : `the write was not recorded: ${error.message}`,
+        ),
+      );
+    }
+    try {
+      if (error instanceof WriterFailedError) {
+        // A failed write or fsync kills the writer; recovery is a reopen, never a retried fsync.
+        await this.deps.log.close();
+        await this.deps.log.open();
+      }
+      await this.catchUpFromLog();
+    } catch (recoveryError) {
+      this.fatal(recoveryError as Error, []);
+    }
+  }
+
+  /** Applies whatever the log holds beyond the projection, then rebuilds the speculative state. */
+  private async catchUpFromLog(): Promise<void> {
+    for await (const events of readEvents(this.deps.log, { from: this.deps.projection.nextOffset })) {
+      this.deps.projection.apply(events);
+    }
+    this.speculative = cloneState(this.deps.projection.state);
+  }
+
+  private fatal(error: Error, decided: Decided[]): void {
+    for (const d of decided) d.pending.reject(new UnavailableError(error.message));
+    this.stop(error);
+    this.deps.onFatal(error);
+  }
+}
+
+function invalidInput(error: EventValidationError): CommandRejected {
+  const issues = (error.details.issues as { path: (string | number)[]; message: string }[] | undefined) ?? [];
+  const details = issues.map((issue) => ({
+    path: '/' + issue.path.filter((p) => p !== 'data' && p !== 'app').join('/'),
+    errors: [issue.message],
+  }));
+  return new CommandRejected('invalid', 'Object is not valid', details.length ? details : undefined);
+}

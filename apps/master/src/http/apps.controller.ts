@@ -1,0 +1,96 @@
+import { Body, Controller, Delete, Get, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { CommandRejected } from '@cairn/domain';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CreateAppCommand, DeleteAppCommand, UpdateAppCommand } from '../commands';
+import { MasterRuntime } from '../core/master-runtime';
+import { appInfo } from './app.view';
+import { MarathonValidationError } from './errors';
+import { normaliseAppId, validateAppDefinition, validatePathId } from './validation';
+import { withOffset } from './write-reply';
+
+/** No authentication yet: every request acts as `anonymous` (recorded as the events' actor). */
+const ANONYMOUS = 'anonymous';
+
+/** Marathon's /v2/apps. App ids are paths (`/prod/web`), so routes take the rest of the URL. */
+@Controller('v2/apps')
+export class AppsController {
+  constructor(
+    private readonly runtime: MasterRuntime,
+    private readonly commands: CommandBus,
+  ) {}
+
+  @Get()
+  list(@Query('id') idFilter?: string, @Query('cmd') cmdFilter?: string) {
+    this.runtime.assertReadable();
+    const apps = [...this.runtime.projection.state.apps.values()]
+      .filter((app) => !idFilter || app.id.toLowerCase().includes(idFilter.toLowerCase()))
+      .filter((app) => !cmdFilter || (app.cmd ?? '').toLowerCase().includes(cmdFilter.toLowerCase()))
+      .sort((a, b) => a.id.localeCompare(b.id));
+    return { apps: apps.map(appInfo) };
+  }
+
+  @Get('*')
+  show(@Req() request: FastifyRequest) {
+    this.runtime.assertReadable();
+    const appId = this.pathAppId(request);
+    const app = this.runtime.projection.state.apps.get(appId);
+    if (!app) throw new CommandRejected('not-found', `App '${appId}' does not exist`);
+    return { app: appInfo(app) };
+  }
+
+  @Post()
+  async create(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    const checked = validateAppDefinition(body, { mode: 'create' });
+    if (!checked.ok) throw new MarathonValidationError(checked.message, checked.details);
+    const outcome = await this.commands.execute(new CreateAppCommand(checked.app, ANONYMOUS));
+    const appId = checked.app.id as string;
+    withOffset(reply, outcome).status(201).header('Location', `/v2/apps${appId}`);
+    return appInfo(this.runtime.projection.state.apps.get(appId)!);
+  }
+
+  @Put('*')
+  async update(
+    @Req() request: FastifyRequest,
+    @Body() body: unknown,
+    @Query('partialUpdate') partialUpdate: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const appId = this.pathAppId(request);
+    const partial = parseBoolean(partialUpdate, true);
+    const checked = validateAppDefinition(body, { mode: 'update', pathId: appId, partial });
+    if (!checked.ok) throw new MarathonValidationError(checked.message, checked.details);
+    const outcome = await this.commands.execute(new UpdateAppCommand(appId, checked.app, partial, ANONYMOUS));
+    withOffset(reply, outcome);
+    const app = this.runtime.projection.state.apps.get(appId)!;
+    if (outcome.events[0]?.type === 'AppCreated') {
+      reply.status(201).header('Location', `/v2/apps${appId}`);
+      return appInfo(app);
+    }
+    return { deploymentId: outcome.events[0]?.causationId ?? null, version: app.version };
+  }
+
+  @Delete('*')
+  async remove(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const appId = this.pathAppId(request);
+    const outcome = await this.commands.execute(new DeleteAppCommand(appId, ANONYMOUS));
+    withOffset(reply, outcome);
+    const last = outcome.events[outcome.events.length - 1];
+    return { deploymentId: last?.causationId ?? null, version: last?.at ?? null };
+  }
+
+  /** `/v2/apps/prod/web` and `/v2/apps//prod/web/` both name `/prod/web`. */
+  private pathAppId(request: FastifyRequest): string {
+    const raw = decodeURIComponent((request.params as Record<string, string>)['*'] ?? '');
+    const appId = normaliseAppId(raw);
+    const problems = validatePathId(appId);
+    if (problems.length) throw new MarathonValidationError('Object is not valid', [{ path: '/id', errors: problems }]);
+    return appId;
+  }
+}
+
+/** JAX-RS parses booleans case-insensitively, so Python clients' `True` works too. */
+function parseBoolean(raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  return raw.toLowerCase() === 'true';
+}

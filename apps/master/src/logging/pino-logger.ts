@@ -1,0 +1,33 @@
+import type { LoggerService } from '@nestjs/common';
+import pino, { Logger } from 'pino';
+
+/**
+ * Nest's logger on pino: one JSON line per entry on stderr (stdout stays free for what the CLI
+ * prints to a person). `CAIRN_LOG_LEVEL` sets the level (default info).
+ */
+export class PinoLogger implements LoggerService {
+  readonly pino: Logger;
+
+  constructor(level = process.env.CAIRN_LOG_LEVEL ?? 'info') {
+    this.pino = pino({ level, base: { pid: process.pid } }, pino.destination({ fd: 2, sync: false }));
+  }
+
+  log(message: unknown, context?: string): void {
+    this.pino.info({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string): void {
+    this.pino.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string): void {
+    this.pino.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string): void {
+    this.pino.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string): void {
+    this.pino.trace({ context }, String(message));
+  }
+  flush(): void {
+    this.pino.flush();
+  }
+}

@@ -1,0 +1,73 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomSeed } from '@cairn/common';
+import { CairnConfig, loadConfig } from './config/cairn-config';
+import { MasterRuntime } from './core/master-runtime';
+import { createEventLog } from './log/create-event-log';
+import { PinoLogger } from './logging/pino-logger';
+import { MasterModule } from './master.module';
+
+export { loadConfig } from './config/cairn-config';
+export type { CairnConfig } from './config/cairn-config';
+
+export interface RunningMaster {
+  readonly url: string;
+  /** Stops serving and closes the log (releases the file lock). */
+  close(): Promise<void>;
+  /** Resolves with an exit code when the master must stop on its own (e.g. it was fenced). */
+  readonly done: Promise<number>;
+}
+
+/** Request bodies larger than this are refused (Marathon's ZooKeeper node limit is 1 MiB). */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Starts a master: the HTTP server listens first (answering 503 + Retry-After), then the
+ * writer opens the log (lock or fence), replays it, appends LeaderElected, and only then
+ * accepts commands.
+ */
+export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise<RunningMaster> {
+  const config = loadConfig(process.env, overrides);
+  const logger = new PinoLogger();
+  const seed = config.seed ?? randomSeed();
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+  const log = createEventLog(config, { writer: true, instance: `${config.host}:${config.port}/${process.pid}` });
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    MasterModule.register({ config, log, seed }),
+    adapter,
+    { logger, abortOnError: false },
+  );
+  app.enableShutdownHooks([]);
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host}:${port}`;
+  // Named after where it listens (known only now, when CAIRN_PORT=0 picks a port).
+  const instance = `${config.host}:${port}`;
+  logger.log(`listening on ${url} (log: ${config.log}, cluster: ${config.cluster}, id seed: ${seed})`, 'Master');
+
+  const runtime = app.get(MasterRuntime);
+  let resolveDone!: (code: number) => void;
+  const done = new Promise<number>((resolve) => (resolveDone = resolve));
+  runtime.onFatalError(() => resolveDone(1));
+
+  try {
+    await runtime.start(instance);
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    logger.flush();
+    throw error;
+  }
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    done,
+    close: () => {
+      closing ??= app.close().then(() => logger.flush());
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { SeededIdSource, SystemClock } from '@cairn/common';
+import type { EventLog } from '@cairn/eventlog';
+import { commandHandlers } from './commands';
+import type { CairnConfig } from './config/cairn-config';
+import { MasterRuntime } from './core/master-runtime';
+import { AppsController } from './http/apps.controller';
+import { MarathonExceptionFilter } from './http/errors';
+import { EventsController } from './http/events.controller';
+import { InfoController } from './http/info.controller';
+import { CAIRN_CONFIG, CLOCK, EVENT_LOG, ID_SOURCE } from './tokens';
+
+export interface MasterModuleOptions {
+  readonly config: CairnConfig;
+  readonly log: EventLog;
+  readonly seed: string;
+}
+
+/** The control plane: REST edge -> CommandBus -> sequencer -> log -> projection. */
+@Module({})
+export class MasterModule {
+  static register(options: MasterModuleOptions): DynamicModule {
+    return {
+      module: MasterModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [InfoController, AppsController, EventsController],
+      providers: [
+        { provide: CAIRN_CONFIG, useValue: options.config },
+        { provide: EVENT_LOG, useValue: options.log },
+        { provide: CLOCK, useValue: new SystemClock() },
+        { provide: ID_SOURCE, useValue: new SeededIdSource(options.seed) },
+        { provide: APP_FILTER, useClass: MarathonExceptionFilter },
+        MasterRuntime,
+        ...commandHandlers,
+      ],
+    };
+  }
+}

@@ -1,0 +1,5 @@
+/** Injection tokens for the master's ports and settings. */
+export const CAIRN_CONFIG = Symbol('CAIRN_CONFIG');
+export const EVENT_LOG = Symbol('EVENT_LOG');
+export const CLOCK = Symbol('CLOCK');
+export const ID_SOURCE = Symbol('ID_SOURCE');

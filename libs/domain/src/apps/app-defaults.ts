@@ -1,0 +1,88 @@
+import type { AppDefinition } from '@cairn/events';
+
+/**
+ * Marathon's AppDefinition defaults (notes §2.1, code defaults at Marathon HEAD). `decide`
+ * fills them once and records the result in the event, so replay never depends on a later
+ * release's defaults.
+ */
+export const APP_DEFAULTS = {
+  cpus: 1,
+  mem: 128,
+  disk: 0,
+  gpus: 0,
+  instances: 1,
+  env: {},
+  labels: {},
+  constraints: [],
+  healthChecks: [],
+  readinessChecks: [],
+  fetch: [],
+  dependencies: [],
+  requirePorts: false,
+  backoffSeconds: 1,
+  backoffFactor: 1.15,
+  maxLaunchDelaySeconds: 300,
+  upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity: 1 },
+  killSelection: 'YOUNGEST_FIRST',
+  unreachableStrategy: { inactiveAfterSeconds: 0, expungeAfterSeconds: 0 },
+  networks: [{ mode: 'host' }],
+  executor: '',
+  secrets: {},
+  role: '*',
+} as const;
+
+const HEALTH_CHECK_DEFAULTS = {
+  HTTP: { path: '/', ignoreHttp1xx: false },
+  HTTPS: { path: '/', ignoreHttp1xx: false },
+  MESOS_HTTP: { path: '/' },
+  MESOS_HTTPS: { path: '/' },
+} as Record<string, Record<string, unknown>>;
+
+type Json = Record<string, unknown>;
+
+/**
+ * Fills defaults into a validated app body. `input.id` must already be an absolute, normalised
+ * path. Fields Cairn does not know are kept as they came.
+ */
+export function withAppDefaults(input: Json, version: string, versionInfo: AppDefinition['versionInfo']): AppDefinition {
+  const app: Json = { ...structuredClone(APP_DEFAULTS), ...input };
+  app.portDefinitions = defaultPortDefinitions(input);
+  delete app.ports; // legacy alias, folded into portDefinitions
+  app.healthChecks = (app.healthChecks as Json[]).map((check) => healthCheckWithDefaults(check, app));
+  app.upgradeStrategy = { ...APP_DEFAULTS.upgradeStrategy, ...(input.upgradeStrategy as Json | undefined) };
+  app.version = version;
+  app.versionInfo = versionInfo;
+  return app as AppDefinition;
+}
+
+function defaultPortDefinitions(input: Json): Json[] {
+  const containerNetworking =
+    Array.isArray(input.networks) && (input.networks as Json[]).some((n) => n.mode && n.mode !== 'host');
+  if (Array.isArray(input.portDefinitions)) {
+    return (input.portDefinitions as Json[]).map((p) => ({ port: 0, protocol: 'tcp', ...p }));
+  }
+  if (Array.isArray(input.ports)) {
+    return (input.ports as number[]).map((port) => ({ port, protocol: 'tcp' }));
+  }
+  // Marathon gives a host-networked app one port unless it says otherwise.
+  return containerNetworking ? [] : [{ port: 0, protocol: 'tcp', name: 'default' }];
+}
+
+function healthCheckWithDefaults(check: Json, app: Json): Json {
+  const protocol = (check.protocol as string | undefined) ?? 'HTTP';
+  const portDefaults =
+    check.port === undefined && check.portIndex === undefined && protocol !== 'COMMAND' && (app.portDefinitions as Json[]).length > 0
+      ? { portIndex: 0 }
+      : {};
+  return {
+    protocol,
+    gracePeriodSeconds: 300,
+    intervalSeconds: 60,
+    timeoutSeconds: 20,
+    maxConsecutiveFailures: 3,
+    delaySeconds: 15,
+    ...(HEALTH_CHECK_DEFAULTS[protocol] ?? {}),
+    ...portDefaults,
+    ...check,
+  };
+}

@@ -1,0 +1,29 @@
+import type { CommandMeta } from '../command';
+
+/** Create an app from a validated Marathon AppDefinition body (id absolute and normalised). */
+export interface CreateApp {
+  readonly kind: 'CreateApp';
+  readonly app: Record<string, unknown>;
+  readonly meta: CommandMeta;
+}
+
+/**
+ * Marathon's PUT /v2/apps/{id}: create the app if it does not exist; otherwise `partial`
+ * (Marathon's default) merges the body's top-level fields onto the current definition, and
+ * a full update replaces it (defaults filled again).
+ */
+export interface UpdateApp {
+  readonly kind: 'UpdateApp';
+  readonly appId: string;
+  readonly body: Record<string, unknown>;
+  readonly partial: boolean;
+  readonly meta: CommandMeta;
+}
+
+export interface DeleteApp {
+  readonly kind: 'DeleteApp';
+  readonly appId: string;
+  readonly meta: CommandMeta;
+}
+
+export type AppCommand = CreateApp | UpdateApp | DeleteApp;

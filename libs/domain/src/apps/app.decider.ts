@@ -1,0 +1,97 @@
+import { canonicalJson } from '@cairn/common/canonical-json';
+import type { AppDefinition, CairnEvent } from '@cairn/events';
+import { CommandRejected, draft, EventDraft } from '../command';
+import type { ClusterState } from '../state';
+import type { AppCommand, CreateApp, DeleteApp, UpdateApp } from './app.commands';
+import { withAppDefaults } from './app-defaults';
+
+/** Fields the server owns: a body cannot set them (Marathon ignores them on input too). */
+const SERVER_OWNED = ['version', 'versionInfo'] as const;
+
+export function decideApp(command: AppCommand, state: ClusterState): EventDraft[] {
+  switch (command.kind) {
+    case 'CreateApp':
+      return createApp(command, state);
+    case 'UpdateApp':
+      return updateApp(command, state);
+    case 'DeleteApp':
+      return deleteApp(command, state);
+    default: {
+      const _exhaustive: never = command;
+      return _exhaustive;
+    }
+  }
+}
+
+function createApp({ app, meta }: CreateApp, state: ClusterState): EventDraft[] {
+  const id = app.id as string;
+  if (state.apps.has(id)) throw new CommandRejected('conflict', `An app with id [${id}] already exists.`);
+  const version = new Date(meta.now).toISOString();
+  const definition = withAppDefaults(withoutServerOwned(app), version, {
+    lastScalingAt: version,
+    lastConfigChangeAt: version,
+  });
+  return [draft('AppCreated', { app: definition })];
+}
+
+function updateApp({ appId, body, partial, meta }: UpdateApp, state: ClusterState): EventDraft[] {
+  const current = state.apps.get(appId);
+  const version = new Date(meta.now).toISOString();
+  const input = { ...withoutServerOwned(body), id: appId };
+  if (!current) {
+    const definition = withAppDefaults(input, version, { lastScalingAt: version, lastConfigChangeAt: version });
+    return [draft('AppCreated', { app: definition })];
+  }
+  const merged = partial ? { ...withoutServerOwned(current), ...input } : input;
+  const next = withAppDefaults(merged, version, current.versionInfo);
+  if (sameConfig(current, next)) {
+    // Marathon treats an update that only changes `instances` as a scale: the config version stays.
+    if (next.instances === current.instances) return [];
+    return [draft('AppScaled', { appId, instances: next.instances, lastScalingAt: version })];
+  }
+  next.versionInfo = { lastScalingAt: version, lastConfigChangeAt: version };
+  return [draft('AppUpdated', { app: next })];
+}
+
+function deleteApp({ appId }: DeleteApp, state: ClusterState): EventDraft[] {
+  if (!state.apps.has(appId)) throw new CommandRejected('not-found', `App '${appId}' does not exist`);
+  return [draft('AppDeleted', { appId })];
+}
+
+/** Applies one app event. Mutates `state` (see ClusterState). */
+export function evolveApp(state: ClusterState, event: CairnEvent): void {
+  switch (event.type) {
+    case 'AppCreated':
+    case 'AppUpdated':
+      state.apps.set(event.data.app.id, event.data.app);
+      return;
+    case 'AppScaled': {
+      const app = state.apps.get(event.data.appId);
+      if (!app) return;
+      state.apps.set(event.data.appId, {
+        ...app,
+        instances: event.data.instances,
+        version: event.data.lastScalingAt,
+        versionInfo: { ...app.versionInfo, lastScalingAt: event.data.lastScalingAt },
+      });
+      return;
+    }
+    case 'AppDeleted':
+      state.apps.delete(event.data.appId);
+      return;
+    default:
+      return;
+  }
+}
+
+function withoutServerOwned(app: Record<string, unknown>): Record<string, unknown> {
+  const copy = { ...app };
+  for (const field of SERVER_OWNED) delete copy[field];
+  return copy;
+}
+
+/** Equal apart from instances and the server-owned fields. */
+function sameConfig(a: AppDefinition, b: AppDefinition): boolean {
+  const config = (app: AppDefinition) => canonicalJson({ ...withoutServerOwned(app), instances: 0 });
+  return config(a) === config(b);
+}

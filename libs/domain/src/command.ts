@@ -1,0 +1,35 @@
+import type { EventData, EventType } from '@cairn/events';
+
+/**
+ * What every command carries besides its payload: the decision time and who asked. Time rides
+ * on the command (DESIGN.md, "Built to be simulated"): decide never reads a clock.
+ */
+export interface CommandMeta {
+  /** Decision time, ms since the epoch, from the injected clock. */
+  readonly now: number;
+  /** A user or token name, an agent id, or `system`. */
+  readonly actor: string;
+  /** The id of this command; becomes the causationId of the events it produces. */
+  readonly commandId: string;
+  /** The user command that started the chain (this one, unless it was caused by another). */
+  readonly correlationId: string;
+}
+
+/** An event as `decide` returns it: the sequencer wraps it in an envelope (id, at, actor, ...). */
+export type EventDraft = { [T in EventType]: { readonly type: T; readonly data: EventData<T> } }[EventType];
+
+export function draft<T extends EventType>(type: T, data: EventData<T>): EventDraft {
+  return { type, data } as EventDraft;
+}
+
+/** A command `decide` refuses. `kind` maps to an HTTP status at the edge. */
+export class CommandRejected extends Error {
+  constructor(
+    readonly kind: 'not-found' | 'conflict' | 'invalid',
+    message: string,
+    readonly details?: { path: string; errors: string[] }[],
+  ) {
+    super(message);
+    this.name = 'CommandRejected';
+  }
+}

@@ -1,0 +1,64 @@
+import {
+  KafkaJSConnectionError,
+  KafkaJSError,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+} from 'kafkajs';
+import { findFencingError, isFencingError } from './fencing-error';
+
+// kafkajs's own factory for broker error codes (not exported from the package root), so the
+// test sees exactly the objects a broker response turns into.
+const { createErrorFromCode } = require('kafkajs/src/protocol/error') as {
+  createErrorFromCode: (code: number) => KafkaJSProtocolError;
+};
+
+/** What kafkajs's retrier does to a non-retriable error (src/retry/index.js). */
+const bailed = (e: Error) => new KafkaJSNonRetriableError(e, { cause: (e as { cause?: Error }).cause ?? e });
+/** What kafkajs's retrier does when retries run out. */
+const exhausted = (e: Error) => new KafkaJSNumberOfRetriesExceeded(e, { retryCount: 30, retryTime: 200 });
+
+describe('isFencingError', () => {
+  const cases: { name: string; error: unknown; fenced: boolean }[] = [
+    { name: 'a bare INVALID_PRODUCER_EPOCH (47)', error: createErrorFromCode(47), fenced: true },
+    { name: 'a bare TRANSACTION_COORDINATOR_FENCED (52)', error: createErrorFromCode(52), fenced: true },
+    { name: 'PRODUCER_FENCED (90), unknown to kafkajs 2.2.4', error: createErrorFromCode(90), fenced: true },
+    { name: 'epoch error wrapped once by the retrier', error: bailed(createErrorFromCode(47)), fenced: true },
+    { name: 'epoch error wrapped twice', error: bailed(bailed(createErrorFromCode(47))), fenced: true },
+    { name: 'epoch error under retries exceeded', error: exhausted(bailed(createErrorFromCode(47))), fenced: true },
+    {
+      name: 'epoch error inside an aggregate',
+      error: Object.assign(new Error('several'), { errors: [new Error('other'), createErrorFromCode(47)] }),
+      fenced: true,
+    },
+    { name: 'CONCURRENT_TRANSACTIONS (51)', error: bailed(createErrorFromCode(51)), fenced: false },
+    { name: 'INVALID_TXN_STATE (48)', error: bailed(createErrorFromCode(48)), fenced: false },
+    { name: 'an unknown code other than 90', error: createErrorFromCode(9090), fenced: false },
+    { name: 'a request timeout', error: exhausted(new KafkaJSError('Request timed out')), fenced: false },
+    {
+      name: 'a connection error with a string code',
+      error: new KafkaJSConnectionError('Connection error: ECONNREFUSED', { code: 'ECONNREFUSED' }),
+      fenced: false,
+    },
+    { name: 'a plain Error', error: new Error('boom'), fenced: false },
+    { name: 'not an error at all', error: 'INVALID_PRODUCER_EPOCH', fenced: false },
+    { name: 'null', error: null, fenced: false },
+  ];
+
+  it.each(cases)('$name → fenced: $fenced', ({ error, fenced }) => {
+    expect(isFencingError(error)).toBe(fenced);
+  });
+
+  it('returns the protocol error it found, with its type and code', () => {
+    const found = findFencingError(exhausted(bailed(createErrorFromCode(47))));
+    expect(found).toMatchObject({ type: 'INVALID_PRODUCER_EPOCH', code: 47 });
+  });
+
+  it('terminates on a cyclic cause chain', () => {
+    const a = new Error('a') as Error & { cause?: unknown };
+    const b = new Error('b') as Error & { cause?: unknown };
+    a.cause = b;
+    b.cause = a;
+    expect(isFencingError(a)).toBe(false);
+  });
+});

@@ -1,0 +1,4 @@
+export * from './envelope';
+export * from './catalogue';
+export * from './codec';
+export * from './upcast';
