@@ -1,0 +1,152 @@
+import { ManualClock, SeededIdSource } from '@cairn/common';
+import { CommandRejected, type Command } from '@cairn/domain';
+import { AppendOutcomeUnknownError, WriterFailedError, WriterFencedError } from '@cairn/eventlog';
+import { MemoryEventLog } from '@cairn/eventlog/memory/memory-event-log';
+import { UnavailableError } from './errors';
+import { readEvents } from './event-stream';
+import { ProjectionRunner } from './projection-runner';
+import { Sequencer } from './sequencer';
+
+const clock = new ManualClock(Date.UTC(2026, 10, 25, 12, 0, 0));
+let commandSeq = 0;
+
+function meta() {
+  const commandId = `cmd-${++commandSeq}`;
+  return { now: clock.now(), actor: 'tester', commandId, correlationId: commandId };
+}
+const create = (id: string, extra: Record<string, unknown> = {}): Command => ({
+  kind: 'CreateApp',
+  app: { id, cmd: 'sleep 100', ...extra },
+  meta: meta(),
+});
+const scale = (id: string, instances: number): Command => ({
+  kind: 'UpdateApp',
+  appId: id,
+  body: { instances },
+  partial: true,
+  meta: meta(),
+});
+
+async function setup(options: { offsetGap?: number } = {}) {
+  const log = new MemoryEventLog({ offsetGap: options.offsetGap ?? 1 });
+  await log.open();
+  const projection = new ProjectionRunner();
+  const fatal: Error[] = [];
+  const applied: string[] = [];
+  const sequencer = new Sequencer({
+    log,
+    projection,
+    ids: new SeededIdSource('sequencer-spec'),
+    onApplied: (events) => applied.push(...events.map((e) => e.type)),
+    onFatal: (error) => fatal.push(error),
+  });
+  return { log, projection, sequencer, fatal, applied };
+}
+
+async function replayHash(log: MemoryEventLog): Promise<string> {
+  const fresh = new ProjectionRunner();
+  for await (const events of readEvents(log, { from: 0 })) fresh.apply(events);
+  return fresh.hash();
+}
+
+describe('Sequencer', () => {
+  it('answers a command once its events are durable and applied, with their offset', async () => {
+    const { log, projection, sequencer, applied } = await setup();
+    const outcome = await sequencer.submit(create('/web'));
+    expect(outcome.events.map((e) => e.type)).toEqual(['AppCreated']);
+    expect(outcome.offset).toBe(outcome.events[0].offset);
+    expect(projection.appliedOffset).toBe(outcome.offset);
+    expect(projection.state.apps.get('/web')?.cpus).toBe(1);
+    expect(await log.endOffset()).toBeGreaterThan(outcome.offset!);
+    expect(applied).toEqual(['AppCreated']);
+  });
+
+  it('decides concurrent commands in arrival order against the speculative state, in one append', async () => {
+    const { log, sequencer } = await setup();
+    const appendSpy = jest.spyOn(log, 'append');
+    const results = await Promise.allSettled([
+      sequencer.submit(create('/a')),
+      sequencer.submit(create('/a')), // sees the first one's AppCreated although nothing is durable yet
+      sequencer.submit(scale('/a', 5)),
+    ]);
+    expect(results[0].status).toBe('fulfilled');
+    expect(results[1]).toMatchObject({ status: 'rejected', reason: expect.any(CommandRejected) });
+    expect(results[2]).toMatchObject({ status: 'fulfilled' });
+    expect(appendSpy).toHaveBeenCalledTimes(1);
+    const offsets = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.offset!] : []));
+    expect(offsets[1]).toBeGreaterThan(offsets[0]);
+  });
+
+  it('a command that changes nothing writes nothing and answers with a null offset', async () => {
+    const { log, sequencer } = await setup();
+    await sequencer.submit(create('/a', { instances: 2 }));
+    const end = await log.endOffset();
+    const outcome = await sequencer.submit(scale('/a', 2));
+    expect(outcome).toEqual({ events: [], offset: null });
+    expect(await log.endOffset()).toBe(end);
+  });
+
+  it('an event that fails its schema never reaches the log: the command is refused as invalid', async () => {
+    const { log, sequencer } = await setup();
+    const end = await log.endOffset();
+    // cpus must be >= 0 in the event schema; the REST layer would have refused this first.
+    await expect(sequencer.submit(create('/bad', { cpus: -1 }))).rejects.toMatchObject({ kind: 'invalid' });
+    expect(await log.endOffset()).toBe(end);
+  });
+
+  it('on an append error every command of the batch fails and the speculative state is rebuilt', async () => {
+    const { log, projection, sequencer, fatal } = await setup();
+    await sequencer.submit(create('/kept'));
+    log.failNextAppend(new Error('disk on fire'));
+    const failed = await Promise.allSettled([sequencer.submit(create('/lost')), sequencer.submit(scale('/kept', 3))]);
+    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect((failed[0] as PromiseRejectedResult).reason).toBeInstanceOf(UnavailableError);
+    expect(fatal).toEqual([]);
+    // '/lost' was only speculative: creating it again must succeed, and '/kept' still has 1 instance.
+    await sequencer.submit(create('/lost'));
+    expect(projection.state.apps.get('/kept')?.instances).toBe(1);
+    expect(projection.hash()).toBe(await replayHash(log));
+  });
+
+  it('settles an unknown outcome by reading the log: a batch that did land is applied, never guessed', async () => {
+    const { log, projection, sequencer } = await setup();
+    log.failNextAppend(new AppendOutcomeUnknownError('commit timed out'), { committed: true });
+    await expect(sequencer.submit(create('/maybe'))).rejects.toBeInstanceOf(UnavailableError);
+    // It did land, so the served state has it once the log was read, and a retry is a conflict.
+    await expect(sequencer.submit(create('/maybe'))).rejects.toMatchObject({ kind: 'conflict' });
+    expect(projection.state.apps.has('/maybe')).toBe(true);
+    expect(projection.hash()).toBe(await replayHash(log));
+  });
+
+  it('reopens the log after a fatal write error and goes on', async () => {
+    const { log, sequencer, fatal } = await setup();
+    const reopen = jest.spyOn(log, 'open');
+    log.failNextAppend(new WriterFailedError('fsync failed'));
+    await expect(sequencer.submit(create('/x'))).rejects.toBeInstanceOf(UnavailableError);
+    expect(reopen).toHaveBeenCalledTimes(1);
+    await expect(sequencer.submit(create('/x'))).resolves.toMatchObject({ offset: expect.any(Number) });
+    expect(fatal).toEqual([]);
+  });
+
+  it('stops for good when fenced: the batch and every later command fail, onFatal fires once', async () => {
+    const { log, sequencer, fatal } = await setup();
+    log.failNextAppend(new WriterFencedError({ cluster: 'c', transactionalId: 'c.leader' }));
+    await expect(sequencer.submit(create('/x'))).rejects.toBeInstanceOf(UnavailableError);
+    await expect(sequencer.submit(create('/y'))).rejects.toBeInstanceOf(UnavailableError);
+    expect(fatal).toHaveLength(1);
+    expect(fatal[0]).toBeInstanceOf(WriterFencedError);
+  });
+
+  it('live state equals a fresh replay after many interleaved commands (offsets with gaps)', async () => {
+    const { log, projection, sequencer } = await setup({ offsetGap: 3 });
+    const work: Promise<unknown>[] = [];
+    for (let i = 0; i < 50; i++) {
+      work.push(sequencer.submit(create(`/g/app-${i % 20}`, { instances: i })).catch(() => undefined));
+      work.push(sequencer.submit(scale(`/g/app-${(i * 7) % 20}`, i % 5)).catch(() => undefined));
+      if (i % 9 === 0) work.push(sequencer.submit({ kind: 'DeleteApp', appId: `/g/app-${i % 20}`, meta: meta() }).catch(() => undefined));
+      clock.advance(3);
+    }
+    await Promise.all(work);
+    expect(projection.hash()).toBe(await replayHash(log));
+  });
+});
