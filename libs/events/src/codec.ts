@@ -26,10 +26,13 @@ export function encodeEvent(event: CairnEvent): AppendRecord {
 export function encodeChecked(event: CairnEvent): { record: AppendRecord; event: CairnEvent } {
   const checked = validate(event, 'encode');
   if (checked.v !== catalogue[event.type].current) {
-    throw new EventValidationError(`refusing to write ${event.type} v${event.v}: current is v${catalogue[event.type].current}`, {
-      type: event.type,
-      v: event.v,
-    });
+    throw new EventValidationError(
+      `refusing to write ${event.type} v${event.v}: current is v${catalogue[event.type].current}`,
+      {
+        type: event.type,
+        v: event.v,
+      },
+    );
   }
   const key = (catalogue[event.type].key as (d: unknown) => string)(checked.data);
   const value = Buffer.from(JSON.stringify(checked));
@@ -78,7 +81,10 @@ export function decodeRecord(record: LogRecord): RecordedEvent<CairnEvent> {
       issues: atVersion.error.issues,
     });
   }
-  const upcast = raw.v < entry.current ? validate(upcastTo(raw, entry.current), 'decode', record.offset) : raw;
+  const upcast =
+    raw.v < entry.current
+      ? validate(upcastStep(raw, entry.current, record.offset), 'decode', record.offset)
+      : { ...raw, data: atVersion.data };
   return { ...(upcast as CairnEvent), offset: record.offset };
 }
 
@@ -103,7 +109,20 @@ function validate<E extends EventEnvelope>(event: E, phase: 'encode' | 'decode',
       issues: data.error.issues,
     });
   }
-  return { ...event, data: data.data };
+  // Only the envelope's own fields: a RecordedEvent's offset (or any stray field) is not written.
+  return { ...(envelope.data as E), data: data.data };
+}
+
+function upcastStep(raw: EventEnvelope, target: number, offset: number): EventEnvelope {
+  try {
+    return upcastTo(raw, target);
+  } catch (e) {
+    throw new EventValidationError(`${raw.type} v${raw.v} at offset ${offset}: ${(e as Error).message}`, {
+      type: raw.type,
+      v: raw.v,
+      offset,
+    });
+  }
 }
 
 function schemaAt(type: EventType, v: number) {

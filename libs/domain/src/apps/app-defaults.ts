@@ -44,7 +44,11 @@ type Json = Record<string, unknown>;
  * Fills defaults into a validated app body. `input.id` must already be an absolute, normalised
  * path. Fields Cairn does not know are kept as they came.
  */
-export function withAppDefaults(input: Json, version: string, versionInfo: AppDefinition['versionInfo']): AppDefinition {
+export function withAppDefaults(
+  input: Json,
+  version: string,
+  versionInfo: AppDefinition['versionInfo'],
+): AppDefinition {
   const app: Json = { ...structuredClone(APP_DEFAULTS), ...input };
   app.portDefinitions = defaultPortDefinitions(input);
   delete app.ports; // legacy alias, folded into portDefinitions
@@ -70,8 +74,12 @@ function defaultPortDefinitions(input: Json): Json[] {
 
 function healthCheckWithDefaults(check: Json, app: Json): Json {
   const protocol = (check.protocol as string | undefined) ?? 'HTTP';
+  // Marathon defaults portIndex to 0 only when the app has exactly one port.
   const portDefaults =
-    check.port === undefined && check.portIndex === undefined && protocol !== 'COMMAND' && (app.portDefinitions as Json[]).length > 0
+    check.port === undefined &&
+    check.portIndex === undefined &&
+    protocol !== 'COMMAND' &&
+    (app.portDefinitions as Json[]).length === 1
       ? { portIndex: 0 }
       : {};
   return {

@@ -42,7 +42,10 @@ function updateApp({ appId, body, partial, meta }: UpdateApp, state: ClusterStat
     const definition = withAppDefaults(input, version, { lastScalingAt: version, lastConfigChangeAt: version });
     return [draft('AppCreated', { app: definition })];
   }
-  const merged = partial ? { ...withoutServerOwned(current), ...input } : input;
+  const base = withoutServerOwned(current);
+  // The legacy `ports` alias replaces the stored portDefinitions (which would otherwise win).
+  if (input.ports !== undefined) delete base.portDefinitions;
+  const merged = partial ? { ...base, ...input } : input;
   const next = withAppDefaults(merged, version, current.versionInfo);
   if (sameConfig(current, next)) {
     // Marathon treats an update that only changes `instances` as a scale: the config version stays.

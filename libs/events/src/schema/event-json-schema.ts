@@ -52,12 +52,16 @@ export function catalogueVersions(): { type: EventType; v: number; current: bool
   );
 }
 
-/** The whole envelope of one event type at one version, as a JSON Schema object. */
-export function eventJsonSchema(type: EventType, v: number): Record<string, unknown> {
+/** The whole envelope of one event type at one version, as zod: the source of its JSON Schema. */
+export function eventZodSchema(type: EventType, v: number) {
   const data = (catalogue[type].versions as Record<number, z.ZodType | undefined>)[v];
   if (!data) throw new Error(`${type} has no schema for v${v}`);
-  const envelope = envelopeSchema.extend({ type: z.literal(type), v: z.literal(v), data });
-  const generated = z.toJSONSchema(envelope, {
+  return envelopeSchema.extend({ type: z.literal(type), v: z.literal(v), data });
+}
+
+/** The whole envelope of one event type at one version, as a JSON Schema object. */
+export function eventJsonSchema(type: EventType, v: number): Record<string, unknown> {
+  const generated = z.toJSONSchema(eventZodSchema(type, v), {
     target: JSON_SCHEMA_TARGET,
     io: 'output',
     unrepresentable: 'throw',

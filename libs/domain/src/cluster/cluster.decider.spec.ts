@@ -1,0 +1,47 @@
+import { draft, EventDraft } from '../command';
+import { decide, evolve } from '../decider';
+import { hashedView, initialState } from '../state';
+import { canonicalJson } from '@cairn/common/canonical-json';
+import { given, meta, recorded, stateAfter, T0 } from '../testing/decider-spec';
+import type { ElectLeader } from './cluster.commands';
+
+const electLeader = (instance: string, now = T0): ElectLeader => ({ kind: 'ElectLeader', instance, meta: meta(now) });
+const leaderElected = (instance: string, epoch: number): EventDraft => draft('LeaderElected', { instance, epoch });
+
+describe('ElectLeader', () => {
+  it('the first leader of a log gets epoch 1', () => {
+    given([])
+      .when(electLeader('m1'))
+      .then([leaderElected('m1', 1)]);
+  });
+
+  it('a new leader gets the epoch after the last one, even when it is the same instance', () => {
+    given([leaderElected('m1', 1), leaderElected('m2', 2)])
+      .when(electLeader('m1'))
+      .then([leaderElected('m1', 3)]);
+  });
+
+  it('epochs strictly increase over a run of elections', () => {
+    const state = initialState();
+    const epochs: number[] = [];
+    for (const instance of ['m1', 'm2', 'm2', 'm3', 'm1']) {
+      for (const event of decide(electLeader(instance), state)) {
+        evolve(state, recorded(event));
+        epochs.push(state.leader!.epoch);
+      }
+    }
+    expect(epochs).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('evolve (cluster)', () => {
+  it('LeaderElected records who writes and at which epoch', () => {
+    expect(stateAfter([leaderElected('m1', 1), leaderElected('m2', 2)]).leader).toEqual({ instance: 'm2', epoch: 2 });
+  });
+
+  it('leadership is not part of the hashed state: a restart does not change the hash', () => {
+    const before = stateAfter([]);
+    const after = stateAfter([leaderElected('m1', 1)]);
+    expect(canonicalJson(hashedView(after))).toBe(canonicalJson(hashedView(before)));
+  });
+});
