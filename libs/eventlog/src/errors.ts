@@ -47,3 +47,28 @@ export class AppendOutcomeUnknownError extends EventLogError {}
 
 /** An existing Kafka topic or a directory whose configuration Cairn refuses to use. */
 export class LogConfigurationError extends EventLogError {}
+
+/** A batch whose frame would exceed MAX_FRAME_BYTES. Nothing was written. */
+export class BatchTooLargeError extends EventLogError {
+  constructor(readonly details: { frameBytes: number; maxFrameBytes: number; records: number }) {
+    super(
+      `batch of ${details.records} records needs a ${details.frameBytes}-byte frame, above the ` +
+        `${details.maxFrameBytes}-byte bound; split it`,
+      details,
+    );
+  }
+}
+
+/** append() on a log opened with readOnly: true. */
+export class LogReadOnlyError extends EventLogError {
+  constructor(readonly details: { backend: string; location: string }) {
+    super(`event log ${details.location} (${details.backend}) was opened read-only`, details);
+  }
+}
+
+/** A call on a log that is not open (never opened, or closed). */
+export class LogNotOpenError extends EventLogError {
+  constructor(readonly details: { backend: string; location: string; operation: string }) {
+    super(`${details.operation} on event log ${details.location} (${details.backend}), which is not open`, details);
+  }
+}

@@ -1,2 +1,6 @@
 export * from './event-log';
 export * from './errors';
+export * from './kafka';
+export * from './fs';
+export * from './memory';
+export * from './file';

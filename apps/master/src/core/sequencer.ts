@@ -177,7 +177,9 @@ export class Sequencer {
       this.fatal(error, decided);
       return;
     }
-    const unknown = error instanceof AppendOutcomeUnknownError;
+    const unknown =
+      error instanceof AppendOutcomeUnknownError ||
+      (error instanceof WriterFailedError && error.context.outcome === 'unknown');
     for (const d of decided) {
       d.pending.reject(
         new UnavailableError(

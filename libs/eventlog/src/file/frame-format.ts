@@ -46,12 +46,20 @@ export function frameBytesOf(records: readonly AppendRecord[]): number {
   let bytes = FRAME_HEADER_BYTES;
   for (const record of records) {
     bytes += 12 + Buffer.byteLength(record.key) + record.value.length;
-    for (const name in record.headers) bytes += 8 + Buffer.byteLength(name) + Buffer.byteLength(record.headers[name]);
+    if (record.headers) {
+      for (const name of Object.keys(record.headers)) {
+        bytes += 8 + Buffer.byteLength(name) + Buffer.byteLength(record.headers[name]);
+      }
+    }
   }
   return bytes;
 }
 
-export function encodeFrame(baseOffset: Offset, records: readonly AppendRecord[], frameBytes = frameBytesOf(records)): Buffer {
+export function encodeFrame(
+  baseOffset: Offset,
+  records: readonly AppendRecord[],
+  frameBytes = frameBytesOf(records),
+): Buffer {
   const frame = Buffer.allocUnsafe(frameBytes);
   frame.writeUInt8(FRAME_TYPE_RECORD_BATCH, 0);
   frame.writeUInt8(0, 1);
@@ -84,7 +92,8 @@ export function inspectFrame(buf: Buffer, pos: number, end: number): FrameInspec
   if (end - pos < FRAME_HEADER_BYTES) return { kind: 'partial-header' };
   const type = buf[pos];
   if (type !== FRAME_TYPE_RECORD_BATCH) return { kind: 'bad-header', reason: `type byte is ${type}, not a frame type` };
-  if (buf[pos + 1] !== 0 || buf.readUInt16LE(pos + 2) !== 0) return { kind: 'bad-header', reason: 'reserved bytes are not zero' };
+  if (buf[pos + 1] !== 0 || buf.readUInt16LE(pos + 2) !== 0)
+    return { kind: 'bad-header', reason: 'reserved bytes are not zero' };
   const frameBytes = buf.readUInt32LE(pos + 4);
   if (frameBytes < FRAME_HEADER_BYTES + MIN_RECORD_BYTES || frameBytes > MAX_FRAME_BYTES) {
     return { kind: 'bad-header', reason: `frame length ${frameBytes} is out of bounds` };
@@ -104,7 +113,14 @@ export function inspectFrame(buf: Buffer, pos: number, end: number): FrameInspec
  * Returns false when the frame's inner lengths disagree with its size (a writer bug, since the
  * checksum matched).
  */
-export function decodeRecords(buf: Buffer, pos: number, header: FrameHeader, from: Offset, to: Offset, out: LogRecord[]): boolean {
+export function decodeRecords(
+  buf: Buffer,
+  pos: number,
+  header: FrameHeader,
+  from: Offset,
+  to: Offset,
+  out: LogRecord[],
+): boolean {
   const end = pos + header.frameBytes;
   let at = pos + FRAME_HEADER_BYTES;
   for (let i = 0; i < header.recordCount; i++) {

@@ -1,0 +1,3 @@
+export * from './fs.port';
+export * from './node-fs';
+export * from './mem-fs';

@@ -1,0 +1,2 @@
+export * from './memory-event-log';
+export * from './memory-log-store';
