@@ -6,7 +6,7 @@ import { CreateAppCommand, DeleteAppCommand, UpdateAppCommand } from '../command
 import { MasterRuntime } from '../core/master-runtime';
 import { appInfo } from './app.view';
 import { MarathonValidationError } from './errors';
-import { normaliseAppId, validateAppDefinition, validatePathId } from './validation';
+import { validateAppDefinition, validatePathId } from './validation';
 import { withOffset } from './write-reply';
 
 /** No authentication yet: every request acts as `anonymous` (recorded as the events' actor). */
@@ -82,10 +82,9 @@ export class AppsController {
   /** `/v2/apps/prod/web` and `/v2/apps//prod/web/` both name `/prod/web`. */
   private pathAppId(request: FastifyRequest): string {
     const raw = decodeURIComponent((request.params as Record<string, string>)['*'] ?? '');
-    const appId = normaliseAppId(raw);
-    const problems = validatePathId(appId);
-    if (problems.length) throw new MarathonValidationError('Object is not valid', [{ path: '/id', errors: problems }]);
-    return appId;
+    const checked = validatePathId(raw);
+    if (!checked.ok) throw new MarathonValidationError(checked.message, checked.details);
+    return checked.id;
   }
 }
 

@@ -7,14 +7,33 @@ import {
 } from 'kafkajs';
 import { findFencingError, isFencingError } from './fencing-error';
 
-// kafkajs's own factory for broker error codes (not exported from the package root), so the
-// test sees exactly the objects a broker response turns into.
-const { createErrorFromCode } = require('kafkajs/src/protocol/error') as {
-  createErrorFromCode: (code: number) => KafkaJSProtocolError;
+/**
+ * A broker error as kafkajs builds it (src/protocol/error.js, createErrorFromCode): its table
+ * entry passed to KafkaJSProtocolError; an unknown code becomes KAFKAJS_UNKNOWN_ERROR_CODE (-99).
+ */
+const KNOWN: Record<number, { type: string; retriable: boolean }> = {
+  47: { type: 'INVALID_PRODUCER_EPOCH', retriable: false },
+  48: { type: 'INVALID_TXN_STATE', retriable: false },
+  51: { type: 'CONCURRENT_TRANSACTIONS', retriable: true },
+  52: { type: 'TRANSACTION_COORDINATOR_FENCED', retriable: false },
 };
+const ProtocolError = KafkaJSProtocolError as unknown as new (entry: object) => KafkaJSProtocolError;
+function createErrorFromCode(code: number): KafkaJSProtocolError {
+  const known = KNOWN[code];
+  return known
+    ? new ProtocolError({ ...known, code, message: `broker error ${known.type}` })
+    : new ProtocolError({
+        type: 'KAFKAJS_UNKNOWN_ERROR_CODE',
+        code: -99,
+        retriable: false,
+        message: `Unknown error code ${code}`,
+      });
+}
 
+// The typings omit the `cause` option the JavaScript constructor takes.
+const NonRetriable = KafkaJSNonRetriableError as unknown as new (e: Error, meta: { cause: unknown }) => Error;
 /** What kafkajs's retrier does to a non-retriable error (src/retry/index.js). */
-const bailed = (e: Error) => new KafkaJSNonRetriableError(e, { cause: (e as { cause?: Error }).cause ?? e });
+const bailed = (e: Error) => new NonRetriable(e, { cause: (e as { cause?: Error }).cause ?? e });
 /** What kafkajs's retrier does when retries run out. */
 const exhausted = (e: Error) => new KafkaJSNumberOfRetriesExceeded(e, { retryCount: 30, retryTime: 200 });
 

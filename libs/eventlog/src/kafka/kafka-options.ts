@@ -55,7 +55,10 @@ export const READER_BUFFERED_BATCHES_MAX = 16;
 /** Records per yielded batch when the caller gives no `maxBatchRecords`. */
 export const READER_BATCH_RECORDS_MAX = 1_000;
 /** A reader whose consumer crashes more often than this gives up and throws. */
-export const READER_RESTARTS_MAX = 5;
+export const READER_RESTARTS_MAX = 8;
+/** Back-off before a crashed reader restarts: doubles from this, up to the max. */
+export const READER_RESTART_BACKOFF_MS = 50;
+export const READER_RESTART_BACKOFF_MAX_MS = 2_000;
 
 /**
  * One send is one Produce request holding one record batch, and the broker refuses a batch

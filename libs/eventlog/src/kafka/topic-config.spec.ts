@@ -9,11 +9,31 @@ describe('topicConfigProblems', () => {
 
   const cases: { name: string; topic: typeof fit; mentions: RegExp }[] = [
     { name: 'three partitions', topic: { ...fit, partitions: 3 }, mentions: /3 partitions/ },
-    { name: 'a week of time retention', topic: { ...fit, config: { ...fit.config, 'retention.ms': '604800000' } }, mentions: /retention\.ms is 604800000/ },
-    { name: 'a size limit', topic: { ...fit, config: { ...fit.config, 'retention.bytes': '1073741824' } }, mentions: /retention\.bytes is 1073741824/ },
-    { name: 'compaction', topic: { ...fit, config: { ...fit.config, 'cleanup.policy': 'compact' } }, mentions: /compaction/ },
-    { name: 'compaction plus delete', topic: { ...fit, config: { ...fit.config, 'cleanup.policy': 'compact,delete' } }, mentions: /compaction/ },
-    { name: 'a retention the broker did not report', topic: { ...fit, config: { ...fit.config, 'retention.ms': undefined } } as never, mentions: /retention\.ms is unknown/ },
+    {
+      name: 'a week of time retention',
+      topic: { ...fit, config: { ...fit.config, 'retention.ms': '604800000' } },
+      mentions: /retention\.ms is 604800000/,
+    },
+    {
+      name: 'a size limit',
+      topic: { ...fit, config: { ...fit.config, 'retention.bytes': '1073741824' } },
+      mentions: /retention\.bytes is 1073741824/,
+    },
+    {
+      name: 'compaction',
+      topic: { ...fit, config: { ...fit.config, 'cleanup.policy': 'compact' } },
+      mentions: /compaction/,
+    },
+    {
+      name: 'compaction plus delete',
+      topic: { ...fit, config: { ...fit.config, 'cleanup.policy': 'compact,delete' } },
+      mentions: /compaction/,
+    },
+    {
+      name: 'a retention the broker did not report',
+      topic: { ...fit, config: { ...fit.config, 'retention.ms': undefined } } as never,
+      mentions: /retention\.ms is unknown/,
+    },
   ];
 
   it.each(cases)('refuses $name', ({ topic, mentions }) => {
@@ -24,7 +44,10 @@ describe('topicConfigProblems', () => {
 
   it('reports every problem at once', () => {
     expect(
-      topicConfigProblems({ partitions: 2, config: { 'retention.ms': '1', 'retention.bytes': '1', 'cleanup.policy': 'compact' } }),
+      topicConfigProblems({
+        partitions: 2,
+        config: { 'retention.ms': '1', 'retention.bytes': '1', 'cleanup.policy': 'compact' },
+      }),
     ).toHaveLength(4);
   });
 });

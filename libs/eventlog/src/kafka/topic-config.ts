@@ -40,7 +40,9 @@ export function topicConfigProblems(topic: ObservedTopic): string[] {
   }
   const policies = (topic.config['cleanup.policy'] ?? '').split(',').map((p) => p.trim());
   if (policies.includes('compact')) {
-    problems.push(`cleanup.policy is '${topic.config['cleanup.policy']}'; compaction would delete events (use 'delete')`);
+    problems.push(
+      `cleanup.policy is '${topic.config['cleanup.policy']}'; compaction would delete events (use 'delete')`,
+    );
   }
   return problems;
 }
