@@ -6,6 +6,7 @@ import { CairnConfig, loadConfig } from './config/cairn-config';
 import { MasterRuntime } from './core/master-runtime';
 import { createEventLog } from './log/create-event-log';
 import { PinoLogger } from './logging/pino-logger';
+import { useMarathonBodyParsing } from './http/errors';
 import { MasterModule } from './master.module';
 
 export { loadConfig } from './config/cairn-config';
@@ -40,6 +41,7 @@ export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise
     { logger, abortOnError: false },
   );
   app.enableShutdownHooks([]);
+  useMarathonBodyParsing(app);
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;

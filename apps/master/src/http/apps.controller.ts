@@ -60,6 +60,7 @@ export class AppsController {
     const partial = parseBoolean(partialUpdate, true);
     const checked = validateAppDefinition(body, { mode: 'update', pathId: appId, partial });
     if (!checked.ok) throw new MarathonValidationError(checked.message, checked.details);
+    this.validateMergedPatch(appId, checked.app, partial);
     const outcome = await this.commands.execute(new UpdateAppCommand(appId, checked.app, partial, ANONYMOUS));
     withOffset(reply, outcome);
     const app = this.runtime.projection.state.apps.get(appId)!;
@@ -77,6 +78,20 @@ export class AppsController {
     withOffset(reply, outcome);
     const last = outcome.events[outcome.events.length - 1];
     return { deploymentId: last?.causationId ?? null, version: last?.at ?? null };
+  }
+
+  /**
+   * A partial update is validated field by field above; rules that need the whole app (cmd vs
+   * args, health check ports, ...) are checked on the patch merged onto the current app.
+   */
+  private validateMergedPatch(appId: string, patch: Record<string, unknown>, partial: boolean): void {
+    const current = partial ? this.runtime.projection.state.apps.get(appId) : undefined;
+    if (!current) return;
+    const { version: _v, versionInfo: _vi, ...stored } = current;
+    const merged: Record<string, unknown> = { ...stored, ...patch };
+    if (patch.ports !== undefined) delete merged.portDefinitions;
+    const whole = validateAppDefinition(merged, { mode: 'update', pathId: appId, partial: false });
+    if (!whole.ok) throw new MarathonValidationError(whole.message, whole.details);
   }
 
   /** `/v2/apps/prod/web` and `/v2/apps//prod/web/` both name `/prod/web`. */

@@ -49,14 +49,37 @@ export function withAppDefaults(
   version: string,
   versionInfo: AppDefinition['versionInfo'],
 ): AppDefinition {
-  const app: Json = { ...structuredClone(APP_DEFAULTS), ...input };
-  app.portDefinitions = defaultPortDefinitions(input);
+  const app: Json = { ...structuredClone(APP_DEFAULTS), ...structuredClone(input) };
+  translateLegacyDockerNetwork(app, input);
+  app.portDefinitions = defaultPortDefinitions(app);
   delete app.ports; // legacy alias, folded into portDefinitions
   app.healthChecks = (app.healthChecks as Json[]).map((check) => healthCheckWithDefaults(check, app));
   app.upgradeStrategy = { ...APP_DEFAULTS.upgradeStrategy, ...(input.upgradeStrategy as Json | undefined) };
   app.version = version;
   app.versionInfo = versionInfo;
   return app as AppDefinition;
+}
+
+/** Marathon's docker network names, as `networks` modes. */
+const DOCKER_NETWORK_MODES: Record<string, string> = { BRIDGE: 'container/bridge', USER: 'container', HOST: 'host' };
+
+/**
+ * Marathon 1.5+ moved `container.docker.network` to `networks` and `docker.portMappings` to
+ * `container.portMappings`; old definitions are translated the way Marathon does it.
+ */
+function translateLegacyDockerNetwork(app: Json, input: Json): void {
+  const container = app.container as Json | undefined;
+  const docker = container?.docker as Json | undefined;
+  if (!container || !docker) return;
+  if (typeof docker.network === 'string') {
+    const mode = DOCKER_NETWORK_MODES[docker.network];
+    if (mode && input.networks === undefined) app.networks = [{ mode }];
+    delete docker.network;
+  }
+  if (docker.portMappings !== undefined) {
+    container.portMappings ??= docker.portMappings;
+    delete docker.portMappings;
+  }
 }
 
 function defaultPortDefinitions(input: Json): Json[] {

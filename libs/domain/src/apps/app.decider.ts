@@ -37,7 +37,7 @@ function createApp({ app, meta }: CreateApp, state: ClusterState): EventDraft[] 
 function updateApp({ appId, body, partial, meta }: UpdateApp, state: ClusterState): EventDraft[] {
   const current = state.apps.get(appId);
   const version = new Date(meta.now).toISOString();
-  const input = { ...withoutServerOwned(body), id: appId };
+  const input: Record<string, unknown> = { ...withoutServerOwned(body), id: appId };
   if (!current) {
     const definition = withAppDefaults(input, version, { lastScalingAt: version, lastConfigChangeAt: version });
     return [draft('AppCreated', { app: definition })];

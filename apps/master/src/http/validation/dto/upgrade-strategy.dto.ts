@@ -1,0 +1,11 @@
+import { JsonField } from '../json-field.decorators';
+import { jsonNumber } from '../json-shape';
+
+/** `upgradeStrategy` (RAML `UpgradeStrategy`): both capacities are fractions in [0, 1]. */
+export class UpgradeStrategyDto {
+  @JsonField(jsonNumber({ min: 0, max: 1 }))
+  minimumHealthCapacity?: number;
+
+  @JsonField(jsonNumber({ min: 0, max: 1 }))
+  maximumOverCapacity?: number;
+}
