@@ -40,7 +40,6 @@ export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise
     adapter,
     { logger, abortOnError: false },
   );
-  app.enableShutdownHooks([]);
   useMarathonBodyParsing(app);
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();

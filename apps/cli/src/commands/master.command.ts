@@ -1,0 +1,106 @@
+import { Command } from 'commander';
+import type { CliContext } from '../cli-context';
+import type { CairnConfig, RunningMaster } from '../control-plane';
+import { LocalFailureError, messageOf } from '../errors';
+import { ExitCode } from '../exit-codes';
+import { listenForInterrupt } from '../interrupt';
+import { addLogOptions, parsePort } from '../options';
+import type { Output } from '../output/output';
+import { configOverrides, describeLog, LogFlags, loadConfigOrUsage } from './log-config';
+
+/** `cairn master` and `cairn dev`: the control plane in this process, until Ctrl-C or until it must stop. */
+export function registerMasterCommands(program: Command, ctx: CliContext, output: Output): void {
+  const serveCommand = (name: string) =>
+    addLogOptions(program.command(name).option('--port <port>', 'HTTP port (env CAIRN_PORT, default 8080)', parsePort));
+
+  serveCommand('master')
+    .description('run the control plane (REST API, event log writer) in this process')
+    .action(async (flags: LogFlags) => {
+      ctx.exitCode = await serve(ctx, output, loadConfigOrUsage(ctx, configOverrides(flags)), 'Cairn master');
+    });
+
+  serveCommand('dev')
+    .description('run a development cluster: the master on the file log in ./.cairn (unless --log is given)')
+    .action(async (flags: LogFlags) => {
+      const config = loadConfigOrUsage(ctx, configOverrides({ ...flags, log: flags.log ?? 'file' }));
+      ctx.exitCode = await serve(ctx, output, config, 'Cairn', startLocalAgent);
+    });
+}
+
+/** A process `cairn dev` runs next to the master and stops before it. */
+interface LocalAgent {
+  stop(): Promise<void>;
+}
+
+/**
+ * Seam for the agents issue: `cairn dev` will start one local agent here (a child process, see
+ * DESIGN.md "Processes"), once the master answers. There is no agent yet, so it starts nothing.
+ */
+async function startLocalAgent(_masterUrl: string): Promise<LocalAgent | undefined> {
+  return undefined;
+}
+
+type Outcome = { kind: 'interrupted' } | { kind: 'done'; code: number } | { kind: 'failed'; error: unknown };
+
+async function serve(
+  ctx: CliContext,
+  output: Output,
+  config: CairnConfig,
+  title: string,
+  startCompanion: (masterUrl: string) => Promise<LocalAgent | undefined> = async () => undefined,
+): Promise<number> {
+  // Listen before starting: a Ctrl-C during boot stops the master once it is up, cleanly.
+  const interrupt = listenForInterrupt(ctx.io, output);
+  try {
+    const master = await startOrFail(ctx, config);
+    const agent = await startCompanion(master.url).catch(async (error: unknown) => {
+      await master.close().catch(() => undefined);
+      throw new LocalFailureError(`the local agent could not start: ${messageOf(error)}`, { cause: error });
+    });
+    if (!interrupt.signal.aborted) {
+      output.line(`${title} is running at ${master.url} (${describeLog(config)}). Ctrl-C stops it.`);
+    }
+    const outcome = await Promise.race<Outcome>([
+      interrupt.stopped.then(() => ({ kind: 'interrupted' })),
+      master.done.then(
+        (code) => ({ kind: 'done', code }),
+        (error: unknown) => ({ kind: 'failed', error }),
+      ),
+    ]);
+    return await stop(output, master, agent, outcome);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function startOrFail(ctx: CliContext, config: CairnConfig): Promise<RunningMaster> {
+  try {
+    return await ctx.controlPlane.startMaster(config);
+  } catch (error) {
+    throw new LocalFailureError(`the master could not start (${describeLog(config)}): ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Agent first, then the master; the exit code says why it stopped (0 after Ctrl-C). */
+async function stop(output: Output, master: RunningMaster, agent: LocalAgent | undefined, outcome: Outcome) {
+  if (outcome.kind === 'interrupted') output.note('Stopping...');
+  const problems: string[] = [];
+  await agent?.stop().catch((error: unknown) => problems.push(`local agent: ${messageOf(error)}`));
+  // After `done` the master may have closed itself already; close() again only releases leftovers.
+  await master.close().catch((error: unknown) => problems.push(`master: ${messageOf(error)}`));
+  if (outcome.kind === 'failed') {
+    throw new LocalFailureError(`the master stopped on an error: ${messageOf(outcome.error)}`, {
+      cause: outcome.error,
+    });
+  }
+  if (outcome.kind === 'interrupted' && problems.length > 0) {
+    throw new LocalFailureError(`did not stop cleanly: ${problems.join('; ')}`);
+  }
+  if (outcome.kind === 'done') {
+    output.note(`The master stopped with exit code ${outcome.code}.`);
+    return outcome.code;
+  }
+  return ExitCode.Ok;
+}

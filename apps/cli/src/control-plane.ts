@@ -1,0 +1,27 @@
+import { CairnConfig, loadConfig } from '../../master/src/config/cairn-config';
+import type { RunningMaster } from '../../master/src/main';
+import type { ReplayResult } from '../../master/src/replay/replay';
+
+/**
+ * The master as the CLI uses it. The master's modules are loaded on demand: `cairn apps list`
+ * must not pay for booting Nest. Tests pass their own ControlPlane to run().
+ */
+export interface ControlPlane {
+  loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<CairnConfig>): CairnConfig;
+  startMaster(config: CairnConfig): Promise<RunningMaster>;
+  replayLog(config: CairnConfig, range: { to?: number }): Promise<ReplayResult>;
+}
+
+export type { CairnConfig, ReplayResult, RunningMaster };
+
+export const realControlPlane: ControlPlane = {
+  loadConfig,
+  async startMaster(config) {
+    const { startMaster } = await import('../../master/src/main');
+    return startMaster(config);
+  },
+  async replayLog(config, range) {
+    const { replayLog } = await import('../../master/src/replay/replay');
+    return replayLog(config, range);
+  },
+};

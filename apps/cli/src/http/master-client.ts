@@ -1,0 +1,166 @@
+import { request as httpRequest, IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { CliError, ServerError } from '../errors';
+import { AnswerHead, httpError, unreachable } from './api-errors';
+
+export const DEFAULT_MASTER_URL = 'http://127.0.0.1:8080';
+/** A whole request (connect, answer, body); writes answer once durable, which is fast. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+export interface MasterReply<T> {
+  readonly status: number;
+  readonly body: T;
+  /** X-Cairn-Offset: the offset of the last event the request wrote (absent when nothing changed). */
+  readonly offset?: number;
+}
+
+/**
+ * The master's HTTP API over global fetch. Every failure leaves as a typed CLI error: 4xx
+ * ApiRefusedError, 5xx ServerError, no answer MasterUnreachableError.
+ */
+export class MasterClient {
+  private readonly timeoutMs: number;
+
+  constructor(
+    readonly baseUrl: string,
+    options: { timeoutMs?: number } = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  }
+
+  get<T>(path: string): Promise<MasterReply<T>> {
+    return this.request<T>('GET', path);
+  }
+
+  post<T>(path: string, body: unknown): Promise<MasterReply<T>> {
+    return this.request<T>('POST', path, body);
+  }
+
+  put<T>(path: string, body: unknown): Promise<MasterReply<T>> {
+    return this.request<T>('PUT', path, body);
+  }
+
+  delete<T>(path: string): Promise<MasterReply<T>> {
+    return this.request<T>('DELETE', path);
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<MasterReply<T>> {
+    const url = this.url(path);
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, {
+        method,
+        signal,
+        headers: body === undefined ? { accept: 'application/json' } : JSON_HEADERS,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      text = await response.text();
+    } catch (error) {
+      throw unreachable(url, error, this.timeoutMs);
+    }
+    if (!response.ok) {
+      const head = {
+        status: response.status,
+        statusText: response.statusText,
+        retryAfter: response.headers.get('retry-after') ?? undefined,
+      };
+      throw httpError({ method, url }, head, text);
+    }
+    return {
+      status: response.status,
+      body: parseJson<T>({ method, url, status: response.status }, text),
+      offset: offsetOf(response),
+    };
+  }
+
+  /**
+   * A streaming GET (NDJSON): yields each line as it arrives until the server ends the body
+   * or `signal` aborts (then the iteration just stops). The timeout covers the wait for the
+   * answer's headers only: a quiet stream is normal (an idle cluster writes nothing). Uses
+   * node:http because fetch (undici) drops a body that is silent for 300 s.
+   */
+  async *lines(path: string, signal: AbortSignal): AsyncGenerator<string> {
+    const url = this.url(path);
+    let response: IncomingMessage;
+    try {
+      response = await openStream(url, signal, this.timeoutMs);
+    } catch (error) {
+      if (signal.aborted) return;
+      throw unreachable(url, error, this.timeoutMs);
+    }
+    try {
+      const status = response.statusCode ?? 0;
+      if (status < 200 || status > 299) {
+        throw httpError({ method: 'GET', url }, answerHead(response), await readText(response));
+      }
+      response.setEncoding('utf8');
+      let buffered = '';
+      for await (const chunk of response as AsyncIterable<string>) {
+        const lines = (buffered + chunk).split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) if (line.trim() !== '') yield line;
+      }
+      if (buffered.trim() !== '') yield buffered;
+    } catch (error) {
+      if (signal.aborted) return;
+      if (error instanceof CliError) throw error;
+      throw unreachable(url, error, this.timeoutMs);
+    } finally {
+      response.destroy();
+    }
+  }
+
+  /** Base URL + path, keeping any path prefix of the base (a master behind a proxy). */
+  url(path: string): string {
+    return this.baseUrl.replace(/\/+$/, '') + path;
+  }
+}
+
+const JSON_HEADERS = { accept: 'application/json', 'content-type': 'application/json' };
+
+function parseJson<T>(request: { method: string; url: string; status: number }, text: string): T {
+  if (text === '') return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new ServerError(request, `the answer is not JSON (${(error as Error).message}): ${text.slice(0, 200)}`);
+  }
+}
+
+function offsetOf(response: Response): number | undefined {
+  const raw = response.headers.get('x-cairn-offset');
+  const offset = raw === null ? NaN : Number(raw);
+  return Number.isSafeInteger(offset) ? offset : undefined;
+}
+
+/** Resolves with the answer once its headers arrive; rejects on a network error or after `timeoutMs`. */
+function openStream(url: string, signal: AbortSignal, timeoutMs: number): Promise<IncomingMessage> {
+  const request = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { accept: 'application/x-ndjson' }, signal });
+    const timer = setTimeout(() => req.destroy(new DOMException('no answer', 'TimeoutError')), timeoutMs);
+    req.once('response', (response) => {
+      clearTimeout(timer);
+      resolve(response);
+    });
+    req.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    req.end();
+  });
+}
+
+function answerHead(response: IncomingMessage): AnswerHead {
+  const retryAfter = response.headers['retry-after'];
+  return { status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', retryAfter };
+}
+
+async function readText(response: IncomingMessage): Promise<string> {
+  response.setEncoding('utf8');
+  let text = '';
+  for await (const chunk of response as AsyncIterable<string>) text += chunk;
+  return text;
+}
