@@ -2,6 +2,7 @@ import type { AppendRecord, LogRecord } from '@cairn/eventlog';
 import { envelopeSchema, EventEnvelope, RecordedEvent } from './envelope';
 import { CairnEvent, catalogue, EventType, isEventType } from './catalogue';
 import { upcastTo } from './upcast';
+import { decodeValidator } from './decode-validators';
 
 /** An event that fails its own schema: it never reaches the log, and a record that fails never reaches a projection. */
 export class EventValidationError extends Error {
@@ -50,42 +51,66 @@ export function decodeRecord(record: LogRecord): RecordedEvent<CairnEvent> {
       offset: record.offset,
     });
   }
+  const head = parsed as { type?: unknown; v?: unknown } | null;
+  const type = typeof head === 'object' && head !== null ? head.type : undefined;
+  const v = typeof head === 'object' && head !== null ? head.v : undefined;
+  if (typeof type === 'string' && typeof v === 'number' && isEventType(type)) {
+    const fast = decodeValidator(type, v);
+    if (fast && fast(parsed)) {
+      const event = parsed as CairnEvent & { offset: number };
+      const current = catalogue[type].current;
+      if (v === current) {
+        event.offset = record.offset; // parsed is ours: no copy on the replay path
+        return event;
+      }
+      if (v < current) {
+        return {
+          ...(validate(upcastStep(event, current, record.offset), 'decode', record.offset) as CairnEvent),
+          offset: record.offset,
+        };
+      }
+    }
+  }
+  return decodeSlowly(parsed, record.offset);
+}
+
+/** The zod path: only reached by records the fast check refused, to say precisely why. */
+function decodeSlowly(parsed: unknown, offset: number): RecordedEvent<CairnEvent> {
   const envelope = envelopeSchema.safeParse(parsed);
   if (!envelope.success) {
-    throw new EventValidationError(`record at offset ${record.offset} is not an event envelope`, {
-      offset: record.offset,
+    throw new EventValidationError(`record at offset ${offset} is not an event envelope`, {
+      offset,
       issues: envelope.error.issues,
     });
   }
   const raw = envelope.data as EventEnvelope;
   if (!isEventType(raw.type)) {
     // Type names are permanent: an unknown type means a newer writer or a damaged log. Stop.
-    throw new EventValidationError(`unknown event type '${raw.type}' at offset ${record.offset}`, {
-      type: raw.type,
-      offset: record.offset,
-    });
+    throw new EventValidationError(`unknown event type '${raw.type}' at offset ${offset}`, { type: raw.type, offset });
   }
   const entry = catalogue[raw.type];
   if (raw.v > entry.current) {
     throw new EventValidationError(
-      `${raw.type} v${raw.v} at offset ${record.offset} is newer than this release understands (v${entry.current})`,
-      { type: raw.type, v: raw.v, offset: record.offset },
+      `${raw.type} v${raw.v} at offset ${offset} is newer than this release understands (v${entry.current})`,
+      { type: raw.type, v: raw.v, offset },
     );
   }
   const atVersion = schemaAt(raw.type, raw.v).safeParse(raw.data);
   if (!atVersion.success) {
-    throw new EventValidationError(`${raw.type} v${raw.v} at offset ${record.offset} fails its schema`, {
+    throw new EventValidationError(`${raw.type} v${raw.v} at offset ${offset} fails its schema`, {
       type: raw.type,
       v: raw.v,
-      offset: record.offset,
+      offset,
       issues: atVersion.error.issues,
     });
   }
-  const upcast =
-    raw.v < entry.current
-      ? validate(upcastStep(raw, entry.current, record.offset), 'decode', record.offset)
-      : { ...raw, data: atVersion.data };
-  return { ...(upcast as CairnEvent), offset: record.offset };
+  // zod accepts what the compiled check refused only if they disagree: never apply it silently.
+  throw new EventValidationError(`${raw.type} v${raw.v} at offset ${offset} fails its JSON Schema`, {
+    type: raw.type,
+    v: raw.v,
+    offset,
+    issues: decodeValidator(raw.type, raw.v)?.errors ?? undefined,
+  });
 }
 
 function validate<E extends EventEnvelope>(event: E, phase: 'encode' | 'decode', offset?: number): E {
