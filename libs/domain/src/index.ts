@@ -4,3 +4,6 @@ export * from './decider';
 export * from './apps/app.commands';
 export * from './apps/app-defaults';
 export * from './cluster/cluster.commands';
+export * from './resources';
+export * from './allocator';
+export * from './placement';

@@ -1,0 +1,108 @@
+import { addResources, normalizeResources, Resources, sumResources } from '../resources';
+import { isAllocatable } from './allocatable';
+import { AllocatorInputError } from './allocator-errors';
+import { drfSorter } from './drf-sorter';
+import { activeFilters, OfferFilter } from './offer-filters';
+import { compareIds, SorterFactory } from './sorter';
+
+/** An agent as the allocator sees it. */
+export interface AgentSlot {
+  readonly agentId: string;
+  /** free = total - used by tasks - outstanding offers. */
+  readonly free: Resources;
+  /** False while the agent is disconnected, draining or being removed: it is not offered. */
+  readonly active: boolean;
+}
+
+/** A framework as the allocator sees it. */
+export interface FrameworkDemand {
+  readonly frameworkId: string;
+  /** The role its offers are made for (carried into each offer; roles are not sorted separately yet). */
+  readonly role: string;
+  /** > 0; a framework with weight 2 is entitled to twice the share of one with weight 1. */
+  readonly weight: number;
+  /** What it holds now: resources of its tasks plus its outstanding offers, on every agent. */
+  readonly allocated: Resources;
+  /** True after SUPPRESS: it wants no offers (nothing to launch); REVIVE sets it back to false. */
+  readonly suppressed: boolean;
+}
+
+/** One agent's free resources offered to one framework; the caller gives it an offer id. */
+export interface OfferDraft {
+  readonly frameworkId: string;
+  readonly role: string;
+  readonly agentId: string;
+  readonly resources: Resources;
+}
+
+export interface AllocationInput {
+  readonly agents: readonly AgentSlot[];
+  readonly frameworks: readonly FrameworkDemand[];
+  readonly filters: readonly OfferFilter[];
+  /** Decision time, ms since the epoch: only used to tell which filters are still in force. */
+  readonly now: number;
+  /**
+   * What shares divide by. Default: Σ agents' free + Σ frameworks' allocated, which is the
+   * cluster's total whenever every used resource belongs to a listed framework. Pass it when
+   * that is not so (e.g. tasks of a removed framework still hold resources).
+   */
+  readonly clusterTotal?: Resources;
+  /** Fairness; default DRF. */
+  readonly sorter?: SorterFactory;
+}
+
+/**
+ * One allocation pass, Mesos style (`hierarchical.cpp`, `__allocate`): agents in id order; each
+ * active agent with allocatable free resources is offered whole to ONE framework, the first in the
+ * sorter's order that is not suppressed and has no filter in force for that agent. The sorter then
+ * counts the offer as allocated, so the next agent goes to whoever is now most owed.
+ *
+ *   invariant: Σ offers of an agent in one pass <= its free resources (one offer, exactly `free`)
+ *
+ * Pure: the result depends only on the input (ties: framework id, then agent id order).
+ */
+export function allocate(input: AllocationInput): OfferDraft[] {
+  checkUniqueIds(input);
+  const wanting = input.frameworks
+    .filter((framework) => !framework.suppressed)
+    .sort((a, b) => compareIds(a.frameworkId, b.frameworkId));
+  if (wanting.length === 0) return [];
+
+  const sorter = (input.sorter ?? drfSorter)(input.clusterTotal ?? clusterTotalOf(input));
+  for (const framework of wanting) sorter.add(framework.frameworkId, framework.weight, framework.allocated);
+  const roleOf = new Map(wanting.map((framework) => [framework.frameworkId, framework.role]));
+  const isFiltered = activeFilters(input.filters, input.now);
+
+  const offers: OfferDraft[] = [];
+  for (const agent of [...input.agents].sort((a, b) => compareIds(a.agentId, b.agentId))) {
+    if (!agent.active || !isAllocatable(agent.free)) continue;
+    const frameworkId = sorter.sort().find((id) => !isFiltered(id, agent.agentId));
+    if (frameworkId === undefined) continue;
+    const resources = normalizeResources(agent.free);
+    offers.push({ frameworkId, role: roleOf.get(frameworkId)!, agentId: agent.agentId, resources });
+    sorter.allocated(frameworkId, resources);
+  }
+  return offers;
+}
+
+/** total = Σ free + Σ allocated (see AllocationInput.clusterTotal). */
+function clusterTotalOf(input: AllocationInput): Resources {
+  return addResources(
+    sumResources(input.agents.map((agent) => ({ ...agent.free, ports: [] }))),
+    sumResources(input.frameworks.map((framework) => ({ ...framework.allocated, ports: [] }))),
+  );
+}
+
+function checkUniqueIds(input: AllocationInput): void {
+  const duplicate = (ids: string[]) => {
+    const seen = new Set<string>();
+    return ids.find((id) => seen.size === seen.add(id).size);
+  };
+  const agentId = duplicate(input.agents.map((agent) => agent.agentId));
+  if (agentId !== undefined)
+    throw new AllocatorInputError({ field: 'agents[].agentId', value: agentId, reason: 'listed twice' });
+  const frameworkId = duplicate(input.frameworks.map((framework) => framework.frameworkId));
+  if (frameworkId !== undefined) {
+    throw new AllocatorInputError({ field: 'frameworks[].frameworkId', value: frameworkId, reason: 'listed twice' });
+  }
+}
