@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CommandRejected } from '@cairn/domain';
+import type { AppDefinition, CairnEvent } from '@cairn/events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CreateAppCommand, DeleteAppCommand, UpdateAppCommand } from '../commands';
 import { MasterRuntime } from '../core/master-runtime';
@@ -44,9 +45,9 @@ export class AppsController {
     const checked = validateAppDefinition(body, { mode: 'create' });
     if (!checked.ok) throw new MarathonValidationError(checked.message, checked.details);
     const outcome = await this.commands.execute(new CreateAppCommand(checked.app, ANONYMOUS));
-    const appId = checked.app.id as string;
-    withOffset(reply, outcome).status(201).header('Location', `/v2/apps${appId}`);
-    return appInfo(this.runtime.projection.state.apps.get(appId)!);
+    const created = appOf(outcome.events);
+    withOffset(reply, outcome).status(201).header('Location', `/v2/apps${created.id}`);
+    return appInfo(created);
   }
 
   @Put('*')
@@ -63,12 +64,19 @@ export class AppsController {
     this.validateMergedPatch(appId, checked.app, partial);
     const outcome = await this.commands.execute(new UpdateAppCommand(appId, checked.app, partial, ANONYMOUS));
     withOffset(reply, outcome);
-    const app = this.runtime.projection.state.apps.get(appId)!;
-    if (outcome.events[0]?.type === 'AppCreated') {
+    // The reply is built from this command's own events: a later write may already be applied.
+    const [event] = outcome.events;
+    if (event?.type === 'AppCreated') {
       reply.status(201).header('Location', `/v2/apps${appId}`);
-      return appInfo(app);
+      return appInfo(event.data.app);
     }
-    return { deploymentId: outcome.events[0]?.causationId ?? null, version: app.version };
+    const version =
+      event?.type === 'AppUpdated'
+        ? event.data.app.version
+        : event?.type === 'AppScaled'
+          ? event.data.lastScalingAt
+          : (this.runtime.projection.state.apps.get(appId)?.version ?? null);
+    return { deploymentId: event?.causationId ?? null, version };
   }
 
   @Delete('*')
@@ -101,6 +109,12 @@ export class AppsController {
     if (!checked.ok) throw new MarathonValidationError(checked.message, checked.details);
     return checked.id;
   }
+}
+
+function appOf(events: readonly CairnEvent[]): AppDefinition {
+  const created = events.find((e) => e.type === 'AppCreated');
+  if (created?.type !== 'AppCreated') throw new Error('CreateApp produced no AppCreated event');
+  return created.data.app;
 }
 
 /** JAX-RS parses booleans case-insensitively, so Python clients' `True` works too. */

@@ -177,6 +177,24 @@ describe('CreateApp', () => {
 });
 
 describe('UpdateApp', () => {
+  it('refuses a partial body that would create an app with neither cmd, args nor container (deleted meanwhile)', () => {
+    given([appCreated(anApp()), appDeleted('/web')])
+      .when(updateApp('/web', { instances: 5 }))
+      .thenThrows('invalid', 'Object is not valid');
+  });
+
+  it('refuses a patch that leaves both cmd and args', () => {
+    given([appCreated(anApp())])
+      .when(updateApp('/web', { args: ['sleep', '1'] }))
+      .thenThrows('invalid', 'Object is not valid');
+  });
+
+  it('gives a change in the same millisecond as the last one a strictly later version', () => {
+    given([appCreated(anApp())])
+      .when(updateApp('/web', { instances: 3 }, { now: T0 }))
+      .then([draft('AppScaled', { appId: '/web', instances: 3, lastScalingAt: new Date(T0 + 1).toISOString() })]);
+  });
+
   it('creates the app when it does not exist (PUT), taking the id from the path', () => {
     given([])
       .when(updateApp('/web', { id: '/ignored', cmd: 'sleep 1000' }))

@@ -31,15 +31,18 @@ function createApp({ app, meta }: CreateApp, state: ClusterState): EventDraft[] 
     lastScalingAt: version,
     lastConfigChangeAt: version,
   });
+  assertRunnable(definition);
   return [draft('AppCreated', { app: definition })];
 }
 
 function updateApp({ appId, body, partial, meta }: UpdateApp, state: ClusterState): EventDraft[] {
   const current = state.apps.get(appId);
-  const version = new Date(meta.now).toISOString();
+  const version = nextVersion(meta.now, current);
   const input: Record<string, unknown> = { ...withoutServerOwned(body), id: appId };
   if (!current) {
+    // The app may have been deleted since the request was checked: the body must stand alone.
     const definition = withAppDefaults(input, version, { lastScalingAt: version, lastConfigChangeAt: version });
+    assertRunnable(definition);
     return [draft('AppCreated', { app: definition })];
   }
   const base = withoutServerOwned(current);
@@ -47,6 +50,7 @@ function updateApp({ appId, body, partial, meta }: UpdateApp, state: ClusterStat
   if (input.ports !== undefined) delete base.portDefinitions;
   const merged = partial ? { ...base, ...input } : input;
   const next = withAppDefaults(merged, version, current.versionInfo);
+  assertRunnable(next);
   if (sameConfig(current, next)) {
     // Marathon treats an update that only changes `instances` as a scale: the config version stays.
     if (next.instances === current.instances) return [];
@@ -85,6 +89,24 @@ export function evolveApp(state: ClusterState, event: CairnEvent): void {
     default:
       return;
   }
+}
+
+export const NOT_RUNNABLE_MESSAGE = "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'.";
+
+/** Marathon's rule, kept by the domain too: what the edge checked may have changed by decide time. */
+function assertRunnable(app: AppDefinition): void {
+  const hasCmd = typeof app.cmd === 'string';
+  const hasArgs = Array.isArray(app.args);
+  const hasContainer = app.container !== undefined && app.container !== null;
+  if ((hasCmd && hasArgs) || (!hasCmd && !hasArgs && !hasContainer)) {
+    throw new CommandRejected('invalid', 'Object is not valid', [{ path: '/', errors: [NOT_RUNNABLE_MESSAGE] }]);
+  }
+}
+
+/** Versions are the decision time, but strictly increasing per app (two changes in one ms differ). */
+function nextVersion(now: number, current: AppDefinition | undefined): string {
+  const previous = current ? Date.parse(current.version) : -Infinity;
+  return new Date(Math.max(now, previous + 1)).toISOString();
 }
 
 function withoutServerOwned(app: Record<string, unknown>): Record<string, unknown> {

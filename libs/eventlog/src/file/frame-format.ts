@@ -1,5 +1,6 @@
 import type { AppendRecord, LogRecord, Offset } from '../event-log';
 import { crc32 } from './crc32';
+import { FileLogRecord } from './file-log-record';
 
 /**
  * One frame per appended batch (FORMAT.md, "Frame"). Little-endian throughout.
@@ -108,10 +109,13 @@ export function inspectFrame(buf: Buffer, pos: number, end: number): FrameInspec
 }
 
 /**
- * Decodes the records of a whole, checksummed frame into `out`, from offset `from` on and below
- * `to`. Values are views into `buf` (no copy): `buf` must not be reused by the caller.
- * Returns false when the frame's inner lengths disagree with its size (a writer bug, since the
- * checksum matched).
+ * Reads the records of a whole, checksummed frame into `out`, from offset `from` on and below
+ * `to`, as FileLogRecords: values are views into `buf` (no copy), keys and headers are decoded
+ * only when asked for. `buf` must never be reused by the caller.
+ *
+ * Every record's inner lengths are checked here, headers included, so a lazy decode later never
+ * runs off its record. Returns false when they disagree with the frame's size (a writer bug,
+ * since the checksum matched).
  */
 export function decodeRecords(
   buf: Buffer,
@@ -122,40 +126,38 @@ export function decodeRecords(
   out: LogRecord[],
 ): boolean {
   const end = pos + header.frameBytes;
+  const { baseOffset, recordCount } = header;
   let at = pos + FRAME_HEADER_BYTES;
-  for (let i = 0; i < header.recordCount; i++) {
-    const offset = header.baseOffset + i;
+  for (let i = 0; i < recordCount; i++) {
+    const recordStart = at;
+    // keyBytes, key, headerCount
     if (at + 4 > end) return false;
-    const keyBytes = buf.readUInt32LE(at);
+    at += 4 + readU32(buf, at);
+    if (at + 4 > end) return false;
+    const headerFields = 2 * readU32(buf, at);
     at += 4;
-    if (at + keyBytes + 4 > end) return false;
-    const keyStart = at;
-    at += keyBytes;
-    const headerCount = buf.readUInt32LE(at);
-    at += 4;
-    let headers: Record<string, string> | undefined;
-    if (headerCount > 0) {
-      headers = {};
-      for (let h = 0; h < headerCount; h++) {
-        const name = readString(buf, at, end);
-        if (!name) return false;
-        const value = readString(buf, name.next, end);
-        if (!value) return false;
-        headers[name.text] = value.text;
-        at = value.next;
-      }
+    // headerCount times: nameBytes, name, valueBytes, value (each step moves at least 4 bytes,
+    // so a huge count from a buggy writer ends at the frame's end, not after 2^33 steps)
+    for (let f = 0; f < headerFields; f++) {
+      if (at + 4 > end) return false;
+      at += 4 + readU32(buf, at);
     }
     if (at + 4 > end) return false;
-    const valueBytes = buf.readUInt32LE(at);
+    const valueBytes = readU32(buf, at);
     at += 4;
     if (at + valueBytes > end) return false;
+    const offset = baseOffset + i;
     if (offset >= from && offset < to) {
-      const key = buf.toString('utf8', keyStart, keyStart + keyBytes);
-      out.push({ offset, key, headers, value: buf.subarray(at, at + valueBytes) });
+      out.push(new FileLogRecord(offset, buf.subarray(at, at + valueBytes), buf, recordStart));
     }
     at += valueBytes;
   }
   return at === end;
+}
+
+/** Little-endian u32 at `at`; the caller has checked that 4 bytes are there. */
+function readU32(buf: Buffer, at: number): number {
+  return (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16)) + buf[at + 3] * 0x100_0000;
 }
 
 function frameChecksum(buf: Buffer, pos: number, frameBytes: number): number {
@@ -167,12 +169,4 @@ function writeString(buf: Buffer, at: number, text: string): number {
   const bytes = buf.write(text, at + 4, 'utf8');
   buf.writeUInt32LE(bytes, at);
   return at + 4 + bytes;
-}
-
-function readString(buf: Buffer, at: number, end: number): { text: string; next: number } | undefined {
-  if (at + 4 > end) return undefined;
-  const bytes = buf.readUInt32LE(at);
-  const start = at + 4;
-  if (start + bytes > end) return undefined;
-  return { text: buf.toString('utf8', start, start + bytes), next: start + bytes };
 }

@@ -21,9 +21,10 @@ export interface RangeReadContext {
 
 /**
  * Reads committed records in [from, to) (`to` at most the end offset, so every frame in range is
- * whole and durable). Segments are read in READ_CHUNK_BYTES chunks, frames are checksummed, and
- * record values are views into the chunks (no per-record copy, no per-record syscall). Damage
- * inside the committed range is never skipped: it is a CorruptLogError.
+ * whole and durable). Segments are read in READ_CHUNK_BYTES chunks, frames are checksummed once
+ * each, and records are FileLogRecords: values are views into the chunks, keys and headers are
+ * decoded only when read (no per-record copy, string or syscall). Damage inside the committed
+ * range is never skipped: it is a CorruptLogError.
  */
 export async function* readRange(
   context: RangeReadContext,
