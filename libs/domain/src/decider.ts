@@ -5,9 +5,16 @@ import { AppCommand } from './apps/app.commands';
 import { decideApp, evolveApp } from './apps/app.decider';
 import { ClusterCommand } from './cluster/cluster.commands';
 import { decideCluster, evolveCluster } from './cluster/cluster.decider';
+import { AgentCommand } from './agents/agent.commands';
+import { decideAgent, evolveAgent } from './agents/agent.decider';
+import { TaskCommand } from './tasks/task.commands';
+import { decideTaskStatus, evolveTask } from './tasks/task.decider';
+import { SchedulerCommand } from './scheduler/scheduler.commands';
+import { decideTick } from './scheduler/tick.decider';
+import { evolveOffers } from './scheduler/offers.evolve';
 
 /** Every command the sequencer accepts. */
-export type Command = AppCommand | ClusterCommand;
+export type Command = AppCommand | ClusterCommand | AgentCommand | TaskCommand | SchedulerCommand;
 
 /**
  * decide(command, state) -> events: pure. Throws CommandRejected for a command it refuses.
@@ -21,6 +28,13 @@ export function decide(command: Command, state: ClusterState): EventDraft[] {
       return decideApp(command, state);
     case 'ElectLeader':
       return decideCluster(command, state);
+    case 'RegisterAgent':
+    case 'DisconnectAgent':
+      return decideAgent(command, state);
+    case 'ReportTaskStatus':
+      return decideTaskStatus(command, state);
+    case 'Tick':
+      return decideTick(command, state);
     default: {
       const _exhaustive: never = command;
       return _exhaustive;
@@ -32,5 +46,8 @@ export function decide(command: Command, state: ClusterState): EventDraft[] {
 export function evolve(state: ClusterState, event: CairnEvent): ClusterState {
   evolveApp(state, event);
   evolveCluster(state, event);
+  evolveAgent(state, event);
+  evolveTask(state, event);
+  evolveOffers(state, event);
   return state;
 }

@@ -1,13 +1,71 @@
-import type { AppDefinition } from '@cairn/events';
+import type { AppDefinition, TaskLaunchedData, TaskState } from '@cairn/events';
+import type { Resources } from './resources';
+import type { NoMatchReason } from './placement';
+
+/** An agent as the log knows it. */
+export interface AgentRecord {
+  readonly agentId: string;
+  readonly hostname: string;
+  readonly filesPort: number;
+  readonly resources: Resources;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly capabilities: readonly string[];
+  readonly status: 'ACTIVE' | 'DISCONNECTED' | 'UNREACHABLE';
+  /** When the status last changed (the event's time, ms since the epoch). */
+  readonly sinceMs: number;
+}
+
+/** A task that is not terminal yet. Terminal tasks are expunged (their update ids are kept). */
+export interface TaskRecord extends TaskLaunchedData {
+  readonly state: TaskState;
+  readonly stagedAt: string;
+  readonly startedAt: string | null;
+  /** The master asked for the kill: its end is expected, not a failure. */
+  readonly killRequested: boolean;
+}
+
+/** Marathon's launch backoff of one app. */
+export interface LaunchDelay {
+  readonly failures: number;
+  readonly untilMs: number;
+}
+
+export interface TaskFailure {
+  readonly appId: string;
+  readonly taskId: string;
+  readonly host: string;
+  readonly slaveId: string;
+  readonly state: TaskState;
+  readonly message: string;
+  readonly timestamp: string;
+  readonly version: string;
+}
 
 /**
  * The whole folded state of a cluster. `evolve` updates it in place (replay of a million events
- * must not copy maps); it is otherwise pure: no I/O, no clock, no randomness, so the same events
+ * must not copy maps) but never mutates a nested value (records are replaced), so two states
+ * may share records. It is otherwise pure: no I/O, no clock, no randomness, so the same events
  * always give the same state.
  */
 export interface ClusterState {
   /** Apps by absolute id. */
   readonly apps: Map<string, AppDefinition>;
+  readonly agents: Map<string, AgentRecord>;
+  /** Non-terminal tasks by id. */
+  readonly tasks: Map<string, TaskRecord>;
+  /**
+   * Status update ids already applied (a duplicate changes nothing, also after a restart).
+   * Insertion-ordered and bounded by APPLIED_UPDATE_IDS_MAX: the oldest are forgotten first.
+   */
+  readonly appliedUpdateIds: Set<string>;
+  readonly launchDelays: Map<string, LaunchDelay>;
+  /** Offer filters (refuse seconds): `${frameworkId} ${agentId}` -> until (ms). */
+  readonly offerFilters: Map<string, number>;
+  /** Offers made and not answered yet: offer id -> agent id (empty between batches). */
+  readonly pendingOffers: Map<string, string>;
+  /** Why each waiting app did not fit the last offers it saw (for /v2/queue). */
+  readonly queueReasons: Map<string, NoMatchReason[]>;
+  readonly lastTaskFailure: Map<string, TaskFailure>;
   /**
    * Who writes the log now. Not part of the state hash: leadership says who writes, not what
    * the cluster is, and a restart (a new LeaderElected) must not change the hash.
@@ -15,16 +73,32 @@ export interface ClusterState {
   leader: { instance: string; epoch: number } | null;
 }
 
+/** Bound of remembered status update ids (~3 per task: plenty for agents' retries). */
+export const APPLIED_UPDATE_IDS_MAX = 100_000;
+
 export function initialState(): ClusterState {
-  return { apps: new Map(), leader: null };
+  return {
+    apps: new Map(),
+    agents: new Map(),
+    tasks: new Map(),
+    appliedUpdateIds: new Set(),
+    launchDelays: new Map(),
+    offerFilters: new Map(),
+    pendingOffers: new Map(),
+    queueReasons: new Map(),
+    lastTaskFailure: new Map(),
+    leader: null,
+  };
 }
 
-/** The part of the state that the state hash covers. */
+/** The part of the state that the state hash covers: everything but leadership. */
 export function hashedView(state: ClusterState): unknown {
-  return { apps: state.apps };
+  const { leader: _leader, ...rest } = state;
+  return rest;
 }
 
 /** A deep copy, for the sequencer's speculative state after an append failure. */
 export function cloneState(state: ClusterState): ClusterState {
-  return { apps: structuredClone(state.apps), leader: state.leader && { ...state.leader } };
+  const { leader, ...rest } = state;
+  return { ...structuredClone(rest), leader: leader && { ...leader } };
 }

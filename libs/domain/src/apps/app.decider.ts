@@ -54,23 +54,41 @@ function updateApp({ appId, body, partial, meta }: UpdateApp, state: ClusterStat
   if (sameConfig(current, next)) {
     // Marathon treats an update that only changes `instances` as a scale: the config version stays.
     if (next.instances === current.instances) return [];
-    return [draft('AppScaled', { appId, instances: next.instances, lastScalingAt: version })];
+    return [
+      draft('AppScaled', { appId, instances: next.instances, lastScalingAt: version }),
+      ...scaleDownKills(state, appId, next.instances, next.killSelection),
+    ];
   }
   next.versionInfo = { lastScalingAt: version, lastConfigChangeAt: version };
-  return [draft('AppUpdated', { app: next })];
+  return [draft('AppUpdated', { app: next }), ...scaleDownKills(state, appId, next.instances, next.killSelection)];
+}
+
+/** Marathon's kill selection: the youngest (default) or oldest tasks above `instances` go. */
+function scaleDownKills(state: ClusterState, appId: string, instances: number, selection: string): EventDraft[] {
+  const active = [...state.tasks.values()].filter((t) => t.appId === appId && !t.killRequested);
+  if (active.length <= instances) return [];
+  const byAge = active.sort((a, b) => (a.stagedAt === b.stagedAt ? (a.taskId < b.taskId ? -1 : 1) : a.stagedAt < b.stagedAt ? -1 : 1));
+  const victims = selection === 'OLDEST_FIRST' ? byAge.slice(0, active.length - instances) : byAge.slice(instances);
+  return victims.map((t) => draft('TaskKillRequested', { taskId: t.taskId, agentId: t.agentId, reason: 'scaled down' }));
 }
 
 function deleteApp({ appId }: DeleteApp, state: ClusterState): EventDraft[] {
   if (!state.apps.has(appId)) throw new CommandRejected('not-found', `App '${appId}' does not exist`);
-  return [draft('AppDeleted', { appId })];
+  const kills = [...state.tasks.values()]
+    .filter((t) => t.appId === appId && !t.killRequested)
+    .map((t) => draft('TaskKillRequested', { taskId: t.taskId, agentId: t.agentId, reason: 'app deleted' }));
+  return [draft('AppDeleted', { appId }), ...kills];
 }
 
 /** Applies one app event. Mutates `state` (see ClusterState). */
 export function evolveApp(state: ClusterState, event: CairnEvent): void {
   switch (event.type) {
     case 'AppCreated':
+      state.apps.set(event.data.app.id, event.data.app);
+      return;
     case 'AppUpdated':
       state.apps.set(event.data.app.id, event.data.app);
+      state.launchDelays.delete(event.data.app.id); // a new config starts without backoff
       return;
     case 'AppScaled': {
       const app = state.apps.get(event.data.appId);
@@ -85,6 +103,8 @@ export function evolveApp(state: ClusterState, event: CairnEvent): void {
     }
     case 'AppDeleted':
       state.apps.delete(event.data.appId);
+      state.launchDelays.delete(event.data.appId);
+      state.lastTaskFailure.delete(event.data.appId);
       return;
     default:
       return;

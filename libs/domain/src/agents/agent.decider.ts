@@ -1,0 +1,94 @@
+import type { AgentReregisteredData, CairnEvent } from '@cairn/events';
+import { draft, EventDraft } from '../command';
+import type { ClusterState } from '../state';
+import { isTerminal } from '../tasks/task-states';
+import { failureBackoff } from '../tasks/task.decider';
+import type { AgentCommand, DisconnectAgent, RegisterAgent } from './agent.commands';
+
+export function decideAgent(command: AgentCommand, state: ClusterState): EventDraft[] {
+  switch (command.kind) {
+    case 'RegisterAgent':
+      return registerAgent(command, state);
+    case 'DisconnectAgent':
+      return disconnectAgent(command, state);
+    default: {
+      const _exhaustive: never = command;
+      return _exhaustive;
+    }
+  }
+}
+
+/**
+ * Registration and reconciliation (Mesos: the agent's word against the log's). Tasks the agent
+ * runs that the log does not place there are killed; tasks the log places there that the agent
+ * lacks are GONE (and replaced). Terminal states the agent reports arrive as status updates.
+ */
+function registerAgent(command: RegisterAgent, state: ClusterState): EventDraft[] {
+  const known = command.agentId !== null && state.agents.has(command.agentId);
+  const agentId = command.agentId ?? command.newAgentId;
+  const info = {
+    agentId,
+    hostname: command.info.hostname,
+    filesPort: command.info.filesPort,
+    resources: toEventResources(command.info.resources),
+    attributes: { ...command.info.attributes },
+    capabilities: [...command.info.capabilities],
+  };
+  const reported: AgentReregisteredData['tasks'] = command.tasks.map((t) => ({ taskId: t.taskId, state: t.state }));
+  const events: EventDraft[] = [
+    known ? draft('AgentReregistered', { ...info, tasks: reported }) : draft('AgentRegistered', info),
+  ];
+  const onAgent = new Set(reported.map((t) => t.taskId));
+  for (const task of state.tasks.values()) {
+    if (task.agentId !== agentId || onAgent.has(task.taskId)) continue;
+    events.push(
+      draft('TaskStatusUpdated', {
+        taskId: task.taskId,
+        agentId,
+        state: 'TASK_GONE',
+        updateId: null,
+        reason: 'REASON_RECONCILIATION',
+        message: 'the agent re-registered without this task',
+        exitCode: null,
+      }),
+    );
+    if (!task.killRequested) events.push(...failureBackoff(task, state, command.meta.now));
+  }
+  for (const { taskId, state: reportedState } of reported) {
+    const logged = state.tasks.get(taskId);
+    if ((logged && logged.agentId === agentId) || isTerminal(reportedState)) continue;
+    events.push(draft('TaskKillRequested', { taskId, agentId, reason: 'the log does not place this task on this agent' }));
+  }
+  return events;
+}
+
+function disconnectAgent(command: DisconnectAgent, state: ClusterState): EventDraft[] {
+  const agent = state.agents.get(command.agentId);
+  if (!agent || agent.status !== 'ACTIVE') return [];
+  return [draft('AgentDisconnected', { agentId: command.agentId })];
+}
+
+export function evolveAgent(state: ClusterState, event: CairnEvent): void {
+  switch (event.type) {
+    case 'AgentRegistered':
+    case 'AgentReregistered': {
+      const { tasks: _tasks, ...info } = { tasks: undefined, ...event.data };
+      state.agents.set(event.data.agentId, { ...info, status: 'ACTIVE', sinceMs: Date.parse(event.at) });
+      return;
+    }
+    case 'AgentDisconnected':
+    case 'AgentUnreachable': {
+      const agent = state.agents.get(event.data.agentId);
+      if (!agent) return;
+      const status = event.type === 'AgentDisconnected' ? 'DISCONNECTED' : 'UNREACHABLE';
+      state.agents.set(agent.agentId, { ...agent, status, sinceMs: Date.parse(event.at) });
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function toEventResources(r: RegisterAgent['info']['resources']) {
+  return { cpus: r.cpus, mem: r.mem, disk: r.disk, ports: r.ports.map(([b, e]) => [b, e] as [number, number]) };
+}

@@ -1,0 +1,167 @@
+import { SeededIdSource } from '@cairn/common/ids';
+import type { AppDefinition } from '@cairn/events';
+import { allocate, AgentSlot, OfferDraft } from '../allocator';
+import { draft, EventDraft } from '../command';
+import { placeTasks, QueuedLaunch, NoMatchReason } from '../placement';
+import { addResources, containsResources, EMPTY_RESOURCES, Resources, subtractResources, sumResources } from '../resources';
+import type { ClusterState } from '../state';
+import { taskIdFor } from '../tasks/task-states';
+import { launchQueue, QueuedApp } from './launch-queue';
+import type { Tick } from './scheduler.commands';
+
+/** The built-in app scheduler is one framework; others (a test framework, jobs) come beside it. */
+export const APPS_FRAMEWORK_ID = 'cairn-apps';
+/** How long an agent whose offer was declined is not offered to the framework again (unless it revives). */
+export const DECLINE_REFUSE_MS = 120_000;
+
+export function decideTick(command: Tick, state: ClusterState): EventDraft[] {
+  const now = command.meta.now;
+  const ids = new SeededIdSource(command.seed);
+  return [...unreachableAgents(command, state), ...allocationPass(state, now, ids)];
+}
+
+/** Agents disconnected for longer than the timeout: unreachable, their tasks replaced. */
+function unreachableAgents(command: Tick, state: ClusterState): EventDraft[] {
+  const events: EventDraft[] = [];
+  for (const agent of state.agents.values()) {
+    if (agent.status !== 'DISCONNECTED' || command.meta.now - agent.sinceMs < command.agentUnreachableMs) continue;
+    events.push(draft('AgentUnreachable', { agentId: agent.agentId }));
+    for (const task of state.tasks.values()) {
+      if (task.agentId !== agent.agentId) continue;
+      events.push(
+        draft('TaskStatusUpdated', {
+          taskId: task.taskId,
+          agentId: agent.agentId,
+          state: 'TASK_UNREACHABLE',
+          updateId: null,
+          reason: 'REASON_AGENT_UNREACHABLE',
+          message: `agent ${agent.hostname} stayed disconnected for ${command.agentUnreachableMs} ms`,
+          exitCode: null,
+        }),
+      );
+    }
+  }
+  return events;
+}
+
+/**
+ * One allocation pass: offers (DRF) only while some app waits and is not backing off; the app
+ * scheduler answers each offer at once, launching what fits or declining with its reasons.
+ */
+function allocationPass(state: ClusterState, now: number, ids: SeededIdSource): EventDraft[] {
+  const waiting = launchQueue(state, now).filter((q) => q.delayedUntilMs === null);
+  if (waiting.length === 0) return [];
+  const drafts = allocate({
+    agents: agentSlots(state),
+    frameworks: [
+      { frameworkId: APPS_FRAMEWORK_ID, role: '*', weight: 1, allocated: usedResources(state), suppressed: false },
+    ],
+    filters: [...state.offerFilters.entries()].map(([key, until]) => {
+      const [frameworkId, agentId] = key.split(' ');
+      return { frameworkId, agentId, until };
+    }),
+    now,
+  });
+  if (drafts.length === 0) return [];
+  const offers = drafts.map((d) => ({ ...d, offerId: ids.uuid() }));
+  const events: EventDraft[] = [
+    draft('OffersMade', {
+      offers: offers.map((o) => ({
+        offerId: o.offerId,
+        frameworkId: o.frameworkId,
+        agentId: o.agentId,
+        resources: eventResources(o.resources),
+      })),
+    }),
+  ];
+  const remaining = new Map(waiting.map((q) => [q.app.id, q]));
+  for (const offer of offers) events.push(...answerOffer(offer, remaining, state, now, ids));
+  return events;
+}
+
+function answerOffer(
+  offer: OfferDraft & { offerId: string },
+  waiting: Map<string, QueuedApp>,
+  state: ClusterState,
+  now: number,
+  ids: SeededIdSource,
+): EventDraft[] {
+  const agent = state.agents.get(offer.agentId)!;
+  const queue: QueuedLaunch[] = [...waiting.values()]
+    .filter((q) => q.count > 0)
+    .map((q) => ({ appId: q.app.id, demand: q.demand, count: q.count }));
+  const placement = placeTasks(queue, { resources: offer.resources, capabilities: agent.capabilities });
+  if (placement.launches.length === 0) {
+    return [
+      draft('OfferDeclined', {
+        offerId: offer.offerId,
+        refuseUntil: new Date(now + DECLINE_REFUSE_MS).toISOString(),
+        reasons: Object.fromEntries(placement.reasonsByApp as Map<string, NoMatchReason[]>) as Record<
+          string,
+          { reason: string }[]
+        >,
+      }),
+    ];
+  }
+  const launched: EventDraft[] = [];
+  for (const launch of placement.launches) {
+    const queued = waiting.get(launch.appId)!;
+    waiting.set(launch.appId, { ...queued, count: queued.count - 1 });
+    const taskId = taskIdFor(launch.appId, ids.uuid());
+    launched.push(taskLaunched(queued.app, taskId, offer, agent.hostname, launch.ports, launch.resources));
+  }
+  const taskIds = launched.map((e) => (e.type === 'TaskLaunched' ? e.data.taskId : ''));
+  return [draft('OfferAccepted', { offerId: offer.offerId, taskIds }), ...launched];
+}
+
+function taskLaunched(
+  app: AppDefinition,
+  taskId: string,
+  offer: { offerId: string; agentId: string },
+  host: string,
+  ports: readonly number[],
+  resources: Resources,
+): EventDraft {
+  const args = app.args as string[] | undefined;
+  return draft('TaskLaunched', {
+    taskId,
+    appId: app.id,
+    appVersion: app.version,
+    agentId: offer.agentId,
+    host,
+    offerId: offer.offerId,
+    resources: eventResources(resources),
+    ports: [...ports],
+    portNames: app.portDefinitions.map((p) => p.name ?? null),
+    command: args && args.length ? { shell: false, args } : { shell: true, value: app.cmd ?? '' },
+    env: stringEnv(app.env),
+    killGracePeriodSeconds: typeof app.taskKillGracePeriodSeconds === 'number' ? app.taskKillGracePeriodSeconds : null,
+  });
+}
+
+/** Free resources per active agent: total - used by its non-terminal tasks. */
+function agentSlots(state: ClusterState): AgentSlot[] {
+  const used = new Map<string, Resources>();
+  for (const task of state.tasks.values()) {
+    used.set(task.agentId, addResources(used.get(task.agentId) ?? EMPTY_RESOURCES, task.resources));
+  }
+  return [...state.agents.values()].map((agent) => {
+    const taken = used.get(agent.agentId) ?? EMPTY_RESOURCES;
+    // An agent that came back smaller than what runs on it has nothing free (never negative).
+    const free = containsResources(agent.resources, taken) ? subtractResources(agent.resources, taken) : EMPTY_RESOURCES;
+    return { agentId: agent.agentId, free, active: agent.status === 'ACTIVE' };
+  });
+}
+
+function usedResources(state: ClusterState): Resources {
+  return sumResources([...state.tasks.values()].map((t) => t.resources));
+}
+
+function eventResources(r: Resources) {
+  return { cpus: r.cpus, mem: r.mem, disk: r.disk, ports: r.ports.map(([b, e]) => [b, e] as [number, number]) };
+}
+
+/** Marathon's env values may be secret references; only plain strings reach a process. */
+function stringEnv(env: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}

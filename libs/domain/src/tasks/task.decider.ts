@@ -1,0 +1,102 @@
+import type { CairnEvent } from '@cairn/events';
+import { CommandRejected, draft, EventDraft } from '../command';
+import { APPLIED_UPDATE_IDS_MAX, ClusterState, TaskRecord } from '../state';
+import { launchDelayMs } from './backoff';
+import type { ReportTaskStatus } from './task.commands';
+import { isTerminal } from './task-states';
+
+/**
+ * A status update from an agent. A duplicate (same update id) changes nothing; an update for a
+ * task the log does not place on that agent is refused. A terminal state the master did not ask
+ * for is a failure: the app's next launch is delayed (backoff).
+ */
+export function decideTaskStatus(command: ReportTaskStatus, state: ClusterState): EventDraft[] {
+  if (state.appliedUpdateIds.has(command.updateId)) return [];
+  const task = state.tasks.get(command.taskId);
+  if (!task || task.agentId !== command.agentId) {
+    throw new CommandRejected('conflict', `task '${command.taskId}' is not known on agent '${command.agentId}'`);
+  }
+  const events: EventDraft[] = [
+    draft('TaskStatusUpdated', {
+      taskId: command.taskId,
+      agentId: command.agentId,
+      state: command.state,
+      updateId: command.updateId,
+      reason: command.reason,
+      message: command.message,
+      exitCode: command.exitCode,
+    }),
+  ];
+  if (isTerminal(command.state) && !task.killRequested) events.push(...failureBackoff(task, state, command.meta.now));
+  return events;
+}
+
+/** The LaunchDelayed that follows a task's unexpected end, if its app still exists. */
+export function failureBackoff(task: TaskRecord, state: ClusterState, now: number): EventDraft[] {
+  const app = state.apps.get(task.appId);
+  if (!app) return [];
+  const failures = (state.launchDelays.get(task.appId)?.failures ?? 0) + 1;
+  const until = new Date(now + launchDelayMs(app, failures)).toISOString();
+  return [draft('LaunchDelayed', { appId: task.appId, failures, until })];
+}
+
+export function evolveTask(state: ClusterState, event: CairnEvent): void {
+  switch (event.type) {
+    case 'TaskLaunched':
+      state.tasks.set(event.data.taskId, {
+        ...event.data,
+        state: 'TASK_STAGING',
+        stagedAt: event.at,
+        startedAt: null,
+        killRequested: false,
+      });
+      return;
+    case 'TaskStatusUpdated':
+      return applyStatus(state, event.data, event.at);
+    case 'TaskKillRequested': {
+      const task = state.tasks.get(event.data.taskId);
+      if (task) state.tasks.set(task.taskId, { ...task, killRequested: true });
+      return;
+    }
+    case 'LaunchDelayed':
+      state.launchDelays.set(event.data.appId, { failures: event.data.failures, untilMs: Date.parse(event.data.until) });
+      return;
+    default:
+      return;
+  }
+}
+
+function applyStatus(state: ClusterState, data: Extract<CairnEvent, { type: 'TaskStatusUpdated' }>['data'], at: string): void {
+  if (data.updateId !== null) rememberUpdateId(state, data.updateId);
+  const task = state.tasks.get(data.taskId);
+  if (!task) return;
+  if (isTerminal(data.state)) {
+    state.tasks.delete(data.taskId);
+    if (!task.killRequested) {
+      state.lastTaskFailure.set(task.appId, {
+        appId: task.appId,
+        taskId: task.taskId,
+        host: task.host,
+        slaveId: task.agentId,
+        state: data.state,
+        message: data.message ?? (data.exitCode !== null ? `exited with code ${data.exitCode}` : data.state),
+        timestamp: at,
+        version: task.appVersion,
+      });
+    }
+    return;
+  }
+  state.tasks.set(data.taskId, {
+    ...task,
+    state: data.state,
+    startedAt: data.state === 'TASK_RUNNING' && task.startedAt === null ? at : task.startedAt,
+  });
+}
+
+function rememberUpdateId(state: ClusterState, updateId: string): void {
+  state.appliedUpdateIds.add(updateId);
+  if (state.appliedUpdateIds.size > APPLIED_UPDATE_IDS_MAX) {
+    const oldest = state.appliedUpdateIds.values().next().value as string;
+    state.appliedUpdateIds.delete(oldest);
+  }
+}
