@@ -4,6 +4,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { randomSeed } from '@cairn/common';
 import { CairnConfig, loadConfig } from './config/cairn-config';
 import { MasterRuntime } from './core/master-runtime';
+import { SchedulerTicker } from './agents/scheduler-ticker';
+import { resolveAgentToken } from './config/agent-token';
 import { createEventLog } from './log/create-event-log';
 import { PinoLogger } from './logging/pino-logger';
 import { useMarathonBodyParsing } from './http/errors';
@@ -18,6 +20,8 @@ export interface RunningMaster {
   close(): Promise<void>;
   /** Resolves with an exit code when the master must stop on its own (e.g. it was fenced). */
   readonly done: Promise<number>;
+  /** The token agents must present (for a local agent started beside this master). */
+  readonly agentToken: string;
 }
 
 /** Request bodies larger than this are refused (Marathon's ZooKeeper node limit is 1 MiB). */
@@ -33,10 +37,11 @@ export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise
   const logger = new PinoLogger();
   const seed = config.seed ?? randomSeed();
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+  const agentToken = resolveAgentToken(config);
   const log = createEventLog(config, { writer: true, instance: `${config.host}:${config.port}/${process.pid}` });
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    MasterModule.register({ config, log, seed }),
+    MasterModule.register({ config, log, seed, agentToken: agentToken.token }),
     adapter,
     { logger, abortOnError: false },
   );
@@ -56,6 +61,8 @@ export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise
 
   try {
     await runtime.start(instance);
+    app.get(SchedulerTicker).start();
+    if (agentToken.file) logger.log(`agents authenticate with the token in ${agentToken.file}`, 'Master');
   } catch (error) {
     await app.close().catch(() => undefined);
     logger.flush();
@@ -66,6 +73,7 @@ export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise
   return {
     url,
     done,
+    agentToken: agentToken.token,
     close: () => {
       closing ??= app.close().then(() => logger.flush());
       return closing;

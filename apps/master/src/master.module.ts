@@ -10,12 +10,20 @@ import { AppsController } from './http/apps.controller';
 import { MarathonExceptionFilter } from './http/errors';
 import { EventsController } from './http/events.controller';
 import { InfoController } from './http/info.controller';
-import { CAIRN_CONFIG, CLOCK, EVENT_LOG, ID_SOURCE } from './tokens';
+import { AGENT_TOKEN, CAIRN_CONFIG, CLOCK, EVENT_LOG, ID_SOURCE } from './tokens';
+import { AgentEffects } from './agents/agent-effects';
+import { AgentGateway } from './agents/agent-gateway';
+import { AgentTokenGuard } from './agents/agent-token.guard';
+import { AgentsInternalController } from './agents/agents-internal.controller';
+import { SchedulerTicker } from './agents/scheduler-ticker';
+import { ClusterController } from './http/cluster.controller';
+import { TasksController } from './http/tasks.controller';
 
 export interface MasterModuleOptions {
   readonly config: CairnConfig;
   readonly log: EventLog;
   readonly seed: string;
+  readonly agentToken: string;
 }
 
 /** The control plane: REST edge -> CommandBus -> sequencer -> log -> projection. */
@@ -25,14 +33,26 @@ export class MasterModule {
     return {
       module: MasterModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [InfoController, AppsController, EventsController],
+      controllers: [
+        InfoController,
+        AppsController,
+        EventsController,
+        TasksController,
+        ClusterController,
+        AgentsInternalController,
+      ],
       providers: [
         { provide: CAIRN_CONFIG, useValue: options.config },
         { provide: EVENT_LOG, useValue: options.log },
         { provide: CLOCK, useValue: new SystemClock() },
         { provide: ID_SOURCE, useValue: new SeededIdSource(options.seed) },
+        { provide: AGENT_TOKEN, useValue: options.agentToken },
         { provide: APP_FILTER, useClass: MarathonExceptionFilter },
         MasterRuntime,
+        AgentGateway,
+        AgentTokenGuard,
+        SchedulerTicker,
+        AgentEffects,
         ...commandHandlers,
       ],
     };

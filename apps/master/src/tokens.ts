@@ -3,3 +3,4 @@ export const CAIRN_CONFIG = Symbol('CAIRN_CONFIG');
 export const EVENT_LOG = Symbol('EVENT_LOG');
 export const CLOCK = Symbol('CLOCK');
 export const ID_SOURCE = Symbol('ID_SOURCE');
+export const AGENT_TOKEN = Symbol('AGENT_TOKEN');

@@ -19,6 +19,7 @@ function fakeControlPlane(options: { startError?: Error; replay?: ReplayResult |
   const done = new Promise<number>((resolveDone) => (finish = resolveDone));
   const master: RunningMaster = {
     url: 'http://127.0.0.1:18080',
+    agentToken: 'test-token',
     close: async () => {
       calls.closed++;
     },

@@ -18,6 +18,12 @@ export interface CairnConfig {
   readonly kafkaReplicationFactor: number;
   /** Seed of the id source; random per start unless given (simulation, reproductions). */
   readonly seed?: string;
+  /** The cluster's agent token (CAIRN_AGENT_TOKEN); see agent-token.ts when it is unset. */
+  readonly agentToken?: string;
+  /** A disconnected agent becomes unreachable (its tasks replaced) after this long. */
+  readonly agentUnreachableMs: number;
+  /** Period of the scheduler's clock tick (timeouts, backoff expiry, allocation). */
+  readonly tickMs: number;
 }
 
 export class ConfigError extends Error {
@@ -42,6 +48,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     cluster: env.CAIRN_CLUSTER ?? 'cairn',
     kafkaReplicationFactor: parsePositiveInt('CAIRN_KAFKA_REPLICATION_FACTOR', env.CAIRN_KAFKA_REPLICATION_FACTOR ?? '1'),
     seed: env.CAIRN_SEED || undefined,
+    agentToken: env.CAIRN_AGENT_TOKEN || undefined,
+    agentUnreachableMs: parsePositiveInt('CAIRN_AGENT_UNREACHABLE_SECONDS', env.CAIRN_AGENT_UNREACHABLE_SECONDS ?? '60') * 1000,
+    tickMs: parsePositiveInt('CAIRN_TICK_MS', env.CAIRN_TICK_MS ?? '1000'),
     ...overrides,
   };
   if (!CLUSTER_NAME.test(config.cluster)) {

@@ -5,7 +5,8 @@ import type { AppDefinition, CairnEvent } from '@cairn/events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CreateAppCommand, DeleteAppCommand, UpdateAppCommand } from '../commands';
 import { MasterRuntime } from '../core/master-runtime';
-import { appInfo } from './app.view';
+import { appInfo, appInfos } from './app.view';
+import { taskInfo, tasksByApp } from './task.view';
 import { MarathonValidationError } from './errors';
 import { validateAppDefinition, validatePathId } from './validation';
 import { withOffset } from './write-reply';
@@ -28,16 +29,21 @@ export class AppsController {
       .filter((app) => !idFilter || app.id.toLowerCase().includes(idFilter.toLowerCase()))
       .filter((app) => !cmdFilter || (app.cmd ?? '').toLowerCase().includes(cmdFilter.toLowerCase()))
       .sort((a, b) => a.id.localeCompare(b.id));
-    return { apps: apps.map(appInfo) };
+    return { apps: appInfos(apps, this.runtime.projection.state) };
   }
 
   @Get('*')
   show(@Req() request: FastifyRequest) {
     this.runtime.assertReadable();
-    const appId = this.pathAppId(request);
-    const app = this.runtime.projection.state.apps.get(appId);
+    const state = this.runtime.projection.state;
+    const raw = wildcard(request);
+    // `tasks` is a reserved last segment of app ids, so `/v2/apps/prod/web/tasks` is unambiguous.
+    const tasksOf = raw.match(/^(.*)\/tasks\/?$/);
+    const appId = this.toAppId(tasksOf ? tasksOf[1] : raw);
+    const app = state.apps.get(appId);
     if (!app) throw new CommandRejected('not-found', `App '${appId}' does not exist`);
-    return { app: appInfo(app) };
+    if (tasksOf) return { tasks: (tasksByApp(state).get(appId) ?? []).map(taskInfo) };
+    return { app: appInfo(app, state) };
   }
 
   @Post()
@@ -47,7 +53,7 @@ export class AppsController {
     const outcome = await this.commands.execute(new CreateAppCommand(checked.app, ANONYMOUS));
     const created = appOf(outcome.events);
     withOffset(reply, outcome).status(201).header('Location', `/v2/apps${created.id}`);
-    return appInfo(created);
+    return appInfo(created, this.runtime.projection.state, []);
   }
 
   @Put('*')
@@ -68,7 +74,7 @@ export class AppsController {
     const [event] = outcome.events;
     if (event?.type === 'AppCreated') {
       reply.status(201).header('Location', `/v2/apps${appId}`);
-      return appInfo(event.data.app);
+      return appInfo(event.data.app, this.runtime.projection.state, []);
     }
     const version =
       event?.type === 'AppUpdated'
@@ -104,11 +110,18 @@ export class AppsController {
 
   /** `/v2/apps/prod/web` and `/v2/apps//prod/web/` both name `/prod/web`. */
   private pathAppId(request: FastifyRequest): string {
-    const raw = decodeURIComponent((request.params as Record<string, string>)['*'] ?? '');
+    return this.toAppId(wildcard(request));
+  }
+
+  private toAppId(raw: string): string {
     const checked = validatePathId(raw);
     if (!checked.ok) throw new MarathonValidationError(checked.message, checked.details);
     return checked.id;
   }
+}
+
+function wildcard(request: FastifyRequest): string {
+  return decodeURIComponent((request.params as Record<string, string>)['*'] ?? '');
 }
 
 function appOf(events: readonly CairnEvent[]): AppDefinition {

@@ -1,0 +1,101 @@
+import { Body, Controller, Get, Logger, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { CommandRejected } from '@cairn/domain';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { MasterRuntime } from '../core/master-runtime';
+import { MarathonValidationError } from '../http/errors';
+import { AgentChannel, AgentCommandMessage } from './agent-channel';
+import { AgentGateway } from './agent-gateway';
+import { registerAgentBody, statusUpdateBody } from './agent-messages';
+import { AgentTokenGuard } from './agent-token.guard';
+
+/** The agent-facing API of the leader (docs/agent-protocol.md). Every answer follows a durable event. */
+@Controller('internal/v1/agents')
+@UseGuards(AgentTokenGuard)
+export class AgentsInternalController {
+  private readonly logger = new Logger('AgentsInternal');
+
+  constructor(
+    private readonly runtime: MasterRuntime,
+    private readonly gateway: AgentGateway,
+  ) {}
+
+  @Post('register')
+  async register(@Body() body: unknown, @Req() request: FastifyRequest) {
+    const input = parse(registerAgentBody, body);
+    const outcome = await this.runtime.execute({
+      kind: 'RegisterAgent',
+      agentId: input.agentId ?? null,
+      newAgentId: this.runtime.ids.uuid(),
+      info: {
+        hostname: input.hostname,
+        filesPort: input.filesPort,
+        resources: input.resources,
+        attributes: input.attributes,
+        capabilities: input.capabilities,
+      },
+      tasks: input.tasks,
+      meta: this.runtime.meta(`agent@${request.ip}`),
+    });
+    const registered = outcome.events.find((e) => e.type === 'AgentRegistered' || e.type === 'AgentReregistered');
+    const agentId = registered && 'agentId' in registered.data ? registered.data.agentId : input.agentId;
+    const kill = outcome.events.flatMap((e) => (e.type === 'TaskKillRequested' ? [e.data.taskId] : []));
+    return { agentId, reconcile: { kill } };
+  }
+
+  @Get(':agentId/commands')
+  commands(@Param('agentId') agentId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+    this.runtime.assertReadable();
+    if (!this.runtime.projection.state.agents.has(agentId)) {
+      void reply.status(404).send({ message: `Agent '${agentId}' is not registered` });
+      return;
+    }
+    reply.hijack();
+    reply.raw.writeHead(200, { 'Content-Type': 'application/x-ndjson', 'Cache-Control': 'no-cache' });
+    reply.raw.flushHeaders();
+    const channel: AgentChannel = {
+      send: (message: AgentCommandMessage) => void reply.raw.write(JSON.stringify(message) + '\n'),
+      close: () => reply.raw.end(),
+    };
+    const disconnect = this.gateway.connect(agentId, channel, request.ip, this.runtime.projection.state);
+    request.raw.on('close', () => {
+      if (!disconnect()) return; // a newer stream of the same agent took over
+      this.runtime
+        .execute({ kind: 'DisconnectAgent', agentId, meta: this.runtime.meta('system') })
+        .catch(() => undefined); // a master that is stopping has nothing to record
+    });
+  }
+
+  @Post(':agentId/status')
+  async status(@Param('agentId') agentId: string, @Body() body: unknown) {
+    const update = parse(statusUpdateBody, body);
+    await this.runtime
+      .execute({
+        kind: 'ReportTaskStatus',
+        agentId,
+        taskId: update.taskId,
+        state: update.state,
+        updateId: update.updateId,
+        reason: update.reason ?? null,
+        message: update.message ?? null,
+        exitCode: update.exitCode ?? null,
+        meta: this.runtime.meta(`agent:${agentId}`),
+      })
+      .catch((error: Error) => {
+        if (error instanceof CommandRejected) {
+          this.logger.warn(`refused status update ${update.updateId} from agent ${agentId}: ${error.message}`);
+        }
+        throw error;
+      });
+    return { ack: update.updateId };
+  }
+}
+
+function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  throw new MarathonValidationError(
+    'Object is not valid',
+    result.error.issues.map((issue) => ({ path: '/' + issue.path.join('/'), errors: [issue.message] })),
+  );
+}

@@ -1,0 +1,76 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { Clock } from '@cairn/common';
+import { CLOCK, CAIRN_CONFIG } from '../tokens';
+import type { CairnConfig } from '../config/cairn-config';
+import { MasterRuntime } from '../core/master-runtime';
+import { AgentGateway } from './agent-gateway';
+
+/**
+ * Drives the clock-dependent decisions through the sequencer: a Tick every `tickMs` (agent
+ * timeouts, backoff expiry, allocation) and one as soon as demand changes. A tick that decides
+ * nothing writes nothing, so an idle cluster's log does not move. Timers are the injected
+ * clock's.
+ */
+@Injectable()
+export class SchedulerTicker implements OnApplicationShutdown {
+  private readonly logger = new Logger('SchedulerTicker');
+  private cancelTimer: (() => void) | null = null;
+  private running = false;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly runtime: MasterRuntime,
+    private readonly gateway: AgentGateway,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CAIRN_CONFIG) private readonly config: CairnConfig,
+  ) {}
+
+  start(): void {
+    this.schedule();
+  }
+
+  /** Ticks as soon as the current tick (if any) is done; many calls make one tick. */
+  tickSoon(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    setImmediate(() => void this.tick());
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    this.cancelTimer?.();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.cancelTimer = this.clock.setTimer(this.config.tickMs, () => {
+      this.gateway.pingAll();
+      void this.tick().finally(() => this.schedule());
+    });
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running || this.stopped || !this.runtime.isReady) return;
+    this.running = true;
+    try {
+      await this.runtime.execute({
+        kind: 'Tick',
+        seed: this.runtime.ids.uuid(),
+        agentUnreachableMs: this.config.agentUnreachableMs,
+        meta: this.runtime.meta('system'),
+      });
+    } catch (error) {
+      this.logger.warn(`tick failed: ${(error as Error).message}`);
+    } finally {
+      this.running = false;
+      if (this.again) {
+        this.again = false;
+        this.tickSoon();
+      }
+    }
+  }
+}

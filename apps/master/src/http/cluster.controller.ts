@@ -1,0 +1,72 @@
+import { Controller, Get } from '@nestjs/common';
+import { addResources, EMPTY_RESOURCES, launchQueue, Resources, summariseReasons } from '@cairn/domain';
+import { AgentGateway } from '../agents/agent-gateway';
+import { MasterRuntime } from '../core/master-runtime';
+import { appInfo } from './app.view';
+
+/** Agents and offers (Cairn's /v1) and Marathon's launch queue (/v2/queue). */
+@Controller()
+export class ClusterController {
+  constructor(
+    private readonly runtime: MasterRuntime,
+    private readonly gateway: AgentGateway,
+  ) {}
+
+  @Get('v1/agents')
+  agents() {
+    this.runtime.assertReadable();
+    const state = this.runtime.projection.state;
+    const used = new Map<string, Resources>();
+    const taskCount = new Map<string, number>();
+    for (const task of state.tasks.values()) {
+      used.set(task.agentId, addResources(used.get(task.agentId) ?? EMPTY_RESOURCES, task.resources));
+      taskCount.set(task.agentId, (taskCount.get(task.agentId) ?? 0) + 1);
+    }
+    const agents = [...state.agents.values()]
+      .sort((a, b) => (a.hostname === b.hostname ? (a.agentId < b.agentId ? -1 : 1) : a.hostname < b.hostname ? -1 : 1))
+      .map((agent) => ({
+        ...agent,
+        since: new Date(agent.sinceMs).toISOString(),
+        sinceMs: undefined,
+        connected: this.gateway.isConnected(agent.agentId),
+        used: used.get(agent.agentId) ?? EMPTY_RESOURCES,
+        tasks: taskCount.get(agent.agentId) ?? 0,
+      }));
+    return { agents };
+  }
+
+  /** The app scheduler answers every offer in the decision that made it: none stay outstanding. */
+  @Get('v1/offers')
+  offers() {
+    this.runtime.assertReadable();
+    return { offers: [...this.runtime.projection.state.pendingOffers.keys()] };
+  }
+
+  @Get('v2/queue')
+  queue() {
+    this.runtime.assertReadable();
+    const state = this.runtime.projection.state;
+    const now = this.runtime.clock.now();
+    return {
+      queue: launchQueue(state, now).map((q) => {
+        const reasons = state.queueReasons.get(q.app.id);
+        const summary = summariseReasons(reasons ? [reasons] : []);
+        return {
+          app: appInfo(q.app, state),
+          count: q.count,
+          delay: {
+            timeLeftSeconds: q.delayedUntilMs === null ? 0 : Math.ceil((q.delayedUntilMs - now) / 1000),
+            overdue: q.delayedUntilMs === null,
+          },
+          since: q.app.versionInfo.lastScalingAt,
+          processedOffersSummary: {
+            processedOffersCount: summary.processedOffersCount,
+            unusedOffersCount: summary.unusedOffersCount,
+            rejectSummaryLastOffers: summary.rejectSummary,
+          },
+          lastUnusedOffers: reasons ? [{ reason: reasons.map((r) => r.reason), details: reasons }] : [],
+        };
+      }),
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import type { ClusterState, TaskRecord } from '@cairn/domain';
+
+/** Marathon's task JSON (`/v2/tasks`, `/v2/apps/{id}/tasks`, embedded in apps). */
+export function taskInfo(task: TaskRecord): Record<string, unknown> {
+  return {
+    id: task.taskId,
+    appId: task.appId,
+    host: task.host,
+    ports: task.ports,
+    slaveId: task.agentId,
+    stagedAt: task.stagedAt,
+    startedAt: task.startedAt ?? undefined,
+    state: task.state,
+    version: task.appVersion,
+    ipAddresses: [],
+    healthCheckResults: [],
+  };
+}
+
+export function tasksByApp(state: ClusterState): Map<string, TaskRecord[]> {
+  const grouped = new Map<string, TaskRecord[]>();
+  for (const task of allTasks(state)) {
+    const list = grouped.get(task.appId);
+    if (list) list.push(task);
+    else grouped.set(task.appId, [task]);
+  }
+  return grouped;
+}
+
+export function allTasks(state: ClusterState): TaskRecord[] {
+  return [...state.tasks.values()].sort(byStagedAt);
+}
+
+function byStagedAt(a: TaskRecord, b: TaskRecord): number {
+  return a.stagedAt === b.stagedAt ? (a.taskId < b.taskId ? -1 : 1) : a.stagedAt < b.stagedAt ? -1 : 1;
+}

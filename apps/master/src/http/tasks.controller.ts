@@ -1,0 +1,51 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { CommandRejected } from '@cairn/domain';
+import { MasterRuntime } from '../core/master-runtime';
+import { AgentGateway } from '../agents/agent-gateway';
+import { allTasks, taskInfo } from './task.view';
+
+/** Bytes one files request may return (Mesos caps /files/read similarly). */
+export const FILES_READ_MAX_BYTES = 1024 * 1024;
+
+/** Marathon's /v2/tasks and Cairn's proxy to a task's sandbox files on its agent. */
+@Controller()
+export class TasksController {
+  constructor(
+    private readonly runtime: MasterRuntime,
+    private readonly gateway: AgentGateway,
+  ) {}
+
+  @Get('v2/tasks')
+  tasks(@Query('status') status?: string) {
+    this.runtime.assertReadable();
+    const wanted = status ? `TASK_${status.toUpperCase()}` : null;
+    const tasks = allTasks(this.runtime.projection.state).filter((t) => !wanted || t.state === wanted);
+    return { tasks: tasks.map(taskInfo) };
+  }
+
+  @Get('v1/tasks/:taskId/files/:file')
+  async files(
+    @Param('taskId') taskId: string,
+    @Param('file') file: string,
+    @Query('offset') offset = '0',
+    @Query('length') length = String(FILES_READ_MAX_BYTES),
+  ) {
+    this.runtime.assertReadable();
+    if (file !== 'stdout' && file !== 'stderr') {
+      throw new CommandRejected('not-found', `File '${file}' does not exist: use stdout or stderr`);
+    }
+    const task = this.runtime.projection.state.tasks.get(taskId);
+    if (!task) throw new CommandRejected('not-found', `Task '${taskId}' does not exist`);
+    const agent = this.runtime.projection.state.agents.get(task.agentId);
+    const address = this.gateway.addressOf(task.agentId);
+    if (!agent || !address) {
+      throw new CommandRejected('conflict', `the agent of task '${taskId}' is not connected: its files cannot be read now`);
+    }
+    const query = new URLSearchParams({ taskId, file, offset, length: String(Math.min(Number(length) || 0, FILES_READ_MAX_BYTES)) });
+    const host = address.includes(':') ? `[${address}]` : address;
+    const response = await fetch(`http://${host}:${agent.filesPort}/files/read?${query}`);
+    const body = (await response.json()) as unknown;
+    if (!response.ok) throw new CommandRejected('not-found', (body as { message?: string }).message ?? 'file not readable');
+    return body;
+  }
+}
