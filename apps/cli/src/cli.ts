@@ -44,7 +44,7 @@ export function buildProgram(ctx: CliContext, output: Output): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP);
   registerMasterCommands(program, ctx, output);
-  registerAgentCommand(program);
+  registerAgentCommand(program, ctx, output);
   registerAppsCommand(program, ctx, output);
   registerEventsCommand(program, ctx, output);
   registerReplayCommand(program, ctx, output);

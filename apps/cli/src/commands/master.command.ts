@@ -7,6 +7,7 @@ import { listenForInterrupt } from '../interrupt';
 import { addLogOptions, parsePort } from '../options';
 import type { Output } from '../output/output';
 import { configOverrides, describeLog, LogFlags, loadConfigOrUsage } from './log-config';
+import { LocalAgent, startLocalAgent } from '../local/local-agent';
 
 /** `cairn master` and `cairn dev`: the control plane in this process, until Ctrl-C or until it must stop. */
 export function registerMasterCommands(program: Command, ctx: CliContext, output: Output): void {
@@ -23,22 +24,12 @@ export function registerMasterCommands(program: Command, ctx: CliContext, output
     .description('run a development cluster: the master on the file log in ./.cairn (unless --log is given)')
     .action(async (flags: LogFlags) => {
       const config = loadConfigOrUsage(ctx, configOverrides({ ...flags, log: flags.log ?? 'file' }));
-      ctx.exitCode = await serve(ctx, output, config, 'Cairn', startLocalAgent);
+      ctx.exitCode = await serve(ctx, output, config, 'Cairn', (master) =>
+        startLocalAgent({ masterUrl: master.url, dataDir: config.dataDir, agentToken: master.agentToken, stderr: ctx.io.stderr }),
+      );
     });
 }
 
-/** A process `cairn dev` runs next to the master and stops before it. */
-interface LocalAgent {
-  stop(): Promise<void>;
-}
-
-/**
- * Seam for the agents issue: `cairn dev` will start one local agent here (a child process, see
- * DESIGN.md "Processes"), once the master answers. There is no agent yet, so it starts nothing.
- */
-async function startLocalAgent(_masterUrl: string): Promise<LocalAgent | undefined> {
-  return undefined;
-}
 
 type Outcome = { kind: 'interrupted' } | { kind: 'done'; code: number } | { kind: 'failed'; error: unknown };
 
@@ -47,13 +38,13 @@ async function serve(
   output: Output,
   config: CairnConfig,
   title: string,
-  startCompanion: (masterUrl: string) => Promise<LocalAgent | undefined> = async () => undefined,
+  startCompanion: (master: RunningMaster) => Promise<LocalAgent | undefined> = async () => undefined,
 ): Promise<number> {
   // Listen before starting: a Ctrl-C during boot stops the master once it is up, cleanly.
   const interrupt = listenForInterrupt(ctx.io, output);
   try {
     const master = await startOrFail(ctx, config);
-    const agent = await startCompanion(master.url).catch(async (error: unknown) => {
+    const agent = await startCompanion(master).catch(async (error: unknown) => {
       await master.close().catch(() => undefined);
       throw new LocalFailureError(`the local agent could not start: ${messageOf(error)}`, { cause: error });
     });

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Logger, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Logger, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandRejected } from '@cairn/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -21,6 +21,7 @@ export class AgentsInternalController {
   ) {}
 
   @Post('register')
+  @HttpCode(200)
   async register(@Body() body: unknown, @Req() request: FastifyRequest) {
     const input = parse(registerAgentBody, body);
     const outcome = await this.runtime.execute({
@@ -67,6 +68,7 @@ export class AgentsInternalController {
   }
 
   @Post(':agentId/status')
+  @HttpCode(200)
   async status(@Param('agentId') agentId: string, @Body() body: unknown) {
     const update = parse(statusUpdateBody, body);
     await this.runtime

@@ -1,4 +1,5 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { AGENT_TOKEN } from '../tokens';
 import { CommandRejected } from '@cairn/domain';
 import { MasterRuntime } from '../core/master-runtime';
 import { AgentGateway } from '../agents/agent-gateway';
@@ -13,6 +14,7 @@ export class TasksController {
   constructor(
     private readonly runtime: MasterRuntime,
     private readonly gateway: AgentGateway,
+    @Inject(AGENT_TOKEN) private readonly agentToken: string,
   ) {}
 
   @Get('v2/tasks')
@@ -43,7 +45,9 @@ export class TasksController {
     }
     const query = new URLSearchParams({ taskId, file, offset, length: String(Math.min(Number(length) || 0, FILES_READ_MAX_BYTES)) });
     const host = address.includes(':') ? `[${address}]` : address;
-    const response = await fetch(`http://${host}:${agent.filesPort}/files/read?${query}`);
+    const response = await fetch(`http://${host}:${agent.filesPort}/files/read?${query}`, {
+      headers: { Authorization: `Bearer ${this.agentToken}` },
+    });
     const body = (await response.json()) as unknown;
     if (!response.ok) throw new CommandRejected('not-found', (body as { message?: string }).message ?? 'file not readable');
     return body;
