@@ -11,7 +11,8 @@ import { catalogueVersions, eventJsonSchema } from './schema/event-json-schema';
  * read+parse loop). ajv compiles each schema to straight-line JS. It checks every structural rule
  * (types, required fields, bounds, patterns, closed objects) but not the string *formats* (the
  * envelope's uuid and date-time): those are checked by zod when the event is written, and a wrong
- * format cannot change the folded state. A record that fails is re-checked with zod, whose
+ * format cannot change the folded state (zod renders each format also as a `pattern`, which is
+ * dropped here with it). A record that fails is re-checked with zod, whose
  * message names every issue.
  */
 let validators: Map<string, ValidateFunction> | null = null;
@@ -25,7 +26,22 @@ function compileAll(): Map<string, ValidateFunction> {
   const ajv = new Ajv2020({ strict: true, validateFormats: false, allErrors: false });
   const compiled = new Map<string, ValidateFunction>();
   for (const { type, v } of catalogueVersions()) {
-    compiled.set(`${type}@${v}`, ajv.compile(eventJsonSchema(type, v)));
+    compiled.set(`${type}@${v}`, ajv.compile(withoutFormatPatterns(eventJsonSchema(type, v))));
   }
   return compiled;
+}
+
+/** A copy without the `pattern` that zod adds next to every `format` (the format is checked on write). */
+function withoutFormatPatterns(schema: unknown): Record<string, unknown> {
+  const strip = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(strip);
+    if (!node || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'pattern' && 'format' in node) continue;
+      out[key] = strip(value);
+    }
+    return out;
+  };
+  return strip(schema) as Record<string, unknown>;
 }

@@ -35,13 +35,13 @@ export function evolveOffers(state: ClusterState, event: CairnEvent): void {
     case 'AppCreated':
     case 'AppUpdated':
     case 'AppScaled':
-      state.offerFilters.clear();
+      if (state.offerFilters.size > 0) state.offerFilters.clear();
       return;
     case 'AppDeleted':
       state.queueReasons.delete(event.data.appId);
       return;
     case 'TaskStatusUpdated':
-      if (isTerminal(event.data.state)) state.offerFilters.clear();
+      if (isTerminal(event.data.state) && state.offerFilters.size > 0) state.offerFilters.clear();
       return;
     default:
       return;
