@@ -49,6 +49,10 @@ export class AgentGateway implements OnApplicationShutdown {
     return this.connections.has(agentId);
   }
 
+  connectedAgentIds(): string[] {
+    return [...this.connections.keys()];
+  }
+
   addressOf(agentId: string): string | undefined {
     return this.connections.get(agentId)?.address;
   }

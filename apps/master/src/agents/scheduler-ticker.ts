@@ -61,6 +61,8 @@ export class SchedulerTicker implements OnApplicationShutdown {
         kind: 'Tick',
         seed: this.runtime.ids.uuid(),
         agentUnreachableMs: this.config.agentUnreachableMs,
+        connectedAgentIds: this.gateway.connectedAgentIds(),
+        leaderSinceMs: this.runtime.leaderSinceMs,
         meta: this.runtime.meta('system'),
       });
     } catch (error) {

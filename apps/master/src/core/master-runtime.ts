@@ -29,6 +29,8 @@ export class MasterRuntime implements OnApplicationShutdown {
   private fatalListeners: ((error: Error) => void)[] = [];
   /** `host:port` where this master listens: its name as leader (Marathon's /v2/leader). */
   instance = 'unknown';
+  /** When this master became the leader (ms): agents get a timeout from then to reconnect. */
+  leaderSinceMs = 0;
 
   constructor(
     @Inject(EVENT_LOG) readonly log: EventLog,
@@ -69,6 +71,7 @@ export class MasterRuntime implements OnApplicationShutdown {
       instance: this.instance,
       meta: this.meta('system'),
     });
+    this.leaderSinceMs = this.clock.now();
     this.phase = 'ready';
     this.logger.log(`leader ${this.instance}, epoch ${this.projection.state.leader?.epoch} at offset ${offset}`);
   }

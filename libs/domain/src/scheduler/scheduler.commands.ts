@@ -10,6 +10,14 @@ export interface Tick {
   /** Seed for the ids this pass needs (offers, tasks): decided by the caller, recorded in events. */
   readonly seed: string;
   readonly agentUnreachableMs: number;
+  /**
+   * Runtime facts the decision needs (like the time, decided by the caller): the agents whose
+   * command stream is open now, and since when this master leads. An agent the log calls ACTIVE
+   * that has not connected to this leader within the timeout (it did not come back after a
+   * failover) is unreachable.
+   */
+  readonly connectedAgentIds: readonly string[];
+  readonly leaderSinceMs: number;
   readonly meta: CommandMeta;
 }
 

@@ -4,7 +4,7 @@ import { allocate, AgentSlot, OfferDraft } from '../allocator';
 import { draft, EventDraft } from '../command';
 import { placeTasks, QueuedLaunch, NoMatchReason } from '../placement';
 import { addResources, containsResources, EMPTY_RESOURCES, Resources, subtractResources, sumResources } from '../resources';
-import type { ClusterState } from '../state';
+import type { AgentRecord, ClusterState } from '../state';
 import { taskIdFor } from '../tasks/task-states';
 import { launchQueue, QueuedApp } from './launch-queue';
 import type { Tick } from './scheduler.commands';
@@ -23,8 +23,9 @@ export function decideTick(command: Tick, state: ClusterState): EventDraft[] {
 /** Agents disconnected for longer than the timeout: unreachable, their tasks replaced. */
 function unreachableAgents(command: Tick, state: ClusterState): EventDraft[] {
   const events: EventDraft[] = [];
+  const connected = new Set(command.connectedAgentIds);
   for (const agent of state.agents.values()) {
-    if (agent.status !== 'DISCONNECTED' || command.meta.now - agent.sinceMs < command.agentUnreachableMs) continue;
+    if (!isOverdue(agent, connected, command)) continue;
     events.push(draft('AgentUnreachable', { agentId: agent.agentId }));
     for (const task of state.tasks.values()) {
       if (task.agentId !== agent.agentId) continue;
@@ -35,13 +36,21 @@ function unreachableAgents(command: Tick, state: ClusterState): EventDraft[] {
           state: 'TASK_UNREACHABLE',
           updateId: null,
           reason: 'REASON_AGENT_UNREACHABLE',
-          message: `agent ${agent.hostname} stayed disconnected for ${command.agentUnreachableMs} ms`,
+          message: `agent ${agent.hostname} stayed away for ${command.agentUnreachableMs} ms`,
           exitCode: null,
         }),
       );
     }
   }
   return events;
+}
+
+/** Disconnected past the timeout, or never back since this master leads (failover). */
+function isOverdue(agent: AgentRecord, connected: ReadonlySet<string>, command: Tick): boolean {
+  const now = command.meta.now;
+  if (agent.status === 'DISCONNECTED') return now - agent.sinceMs >= command.agentUnreachableMs;
+  if (agent.status !== 'ACTIVE' || connected.has(agent.agentId)) return false;
+  return now - Math.max(agent.sinceMs, command.leaderSinceMs) >= command.agentUnreachableMs;
 }
 
 /**
