@@ -39,13 +39,25 @@ export function launchQueue(state: ClusterState, now: number): QueuedApp[] {
 
 export function taskDemand(app: AppDefinition): TaskDemand {
   const container = app.container as { type?: string } | undefined;
-  const requiredPorts = app.requirePorts ? app.portDefinitions.map((p) => p.port).filter((p) => p > 0) : undefined;
+  // With requirePorts the declared ports are the host ports; 0 still means "any free port".
+  const requiredPorts = app.requirePorts ? app.portDefinitions.map((p) => p.port) : undefined;
   return {
     cpus: app.cpus,
     mem: app.mem,
     disk: app.disk,
     portCount: app.portDefinitions.length,
-    requiredPorts: requiredPorts && requiredPorts.length ? requiredPorts : undefined,
-    containerType: container?.type === 'DOCKER' ? 'DOCKER' : 'MESOS',
+    requiredPorts: requiredPorts && requiredPorts.some((p) => p > 0) ? requiredPorts : undefined,
+    containerType: needsImageRuntime(app, container) ? 'DOCKER' : 'MESOS',
   };
+}
+
+/**
+ * Agents advertise `MESOS` (plain processes). A DOCKER container, or any container app without
+ * cmd or args (it would run its image's entrypoint), needs an image runtime no agent has yet,
+ * so it waits in the queue with UnsupportedContainer.
+ */
+function needsImageRuntime(app: AppDefinition, container: { type?: string } | undefined): boolean {
+  if (container?.type === 'DOCKER') return true;
+  const hasCommand = typeof app.cmd === 'string' || (Array.isArray(app.args) && app.args.length > 0);
+  return !hasCommand;
 }

@@ -148,6 +148,19 @@ describe('Tick: launching', () => {
     expect(ids(decideWith('s-2'))).not.toEqual(ids(decideWith('s-1')));
   });
 
+  it('a tick never launches a task id that is already live, even when its seed repeats', () => {
+    // The master draws tick seeds from SeededIdSource(CAIRN_SEED): a master restarted with the
+    // same CAIRN_SEED draws the same seeds again, under tasks launched with them.
+    const s = new ClusterScenario();
+    s.run(a1.register());
+    s.run(createApp('/web', { instances: 1 }));
+    const first = s.run(tick(T0 + SECOND_MS, { seed: 'restarted' }));
+    s.run(scaleApp('/web', 2, T0 + 2 * SECOND_MS));
+    const second = decide(tick(T0 + 3 * SECOND_MS, { seed: 'restarted' }), s.state);
+    const live = eventsOf(first, 'TaskLaunched')[0].taskId;
+    expect(eventsOf(second, 'TaskLaunched').map((t) => t.taskId)).not.toContain(live);
+  });
+
   it('launched tasks are STAGING, staged at the tick, and take the agent resources', () => {
     given(given3)
       .when(tick(T1))
@@ -348,7 +361,7 @@ describe('Tick: agents lost', () => {
             state: 'TASK_UNREACHABLE',
             updateId: null,
             reason: 'REASON_AGENT_UNREACHABLE',
-            message: `agent a1.example stayed disconnected for ${AGENT_UNREACHABLE_MS} ms`,
+            message: `agent a1.example stayed away for ${AGENT_UNREACHABLE_MS} ms`,
             exitCode: null,
           },
         });
