@@ -1,6 +1,6 @@
 import type { AgentReregisteredData, CairnEvent } from '@cairn/events';
 import { draft, EventDraft } from '../command';
-import type { ClusterState } from '../state';
+import type { ClusterState, LaunchDelay } from '../state';
 import { isTerminal } from '../tasks/task-states';
 import { failureBackoff } from '../tasks/task.decider';
 import type { AgentCommand, DisconnectAgent, RegisterAgent } from './agent.commands';
@@ -39,6 +39,7 @@ function registerAgent(command: RegisterAgent, state: ClusterState): EventDraft[
     known ? draft('AgentReregistered', { ...info, tasks: reported }) : draft('AgentRegistered', info),
   ];
   const onAgent = new Set(reported.map((t) => t.taskId));
+  const delays = new Map<string, LaunchDelay>();
   for (const task of state.tasks.values()) {
     if (task.agentId !== agentId || onAgent.has(task.taskId)) continue;
     events.push(
@@ -52,7 +53,7 @@ function registerAgent(command: RegisterAgent, state: ClusterState): EventDraft[
         exitCode: null,
       }),
     );
-    if (!task.killRequested) events.push(...failureBackoff(task, state, command.meta.now));
+    if (!task.killRequested) events.push(...failureBackoff(task, state, command.meta.now, delays));
   }
   for (const { taskId, state: reportedState } of reported) {
     const logged = state.tasks.get(taskId);

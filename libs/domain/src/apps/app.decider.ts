@@ -1,7 +1,7 @@
 import { canonicalJson } from '@cairn/common/canonical-json';
 import type { AppDefinition, CairnEvent } from '@cairn/events';
 import { CommandRejected, draft, EventDraft } from '../command';
-import type { ClusterState } from '../state';
+import type { ClusterState, TaskRecord } from '../state';
 import type { AppCommand, CreateApp, DeleteApp, UpdateApp } from './app.commands';
 import { withAppDefaults } from './app-defaults';
 
@@ -63,13 +63,24 @@ function updateApp({ appId, body, partial, meta }: UpdateApp, state: ClusterStat
   return [draft('AppUpdated', { app: next }), ...scaleDownKills(state, appId, next.instances, next.killSelection)];
 }
 
-/** Marathon's kill selection: the youngest (default) or oldest tasks above `instances` go. */
+/** Marathon's kill selection: tasks not running yet go first, then the youngest (default) or oldest. */
 function scaleDownKills(state: ClusterState, appId: string, instances: number, selection: string): EventDraft[] {
   const active = [...state.tasks.values()].filter((t) => t.appId === appId && !t.killRequested);
   if (active.length <= instances) return [];
-  const byAge = active.sort((a, b) => (a.stagedAt === b.stagedAt ? (a.taskId < b.taskId ? -1 : 1) : a.stagedAt < b.stagedAt ? -1 : 1));
-  const victims = selection === 'OLDEST_FIRST' ? byAge.slice(0, active.length - instances) : byAge.slice(instances);
-  return victims.map((t) => draft('TaskKillRequested', { taskId: t.taskId, agentId: t.agentId, reason: 'scaled down' }));
+  const byAge = byAgeAscending(active);
+  const ordered = selection === 'OLDEST_FIRST' ? byAge : [...byAge].reverse();
+  const preference = [...ordered.filter((t) => t.state !== 'TASK_RUNNING'), ...ordered.filter((t) => t.state === 'TASK_RUNNING')];
+  const chosen = new Set(preference.slice(0, active.length - instances));
+  // Emitted in age order, so the events read the same whatever the selection.
+  return byAge
+    .filter((t) => chosen.has(t))
+    .map((t) => draft('TaskKillRequested', { taskId: t.taskId, agentId: t.agentId, reason: 'scaled down' }));
+}
+
+function byAgeAscending(tasks: TaskRecord[]): TaskRecord[] {
+  return [...tasks].sort((a, b) =>
+    a.stagedAt === b.stagedAt ? (a.taskId < b.taskId ? -1 : 1) : a.stagedAt < b.stagedAt ? -1 : 1,
+  );
 }
 
 function deleteApp({ appId }: DeleteApp, state: ClusterState): EventDraft[] {
@@ -98,7 +109,10 @@ export function evolveApp(state: ClusterState, event: CairnEvent): void {
       const scaled = { ...app };
       scaled.instances = event.data.instances;
       scaled.version = event.data.lastScalingAt;
-      scaled.versionInfo = { lastConfigChangeAt: app.versionInfo.lastConfigChangeAt, lastScalingAt: event.data.lastScalingAt };
+      scaled.versionInfo = {
+        lastConfigChangeAt: app.versionInfo.lastConfigChangeAt,
+        lastScalingAt: event.data.lastScalingAt,
+      };
       state.apps.set(event.data.appId, scaled);
       return;
     }

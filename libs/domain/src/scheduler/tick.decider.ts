@@ -113,10 +113,14 @@ function answerOffer(
     ];
   }
   const launched: EventDraft[] = [];
+  const launchedIds = new Set<string>();
   for (const launch of placement.launches) {
     const queued = waiting.get(launch.appId)!;
     waiting.set(launch.appId, { ...queued, count: queued.count - 1 });
-    const taskId = taskIdFor(launch.appId, ids.uuid());
+    // A task id is never reused, even if a caller repeats a seed.
+    let taskId = taskIdFor(launch.appId, ids.uuid());
+    while (state.tasks.has(taskId) || launchedIds.has(taskId)) taskId = taskIdFor(launch.appId, ids.uuid());
+    launchedIds.add(taskId);
     launched.push(taskLaunched(queued.app, taskId, offer, agent.hostname, launch.ports, launch.resources));
   }
   const taskIds = launched.map((e) => (e.type === 'TaskLaunched' ? e.data.taskId : ''));

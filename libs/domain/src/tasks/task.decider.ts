@@ -1,6 +1,6 @@
 import type { CairnEvent } from '@cairn/events';
 import { CommandRejected, draft, EventDraft } from '../command';
-import { APPLIED_UPDATE_IDS_MAX, ClusterState, TaskRecord } from '../state';
+import { APPLIED_UPDATE_IDS_MAX, ClusterState, LaunchDelay, TaskRecord } from '../state';
 import { launchDelayMs } from './backoff';
 import type { ReportTaskStatus } from './task.commands';
 import { isTerminal } from './task-states';
@@ -31,13 +31,26 @@ export function decideTaskStatus(command: ReportTaskStatus, state: ClusterState)
   return events;
 }
 
-/** The LaunchDelayed that follows a task's unexpected end, if its app still exists. */
-export function failureBackoff(task: TaskRecord, state: ClusterState, now: number): EventDraft[] {
+/**
+ * The LaunchDelayed that follows a task's unexpected end, if its app still exists. `earlier`
+ * holds the delays already decided in the same decision (several tasks may fail at once), so
+ * the backoff grows per failure. A failure long after the last delay ran out (more than
+ * maxLaunchDelaySeconds) starts over, as Marathon's rate limiter does.
+ */
+export function failureBackoff(
+  task: TaskRecord,
+  state: ClusterState,
+  now: number,
+  earlier: ReadonlyMap<string, LaunchDelay> = new Map(),
+): EventDraft[] {
   const app = state.apps.get(task.appId);
   if (!app) return [];
-  const failures = (state.launchDelays.get(task.appId)?.failures ?? 0) + 1;
-  const until = new Date(now + launchDelayMs(app, failures)).toISOString();
-  return [draft('LaunchDelayed', { appId: task.appId, failures, until })];
+  const last = earlier.get(task.appId) ?? state.launchDelays.get(task.appId);
+  const stale = last !== undefined && now - last.untilMs > app.maxLaunchDelaySeconds * 1000;
+  const failures = last && !stale ? last.failures + 1 : 1;
+  const untilMs = now + launchDelayMs(app, failures);
+  if (earlier instanceof Map) earlier.set(task.appId, { failures, untilMs });
+  return [draft('LaunchDelayed', { appId: task.appId, failures, until: new Date(untilMs).toISOString() })];
 }
 
 export function evolveTask(state: ClusterState, event: CairnEvent): void {
@@ -59,14 +72,21 @@ export function evolveTask(state: ClusterState, event: CairnEvent): void {
       return;
     }
     case 'LaunchDelayed':
-      state.launchDelays.set(event.data.appId, { failures: event.data.failures, untilMs: Date.parse(event.data.until) });
+      state.launchDelays.set(event.data.appId, {
+        failures: event.data.failures,
+        untilMs: Date.parse(event.data.until),
+      });
       return;
     default:
       return;
   }
 }
 
-function applyStatus(state: ClusterState, data: Extract<CairnEvent, { type: 'TaskStatusUpdated' }>['data'], at: string): void {
+function applyStatus(
+  state: ClusterState,
+  data: Extract<CairnEvent, { type: 'TaskStatusUpdated' }>['data'],
+  at: string,
+): void {
   if (data.updateId !== null) rememberUpdateId(state, data.updateId);
   const task = state.tasks.get(data.taskId);
   if (!task) return;

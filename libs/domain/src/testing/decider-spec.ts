@@ -3,7 +3,7 @@ import { canonicalJson } from '@cairn/common/canonical-json';
 import { CairnEvent, catalogue } from '@cairn/events';
 import { CommandMeta, CommandRejected, EventDraft } from '../command';
 import { Command, decide, evolve } from '../decider';
-import { ClusterState, initialState } from '../state';
+import { ClusterState, hashedView, initialState } from '../state';
 
 /**
  * Given/when/then for the decider, after emmett's DeciderSpecification:
@@ -54,9 +54,31 @@ export function stateAfter(events: readonly (EventDraft | CairnEvent)[]): Cluste
   return events.reduce<ClusterState>((state, e) => evolve(state, 'v' in e ? e : recorded(e)), initialState());
 }
 
-/** Everything in a state, leader included, as canonical JSON: equal states give equal strings. */
+/**
+ * Everything in a state, leader included, as canonical JSON: equal states give equal strings.
+ * Every field of ClusterState is covered (agents, tasks, update ids, delays, filters, offers,
+ * reasons, failures), so "decide left the state untouched" and "replay equals live" see them all.
+ */
 export function stateJson(state: ClusterState): string {
-  return canonicalJson({ apps: state.apps, leader: state.leader });
+  return canonicalJson({ ...(hashedView(state) as object), leader: state.leader });
+}
+
+/**
+ * How many events of each type, the types that occur only: plans are checked as counts
+ * (`expect(eventCounts(events)).toEqual({ OffersMade: 1, OfferAccepted: 1, TaskLaunched: 3 })`).
+ */
+export function eventCounts(events: readonly { readonly type: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const event of events) counts[event.type] = (counts[event.type] ?? 0) + 1;
+  return counts;
+}
+
+/** The events of one type, with their data typed. */
+export function eventsOf<T extends EventDraft['type']>(
+  events: readonly EventDraft[],
+  type: T,
+): Extract<EventDraft, { type: T }>['data'][] {
+  return events.filter((e): e is Extract<EventDraft, { type: T }> => e.type === type).map((e) => e.data);
 }
 
 export interface DeciderThen {
