@@ -61,10 +61,10 @@ describe('cairn (argument parsing and exit codes)', () => {
     expect(err).toContain("CAIRN_MASTER '127.0.0.1:8080'");
   });
 
-  it('agent says it is not built yet and exits 2, with any arguments', async () => {
-    const { code, out, err } = await cairn(['agent', '--master', 'http://127.0.0.1:8080', 'x']);
+  it('agent without a work dir is a usage error (exit 2) that names the missing option', async () => {
+    const { code, out, err } = await cairn(['agent', '--master', 'http://127.0.0.1:8080']);
     expect(code).toBe(ExitCode.Usage);
     expect(out).toBe('');
-    expect(err).toMatch(/^error: 'cairn agent' is not built yet.*Nothing was started\.\n$/);
+    expect(err).toMatch(/work-dir/);
   });
 });
