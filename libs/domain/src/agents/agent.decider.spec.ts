@@ -36,8 +36,21 @@ describe('RegisterAgent', () => {
       .withHostname('host-7')
       .withResources('cpus:2;mem:1024;ports:[31000-31099]')
       .withAttributes({ rack: 'a' })
-      .withCapabilities(['MESOS', 'DOCKER']);
+      .withCapabilities(['MESOS']);
     given([]).when(agent.register()).then([agent.registered()]);
+  });
+
+  it('records only the capabilities this release can run (a DOCKER claim is dropped)', () => {
+    const claims = anAgent('fresh').withCapabilities(['MESOS', 'DOCKER']);
+    given([])
+      .when(claims.register())
+      .thenState((state) => expect(state.agents.get('fresh')?.capabilities).toEqual(['MESOS']));
+  });
+
+  it('refuses a new agent id that is already taken (a repeated id seed must not take over an agent)', () => {
+    given([anAgent('fresh').registered()])
+      .when({ ...anAgent('other').register(), agentId: null, newAgentId: 'fresh' })
+      .thenThrows('conflict', 'agent id fresh is taken; register again');
   });
 
   it('a first registration reports nothing to reconcile: the agent is ACTIVE since the decision time', () => {
@@ -87,7 +100,11 @@ describe('RegisterAgent', () => {
         .when(a1.reregister([{ taskId: 'web.1', state: 'TASK_RUNNING' }], { now: T1 }))
         .thenState((state) => {
           expect([...state.tasks.keys()]).toEqual(['web.1']);
-          expect(state.lastTaskFailure.get('/web')).toMatchObject({ taskId: 'web.2', state: 'TASK_GONE', slaveId: 'a1' });
+          expect(state.lastTaskFailure.get('/web')).toMatchObject({
+            taskId: 'web.2',
+            state: 'TASK_GONE',
+            slaveId: 'a1',
+          });
           expect(state.launchDelays.get('/web')).toEqual({ failures: 1, untilMs: T1 + SECOND_MS });
         });
     });
@@ -166,7 +183,9 @@ describe('RegisterAgent', () => {
 
 describe('DisconnectAgent', () => {
   it('an ACTIVE agent is disconnected', () => {
-    given([a1.registered()]).when(disconnectAgent('a1')).then([agentDisconnected('a1')]);
+    given([a1.registered()])
+      .when(disconnectAgent('a1'))
+      .then([agentDisconnected('a1')]);
   });
 
   it('the disconnection time is when the unreachable timeout starts', () => {
@@ -176,7 +195,9 @@ describe('DisconnectAgent', () => {
   });
 
   it('an agent already disconnected changes nothing (the timeout keeps its start)', () => {
-    given([a1.registered(), agentDisconnected('a1')]).when(disconnectAgent('a1', T1)).thenNothingHappened();
+    given([a1.registered(), agentDisconnected('a1')])
+      .when(disconnectAgent('a1', T1))
+      .thenNothingHappened();
   });
 
   it('an unreachable agent changes nothing', () => {

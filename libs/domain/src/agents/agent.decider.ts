@@ -1,9 +1,12 @@
 import type { AgentReregisteredData, CairnEvent } from '@cairn/events';
-import { draft, EventDraft } from '../command';
+import { CommandRejected, draft, EventDraft } from '../command';
 import type { ClusterState, LaunchDelay } from '../state';
 import { isTerminal } from '../tasks/task-states';
 import { failureBackoff } from '../tasks/task.decider';
 import type { AgentCommand, DisconnectAgent, RegisterAgent } from './agent.commands';
+
+/** Container types this release's agents can run: plain processes. */
+export const SUPPORTED_CAPABILITIES: ReadonlySet<string> = new Set(['MESOS']);
 
 export function decideAgent(command: AgentCommand, state: ClusterState): EventDraft[] {
   switch (command.kind) {
@@ -25,6 +28,10 @@ export function decideAgent(command: AgentCommand, state: ClusterState): EventDr
  */
 function registerAgent(command: RegisterAgent, state: ClusterState): EventDraft[] {
   const known = command.agentId !== null && state.agents.has(command.agentId);
+  if (command.agentId === null && state.agents.has(command.newAgentId)) {
+    // Ids come from the caller's seeded source; a repeat (a reused CAIRN_SEED) must not take over an agent.
+    throw new CommandRejected('conflict', `agent id ${command.newAgentId} is taken; register again`);
+  }
   const agentId = command.agentId ?? command.newAgentId;
   const info = {
     agentId,
@@ -32,7 +39,8 @@ function registerAgent(command: RegisterAgent, state: ClusterState): EventDraft[
     filesPort: command.info.filesPort,
     resources: toEventResources(command.info.resources),
     attributes: { ...command.info.attributes },
-    capabilities: [...command.info.capabilities],
+    // Only what this release can run: a DOCKER claim would get image apps run as plain processes.
+    capabilities: command.info.capabilities.filter((c) => SUPPORTED_CAPABILITIES.has(c)),
   };
   const reported: AgentReregisteredData['tasks'] = command.tasks.map((t) => ({ taskId: t.taskId, state: t.state }));
   const events: EventDraft[] = [

@@ -31,7 +31,11 @@ describe('launchQueue', () => {
   });
 
   it('an app with more tasks than instances (kills in flight) is not queued', () => {
-    const state = stateAfter([appCreated('/web', { instances: 1 }), aTask('/web', 'w.1').launched(), aTask('/web', 'w.2').launched()]);
+    const state = stateAfter([
+      appCreated('/web', { instances: 1 }),
+      aTask('/web', 'w.1').launched(),
+      aTask('/web', 'w.2').launched(),
+    ]);
     expect(launchQueue(state, T0)).toEqual([]);
   });
 

@@ -25,7 +25,10 @@ function usageByAgent(state: ClusterState): Map<string, { used: Resources; ports
     });
   }
   return new Map(
-    [...usage].map(([agentId, { used, portCount }]) => [agentId, { used, portsOverlap: countPorts(used.ports) !== portCount }]),
+    [...usage].map(([agentId, { used, portCount }]) => [
+      agentId,
+      { used, portsOverlap: countPorts(used.ports) !== portCount },
+    ]),
   );
 }
 
@@ -98,7 +101,9 @@ describe('scheduling (fast-check)', () => {
     fc.assert(
       fc.property(stepRun(), (steps) => {
         const cluster = runSteps(steps, undefined, { checkPurity: true });
-        const replayed = cluster.log.map(decodeRecord).reduce<ClusterState>((state, e) => evolve(state, e), initialState());
+        const replayed = cluster.log
+          .map(decodeRecord)
+          .reduce<ClusterState>((state, e) => evolve(state, e), initialState());
         expect(stateJson(replayed)).toBe(stateJson(cluster.live));
       }),
       { numRuns: NUM_RUNS },
@@ -112,7 +117,9 @@ describe('scheduling (fast-check)', () => {
     const ROUND_MS = 301_000; // beyond the longest backoff (20 s here) and the decline filter (120 s)
     fc.assert(
       fc.property(stepRun({ disconnects: false, maxInstances: 5 }), (steps) => {
-        const cluster = runSteps(steps.map(([s, ms]) => [s.kind === 'create' || s.kind === 'change' ? withSmallApp(s) : s, ms]));
+        const cluster = runSteps(
+          steps.map(([s, ms]) => [s.kind === 'create' || s.kind === 'change' ? withSmallApp(s) : s, ms]),
+        );
         for (const agent of AGENTS) {
           if (!cluster.live.agents.has(agent.agentId)) cluster.execute(agent.register({ now: cluster.now }));
         }
@@ -122,7 +129,10 @@ describe('scheduling (fast-check)', () => {
           settleReports(cluster);
         }
         for (const app of cluster.live.apps.values()) {
-          expect({ app: app.id, active: activeTaskCount(cluster.live, app.id) }).toEqual({ app: app.id, active: app.instances });
+          expect({ app: app.id, active: activeTaskCount(cluster.live, app.id) }).toEqual({
+            app: app.id,
+            active: app.instances,
+          });
         }
         expect(launchQueue(cluster.live, cluster.now)).toEqual([]);
         // Settled: an idle cluster writes nothing.

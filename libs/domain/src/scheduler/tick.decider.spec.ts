@@ -40,11 +40,15 @@ describe('Tick: nothing to do', () => {
   });
 
   it('an app with 0 instances decides nothing', () => {
-    given([a1.registered(), appCreated('/web', { instances: 0 })]).when(tick(T1)).thenNothingHappened();
+    given([a1.registered(), appCreated('/web', { instances: 0 })])
+      .when(tick(T1))
+      .thenNothingHappened();
   });
 
   it('an app waiting for a cluster without agents decides nothing (no offers to answer)', () => {
-    given([appCreated('/web', { instances: 2 })]).when(tick(T1)).thenNothingHappened();
+    given([appCreated('/web', { instances: 2 })])
+      .when(tick(T1))
+      .thenNothingHappened();
   });
 
   it('an agent disconnected for less than the timeout is left alone', () => {
@@ -71,7 +75,13 @@ describe('Tick: launching', () => {
       .when(tick(T1))
       .thenState((_state, events) => {
         expect(eventCounts(events)).toEqual({ OffersMade: 1, OfferAccepted: 1, TaskLaunched: 3 });
-        expect(events.map((e) => e.type)).toEqual(['OffersMade', 'OfferAccepted', 'TaskLaunched', 'TaskLaunched', 'TaskLaunched']);
+        expect(events.map((e) => e.type)).toEqual([
+          'OffersMade',
+          'OfferAccepted',
+          'TaskLaunched',
+          'TaskLaunched',
+          'TaskLaunched',
+        ]);
       });
   });
 
@@ -129,7 +139,8 @@ describe('Tick: launching', () => {
         expect(ports).toHaveLength(6);
         expect(new Set(ports).size).toBe(6);
         for (const port of ports) expect(inRanges(port, [[31000, 31009]])).toBe(true);
-        for (const task of tasks) for (const port of task.ports) expect(inRanges(port, task.resources.ports)).toBe(true);
+        for (const task of tasks)
+          for (const port of task.ports) expect(inRanges(port, task.resources.ports)).toBe(true);
       });
   });
 
@@ -137,7 +148,10 @@ describe('Tick: launching', () => {
     given([a1.registered(), appCreated('/web', { cmd: undefined, args: ['/bin/server', '--port', '$PORT0'] })])
       .when(tick(T1))
       .thenState((_state, events) => {
-        expect(eventsOf(events, 'TaskLaunched')[0].command).toEqual({ shell: false, args: ['/bin/server', '--port', '$PORT0'] });
+        expect(eventsOf(events, 'TaskLaunched')[0].command).toEqual({
+          shell: false,
+          args: ['/bin/server', '--port', '$PORT0'],
+        });
       });
   });
 
@@ -300,10 +314,14 @@ describe('Tick: backoff', () => {
 
   it('a millisecond before the delay ends: still nothing; at its end: launched', () => {
     const until = T1 + 5 * SECOND_MS;
-    given([a1.registered(), web, launchDelayed('/web', 3, until)]).when(tick(until - 1)).thenNothingHappened();
+    given([a1.registered(), web, launchDelayed('/web', 3, until)])
+      .when(tick(until - 1))
+      .thenNothingHappened();
     given([a1.registered(), web, launchDelayed('/web', 3, until)])
       .when(tick(until))
-      .thenState((_state, events) => expect(eventCounts(events)).toEqual({ OffersMade: 1, OfferAccepted: 1, TaskLaunched: 1 }));
+      .thenState((_state, events) =>
+        expect(eventCounts(events)).toEqual({ OffersMade: 1, OfferAccepted: 1, TaskLaunched: 1 }),
+      );
   });
 
   it('a backing-off app does not stop another app from launching', () => {
@@ -405,7 +423,12 @@ describe('Tick: agents lost', () => {
     expect(eventsOf(replace, 'OffersMade')[0].offers.map((o) => o.agentId)).toEqual(['a2']);
     expect(s.tasksOf('/web').map((t) => t.agentId)).toEqual(['a2', 'a2']);
 
-    const back = s.run(a1.reregister(lost.map((taskId) => ({ taskId, state: 'TASK_RUNNING' as const })), { now: T0 + 6 * SECOND_MS + AGENT_UNREACHABLE_MS }));
+    const back = s.run(
+      a1.reregister(
+        lost.map((taskId) => ({ taskId, state: 'TASK_RUNNING' as const })),
+        { now: T0 + 6 * SECOND_MS + AGENT_UNREACHABLE_MS },
+      ),
+    );
     expect(eventCounts(back)).toEqual({ AgentReregistered: 1, TaskKillRequested: 2 });
   });
 
@@ -425,14 +448,10 @@ describe('Tick: agents lost', () => {
   });
 });
 
-describe('Tick: what it decides is always a valid event', () => {
-  const validAll = (events: readonly EventDraft[], at: number) => {
-    for (const draft of events) expect(() => encodeEvent(recorded(draft, at))).not.toThrow();
-  };
-
+describe('Tick: ports and commands', () => {
   it('requirePorts with a fixed port and a dynamic one launches with both (port 0 = any, in order)', () => {
-    // TaskDemand.requiredPorts must list every portDefinition (0 = any); launch-queue.ts drops the
-    // zeros, so placement refuses the demand with a PlacementInputError and the tick throws.
+    // TaskDemand.requiredPorts lists every portDefinition, 0 meaning "any": dropping the zeros
+    // made placement refuse the demand (PlacementInputError) and every tick throw.
     const app = appCreated('/fixed', { requirePorts: true, portDefinitions: [{ port: 31005 }, { port: 0 }] });
     given([a1.registered(), app])
       .when(tick(T1))
@@ -445,16 +464,88 @@ describe('Tick: what it decides is always a valid event', () => {
     const app = appCreated('/fixed', { requirePorts: true, portDefinitions: [{ port: 31007 }, { port: 31003 }] });
     given([a1.registered(), app])
       .when(tick(T1))
-      .thenState((_state, events) => expect(eventsOf(events, 'TaskLaunched').map((t) => t.ports)).toEqual([[31007, 31003]]));
+      .thenState((_state, events) =>
+        expect(eventsOf(events, 'TaskLaunched').map((t) => t.ports)).toEqual([[31007, 31003]]),
+      );
   });
 
-  it('an app with a container and no cmd or args never yields a TaskLaunched the codec refuses', () => {
-    // Valid for Marathon (the image's entrypoint runs); `taskLaunched` writes command
-    // { shell: true, value: '' }, which the TaskLaunched schema refuses (value min 1), so the
-    // append of the whole tick batch fails on every tick.
+  it('requirePorts on a port the agent lacks waits with the port named', () => {
+    const app = appCreated('/fixed', { requirePorts: true, portDefinitions: [{ port: 8080 }] });
+    given([a1.registered(), app])
+      .when(tick(T1))
+      .thenState((_state, events) => {
+        expect(eventsOf(events, 'OfferDeclined')[0].reasons['/fixed']).toEqual([
+          { reason: 'InsufficientPorts', requested: 1, available: 10, unavailablePorts: [8080] },
+        ]);
+      });
+  });
+
+  it('an app with a container and no cmd or args waits as UnsupportedContainer (nothing here runs images)', () => {
+    // Valid for Marathon (the image's entrypoint runs). Launched, it would carry an empty command,
+    // which the TaskLaunched schema refuses: the append of every tick's batch would fail.
     const app = appCreated('/image', { cmd: undefined, container: { type: 'MESOS', docker: { image: 'busybox' } } });
     given([a1.registered(), app])
       .when(tick(T1))
-      .thenState((_state, events) => validAll(events, T1));
+      .thenState((_state, events) => {
+        expect(eventCounts(events)).toEqual({ OffersMade: 1, OfferDeclined: 1 });
+        expect(eventsOf(events, 'OfferDeclined')[0].reasons['/image']).toEqual([
+          { reason: 'UnsupportedContainer', requested: 'DOCKER', available: ['MESOS'] },
+        ]);
+        for (const draft of events) expect(() => encodeEvent(recorded(draft, T1))).not.toThrow();
+      });
+  });
+  it('an app with a container and no cmd or args never yields an invalid TaskLaunched, even on an agent that runs DOCKER', () => {
+    // taskDemand asks such an app for DOCKER; on an agent that advertises DOCKER it fits, and
+    // taskLaunched writes command { shell: true, value: '' }, which the TaskLaunched schema refuses
+    // (value min 1): the append of the tick's whole batch fails, on every tick.
+    const dockerAgent = anAgent('d1').withCapabilities(['MESOS', 'DOCKER']);
+    const app = appCreated('/image', { cmd: undefined, container: { type: 'DOCKER', docker: { image: 'busybox' } } });
+    given([dockerAgent.registered(), app])
+      .when(tick(T1))
+      .thenState((_state, events) => {
+        for (const draft of events) expect(() => encodeEvent(recorded(draft, T1))).not.toThrow();
+      });
+  });
+});
+
+describe('Tick: agents after a failover', () => {
+  // A new leader knows from the log which agents were ACTIVE; those whose command stream does not
+  // open to it within the timeout (counted from its election) are unreachable.
+  const leaderSinceMs = T0 + 5 * SECOND_MS;
+  const beforeFailover = [
+    a1.registered(),
+    a2.registered(),
+    appCreated('/web'),
+    ...aTask('/web', 'web.1').onAgent('a1').running(),
+  ];
+
+  it('an ACTIVE agent that has not come back within the timeout of the election is unreachable, with its tasks', () => {
+    given(beforeFailover)
+      .when(tick(leaderSinceMs + AGENT_UNREACHABLE_MS, { connectedAgentIds: ['a2'], leaderSinceMs }))
+      .thenState((state, events) => {
+        expect(events.map((e) => e.type)).toEqual(['AgentUnreachable', 'TaskStatusUpdated']);
+        expect(eventsOf(events, 'AgentUnreachable')).toEqual([{ agentId: 'a1' }]);
+        expect(eventsOf(events, 'TaskStatusUpdated')[0]).toMatchObject({ taskId: 'web.1', state: 'TASK_UNREACHABLE' });
+        expect(state.agents.get('a2')?.status).toBe('ACTIVE');
+      });
+  });
+
+  it('within the timeout of the election, an agent that has not come back yet is left alone', () => {
+    given(beforeFailover)
+      .when(tick(leaderSinceMs + AGENT_UNREACHABLE_MS - 1, { connectedAgentIds: ['a2'], leaderSinceMs }))
+      .thenNothingHappened();
+  });
+
+  it('an agent whose stream is open is never timed out, however old the election', () => {
+    given(beforeFailover)
+      .when(tick(leaderSinceMs + 100 * AGENT_UNREACHABLE_MS, { connectedAgentIds: ['a1', 'a2'], leaderSinceMs }))
+      .thenNothingHappened();
+  });
+
+  it('an agent that re-registered after the election is timed out from its re-registration', () => {
+    const back = T0 + 30 * SECOND_MS;
+    given([...beforeFailover, recorded(a1.reregistered([{ taskId: 'web.1', state: 'TASK_RUNNING' }]), back)])
+      .when(tick(back + AGENT_UNREACHABLE_MS - 1, { connectedAgentIds: ['a2'], leaderSinceMs }))
+      .thenNothingHappened();
   });
 });

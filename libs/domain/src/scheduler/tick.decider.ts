@@ -5,6 +5,7 @@ import { draft, EventDraft } from '../command';
 import { placeTasks, QueuedLaunch, NoMatchReason } from '../placement';
 import { addResources, containsResources, EMPTY_RESOURCES, Resources, subtractResources, sumResources } from '../resources';
 import type { AgentRecord, ClusterState } from '../state';
+import { SUPPORTED_CAPABILITIES } from '../agents/agent.decider';
 import { taskIdFor } from '../tasks/task-states';
 import { launchQueue, QueuedApp } from './launch-queue';
 import type { Tick } from './scheduler.commands';
@@ -99,7 +100,10 @@ function answerOffer(
   const queue: QueuedLaunch[] = [...waiting.values()]
     .filter((q) => q.count > 0)
     .map((q) => ({ appId: q.app.id, demand: q.demand, count: q.count }));
-  const placement = placeTasks(queue, { resources: offer.resources, capabilities: agent.capabilities });
+  // Only what this release runs counts, whatever an agent recorded long ago claimed: an app that
+  // needs an image runtime (see launch-queue.ts) then waits as UnsupportedContainer.
+  const capabilities = agent.capabilities.filter((c) => SUPPORTED_CAPABILITIES.has(c));
+  const placement = placeTasks(queue, { resources: offer.resources, capabilities });
   if (placement.launches.length === 0) {
     return [
       draft('OfferDeclined', {

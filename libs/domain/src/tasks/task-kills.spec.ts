@@ -89,7 +89,11 @@ describe('UpdateApp scaling down', () => {
   });
 
   it('a kill-requested task does not count: 3 -> 1 -> 0 kills each task once', () => {
-    given([...threeRunning(), killRequested('web.mid', 'a1', 'scaled down'), killRequested('web.new', 'a1', 'scaled down')])
+    given([
+      ...threeRunning(),
+      killRequested('web.mid', 'a1', 'scaled down'),
+      killRequested('web.new', 'a1', 'scaled down'),
+    ])
       .when(scaleApp('/web', 0, T1))
       .then([appScaled('/web', 0, T1), killRequested('web.old', 'a1', 'scaled down')]);
   });

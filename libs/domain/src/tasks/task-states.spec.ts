@@ -12,7 +12,9 @@ describe('task ids', () => {
   });
 
   it('the app id is found again from any task id (tools rely on it)', () => {
-    const segment = fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,8}$/).filter((s) => !s.endsWith('.') && s !== '.' && s !== '..');
+    const segment = fc
+      .stringMatching(/^[a-z0-9][a-z0-9.-]{0,8}$/)
+      .filter((s) => !s.endsWith('.') && s !== '.' && s !== '..');
     fc.assert(
       fc.property(fc.array(segment, { minLength: 1, maxLength: 4 }), fc.uuid(), (segments, uuid) => {
         const appId = '/' + segments.join('/');

@@ -37,14 +37,20 @@ describe('ReportTaskStatus', () => {
     given([...launchedWeb1, recorded(statusUpdated('web.1', 'a1', 'TASK_RUNNING', 'u-1'), T1)])
       .when(reportStatus('web.1', 'a1', 'TASK_RUNNING', { updateId: 'u-2', now: T2 }))
       .thenState((state) => {
-        expect(state.tasks.get('web.1')).toMatchObject({ state: 'TASK_RUNNING', stagedAt: iso(T0), startedAt: iso(T1) });
+        expect(state.tasks.get('web.1')).toMatchObject({
+          state: 'TASK_RUNNING',
+          stagedAt: iso(T0),
+          startedAt: iso(T1),
+        });
       });
   });
 
   it('STARTING is not RUNNING: startedAt stays unset', () => {
     given(launchedWeb1)
       .when(reportStatus('web.1', 'a1', 'TASK_STARTING', { now: T1 }))
-      .thenState((state) => expect(state.tasks.get('web.1')).toMatchObject({ state: 'TASK_STARTING', startedAt: null }));
+      .thenState((state) =>
+        expect(state.tasks.get('web.1')).toMatchObject({ state: 'TASK_STARTING', startedAt: null }),
+      );
   });
 
   describe('duplicates (at-least-once delivery)', () => {
@@ -55,7 +61,11 @@ describe('ReportTaskStatus', () => {
     });
 
     it('a duplicate of a terminal update changes nothing, although the task was expunged', () => {
-      given([...launchedWeb1, statusUpdated('web.1', 'a1', 'TASK_FAILED', 'u-end'), launchDelayed('/web', 1, T0 + 2_000)])
+      given([
+        ...launchedWeb1,
+        statusUpdated('web.1', 'a1', 'TASK_FAILED', 'u-end'),
+        launchDelayed('/web', 1, T0 + 2_000),
+      ])
         .when(reportStatus('web.1', 'a1', 'TASK_FAILED', { updateId: 'u-end', now: T1 }))
         .thenNothingHappened();
     });
@@ -178,7 +188,10 @@ describe('ReportTaskStatus', () => {
       const before = failuresBefore > 0 ? [recorded(launchDelayed('/web', failuresBefore, T0 + 1), T0)] : [];
       given([...launchedWeb1, ...before])
         .when(reportStatus('web.1', 'a1', 'TASK_FAILED', { updateId: 'u-end', now: T1 }))
-        .then([statusUpdated('web.1', 'a1', 'TASK_FAILED', 'u-end'), launchDelayed('/web', failuresBefore + 1, T1 + delayMs)]);
+        .then([
+          statusUpdated('web.1', 'a1', 'TASK_FAILED', 'u-end'),
+          launchDelayed('/web', failuresBefore + 1, T1 + delayMs),
+        ]);
     });
 
     it('failures accumulate across replacements (each failure of the app counts)', () => {
@@ -190,7 +203,10 @@ describe('ReportTaskStatus', () => {
         recorded(web2.launched(), T0 + 3_000),
       ])
         .when(reportStatus('web.2', 'a1', 'TASK_FINISHED', { updateId: 'u-2', now: T1, exitCode: 0 }))
-        .then([statusUpdated('web.2', 'a1', 'TASK_FINISHED', 'u-2', { exitCode: 0 }), launchDelayed('/web', 2, T1 + 4_000)]);
+        .then([
+          statusUpdated('web.2', 'a1', 'TASK_FINISHED', 'u-2', { exitCode: 0 }),
+          launchDelayed('/web', 2, T1 + 4_000),
+        ]);
     });
 
     it('a new config starts without backoff (AppUpdated drops the delay)', () => {

@@ -213,7 +213,10 @@ export class TaskBuilder {
 
   /** Launched and then reported RUNNING by its agent (update id `<taskId>-running`). */
   running(): EventDraft[] {
-    return [this.launched(), statusUpdated(this.data.taskId, this.data.agentId, 'TASK_RUNNING', `${this.data.taskId}-running`)];
+    return [
+      this.launched(),
+      statusUpdated(this.data.taskId, this.data.agentId, 'TASK_RUNNING', `${this.data.taskId}-running`),
+    ];
   }
 }
 
@@ -223,7 +226,13 @@ export function reportStatus(
   taskId: string,
   agentId: string,
   state: TaskState,
-  options: { updateId?: string; now?: number; reason?: string | null; message?: string | null; exitCode?: number | null } = {},
+  options: {
+    updateId?: string;
+    now?: number;
+    reason?: string | null;
+    message?: string | null;
+    exitCode?: number | null;
+  } = {},
 ): ReportTaskStatus {
   return {
     kind: 'ReportTaskStatus',
@@ -266,11 +275,27 @@ export const launchDelayed = (appId: string, failures: number, untilMs: number):
 // ---------------------------------------------------------------------------------------------
 // Ticks
 
-export function tick(now = T0, options: { seed?: string; agentUnreachableMs?: number; meta?: CommandMeta } = {}): Tick {
+/**
+ * A tick. By default the master has led since the decision time and no agent stream is open, so
+ * only DISCONNECTED agents can time out; a spec about failover sets `leaderSinceMs` and
+ * `connectedAgentIds` (ClusterScenario passes the ACTIVE agents as connected).
+ */
+export function tick(
+  now = T0,
+  options: {
+    seed?: string;
+    agentUnreachableMs?: number;
+    connectedAgentIds?: readonly string[];
+    leaderSinceMs?: number;
+    meta?: CommandMeta;
+  } = {},
+): Tick {
   return {
     kind: 'Tick',
     seed: options.seed ?? `seed-${now}`,
     agentUnreachableMs: options.agentUnreachableMs ?? AGENT_UNREACHABLE_MS,
+    connectedAgentIds: options.connectedAgentIds ?? [],
+    leaderSinceMs: options.leaderSinceMs ?? now,
     meta: options.meta ?? meta(now),
   };
 }

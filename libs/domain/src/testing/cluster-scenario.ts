@@ -33,9 +33,19 @@ export class ClusterScenario {
     return drafts;
   }
 
-  /** A tick with a fresh seed (the master draws one per tick). */
+  /**
+   * A tick with a fresh seed (the master draws one per tick), from a master leading since T0 whose
+   * open agent streams are the ACTIVE agents' (they registered and did not disconnect).
+   */
   tick(now: number, agentUnreachableMs = AGENT_UNREACHABLE_MS): EventDraft[] {
-    return this.run(tick(now, { seed: `scenario-tick-${++this.ticks}`, agentUnreachableMs }));
+    return this.run(
+      tick(now, {
+        seed: `scenario-tick-${++this.ticks}`,
+        agentUnreachableMs,
+        connectedAgentIds: connectedAgents(this.state),
+        leaderSinceMs: T0,
+      }),
+    );
   }
 
   /** Every task in `from` reported `to` by its agent (fresh update ids). */
@@ -43,7 +53,9 @@ export class ClusterScenario {
     const events: EventDraft[] = [];
     for (const task of [...this.state.tasks.values()]) {
       if (!from.includes(task.state)) continue;
-      events.push(...this.run(reportStatus(task.taskId, task.agentId, to, { updateId: `update-${++this.updates}`, now })));
+      events.push(
+        ...this.run(reportStatus(task.taskId, task.agentId, to, { updateId: `update-${++this.updates}`, now })),
+      );
     }
     return events;
   }
@@ -53,7 +65,10 @@ export class ClusterScenario {
     const events: EventDraft[] = [];
     for (const task of [...this.state.tasks.values()]) {
       if (!task.killRequested) continue;
-      const update = reportStatus(task.taskId, task.agentId, 'TASK_KILLED', { updateId: `update-${++this.updates}`, now });
+      const update = reportStatus(task.taskId, task.agentId, 'TASK_KILLED', {
+        updateId: `update-${++this.updates}`,
+        now,
+      });
       events.push(...this.run(update));
     }
     return events;
@@ -73,4 +88,9 @@ export class ClusterScenario {
     evolve(this.state, event);
     this.log.push(event);
   }
+}
+
+/** The agents whose command stream is open in a run without failover: the ACTIVE ones. */
+export function connectedAgents(state: ClusterState): string[] {
+  return [...state.agents.values()].filter((a) => a.status === 'ACTIVE').map((a) => a.agentId);
 }

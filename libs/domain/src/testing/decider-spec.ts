@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { canonicalJson } from '@cairn/common/canonical-json';
-import { CairnEvent, catalogue } from '@cairn/events';
+import { CairnEvent, catalogue, EventData } from '@cairn/events';
 import { CommandMeta, CommandRejected, EventDraft } from '../command';
 import { Command, decide, evolve } from '../decider';
 import { ClusterState, hashedView, initialState } from '../state';
@@ -74,11 +74,8 @@ export function eventCounts(events: readonly { readonly type: string }[]): Recor
 }
 
 /** The events of one type, with their data typed. */
-export function eventsOf<T extends EventDraft['type']>(
-  events: readonly EventDraft[],
-  type: T,
-): Extract<EventDraft, { type: T }>['data'][] {
-  return events.filter((e): e is Extract<EventDraft, { type: T }> => e.type === type).map((e) => e.data);
+export function eventsOf<T extends EventDraft['type']>(events: readonly EventDraft[], type: T): EventData<T>[] {
+  return events.filter((e) => e.type === type).map((e) => e.data as EventData<T>);
 }
 
 export interface DeciderThen {
