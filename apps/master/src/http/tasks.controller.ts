@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { AGENT_TOKEN } from '../tokens';
+import { UnavailableError } from '../core/errors';
 import { CommandRejected } from '@cairn/domain';
 import { MasterRuntime } from '../core/master-runtime';
 import { AgentGateway } from '../agents/agent-gateway';
@@ -7,6 +8,8 @@ import { allTasks, taskInfo } from './task.view';
 
 /** Bytes one files request may return (Mesos caps /files/read similarly). */
 export const FILES_READ_MAX_BYTES = 1024 * 1024;
+/** An agent that does not answer within this is reported as unavailable (503), not waited for. */
+export const FILES_READ_TIMEOUT_MS = 5_000;
 
 /** Marathon's /v2/tasks and Cairn's proxy to a task's sandbox files on its agent. */
 @Controller()
@@ -45,11 +48,22 @@ export class TasksController {
     }
     const query = new URLSearchParams({ taskId, file, offset, length: String(Math.min(Number(length) || 0, FILES_READ_MAX_BYTES)) });
     const host = address.includes(':') ? `[${address}]` : address;
-    const response = await fetch(`http://${host}:${agent.filesPort}/files/read?${query}`, {
-      headers: { Authorization: `Bearer ${this.agentToken}` },
-    });
-    const body = (await response.json()) as unknown;
-    if (!response.ok) throw new CommandRejected('not-found', (body as { message?: string }).message ?? 'file not readable');
+    let response: Response;
+    let body: unknown;
+    try {
+      response = await fetch(`http://${host}:${agent.filesPort}/files/read?${query}`, {
+        headers: { Authorization: `Bearer ${this.agentToken}` },
+        signal: AbortSignal.timeout(FILES_READ_TIMEOUT_MS),
+      });
+      body = await response.json();
+    } catch (error) {
+      throw new UnavailableError(`cannot reach the agent of task '${taskId}': ${(error as Error).message}`);
+    }
+    if (!response.ok) {
+      const message = (body as { message?: string }).message ?? `the agent answered ${response.status}`;
+      if (response.status === 404) throw new CommandRejected('not-found', message);
+      throw new UnavailableError(`the agent of task '${taskId}' could not read its ${file}: ${message}`);
+    }
     return body;
   }
 }
