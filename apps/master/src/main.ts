@@ -36,7 +36,9 @@ export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise
   const config = loadConfig(process.env, overrides);
   const logger = new PinoLogger();
   const seed = config.seed ?? randomSeed();
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+  // Agents' command streams and `events --follow` streams never end on their own: closing the
+  // server must cut them, or a SIGTERMed master would wait for its agents forever.
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true });
   const agentToken = resolveAgentToken(config);
   const log = createEventLog(config, { writer: true, instance: `${config.host}:${config.port}/${process.pid}` });
 

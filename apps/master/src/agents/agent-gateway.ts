@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { ClusterState } from '@cairn/domain';
 import type { AgentChannel, AgentCommandMessage } from './agent-channel';
 
@@ -15,7 +15,7 @@ interface Connection {
  * command lost with a broken stream is sent again, and the agent ignores what it already did.
  */
 @Injectable()
-export class AgentGateway implements OnApplicationShutdown {
+export class AgentGateway implements BeforeApplicationShutdown {
   private readonly logger = new Logger('AgentGateway');
   private readonly connections = new Map<string, Connection>();
 
@@ -61,7 +61,8 @@ export class AgentGateway implements OnApplicationShutdown {
     for (const { channel } of this.connections.values()) channel.send({ type: 'ping' });
   }
 
-  onApplicationShutdown(): void {
+  /** Ends every agent stream before the server closes (agents then re-register elsewhere). */
+  beforeApplicationShutdown(): void {
     for (const { channel } of this.connections.values()) channel.close();
     this.connections.clear();
   }
