@@ -25,3 +25,31 @@ export { loadFixture, loadFixtureDir } from './fixtures';
 export { describeResponse, marathonValidationProblems, requireWriteOffset, writeOffset } from './marathon-expect';
 export { consoleConsume, consoleConsumeRecords } from './kafka-console';
 export type { ConsoleConsumeOptions, ConsoleRecord } from './kafka-console';
+export { AgentHandle, startAgent, TEST_AGENT_TOKEN, TEST_MASTER_AGENT_ENV } from './agent';
+export type { AgentRestartOptions, AgentView, StartAgentOptions } from './agent';
+export {
+  liveTaskGroups,
+  liveWrappers,
+  lockHolder,
+  readSandboxTasks,
+  recordTaskGroups,
+  sweepWorkDir,
+  sweepWorkDirAtFileEnd,
+  TASK_WRAPPER_MARKER,
+} from './agent-work-dir';
+export type { SandboxTask } from './agent-work-dir';
+export {
+  childProcesses,
+  commandLineOf,
+  cwdOf,
+  findProcessesByArgumentPrefix,
+  isProcessLive,
+  procInfo,
+  processesInGroup,
+  signalQuietly,
+} from './os-processes';
+export type { ProcInfo } from './os-processes';
+export { startTcpForwarder } from './tcp-forwarder';
+export type { TcpForwarder } from './tcp-forwarder';
+export { allEvents, appTasks, endOffset, readTaskFile, stateHash, waitForRunningTasks } from './task-expect';
+export type { EventView, MasterApi, TaskView } from './task-expect';
