@@ -32,7 +32,7 @@ export function pidsDir(): string {
 let failureSeen = false;
 
 registerAfterEach(() => {
-  if (currentTestFailed() !== false) failureSeen = true;
+  if (currentTestFailed() === true) failureSeen = true;
 }, 5_000);
 
 export function testFileFailed(): boolean {
