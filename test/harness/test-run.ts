@@ -28,7 +28,7 @@ export function pidsDir(): string {
 }
 
 // Whether a test in this file failed, so temp dirs can be kept for a post-mortem (CAIRN_KEEP_TMP).
-// `undefined` from jest means we could not tell: counted as failed, so nothing is lost.
+// Only a failure jest reports counts (when it cannot tell, the dirs are removed: they would pile up).
 let failureSeen = false;
 
 registerAfterEach(() => {
