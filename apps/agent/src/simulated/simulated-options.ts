@@ -1,0 +1,80 @@
+import type { Clock } from '@cairn/common';
+import { parseResources } from '@cairn/domain/resources';
+import type { Logger } from 'pino';
+import { AgentError } from '../agent-errors';
+import type { WireResources } from '../protocol/agent-protocol';
+
+/** What `startSimulatedAgents` takes. */
+export interface SimulatedAgentsOptions {
+  /** The master's base URL (the leader, or a standby that redirects), no trailing slash. */
+  masterUrl: string;
+  /** How many agents. */
+  count: number;
+  /** The cluster's agent token (CAIRN_AGENT_TOKEN). */
+  token: string;
+  /** Each agent's resources, Mesos text: 'cpus:100;mem:100000;ports:[31000-32000]' (disk defaults to 0). */
+  resources: string;
+  /** Agent i (from 1) registers as `<hostnamePrefix>-<i>`. */
+  hostnamePrefix: string;
+  /** Launch → TASK_RUNNING. */
+  runUpMs: number;
+  /** TASK_RUNNING → TASK_FINISHED (or TASK_FAILED); absent: tasks run until killed. */
+  runTimeMs?: number;
+  /** Share of tasks in [0, 1] that end TASK_FAILED (exit 1); default 0. See task-fate.ts. */
+  failureRate?: number;
+  /** Decides which tasks fail (with the task ids) and the retry jitter. */
+  seed: string | number;
+  attributes?: Record<string, string>;
+  /** Connections for registrations and status updates, shared by all agents; default 64. */
+  maxSockets?: number;
+  /** Every agent's first command stream must be open within this long; default 30 s. */
+  readyTimeoutMs?: number;
+  clock?: Clock;
+  /** Default: pino on stderr at CAIRN_LOG_LEVEL, else 'warn' (a hundred agents' info lines are noise). */
+  logger?: Logger;
+}
+
+/** A bad option, agents that could not all connect in time, or a refused token. */
+export class SimulatedAgentsError extends AgentError {
+  constructor(readonly details: { reason: string; [key: string]: unknown }) {
+    super(`simulated agents: ${details.reason}`, details);
+  }
+}
+
+export const DEFAULT_READY_TIMEOUT_MS = 30_000;
+
+/** Checks the options; returns the resources in wire form. Throws SimulatedAgentsError. */
+export function checkSimulatedOptions(options: SimulatedAgentsOptions): WireResources {
+  const fail = (reason: string): never => {
+    throw new SimulatedAgentsError({ reason });
+  };
+  if (!Number.isInteger(options.count) || options.count < 1)
+    fail(`count must be a positive integer, got ${options.count}`);
+  if (!(options.runUpMs >= 0)) fail(`runUpMs must be >= 0, got ${options.runUpMs}`);
+  if (options.runTimeMs !== undefined && !(options.runTimeMs >= 0)) {
+    fail(`runTimeMs must be >= 0, got ${options.runTimeMs}`);
+  }
+  const failureRate = options.failureRate ?? 0;
+  if (!(failureRate >= 0 && failureRate <= 1)) fail(`failureRate must be in [0, 1], got ${failureRate}`);
+  if (options.maxSockets !== undefined && !(Number.isInteger(options.maxSockets) && options.maxSockets >= 1)) {
+    fail(`maxSockets must be a positive integer, got ${options.maxSockets}`);
+  }
+  if (options.hostnamePrefix.trim() === '') fail('hostnamePrefix must not be empty');
+  try {
+    new URL(options.masterUrl);
+  } catch {
+    fail(`masterUrl '${options.masterUrl}' is not a URL`);
+  }
+  let parsed;
+  try {
+    parsed = parseResources(options.resources);
+  } catch (error) {
+    return fail(`resources: ${(error as Error).message}`);
+  }
+  return {
+    cpus: parsed.cpus,
+    mem: parsed.mem,
+    disk: parsed.disk,
+    ports: parsed.ports.map(([begin, end]): [number, number] => [begin, end]),
+  };
+}
