@@ -1,4 +1,5 @@
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
+import { isTerminal } from '@cairn/domain';
 import { EventApplied } from '../core/event-applied';
 import { MasterRuntime } from '../core/master-runtime';
 import { AgentGateway, killMessage } from './agent-gateway';
@@ -12,7 +13,6 @@ const DEMAND_CHANGES = new Set([
   'AgentRegistered',
   'AgentReregistered',
   'OfferAccepted',
-  'TaskStatusUpdated',
 ]);
 
 /**
@@ -35,6 +35,8 @@ export class AgentEffects implements IEventHandler<EventApplied> {
       const task = this.runtime.projection.state.tasks.get(event.data.taskId);
       this.gateway.send(event.data.agentId, killMessage(event.data.taskId, task?.killGracePeriodSeconds ?? null));
     }
-    if (DEMAND_CHANGES.has(event.type)) this.ticker.tickSoon();
+    // A task that ended frees resources and may need a replacement; other states change nothing to place.
+    const taskEnded = event.type === 'TaskStatusUpdated' && isTerminal(event.data.state);
+    if (taskEnded || DEMAND_CHANGES.has(event.type)) this.ticker.tickSoon();
   }
 }

@@ -11,6 +11,8 @@ import { AgentGateway } from './agent-gateway';
  * nothing writes nothing, so an idle cluster's log does not move. Timers are the injected
  * clock's.
  */
+export const PING_INTERVAL_MS = 5_000;
+
 @Injectable()
 export class SchedulerTicker implements OnApplicationShutdown {
   private readonly logger = new Logger('SchedulerTicker');
@@ -18,6 +20,7 @@ export class SchedulerTicker implements OnApplicationShutdown {
   private running = false;
   private again = false;
   private stopped = false;
+  private lastPingMs = 0;
 
   constructor(
     private readonly runtime: MasterRuntime,
@@ -48,9 +51,17 @@ export class SchedulerTicker implements OnApplicationShutdown {
   private schedule(): void {
     if (this.stopped) return;
     this.cancelTimer = this.clock.setTimer(this.config.tickMs, () => {
-      this.gateway.pingAll();
+      this.pingIfDue();
       void this.tick().finally(() => this.schedule());
     });
+  }
+
+  /** Pings keep agents' streams known alive (the agent drops one silent for 20 s): every 5 s, not every tick. */
+  private pingIfDue(): void {
+    const now = this.clock.now();
+    if (now - this.lastPingMs < PING_INTERVAL_MS) return;
+    this.lastPingMs = now;
+    this.gateway.pingAll();
   }
 
   private async tick(): Promise<void> {
