@@ -1,6 +1,9 @@
 /** Typed errors that carry their context, so operators read what happened and where. */
 export class EventLogError extends Error {
-  constructor(message: string, readonly context: Record<string, unknown> = {}) {
+  constructor(
+    message: string,
+    readonly context: Record<string, unknown> = {},
+  ) {
     super(message);
     this.name = new.target.name;
   }

@@ -34,7 +34,9 @@ export function registerAgentCommand(program: Command, ctx: CliContext, output: 
       } catch (error) {
         throw new LocalFailureError(`the agent could not start: ${messageOf(error)}`, { cause: error });
       }
-      output.note(`Cairn agent ${options.hostname} works in ${options.workDir}, masters: ${options.masters.join(', ')}.`);
+      output.note(
+        `Cairn agent ${options.hostname} works in ${options.workDir}, masters: ${options.masters.join(', ')}.`,
+      );
       const leave = () => void agent.close();
       const killTasks = () => void agent.close({ killTasks: true });
       process.once('SIGTERM', leave);

@@ -25,11 +25,15 @@ export function registerMasterCommands(program: Command, ctx: CliContext, output
     .action(async (flags: LogFlags) => {
       const config = loadConfigOrUsage(ctx, configOverrides({ ...flags, log: flags.log ?? 'file' }));
       ctx.exitCode = await serve(ctx, output, config, 'Cairn', (master) =>
-        startLocalAgent({ masterUrl: master.url, dataDir: config.dataDir, agentToken: master.agentToken, stderr: ctx.io.stderr }),
+        startLocalAgent({
+          masterUrl: master.url,
+          dataDir: config.dataDir,
+          agentToken: master.agentToken,
+          stderr: ctx.io.stderr,
+        }),
       );
     });
 }
-
 
 type Outcome = { kind: 'interrupted' } | { kind: 'done'; code: number } | { kind: 'failed'; error: unknown };
 

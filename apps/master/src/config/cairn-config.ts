@@ -46,10 +46,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       .map((b) => b.trim())
       .filter(Boolean),
     cluster: env.CAIRN_CLUSTER ?? 'cairn',
-    kafkaReplicationFactor: parsePositiveInt('CAIRN_KAFKA_REPLICATION_FACTOR', env.CAIRN_KAFKA_REPLICATION_FACTOR ?? '1'),
+    kafkaReplicationFactor: parsePositiveInt(
+      'CAIRN_KAFKA_REPLICATION_FACTOR',
+      env.CAIRN_KAFKA_REPLICATION_FACTOR ?? '1',
+    ),
     seed: env.CAIRN_SEED || undefined,
     agentToken: env.CAIRN_AGENT_TOKEN || undefined,
-    agentUnreachableMs: parsePositiveInt('CAIRN_AGENT_UNREACHABLE_SECONDS', env.CAIRN_AGENT_UNREACHABLE_SECONDS ?? '60') * 1000,
+    agentUnreachableMs:
+      parsePositiveInt('CAIRN_AGENT_UNREACHABLE_SECONDS', env.CAIRN_AGENT_UNREACHABLE_SECONDS ?? '60') * 1000,
     tickMs: parsePositiveInt('CAIRN_TICK_MS', env.CAIRN_TICK_MS ?? '1000'),
     ...overrides,
   };

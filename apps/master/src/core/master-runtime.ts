@@ -81,7 +81,9 @@ export class MasterRuntime implements OnApplicationShutdown {
     if (this.phase !== 'ready' || !this.sequencer) {
       return Promise.reject(
         new UnavailableError(
-          this.fatalError ? `this master stopped: ${this.fatalError.message}` : `master is ${this.phase}; retry shortly`,
+          this.fatalError
+            ? `this master stopped: ${this.fatalError.message}`
+            : `master is ${this.phase}; retry shortly`,
         ),
       );
     }

@@ -4,7 +4,10 @@ import type { CairnEvent, RecordedEvent } from '@cairn/events';
 
 /** The projection stopped on an error: the served state can no longer be trusted. */
 export class ProjectionFailedError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(message);
     this.name = 'ProjectionFailedError';
   }
@@ -46,7 +49,10 @@ export class ProjectionRunner {
     this.throwIfFailed();
     for (const event of events) {
       if (event.offset <= this.lastOffset) {
-        this.fail(`event ${event.type} at offset ${event.offset} is not after the applied offset ${this.lastOffset}`, event.offset);
+        this.fail(
+          `event ${event.type} at offset ${event.offset} is not after the applied offset ${this.lastOffset}`,
+          event.offset,
+        );
       }
       try {
         evolve(this.current, event);

@@ -143,7 +143,10 @@ describe('Sequencer', () => {
     for (let i = 0; i < 50; i++) {
       work.push(sequencer.submit(create(`/g/app-${i % 20}`, { instances: i })).catch(() => undefined));
       work.push(sequencer.submit(scale(`/g/app-${(i * 7) % 20}`, i % 5)).catch(() => undefined));
-      if (i % 9 === 0) work.push(sequencer.submit({ kind: 'DeleteApp', appId: `/g/app-${i % 20}`, meta: meta() }).catch(() => undefined));
+      if (i % 9 === 0)
+        work.push(
+          sequencer.submit({ kind: 'DeleteApp', appId: `/g/app-${i % 20}`, meta: meta() }).catch(() => undefined),
+        );
       clock.advance(3);
     }
     await Promise.all(work);

@@ -60,7 +60,8 @@ export class Sequencer {
   }
 
   submit(command: Command): Promise<CommandOutcome> {
-    if (this.stoppedBy) return Promise.reject(new UnavailableError(`not accepting commands: ${this.stoppedBy.message}`));
+    if (this.stoppedBy)
+      return Promise.reject(new UnavailableError(`not accepting commands: ${this.stoppedBy.message}`));
     return new Promise<CommandOutcome>((resolve, reject) => {
       this.queue.push({ command, resolve, reject });
       if (!this.draining) void this.drain();
@@ -157,7 +158,10 @@ export class Sequencer {
     } as CairnEvent;
   }
 
-  private applyDurable(decided: Decided[], offsets: number[]): { pending: Pending; events: RecordedEvent<CairnEvent>[] }[] | null {
+  private applyDurable(
+    decided: Decided[],
+    offsets: number[],
+  ): { pending: Pending; events: RecordedEvent<CairnEvent>[] }[] | null {
     let i = 0;
     const withOffsets = decided.map(({ pending, events }) => ({
       pending,

@@ -8,7 +8,11 @@ const STAGED = new Set(['TASK_STAGING', 'TASK_STARTING']);
  * Marathon's AppInfo: the stored definition plus the counts, tasks, deployments and last task
  * failure that Marathon always embeds. Health checks are not run yet: healthy/unhealthy are 0.
  */
-export function appInfo(app: AppDefinition, state: ClusterState, tasks?: readonly TaskRecord[]): Record<string, unknown> {
+export function appInfo(
+  app: AppDefinition,
+  state: ClusterState,
+  tasks?: readonly TaskRecord[],
+): Record<string, unknown> {
   const own = tasks ?? tasksByApp(state).get(app.id) ?? [];
   const failure = state.lastTaskFailure.get(app.id);
   return {

@@ -44,9 +44,17 @@ export class TasksController {
     const agent = this.runtime.projection.state.agents.get(task.agentId);
     const address = this.gateway.addressOf(task.agentId);
     if (!agent || !address) {
-      throw new CommandRejected('conflict', `the agent of task '${taskId}' is not connected: its files cannot be read now`);
+      throw new CommandRejected(
+        'conflict',
+        `the agent of task '${taskId}' is not connected: its files cannot be read now`,
+      );
     }
-    const query = new URLSearchParams({ taskId, file, offset, length: String(Math.min(Number(length) || 0, FILES_READ_MAX_BYTES)) });
+    const query = new URLSearchParams({
+      taskId,
+      file,
+      offset,
+      length: String(Math.min(Number(length) || 0, FILES_READ_MAX_BYTES)),
+    });
     const host = address.includes(':') ? `[${address}]` : address;
     let response: Response;
     let body: unknown;

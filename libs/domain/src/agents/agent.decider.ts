@@ -66,7 +66,9 @@ function registerAgent(command: RegisterAgent, state: ClusterState): EventDraft[
   for (const { taskId, state: reportedState } of reported) {
     const logged = state.tasks.get(taskId);
     if ((logged && logged.agentId === agentId) || isTerminal(reportedState)) continue;
-    events.push(draft('TaskKillRequested', { taskId, agentId, reason: 'the log does not place this task on this agent' }));
+    events.push(
+      draft('TaskKillRequested', { taskId, agentId, reason: 'the log does not place this task on this agent' }),
+    );
   }
   return events;
 }

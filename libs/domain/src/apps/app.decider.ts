@@ -69,7 +69,10 @@ function scaleDownKills(state: ClusterState, appId: string, instances: number, s
   if (active.length <= instances) return [];
   const byAge = byAgeAscending(active);
   const ordered = selection === 'OLDEST_FIRST' ? byAge : [...byAge].reverse();
-  const preference = [...ordered.filter((t) => t.state !== 'TASK_RUNNING'), ...ordered.filter((t) => t.state === 'TASK_RUNNING')];
+  const preference = [
+    ...ordered.filter((t) => t.state !== 'TASK_RUNNING'),
+    ...ordered.filter((t) => t.state === 'TASK_RUNNING'),
+  ];
   const chosen = new Set(preference.slice(0, active.length - instances));
   // Emitted in age order, so the events read the same whatever the selection.
   return byAge

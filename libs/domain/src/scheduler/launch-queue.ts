@@ -32,7 +32,12 @@ export function launchQueue(state: ClusterState, now: number): QueuedApp[] {
     const count = app.instances - (active.get(app.id) ?? 0);
     if (count <= 0) continue;
     const delay = state.launchDelays.get(app.id);
-    queue.push({ app, demand: taskDemand(app), count, delayedUntilMs: delay && delay.untilMs > now ? delay.untilMs : null });
+    queue.push({
+      app,
+      demand: taskDemand(app),
+      count,
+      delayedUntilMs: delay && delay.untilMs > now ? delay.untilMs : null,
+    });
   }
   return queue;
 }

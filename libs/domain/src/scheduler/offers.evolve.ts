@@ -22,7 +22,8 @@ export function evolveOffers(state: ClusterState, event: CairnEvent): void {
     case 'OfferDeclined': {
       const agentId = state.pendingOffers.get(event.data.offerId);
       state.pendingOffers.delete(event.data.offerId);
-      if (agentId !== undefined) state.offerFilters.set(`${APPS_FRAMEWORK_ID} ${agentId}`, Date.parse(event.data.refuseUntil));
+      if (agentId !== undefined)
+        state.offerFilters.set(`${APPS_FRAMEWORK_ID} ${agentId}`, Date.parse(event.data.refuseUntil));
       for (const [appId, reasons] of Object.entries(event.data.reasons)) {
         state.queueReasons.set(appId, reasons as unknown as NoMatchReason[]);
       }

@@ -3,7 +3,14 @@ import type { AppDefinition } from '@cairn/events';
 import { allocate, AgentSlot, OfferDraft } from '../allocator';
 import { draft, EventDraft } from '../command';
 import { placeTasks, QueuedLaunch, NoMatchReason } from '../placement';
-import { addResources, containsResources, EMPTY_RESOURCES, Resources, subtractResources, sumResources } from '../resources';
+import {
+  addResources,
+  containsResources,
+  EMPTY_RESOURCES,
+  Resources,
+  subtractResources,
+  sumResources,
+} from '../resources';
 import type { AgentRecord, ClusterState } from '../state';
 import { SUPPORTED_CAPABILITIES } from '../agents/agent.decider';
 import { taskIdFor } from '../tasks/task-states';
@@ -165,7 +172,9 @@ function agentSlots(state: ClusterState): AgentSlot[] {
   return [...state.agents.values()].map((agent) => {
     const taken = used.get(agent.agentId) ?? EMPTY_RESOURCES;
     // An agent that came back smaller than what runs on it has nothing free (never negative).
-    const free = containsResources(agent.resources, taken) ? subtractResources(agent.resources, taken) : EMPTY_RESOURCES;
+    const free = containsResources(agent.resources, taken)
+      ? subtractResources(agent.resources, taken)
+      : EMPTY_RESOURCES;
     return { agentId: agent.agentId, free, active: agent.status === 'ACTIVE' };
   });
 }
