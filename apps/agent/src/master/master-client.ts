@@ -26,6 +26,8 @@ export interface MasterClientOptions {
   token?: string;
   clock: Clock;
   requestTimeoutMs?: number;
+  /** Keep-alive pool size for registrations and status updates (the simulator shares one pool among many agents). */
+  maxSockets?: number;
 }
 
 export interface Registration {
@@ -36,14 +38,16 @@ export interface Registration {
 
 /** The agent's side of docs/agent-protocol.md over HTTP. */
 export class MasterClient {
-  private readonly agents = {
-    http: new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
-    https: new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
-  };
+  private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly timeoutMs: number;
 
   constructor(private readonly options: MasterClientOptions) {
     this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const maxSockets = options.maxSockets ?? MAX_SOCKETS;
+    this.agents = {
+      http: new http.Agent({ keepAlive: true, maxSockets }),
+      https: new https.Agent({ keepAlive: true, maxSockets }),
+    };
   }
 
   /**
