@@ -320,7 +320,9 @@ async function main() {
     env.KAFKA_BROKERS = broker.brokers;
   }
 
-  const integration = await jestPhase('int+e2e', ['--selectProjects', 'int', 'e2e', '--runInBand'], env);
+  // --forceExit: a client socket left open by a failed test must not hang CI for its 90 minutes;
+  // every process the tests started is swept below either way.
+  const integration = await jestPhase('int+e2e', ['--selectProjects', 'int', 'e2e', '--runInBand', '--forceExit'], env);
   if (interrupted) return SIGNAL_EXIT_CODES[interrupted];
 
   const failed = [unit, integration].find((phase) => phase.code !== 0);

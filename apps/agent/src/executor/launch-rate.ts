@@ -25,6 +25,8 @@ export interface LaunchRateOptions {
   /** Each variant runs this many times, interleaved and rotated; the best run of each is kept. */
   rounds?: number;
   shellPath?: string;
+  /** ProcessExecutorOptions.launcher; default its default (`child`). */
+  launcher?: 'child' | 'in-process';
 }
 
 export interface LaunchRateResult {
@@ -81,7 +83,13 @@ async function measureOnce(variant: Variant, options: LaunchRateOptions, runId: 
     started = result.started;
     elapsedMs = result.elapsedMs;
   } else {
-    const executor = new ProcessExecutor({ workDir, clock: options.clock, shellPath: options.shellPath });
+    const executor = new ProcessExecutor({
+      workDir,
+      clock: options.clock,
+      shellPath: options.shellPath,
+      launcher: options.launcher,
+    });
+    await executor.ready(); // an agent's launcher is long-lived: its start-up is not a launch cost
     const t0 = performance.now();
     if (variant === 'concurrent') {
       started = await Promise.all(specs.map((spec) => executor.launch(spec)));

@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import type { Clock } from '@cairn/common';
 import {
@@ -10,14 +9,17 @@ import {
 } from './executor-errors';
 import { markExitAcknowledged, readExitStatus, writeExitStatus } from './exit-status-file';
 import { groupExists, signalGroup } from './process-group';
-import { currentBootId, isAlive } from './process-identity';
+import { currentBootId, isAlive, readProcStat } from './process-identity';
 import { sandboxDir, sandboxesDir } from './sandbox-layout';
 import { recoverSandbox } from './sandbox-recovery';
 import { writeCheckpoint, CHECKPOINT_FORMAT_VERSION, type TaskCheckpoint } from './task-checkpoint';
 import { inheritedEnvironment, taskEnvironment } from './task-environment';
 import { exitFromStatus, statusForSignal, type TaskExit } from './task-exit';
 import { isValidTaskId, type TaskSpec } from './task-spec';
-import { spawnWrapper, type SpawnedWrapper } from './wrapper-spawn';
+import { findProcessesByArgument } from './process-scan';
+import { wrapperMarker } from './task-wrapper';
+import { ChildLauncherSpawner } from './wrapper-launcher';
+import { InProcessSpawner, type SpawnedWrapper, type WrapperEnd, type WrapperSpawner } from './wrapper-spawn';
 
 export const DEFAULT_SHELL_PATH = '/bin/sh';
 /** Mesos's command executor default when a task names no grace period. */
@@ -35,6 +37,12 @@ export interface ProcessExecutorOptions {
   shellPath?: string;
   defaultKillGracePeriodMs?: number;
   adoptedPollIntervalMs?: number;
+  /**
+   * Who spawns the wrappers: `child` (default) = a small launcher child process, whose fork is
+   * cheap whatever the agent's size, and which reports exits as the wrappers' parent;
+   * `in-process` = the agent itself (fork copies the agent's page tables).
+   */
+  launcher?: 'child' | 'in-process';
 }
 
 export interface LaunchedTask {
@@ -57,8 +65,8 @@ export type TaskExitListener = (exit: TaskExit) => void;
 
 interface WatchedTask extends LaunchedTask {
   gracePeriodMs?: number;
-  /** Set for tasks this executor spawned: their exit arrives as an event, not by polling. */
-  child?: ChildProcess;
+  /** Set while the task's end arrives as an event (spawned by us, launcher alive), not by polling. */
+  wrapper?: SpawnedWrapper;
   /** The strongest signal this executor sent the group. */
   killSignal?: 'SIGTERM' | 'SIGKILL';
   cancelEscalation?: () => void;
@@ -81,12 +89,23 @@ export class ProcessExecutor {
   private sandboxesReady?: Promise<unknown>;
   private cancelPoll?: () => void;
   private closed = false;
+  private readonly spawner: WrapperSpawner;
 
   constructor(private readonly options: ProcessExecutorOptions) {
     this.inheritedEnv = options.inheritedEnv ?? inheritedEnvironment(process.env);
     this.shellPath = options.shellPath ?? DEFAULT_SHELL_PATH;
     this.defaultKillGracePeriodMs = options.defaultKillGracePeriodMs ?? DEFAULT_KILL_GRACE_PERIOD_MS;
     this.adoptedPollIntervalMs = options.adoptedPollIntervalMs ?? DEFAULT_ADOPTED_POLL_INTERVAL_MS;
+    this.spawner = options.launcher === 'in-process' ? new InProcessSpawner() : new ChildLauncherSpawner();
+    void this.spawner.ready(); // start the launcher now, not on the first launch
+  }
+
+  /**
+   * Resolves once launches no longer wait for the launcher child to start (started with the
+   * executor; calling this is optional: launch() waits as needed).
+   */
+  ready(): Promise<void> {
+    return this.spawner.ready();
   }
 
   /** Subscribes to task exits (launched and adopted tasks); returns the unsubscribe function. */
@@ -118,16 +137,17 @@ export class ProcessExecutor {
     }
     let wrapper: SpawnedWrapper;
     try {
-      wrapper = await spawnWrapper(spec, {
+      wrapper = await this.spawner.spawn(spec, {
         sandboxDir: dir,
         shellPath: this.shellPath,
         env: taskEnvironment(this.inheritedEnv, spec, dir),
       });
     } catch (cause) {
+      // A launcher that died between spawn and answer may have left the wrapper running.
+      if (this.options.launcher !== 'in-process') killByMarker(spec.taskId);
       await rm(dir, { recursive: true, force: true });
       throw new LaunchFailedError({ taskId: spec.taskId, sandboxDir: dir, cause: String(cause) });
     }
-    const { child } = wrapper;
     const task: WatchedTask = {
       taskId: spec.taskId,
       pid: wrapper.pid,
@@ -135,12 +155,11 @@ export class ProcessExecutor {
       startTime: wrapper.startTime,
       sandboxDir: dir,
       gracePeriodMs: gracePeriodMsOf(spec),
-      child,
+      wrapper,
       settling: false,
     };
     this.tasks.set(spec.taskId, task);
-    child.once('exit', () => void this.settle(task));
-    child.unref();
+    wrapper.onEnd((end) => this.onWrapperEnd(task, end));
     try {
       await writeCheckpoint({
         formatVersion: CHECKPOINT_FORMAT_VERSION,
@@ -155,7 +174,7 @@ export class ProcessExecutor {
     } catch (error) {
       // A task nobody could adopt must not run: the launch fails as a whole.
       this.tasks.delete(spec.taskId);
-      child.removeAllListeners('exit');
+      wrapper.forget();
       signalGroup(task, 'SIGKILL');
       await rm(dir, { recursive: true, force: true });
       throw new LaunchFailedError({ taskId: spec.taskId, sandboxDir: dir, cause: `no checkpoint: ${String(error)}` });
@@ -238,9 +257,10 @@ export class ProcessExecutor {
     this.cancelPoll?.();
     for (const task of this.tasks.values()) {
       task.cancelEscalation?.();
-      task.child?.removeAllListeners('exit');
+      task.wrapper?.forget();
     }
     this.tasks.clear();
+    this.spawner.close();
   }
 
   /** Watches an adopted task: not our child, so its end is noticed by polling. */
@@ -254,6 +274,15 @@ export class ProcessExecutor {
       gracePeriodMs: gracePeriodMsOf(checkpoint.spec),
       settling: false,
     });
+  }
+
+  private onWrapperEnd(task: WatchedTask, end: WrapperEnd): void {
+    task.wrapper = undefined;
+    if (end === 'exited') {
+      void this.settle(task);
+    } else {
+      this.schedulePoll(); // the launcher died: watched like an adopted task from now on
+    }
   }
 
   /** The wrapper is gone: report how the task ended, once. */
@@ -291,12 +320,12 @@ export class ProcessExecutor {
 
   private schedulePoll(): void {
     if (this.closed || this.cancelPoll) return;
-    const adopted = [...this.tasks.values()].some((task) => !task.child && !task.settling);
+    const adopted = [...this.tasks.values()].some((task) => !task.wrapper && !task.settling);
     if (!adopted) return;
     this.cancelPoll = this.options.clock.setTimer(this.adoptedPollIntervalMs, () => {
       this.cancelPoll = undefined;
       for (const task of this.tasks.values()) {
-        if (!task.child && !task.settling && !isAlive(task.pid, task.startTime)) void this.settle(task);
+        if (!task.wrapper && !task.settling && !isAlive(task.pid, task.startTime)) void this.settle(task);
       }
       this.schedulePoll();
     });
@@ -316,6 +345,14 @@ function assertLaunchable(spec: TaskSpec): void {
   if (!isValidTaskId(spec.taskId)) throw new InvalidTaskIdError({ taskId: spec.taskId });
   if (spec.command.shell ? spec.command.value.length === 0 : spec.command.args.length === 0) {
     throw new InvalidCommandError({ taskId: spec.taskId, reason: 'empty command: give a non-empty cmd or args' });
+  }
+}
+
+/** SIGKILLs the group of any wrapper carrying the task's `$0` marker (scans /proc: failure paths only). */
+function killByMarker(taskId: string): void {
+  for (const pid of findProcessesByArgument(wrapperMarker(taskId))) {
+    const startTime = readProcStat(pid)?.startTime;
+    if (startTime !== undefined) signalGroup({ pid, startTime }, 'SIGKILL');
   }
 }
 
