@@ -1,4 +1,4 @@
-import type { CairnEvent } from '@cairn/events';
+import type { CairnEvent, EventType } from '@cairn/events';
 import type { EventDraft } from './command';
 import type { ClusterState } from './state';
 import { AppCommand } from './apps/app.commands';
@@ -44,10 +44,32 @@ export function decide(command: Command, state: ClusterState): EventDraft[] {
 
 /** evolve(state, event) -> state: pure apart from updating `state` in place (see ClusterState). */
 export function evolve(state: ClusterState, event: CairnEvent): ClusterState {
-  evolveApp(state, event);
-  evolveCluster(state, event);
-  evolveAgent(state, event);
-  evolveTask(state, event);
-  evolveOffers(state, event);
+  for (const apply of EVOLVERS_BY_TYPE[event.type]) apply(state, event);
   return state;
 }
+
+type Evolver = (state: ClusterState, event: CairnEvent) => void;
+
+/**
+ * The evolvers each event type concerns (each evolver's own switch names the same types). A
+ * replay applies millions of events: it should not run every evolver's switch for each. Typed by
+ * EventType, so a new event type does not compile until it is routed here.
+ */
+const EVOLVERS_BY_TYPE: Record<EventType, readonly Evolver[]> = {
+  LeaderElected: [evolveCluster],
+  AppCreated: [evolveApp, evolveOffers],
+  AppUpdated: [evolveApp, evolveOffers],
+  AppScaled: [evolveApp, evolveOffers],
+  AppDeleted: [evolveApp, evolveOffers],
+  LaunchDelayed: [evolveTask],
+  AgentRegistered: [evolveAgent],
+  AgentReregistered: [evolveAgent],
+  AgentDisconnected: [evolveAgent],
+  AgentUnreachable: [evolveAgent],
+  OffersMade: [evolveOffers],
+  OfferAccepted: [evolveOffers],
+  OfferDeclined: [evolveOffers],
+  TaskLaunched: [evolveTask, evolveOffers],
+  TaskStatusUpdated: [evolveTask, evolveOffers],
+  TaskKillRequested: [evolveTask],
+};

@@ -15,18 +15,21 @@ import { catalogueVersions, eventJsonSchema } from './schema/event-json-schema';
  * dropped here with it). A record that fails is re-checked with zod, whose
  * message names every issue.
  */
-let validators: Map<string, ValidateFunction> | null = null;
+let validators: Map<string, ValidateFunction[]> | null = null;
 
 export function decodeValidator(type: EventType, v: number): ValidateFunction | undefined {
   validators ??= compileAll();
-  return validators.get(`${type}@${v}`);
+  // Type, then version index: no string built per event on the replay path.
+  return validators.get(type)?.[v];
 }
 
-function compileAll(): Map<string, ValidateFunction> {
+function compileAll(): Map<string, ValidateFunction[]> {
   const ajv = new Ajv2020({ strict: true, validateFormats: false, allErrors: false });
-  const compiled = new Map<string, ValidateFunction>();
+  const compiled = new Map<string, ValidateFunction[]>();
   for (const { type, v } of catalogueVersions()) {
-    compiled.set(`${type}@${v}`, ajv.compile(withoutFormatPatterns(eventJsonSchema(type, v))));
+    const byVersion = compiled.get(type) ?? [];
+    byVersion[v] = ajv.compile(withoutFormatPatterns(eventJsonSchema(type, v)));
+    compiled.set(type, byVersion);
   }
   return compiled;
 }
