@@ -1,7 +1,15 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { hostname } from 'node:os';
+import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+
+/**
+ * A dev cluster runs many mostly idle processes on one laptop: its agent offers 4 cpus per core
+ * (at least 8), so a few apps with Marathon's default of 1 cpu each run without tuning.
+ * `cairn agent` offers what it detects.
+ */
+export const DEV_CPU_OVERCOMMIT = 4;
+export const DEV_MIN_CPUS = 8;
 
 /** How long `cairn dev` waits for its agent to kill the tasks and exit before killing it. */
 export const LOCAL_AGENT_STOP_TIMEOUT_MS = 15_000;
@@ -35,6 +43,8 @@ export function startLocalAgent(options: {
       hostname(),
       '--port',
       '0',
+      '--resources',
+      `cpus:${Math.max(cpus().length * DEV_CPU_OVERCOMMIT, DEV_MIN_CPUS)}`,
     ],
     {
       env: { ...process.env, CAIRN_AGENT_TOKEN: options.agentToken },
