@@ -9,6 +9,6 @@ import { ProjectionRunner } from '../../apps/master/src/core/projection-runner';
  */
 export async function replayThroughProjection(log: EventLog, to?: number): Promise<ProjectionRunner> {
   const projection = new ProjectionRunner();
-  for await (const events of readEvents(log, { from: 0, to })) projection.apply(events);
+  for await (const events of readEvents(log, { from: 0, to })) projection.apply(events, { owned: true });
   return projection;
 }

@@ -1,6 +1,6 @@
 import type { CairnEvent, EventType } from '@cairn/events';
 import type { EventDraft } from './command';
-import type { ClusterState } from './state';
+import type { ClusterState, Ownership } from './state';
 import { AppCommand } from './apps/app.commands';
 import { decideApp, evolveApp } from './apps/app.decider';
 import { ClusterCommand } from './cluster/cluster.commands';
@@ -43,12 +43,12 @@ export function decide(command: Command, state: ClusterState): EventDraft[] {
 }
 
 /** evolve(state, event) -> state: pure apart from updating `state` in place (see ClusterState). */
-export function evolve(state: ClusterState, event: CairnEvent): ClusterState {
-  for (const apply of EVOLVERS_BY_TYPE[event.type]) apply(state, event);
+export function evolve(state: ClusterState, event: CairnEvent, ownership: Ownership = 'shared'): ClusterState {
+  for (const apply of EVOLVERS_BY_TYPE[event.type]) apply(state, event, ownership);
   return state;
 }
 
-type Evolver = (state: ClusterState, event: CairnEvent) => void;
+type Evolver = (state: ClusterState, event: CairnEvent, ownership: Ownership) => void;
 
 /**
  * The evolvers each event type concerns (each evolver's own switch names the same types). A

@@ -42,9 +42,19 @@ export interface TaskFailure {
 }
 
 /**
+ * How `evolve` may treat the records it finds in the state. `shared` (the default, live
+ * operation): records may also be held by another state (the sequencer's speculative state) or
+ * by an answer being written, so a change replaces the record. `owned` (start-up and offline
+ * replay, where the state and the freshly decoded events belong to the replay alone): a change
+ * updates the record in place, which spares a million-event replay a copy per event. Both give
+ * equal states (a property test holds them to it).
+ */
+export type Ownership = 'shared' | 'owned';
+
+/**
  * The whole folded state of a cluster. `evolve` updates it in place (replay of a million events
- * must not copy maps) but never mutates a nested value (records are replaced), so two states
- * may share records. It is otherwise pure: no I/O, no clock, no randomness, so the same events
+ * must not copy maps); in `shared` mode it never mutates a nested value (records are replaced),
+ * so two states may share records. It is otherwise pure: no I/O, no clock, no randomness, so the same events
  * always give the same state.
  */
 export interface ClusterState {

@@ -54,7 +54,8 @@ export class MasterRuntime implements OnApplicationShutdown {
     const startedAt = this.clock.now();
     await this.log.open();
     this.phase = 'replaying';
-    for await (const events of readEvents(this.log, { from: 0 })) this.projection.apply(events);
+    // Nothing else holds the replayed records yet (the sequencer is made afterwards, from a deep copy).
+    for await (const events of readEvents(this.log, { from: 0 })) this.projection.apply(events, { owned: true });
     this.logger.log(
       `replayed ${this.projection.eventsApplied} events to offset ${this.projection.appliedOffset} in ${this.clock.now() - startedAt} ms`,
     );

@@ -45,8 +45,14 @@ export class ProjectionRunner {
     return this.applied;
   }
 
-  apply(events: readonly RecordedEvent<CairnEvent>[]): void {
+  /**
+   * Applies durable events. `owned`: the events were decoded for this call alone and nothing else
+   * holds this state's records (start-up and offline replay), so records are updated in place
+   * (see Ownership in libs/domain/src/state.ts).
+   */
+  apply(events: readonly RecordedEvent<CairnEvent>[], options: { owned?: boolean } = {}): void {
     this.throwIfFailed();
+    const ownership = options.owned ? 'owned' : 'shared';
     for (const event of events) {
       if (event.offset <= this.lastOffset) {
         this.fail(
@@ -55,7 +61,7 @@ export class ProjectionRunner {
         );
       }
       try {
-        evolve(this.current, event);
+        evolve(this.current, event, ownership);
       } catch (e) {
         this.fail(`evolve failed on ${event.type} at offset ${event.offset}: ${(e as Error).message}`, event.offset);
       }

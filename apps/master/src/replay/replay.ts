@@ -21,7 +21,7 @@ export async function replayLog(config: CairnConfig, options: { to?: number } = 
   try {
     const projection = new ProjectionRunner();
     const to = options.to === undefined ? undefined : options.to + 1;
-    for await (const events of readEvents(log, { from: 0, to })) projection.apply(events);
+    for await (const events of readEvents(log, { from: 0, to })) projection.apply(events, { owned: true });
     return { hash: projection.hash(), offset: projection.appliedOffset, events: projection.eventsApplied };
   } finally {
     await log.close();

@@ -110,6 +110,22 @@ describe('scheduling (fast-check)', () => {
     );
   });
 
+  it('owned replay equals shared replay: updating records in place (start-up replay) folds to the same state as replacing them', () => {
+    fc.assert(
+      fc.property(stepRun(), (steps) => {
+        const cluster = runSteps(steps);
+        const shared = cluster.log
+          .map(decodeRecord)
+          .reduce<ClusterState>((state, e) => evolve(state, e), initialState());
+        const owned = cluster.log
+          .map(decodeRecord)
+          .reduce<ClusterState>((state, e) => evolve(state, e, 'owned'), initialState());
+        expect(stateJson(owned)).toBe(stateJson(shared));
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
   it('the launch queue converges: with room enough and every task reported RUNNING, each app gets exactly its instances', () => {
     // No disconnects, every agent registered before settling, apps of 0.1 cpu, 32 MB, no ports and
     // at most 5 instances: the three agents hold all 15 even while killed tasks wait for TASK_KILLED.

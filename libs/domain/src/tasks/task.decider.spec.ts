@@ -79,12 +79,12 @@ describe('ReportTaskStatus', () => {
     it('the master own updates (no update id) are not remembered as ids', () => {
       const state = [...launchedWeb1, statusUpdated('web.1', 'a1', 'TASK_UNREACHABLE', null)]
         .map((d) => recorded(d))
-        .reduce(evolve, initialState());
+        .reduce((s, e) => evolve(s, e), initialState());
       expect(state.appliedUpdateIds.size).toBe(0);
     });
 
     it(`remembers at most APPLIED_UPDATE_IDS_MAX (${APPLIED_UPDATE_IDS_MAX}) ids, forgetting the oldest first`, () => {
-      const state = [...launchedWeb1].map((d) => recorded(d)).reduce(evolve, initialState());
+      const state = [...launchedWeb1].map((d) => recorded(d)).reduce((s, e) => evolve(s, e), initialState());
       for (let i = 0; i <= APPLIED_UPDATE_IDS_MAX; i++) {
         evolve(state, recorded(statusUpdated('web.1', 'a1', 'TASK_RUNNING', `u-${i}`)));
       }

@@ -1,6 +1,6 @@
 import type { CairnEvent } from '@cairn/events';
 import { CommandRejected, draft, EventDraft } from '../command';
-import { APPLIED_UPDATE_IDS_MAX, ClusterState, LaunchDelay, TaskRecord } from '../state';
+import { APPLIED_UPDATE_IDS_MAX, ClusterState, LaunchDelay, Ownership, TaskRecord } from '../state';
 import { launchDelayMs } from './backoff';
 import type { ReportTaskStatus } from './task.commands';
 import { isTerminal } from './task-states';
@@ -53,7 +53,7 @@ export function failureBackoff(
   return [draft('LaunchDelayed', { appId: task.appId, failures, until: new Date(untilMs).toISOString() })];
 }
 
-export function evolveTask(state: ClusterState, event: CairnEvent): void {
+export function evolveTask(state: ClusterState, event: CairnEvent, ownership: Ownership = 'shared'): void {
   switch (event.type) {
     case 'TaskLaunched':
       state.tasks.set(event.data.taskId, {
@@ -65,10 +65,12 @@ export function evolveTask(state: ClusterState, event: CairnEvent): void {
       });
       return;
     case 'TaskStatusUpdated':
-      return applyStatus(state, event.data, event.at);
+      return applyStatus(state, event.data, event.at, ownership);
     case 'TaskKillRequested': {
       const task = state.tasks.get(event.data.taskId);
-      if (task) state.tasks.set(task.taskId, { ...task, killRequested: true });
+      if (!task) return;
+      if (ownership === 'owned') (task as Mutable<TaskRecord>).killRequested = true;
+      else state.tasks.set(task.taskId, { ...task, killRequested: true });
       return;
     }
     case 'LaunchDelayed':
@@ -86,6 +88,7 @@ function applyStatus(
   state: ClusterState,
   data: Extract<CairnEvent, { type: 'TaskStatusUpdated' }>['data'],
   at: string,
+  ownership: Ownership,
 ): void {
   if (data.updateId !== null) rememberUpdateId(state, data.updateId);
   const task = state.tasks.get(data.taskId);
@@ -106,12 +109,17 @@ function applyStatus(
     }
     return;
   }
-  state.tasks.set(data.taskId, {
-    ...task,
-    state: data.state,
-    startedAt: data.state === 'TASK_RUNNING' && task.startedAt === null ? at : task.startedAt,
-  });
+  const startedAt = data.state === 'TASK_RUNNING' && task.startedAt === null ? at : task.startedAt;
+  if (ownership === 'owned') {
+    const owned = task as Mutable<TaskRecord>;
+    owned.state = data.state;
+    owned.startedAt = startedAt;
+    return;
+  }
+  state.tasks.set(data.taskId, { ...task, state: data.state, startedAt });
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function rememberUpdateId(state: ClusterState, updateId: string): void {
   state.appliedUpdateIds.add(updateId);
