@@ -1,3 +1,4 @@
+import { isoTime } from '@cairn/common/iso-time';
 import { canonicalJson } from '@cairn/common/canonical-json';
 import type { AppDefinition, CairnEvent } from '@cairn/events';
 import { CommandRejected, draft, EventDraft } from '../command';
@@ -26,7 +27,7 @@ export function decideApp(command: AppCommand, state: ClusterState): EventDraft[
 function createApp({ app, meta }: CreateApp, state: ClusterState): EventDraft[] {
   const id = app.id as string;
   if (state.apps.has(id)) throw new CommandRejected('conflict', `An app with id [${id}] already exists.`);
-  const version = new Date(meta.now).toISOString();
+  const version = isoTime(meta.now);
   const definition = withAppDefaults(withoutServerOwned(app), version, {
     lastScalingAt: version,
     lastConfigChangeAt: version,
@@ -143,7 +144,7 @@ function assertRunnable(app: AppDefinition): void {
 /** Versions are the decision time, but strictly increasing per app (two changes in one ms differ). */
 function nextVersion(now: number, current: AppDefinition | undefined): string {
   const previous = current ? Date.parse(current.version) : -Infinity;
-  return new Date(Math.max(now, previous + 1)).toISOString();
+  return isoTime(Math.max(now, previous + 1));
 }
 
 function withoutServerOwned(app: Record<string, unknown>): Record<string, unknown> {

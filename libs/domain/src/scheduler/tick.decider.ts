@@ -1,3 +1,4 @@
+import { isoTime } from '@cairn/common/iso-time';
 import { SeededIdSource } from '@cairn/common/ids';
 import type { AppDefinition } from '@cairn/events';
 import { allocate, AgentSlot, OfferDraft } from '../allocator';
@@ -115,7 +116,7 @@ function answerOffer(
     return [
       draft('OfferDeclined', {
         offerId: offer.offerId,
-        refuseUntil: new Date(now + DECLINE_REFUSE_MS).toISOString(),
+        refuseUntil: isoTime(now + DECLINE_REFUSE_MS),
         reasons: Object.fromEntries(placement.reasonsByApp as Map<string, NoMatchReason[]>) as Record<
           string,
           { reason: string }[]

@@ -1,3 +1,4 @@
+import { isoTime } from '@cairn/common/iso-time';
 import type { CairnEvent } from '@cairn/events';
 import { CommandRejected, draft, EventDraft } from '../command';
 import { APPLIED_UPDATE_IDS_MAX, ClusterState, LaunchDelay, Ownership, TaskRecord } from '../state';
@@ -50,7 +51,7 @@ export function failureBackoff(
   const failures = last && !stale ? last.failures + 1 : 1;
   const untilMs = now + launchDelayMs(app, failures);
   if (earlier instanceof Map) earlier.set(task.appId, { failures, untilMs });
-  return [draft('LaunchDelayed', { appId: task.appId, failures, until: new Date(untilMs).toISOString() })];
+  return [draft('LaunchDelayed', { appId: task.appId, failures, until: isoTime(untilMs) })];
 }
 
 export function evolveTask(state: ClusterState, event: CairnEvent, ownership: Ownership = 'shared'): void {
