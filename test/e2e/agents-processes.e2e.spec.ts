@@ -136,6 +136,10 @@ describeEachBackend('an app runs as real processes', (backend) => {
       (e) => e.data.taskId === victim.taskId && e.data.state === 'TASK_FAILED',
     );
     expect(victimEnd?.data.exitCode).toBe(137); // 128 + SIGKILL, as sh reports it
+    // The failed task's sandbox is still readable through the master ("why did it die?").
+    const victimStdout = await master.http.get(`/v1/tasks/${victim.taskId}/files/stdout`);
+    expect(victimStdout.status).toBe(200);
+    expect(victimStdout.body.data).toContain('port=');
 
     // Scale to 0: every task's process group empties (checked with the OS).
     const allSandboxes = sandboxesOf(agent, after).concat(victim);

@@ -39,10 +39,10 @@ export class TasksController {
     if (file !== 'stdout' && file !== 'stderr') {
       throw new CommandRejected('not-found', `File '${file}' does not exist: use stdout or stderr`);
     }
-    const task = this.runtime.projection.state.tasks.get(taskId);
-    if (!task) throw new CommandRejected('not-found', `Task '${taskId}' does not exist`);
-    const agent = this.runtime.projection.state.agents.get(task.agentId);
-    const address = this.gateway.addressOf(task.agentId);
+    const agentId = this.agentOfTask(taskId);
+    if (!agentId) throw new CommandRejected('not-found', `Task '${taskId}' does not exist`);
+    const agent = this.runtime.projection.state.agents.get(agentId);
+    const address = this.gateway.addressOf(agentId);
     if (!agent || !address) {
       throw new CommandRejected(
         'conflict',
@@ -73,5 +73,17 @@ export class TasksController {
       throw new UnavailableError(`the agent of task '${taskId}' could not read its ${file}: ${message}`);
     }
     return body;
+  }
+
+  /**
+   * A running task's agent, or, for a task that failed, the agent its app's last failure names
+   * (the sandbox stays on the agent: "why did it die?" is read from its stderr).
+   */
+  private agentOfTask(taskId: string): string | undefined {
+    const state = this.runtime.projection.state;
+    const live = state.tasks.get(taskId);
+    if (live) return live.agentId;
+    for (const failure of state.lastTaskFailure.values()) if (failure.taskId === taskId) return failure.slaveId;
+    return undefined;
   }
 }
