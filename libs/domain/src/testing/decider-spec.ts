@@ -1,3 +1,4 @@
+import { isoTime } from '@cairn/common/iso-time';
 import assert from 'node:assert/strict';
 import { canonicalJson } from '@cairn/common/canonical-json';
 import { CairnEvent, catalogue, EventData } from '@cairn/events';
@@ -25,7 +26,7 @@ const asLogged = (events: readonly EventDraft[]): unknown => JSON.parse(JSON.str
 /** The decision time every spec starts from, unless it says otherwise. */
 export const T0 = Date.UTC(2026, 0, 1);
 
-export const iso = (ms: number): string => new Date(ms).toISOString();
+export const iso = (ms: number): string => isoTime(ms);
 
 /** What a command carries besides its payload; `now` is the decision time (ms). */
 export function meta(now: number = T0, commandId = `cmd-${now}`): CommandMeta {
