@@ -5,7 +5,7 @@ import pino from 'pino';
 import { startAgent, type AgentDependencies, type RunningAgent } from './agent';
 import type { AgentOptions } from './config/agent-options';
 import { GroupSweeper, groupMembers, runPrefix, tempWorkDir, waitFor } from './executor/executor-test-support';
-import type { AgentCommand, StatusUpdate } from './protocol/agent-protocol';
+import type { AgentCommandWire, StatusUpdate } from './protocol/agent-protocol';
 import { FakeMaster } from './testing/fake-master';
 
 // The agent against a fake master (node:http on port 0), with real processes. Every process
@@ -49,7 +49,7 @@ async function aMaster(ackDelayMs = 0): Promise<FakeMaster> {
   return master;
 }
 
-function launch(taskId: string, cmd: string): AgentCommand {
+function launch(taskId: string, cmd: string): AgentCommandWire {
   return {
     type: 'launch',
     task: {

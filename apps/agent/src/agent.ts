@@ -6,6 +6,8 @@ import type { AgentOptions } from './config/agent-options';
 import { detectResources, realMachine, type MachineFacts } from './config/detect-resources';
 import { ProcessExecutor } from './executor';
 import { startFilesServer } from './files/files-server';
+import { ProbeChecks } from './health/probe-checks';
+import type { TaskChecks } from './health/task-checks';
 import { readAgentCheckpoint, writeAgentCheckpoint } from './identity/agent-checkpoint';
 import { lockWorkDir } from './identity/work-dir-lock';
 import { createAgentLogger } from './logging/agent-logger';
@@ -37,6 +39,8 @@ export interface AgentDependencies {
   random?: () => number;
   createExecutor?: (context: { workDir: string; clock: Clock; logger: Logger }) => TaskExecutor;
   createStatusStore?: (workDir: string) => StatusUpdateStore;
+  /** Health and readiness checks; default real probes next to each task (health/probe-checks.ts). */
+  createChecks?: (context: { clock: Clock; logger: Logger }) => TaskChecks;
   machine?: MachineFacts;
   reconnectBackoff?: BackoffPolicy;
   statusBackoff?: BackoffPolicy;
@@ -95,9 +99,10 @@ export async function startAgent(options: AgentOptions, deps: AgentDependencies 
 
     const executor = (deps.createExecutor ?? ((context) => new ProcessExecutor(context)))({ workDir, clock, logger });
     cleanups.add(() => executor.close());
-    const tasks: TaskManager = new TaskManager({ executor, queue, clock, logger, hostname: options.hostname });
+    const checks = (deps.createChecks ?? ((context) => new ProbeChecks(context)))({ clock, logger });
+    const tasks: TaskManager = new TaskManager({ executor, queue, clock, logger, hostname: options.hostname, checks });
     tasks.attach();
-    cleanups.add(() => tasks.detach());
+    cleanups.add(() => tasks.detach()); // also stops the checks
     await tasks.recover(await queue.load());
 
     const files = await startFilesServer({

@@ -11,13 +11,15 @@ import { MarathonExceptionFilter } from './http/errors';
 import { EventsController } from './http/events.controller';
 import { InfoController } from './http/info.controller';
 import { AGENT_TOKEN, CAIRN_CONFIG, CLOCK, EVENT_LOG, ID_SOURCE } from './tokens';
-import { AgentEffects } from './agents/agent-effects';
 import { AgentGateway } from './agents/agent-gateway';
 import { AgentTokenGuard } from './agents/agent-token.guard';
 import { AgentsInternalController } from './agents/agents-internal.controller';
 import { SchedulerTicker } from './agents/scheduler-ticker';
 import { ClusterController } from './http/cluster.controller';
 import { TasksController } from './http/tasks.controller';
+import { DeploymentsController } from './http/deployments.controller';
+import { DeploymentProgressController } from './http/deployment-progress.controller';
+import { eventHandlers } from './effects';
 
 export interface MasterModuleOptions {
   readonly config: CairnConfig;
@@ -39,6 +41,8 @@ export class MasterModule {
         EventsController,
         TasksController,
         ClusterController,
+        DeploymentsController,
+        DeploymentProgressController,
         AgentsInternalController,
       ],
       providers: [
@@ -52,7 +56,7 @@ export class MasterModule {
         AgentGateway,
         AgentTokenGuard,
         SchedulerTicker,
-        AgentEffects,
+        ...eventHandlers,
         ...commandHandlers,
       ],
     };

@@ -74,21 +74,21 @@ const command: fc.Arbitrary<CommandAt> = fc.oneof(
   fc.tuple(fc.constantFrom(...APP_IDS), appBody).map(
     ([id, body]) =>
       (now: number) =>
-        ({ kind: 'CreateApp', app: { ...body, id }, meta: meta(now) }) as Command,
+        ({ kind: 'CreateApp', force: true, app: { ...body, id }, meta: meta(now) }) as Command,
   ),
   fc.tuple(fc.constantFrom(...APP_IDS), appBody, fc.boolean()).map(
     ([appId, body, partial]) =>
       (now: number) =>
-        ({ kind: 'UpdateApp', appId, body, partial, meta: meta(now) }) as Command,
+        ({ kind: 'UpdateApp', force: true, appId, body, partial, meta: meta(now) }) as Command,
   ),
   fc.tuple(fc.constantFrom(...APP_IDS), fc.integer({ min: 0, max: 9 })).map(
     ([appId, instances]) =>
       (now: number) =>
-        ({ kind: 'UpdateApp', appId, body: { instances }, partial: true, meta: meta(now) }) as Command,
+        ({ kind: 'UpdateApp', force: true, appId, body: { instances }, partial: true, meta: meta(now) }) as Command,
   ),
   fc
     .constantFrom(...APP_IDS)
-    .map((appId) => (now: number) => ({ kind: 'DeleteApp', appId, meta: meta(now) }) as Command),
+    .map((appId) => (now: number) => ({ kind: 'DeleteApp', force: true, appId, meta: meta(now) }) as Command),
   fc
     .constantFrom('m1', 'm2')
     .map((instance) => (now: number) => ({ kind: 'ElectLeader', instance, meta: meta(now) }) as Command),

@@ -12,9 +12,12 @@ import { decideTaskStatus, evolveTask } from './tasks/task.decider';
 import { SchedulerCommand } from './scheduler/scheduler.commands';
 import { decideTick } from './scheduler/tick.decider';
 import { evolveOffers } from './scheduler/offers.evolve';
+import { DeploymentCommand } from './deployments/deployment.commands';
+import { decideDeploymentCommand } from './deployments/deployment-command.decider';
+import { evolveDeployment } from './deployments/deployment.decider';
 
 /** Every command the sequencer accepts. */
-export type Command = AppCommand | ClusterCommand | AgentCommand | TaskCommand | SchedulerCommand;
+export type Command = AppCommand | ClusterCommand | AgentCommand | TaskCommand | SchedulerCommand | DeploymentCommand;
 
 /**
  * decide(command, state) -> events: pure. Throws CommandRejected for a command it refuses.
@@ -35,6 +38,9 @@ export function decide(command: Command, state: ClusterState): EventDraft[] {
       return decideTaskStatus(command, state);
     case 'Tick':
       return decideTick(command, state);
+    case 'RestartApp':
+    case 'CancelDeployment':
+      return decideDeploymentCommand(command, state);
     default: {
       const _exhaustive: never = command;
       return _exhaustive;
@@ -72,4 +78,11 @@ const EVOLVERS_BY_TYPE: Record<EventType, readonly Evolver[]> = {
   TaskLaunched: [evolveTask, evolveOffers],
   TaskStatusUpdated: [evolveTask, evolveOffers],
   TaskKillRequested: [evolveTask],
+  TaskHealthChanged: [evolveTask],
+  TaskReadinessChanged: [evolveTask],
+  AppRestartRequested: [evolveApp, evolveOffers],
+  DeploymentStarted: [evolveDeployment, evolveOffers],
+  DeploymentStepFinished: [evolveDeployment],
+  DeploymentFinished: [evolveDeployment],
+  DeploymentCancelled: [evolveDeployment],
 };

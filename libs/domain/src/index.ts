@@ -7,6 +7,7 @@ export * from './cluster/cluster.commands';
 export * from './resources';
 export * from './allocator';
 export * from './placement';
+export * from './constraints';
 export * from './agents/agent.commands';
 export * from './tasks/task.commands';
 export * from './tasks/task-states';
@@ -14,3 +15,16 @@ export * from './tasks/backoff';
 export * from './scheduler/scheduler.commands';
 export * from './scheduler/launch-queue';
 export { APPS_FRAMEWORK_ID, DECLINE_REFUSE_MS } from './scheduler/tick.decider';
+export * from './deployments/deployment.commands';
+export * from './deployments/plan';
+export * from './deployments/reconcile';
+export * from './deployments/task-health';
+export {
+  bucketsOf,
+  deploymentLaunches,
+  groupTasksByApp,
+  lockingDeployments,
+  MAX_RUNNING_DEPLOYMENTS,
+} from './deployments/deployment.decider';
+export * from './apps/kill-selection';
+export * from './tasks/check-specs';

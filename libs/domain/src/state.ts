@@ -1,4 +1,4 @@
-import type { AppDefinition, TaskLaunchedData, TaskState } from '@cairn/events';
+import type { AppDefinition, DeploymentStartedData, TaskLaunchedData, TaskState } from '@cairn/events';
 import type { Resources } from './resources';
 import type { NoMatchReason } from './placement';
 
@@ -15,6 +15,16 @@ export interface AgentRecord {
   readonly sinceMs: number;
 }
 
+/** One health check's verdict as of its last transition (Marathon's healthCheckResults item). */
+export interface HealthResult {
+  readonly alive: boolean;
+  readonly consecutiveFailures: number;
+  readonly firstSuccess: string | null;
+  readonly lastSuccess: string | null;
+  readonly lastFailure: string | null;
+  readonly lastFailureCause: string | null;
+}
+
 /** A task that is not terminal yet. Terminal tasks are expunged (their update ids are kept). */
 export interface TaskRecord extends TaskLaunchedData {
   readonly state: TaskState;
@@ -22,6 +32,15 @@ export interface TaskRecord extends TaskLaunchedData {
   readonly startedAt: string | null;
   /** The master asked for the kill: its end is expected, not a failure. */
   readonly killRequested: boolean;
+  /** One entry per health check of its launch: null until the agent reports a first verdict. */
+  readonly health: readonly (HealthResult | null)[];
+  /** Its readiness checks passed (true when it has none). */
+  readonly ready: boolean;
+}
+
+/** A deployment in progress: its plan, and the step being worked on (0-based). */
+export interface DeploymentRecord extends DeploymentStartedData {
+  readonly currentStep: number;
 }
 
 /** Marathon's launch backoff of one app. */
@@ -76,6 +95,8 @@ export interface ClusterState {
   /** Why each waiting app did not fit the last offers it saw (for /v2/queue). */
   readonly queueReasons: Map<string, NoMatchReason[]>;
   readonly lastTaskFailure: Map<string, TaskFailure>;
+  /** Deployments in progress by id (finished and cancelled ones are removed). */
+  readonly deployments: Map<string, DeploymentRecord>;
   /**
    * Who writes the log now. Not part of the state hash: leadership says who writes, not what
    * the cluster is, and a restart (a new LeaderElected) must not change the hash.
@@ -97,6 +118,7 @@ export function initialState(): ClusterState {
     pendingOffers: new Map(),
     queueReasons: new Map(),
     lastTaskFailure: new Map(),
+    deployments: new Map(),
     leader: null,
   };
 }

@@ -18,6 +18,12 @@ export const upcasters: readonly Upcaster[] = [
     from: 1,
     up: (data, envelope) => ({ ...(data as object), lastScalingAt: envelope.at }),
   },
+  {
+    // TaskLaunched v1 tasks were launched without checks (the agent ran none before v2).
+    type: 'TaskLaunched',
+    from: 1,
+    up: (data) => ({ ...(data as object), healthChecks: [], readinessChecks: [] }),
+  },
 ];
 
 const byStep = new Map(upcasters.map((u) => [`${u.type}@${u.from}`, u]));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkPortProblem, readinessPortProblem } from '../health/check-target';
 import { TASK_STATES, type TaskState } from './task-state';
 
 /**
@@ -47,6 +48,34 @@ export const registerAnswerSchema = z.object({
 });
 export type RegisterAnswer = z.infer<typeof registerAnswerSchema>;
 
+/**
+ * A health check's verdict as of a transition (docs/health-checks.md): sent only when `alive`
+ * flips, or when `consecutiveFailures` reaches the check's `maxConsecutiveFailures`. Times are
+ * ISO-8601 on the agent's clock.
+ */
+export const healthReportSchema = z.object({
+  /** Index into the launch's `healthChecks`. */
+  checkIndex: z.number().int().nonnegative(),
+  alive: z.boolean(),
+  consecutiveFailures: z.number().int().nonnegative(),
+  firstSuccess: z.string().nullable(),
+  lastSuccess: z.string().nullable(),
+  lastFailure: z.string().nullable(),
+  lastFailureCause: z.string().nullable(),
+});
+export type HealthReport = z.infer<typeof healthReportSchema>;
+
+/** A readiness check passed (sent once); `body` holds at most READINESS_BODY_MAX_BYTES. */
+export const readinessReportSchema = z.object({
+  name: z.string(),
+  ready: z.boolean(),
+  lastResponse: z.object({ status: z.number().int(), contentType: z.string(), body: z.string() }).nullable(),
+});
+export type ReadinessReport = z.infer<typeof readinessReportSchema>;
+
+/** How much of a readiness response's body a report keeps (1 KiB, cut on a UTF-8 boundary). */
+export const READINESS_BODY_MAX_BYTES = 1024;
+
 /** The body of `POST .../status`. */
 export interface StatusUpdate {
   updateId: string;
@@ -59,6 +88,10 @@ export interface StatusUpdate {
   pid: number | null;
   /** ISO-8601, the agent's clock when the fact happened. */
   at: string;
+  /** Only on a health transition of a running task (state TASK_RUNNING). */
+  health?: HealthReport;
+  /** Only when a readiness check passed (state TASK_RUNNING). */
+  readiness?: ReadinessReport;
 }
 
 export const statusAnswerSchema = z.object({ ack: z.string() });
@@ -68,8 +101,56 @@ const taskCommandSchema = z.union([
   z.object({ shell: z.literal(false), args: z.array(z.string()) }),
 ]);
 
+export const HEALTH_CHECK_PROTOCOLS = [
+  'HTTP',
+  'HTTPS',
+  'TCP',
+  'COMMAND',
+  'MESOS_HTTP',
+  'MESOS_HTTPS',
+  'MESOS_TCP',
+] as const;
+export type HealthCheckProtocol = (typeof HEALTH_CHECK_PROTOCOLS)[number];
+
+/** JSON has no `undefined`: absent and null both read as null. */
+const nullable = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? null);
+
+/**
+ * One of a launch's `healthChecks`, as the master fills it (an app's `healthChecks[i]` with
+ * Marathon's defaults). The defaults here are Marathon's too, for a master that leaves a field out.
+ */
+export const healthCheckSpecSchema = z.object({
+  protocol: z.enum(HEALTH_CHECK_PROTOCOLS),
+  path: nullable(z.string()),
+  portIndex: nullable(z.number().int().nonnegative()),
+  /** 0 = none (the port comes from portIndex). */
+  port: nullable(z.number().int().min(0).max(65_535)),
+  /** COMMAND: the shell command (Marathon's `command.value`). */
+  command: nullable(z.string()),
+  gracePeriodSeconds: z.number().nonnegative().default(300),
+  intervalSeconds: z.number().nonnegative().default(60),
+  timeoutSeconds: z.number().nonnegative().default(20),
+  maxConsecutiveFailures: z.number().int().nonnegative().default(3),
+  delaySeconds: z.number().nonnegative().default(15),
+  ignoreHttp1xx: z.boolean().default(false),
+});
+export type HealthCheckSpec = z.infer<typeof healthCheckSpecSchema>;
+
+/** One of a launch's `readinessChecks` (Marathon's `portName` resolved to an index by the master). */
+export const readinessCheckSpecSchema = z.object({
+  name: z.string().default('readinessCheck'),
+  protocol: z.enum(['HTTP', 'HTTPS']),
+  path: z.string().default('/'),
+  portIndex: z.number().int().nonnegative().default(0),
+  intervalSeconds: z.number().nonnegative().default(30),
+  timeoutSeconds: z.number().nonnegative().default(10),
+  httpStatusCodesForReady: z.array(z.number().int()).default([200]),
+});
+export type ReadinessCheckSpec = z.infer<typeof readinessCheckSpecSchema>;
+
 /** What the master sends to run a task; it becomes the executor's TaskSpec (launch-spec.ts). */
-export const launchTaskSchema = z.object({
+export const launchTaskSchema = z
+  .object({
   taskId: z.string().min(1),
   appId: z.string(),
   appVersion: z.string(),
@@ -89,7 +170,22 @@ export const launchTaskSchema = z.object({
     .nonnegative()
     .nullish()
     .transform((v) => v ?? undefined),
-});
+  healthChecks: z.array(healthCheckSpecSchema).default([]),
+  readinessChecks: z.array(readinessCheckSpecSchema).default([]),
+})
+  // A check that cannot run is refused with the launch (TASK_ERROR), as Mesos's master
+  // refuses a task whose health check does not validate: a task that can never be healthy
+  // would otherwise be killed and relaunched forever.
+  .superRefine((task, context) => {
+    task.healthChecks.forEach((check, index) => {
+      const problem = checkPortProblem(check, task.ports);
+      if (problem) context.addIssue({ code: 'custom', path: ['healthChecks', index], message: problem });
+    });
+    task.readinessChecks.forEach((check, index) => {
+      const problem = readinessPortProblem(check, task.ports);
+      if (problem) context.addIssue({ code: 'custom', path: ['readinessChecks', index], message: problem });
+    });
+  });
 export type LaunchTask = z.infer<typeof launchTaskSchema>;
 
 export const agentCommandSchema = z.discriminatedUnion('type', [
@@ -106,6 +202,8 @@ export const agentCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ping') }),
 ]);
 export type AgentCommand = z.infer<typeof agentCommandSchema>;
+/** A command as the master may write it (optional fields may be left out): what test masters send. */
+export type AgentCommandWire = z.input<typeof agentCommandSchema>;
 
 export type ParsedCommand =
   | { ok: true; command: AgentCommand }

@@ -6,6 +6,7 @@ import type { StatusUpdate, WireResources } from '../protocol/agent-protocol';
 import { AgentSession } from '../session/agent-session';
 import { StatusUpdateQueue, type SendOutcome, type SettledOutcome } from '../status/status-update-queue';
 import { TaskManager } from '../tasks/task-manager';
+import { SimulatedChecks } from './simulated-checks';
 import { SimulatedExecutor } from './simulated-executor';
 import { NullStatusUpdateStore } from './null-status-update-store';
 import type { FateSettings } from './task-fate';
@@ -16,7 +17,8 @@ const SIMULATED_CAPABILITIES = ['MESOS'];
 const NO_FILES_PORT = 0;
 
 export interface SimulatedAgentSetup {
-  masterUrl: string;
+  /** Tried in turn, as a process agent's `--master` list. */
+  masters: string[];
   hostname: string;
   resources: WireResources;
   attributes: Record<string, string>;
@@ -25,6 +27,8 @@ export interface SimulatedAgentSetup {
   clock: Clock;
   logger: Logger;
   fate: FateSettings;
+  /** TASK_RUNNING → a task's check results (SimulatedChecks). */
+  healthyAfterMs: number;
   /** [0, 1): reconnect and retry jitter. */
   random: () => number;
   onFatal(error: Error): void;
@@ -41,6 +45,7 @@ export class SimulatedAgent {
   acked = 0;
   dropped = 0;
   readonly executor: SimulatedExecutor;
+  readonly checks: SimulatedChecks;
   readonly queue: StatusUpdateQueue;
   private readonly tasks: TaskManager;
   private readonly session: AgentSession;
@@ -50,6 +55,7 @@ export class SimulatedAgent {
   constructor(private readonly setup: SimulatedAgentSetup) {
     const { client, clock, logger } = setup;
     this.executor = new SimulatedExecutor({ clock, fate: setup.fate });
+    this.checks = new SimulatedChecks({ clock, fate: setup.fate, healthyAfterMs: setup.healthyAfterMs });
     this.queue = new StatusUpdateQueue({
       store: new NullStatusUpdateStore(),
       transport: { send: (update) => this.send(update) },
@@ -65,10 +71,11 @@ export class SimulatedAgent {
       clock,
       logger,
       hostname: setup.hostname,
+      checks: this.checks,
     });
     this.tasks.attach();
     this.session = new AgentSession({
-      masters: [setup.masterUrl],
+      masters: setup.masters,
       client,
       clock,
       logger,

@@ -5,6 +5,7 @@ import { SimulatedAgent } from './simulated-agent';
 import {
   checkSimulatedOptions,
   DEFAULT_READY_TIMEOUT_MS,
+  masterUrlsOf,
   SimulatedAgentsError,
   type SimulatedAgentsOptions,
 } from './simulated-options';
@@ -24,6 +25,9 @@ export interface SimulatedAgentsStats {
   finished: number;
   failed: number;
   killed: number;
+  /** Tasks whose health checks reported alive:true, and tasks whose checks reported alive:false. */
+  tasksHealthy: number;
+  tasksUnhealthy: number;
   /** Status updates the master acked, dropped (refused with 409/400/422), still waiting. */
   updatesAcked: number;
   updatesDropped: number;
@@ -50,7 +54,8 @@ export async function startSimulatedAgents(options: SimulatedAgentsOptions): Pro
   const logger: Logger =
     options.logger ?? createAgentLogger(process.env.CAIRN_LOG_LEVEL ?? 'warn').child({ component: 'simulated-agents' });
   const seed = String(options.seed);
-  const masterUrl = options.masterUrl.replace(/\/+$/, '');
+  const masters = masterUrlsOf(options);
+  const masterUrl = masters.join(', ');
   const client = new SimulatorMasterClient({
     token: options.token,
     clock,
@@ -70,14 +75,21 @@ export async function startSimulatedAgents(options: SimulatedAgentsOptions): Pro
     const hostname = `${options.hostnamePrefix}-${i + 1}`;
     const jitter = new SeededRandom(`${seed}:jitter:${i + 1}`);
     return new SimulatedAgent({
-      masterUrl,
+      masters,
       hostname,
       resources,
       attributes: options.attributes ?? {},
       client,
       clock,
       logger: logger.child({ hostname }),
-      fate: { seed, runUpMs: options.runUpMs, runTimeMs: options.runTimeMs, failureRate: options.failureRate ?? 0 },
+      fate: {
+        seed,
+        runUpMs: options.runUpMs,
+        runTimeMs: options.runTimeMs,
+        failureRate: options.failureRate ?? 0,
+        unhealthyRate: options.unhealthyRate ?? 0,
+      },
+      healthyAfterMs: options.healthyAfterMs ?? 0,
       random: () => jitter.next(),
       onFatal,
     });
@@ -130,6 +142,8 @@ export async function startSimulatedAgents(options: SimulatedAgentsOptions): Pro
         finished: 0,
         failed: 0,
         killed: 0,
+        tasksHealthy: 0,
+        tasksUnhealthy: 0,
         updatesAcked: 0,
         updatesDropped: 0,
         updatesPending: 0,
@@ -142,6 +156,8 @@ export async function startSimulatedAgents(options: SimulatedAgentsOptions): Pro
         stats.finished += counts.finished;
         stats.failed += counts.failed;
         stats.killed += counts.killed;
+        stats.tasksHealthy += agent.checks.counts.healthy;
+        stats.tasksUnhealthy += agent.checks.counts.unhealthy;
         stats.updatesAcked += agent.acked;
         stats.updatesDropped += agent.dropped;
         stats.updatesPending += agent.queue.pendingCount();

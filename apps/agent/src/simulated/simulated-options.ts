@@ -6,12 +6,15 @@ import type { WireResources } from '../protocol/agent-protocol';
 
 /** What `startSimulatedAgents` takes. */
 export interface SimulatedAgentsOptions {
-  /** The master's base URL (the leader, or a standby that redirects), no trailing slash. */
-  masterUrl: string;
+  /**
+   * The master's base URL (the leader, or a standby that redirects), or several tried in turn as
+   * a process agent's `--master` list.
+   */
+  masterUrl: string | readonly string[];
   /** How many agents. */
   count: number;
-  /** The cluster's agent token (CAIRN_AGENT_TOKEN). */
-  token: string;
+  /** The cluster's agent token (CAIRN_AGENT_TOKEN); undefined sends none. */
+  token: string | undefined;
   /** Each agent's resources, Mesos text: 'cpus:100;mem:100000;ports:[31000-32000]' (disk defaults to 0). */
   resources: string;
   /** Agent i (from 1) registers as `<hostnamePrefix>-<i>`. */
@@ -22,6 +25,16 @@ export interface SimulatedAgentsOptions {
   runTimeMs?: number;
   /** Share of tasks in [0, 1] that end TASK_FAILED (exit 1); default 0. See task-fate.ts. */
   failureRate?: number;
+  /**
+   * TASK_RUNNING → a task's health checks report alive:true (and its readiness checks ready);
+   * default 0. Tasks without checks report nothing. See simulated-checks.ts.
+   */
+  healthyAfterMs?: number;
+  /**
+   * Share of tasks in [0, 1] whose health checks instead report alive:false (after healthyAfterMs),
+   * then fail every intervalSeconds until maxConsecutiveFailures; default 0.
+   */
+  unhealthyRate?: number;
   /** Decides which tasks fail (with the task ids) and the retry jitter. */
   seed: string | number;
   attributes?: Record<string, string>;
@@ -45,6 +58,7 @@ export const DEFAULT_READY_TIMEOUT_MS = 30_000;
 
 /** Checks the options; returns the resources in wire form. Throws SimulatedAgentsError. */
 export function checkSimulatedOptions(options: SimulatedAgentsOptions): WireResources {
+  checkRates(options);
   const fail = (reason: string): never => {
     throw new SimulatedAgentsError({ reason });
   };
@@ -60,10 +74,14 @@ export function checkSimulatedOptions(options: SimulatedAgentsOptions): WireReso
     fail(`maxSockets must be a positive integer, got ${options.maxSockets}`);
   }
   if (options.hostnamePrefix.trim() === '') fail('hostnamePrefix must not be empty');
-  try {
-    new URL(options.masterUrl);
-  } catch {
-    fail(`masterUrl '${options.masterUrl}' is not a URL`);
+  const masters = masterUrlsOf(options);
+  if (masters.length === 0) fail('masterUrl names no master');
+  for (const url of masters) {
+    try {
+      new URL(url);
+    } catch {
+      fail(`masterUrl '${url}' is not a URL`);
+    }
   }
   let parsed;
   try {
@@ -77,4 +95,21 @@ export function checkSimulatedOptions(options: SimulatedAgentsOptions): WireReso
     disk: parsed.disk,
     ports: parsed.ports.map(([begin, end]): [number, number] => [begin, end]),
   };
+}
+
+/** The master URLs, without trailing slashes. */
+export function masterUrlsOf(options: Pick<SimulatedAgentsOptions, 'masterUrl'>): string[] {
+  const urls: readonly string[] = typeof options.masterUrl === 'string' ? [options.masterUrl] : options.masterUrl;
+  return urls.map((url) => url.replace(/\/+$/, ''));
+}
+
+function checkRates(options: SimulatedAgentsOptions): void {
+  const unhealthyRate = options.unhealthyRate ?? 0;
+  if (!(unhealthyRate >= 0 && unhealthyRate <= 1)) {
+    throw new SimulatedAgentsError({ reason: `unhealthyRate must be in [0, 1], got ${unhealthyRate}` });
+  }
+  const healthyAfterMs = options.healthyAfterMs ?? 0;
+  if (!(healthyAfterMs >= 0 && Number.isFinite(healthyAfterMs))) {
+    throw new SimulatedAgentsError({ reason: `healthyAfterMs must be >= 0, got ${healthyAfterMs}` });
+  }
 }

@@ -15,7 +15,7 @@ export class SimulatorMasterClient extends MasterClient {
   private readonly open = new Set<string>();
   private readonly waiters: { count: number; resolve: () => void }[] = [];
 
-  constructor(settings: { token: string; clock: Clock; maxSockets: number }) {
+  constructor(settings: { token: string | undefined; clock: Clock; maxSockets: number }) {
     super({ token: settings.token, clock: settings.clock, maxSockets: settings.maxSockets });
   }
 

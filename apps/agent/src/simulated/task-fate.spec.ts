@@ -19,6 +19,20 @@ describe('taskFate', () => {
     expect(fails('b')).not.toEqual(a);
   });
 
+  it('makes about unhealthyRate of the tasks unhealthy, independently of which fail, and leaves the failures as they were', () => {
+    const settings = { seed: 'h', runUpMs: 0, failureRate: 0.3 };
+    const plain = ids.map((id) => taskFate(id, settings));
+    const withHealth = ids.map((id) => taskFate(id, { ...settings, unhealthyRate: 0.25 }));
+    expect(withHealth.map((fate) => fate.exitCode)).toEqual(plain.map((fate) => fate.exitCode));
+    const unhealthy = withHealth.filter((fate) => !fate.healthy);
+    expect(unhealthy.length / ids.length).toBeGreaterThan(0.23);
+    expect(unhealthy.length / ids.length).toBeLessThan(0.27);
+    const failedAndUnhealthy = withHealth.filter((fate) => !fate.healthy && fate.exitCode !== 0).length;
+    expect(failedAndUnhealthy / unhealthy.length).toBeGreaterThan(0.25); // about 0.3: not correlated
+    expect(failedAndUnhealthy / unhealthy.length).toBeLessThan(0.35);
+    expect(plain.every((fate) => fate.healthy)).toBe(true);
+  });
+
   it.each([
     {
       name: 'no failure rate: every task runs until killed',
@@ -46,7 +60,7 @@ describe('taskFate', () => {
     },
   ])('$name', ({ failureRate, runTimeMs, want }) => {
     for (const id of ids.slice(0, 50)) {
-      expect(taskFate(id, { seed: 'x', runUpMs: 7, runTimeMs, failureRate })).toEqual({ runUpMs: 7, ...want });
+      expect(taskFate(id, { seed: 'x', runUpMs: 7, runTimeMs, failureRate })).toEqual({ runUpMs: 7, healthy: true, ...want });
     }
   });
 });

@@ -51,6 +51,27 @@ describe('FileStatusUpdateStore', () => {
     expect(setAside).toEqual([]);
   });
 
+  it('keeps the health and readiness of check transitions across a reload', async () => {
+    const workDir = aWorkDir();
+    const health = {
+      checkIndex: 1,
+      alive: false,
+      consecutiveFailures: 3,
+      firstSuccess: null,
+      lastSuccess: null,
+      lastFailure: '2026-01-01T00:00:09.000Z',
+      lastFailureCause: 'HTTP 500',
+    };
+    const readiness = { name: 'ready', ready: true, lastResponse: { status: 200, contentType: 'text/plain', body: 'ok' } };
+    await new FileStatusUpdateStore(workDir).write({ seq: 1, update: { ...anUpdate('h-1'), health } });
+    await new FileStatusUpdateStore(workDir).write({ seq: 2, update: { ...anUpdate('r-2'), readiness } });
+    const { updates } = await new FileStatusUpdateStore(workDir).load();
+    expect(updates.map((entry) => entry.update)).toEqual([
+      { ...anUpdate('h-1'), health },
+      { ...anUpdate('r-2'), readiness },
+    ]);
+  });
+
   it('deletes removed updates', async () => {
     const workDir = aWorkDir();
     const store = new FileStatusUpdateStore(workDir);

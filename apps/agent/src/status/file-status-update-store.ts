@@ -1,7 +1,7 @@
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { TASK_STATE_SCHEMA } from '../protocol/agent-protocol';
+import { healthReportSchema, readinessReportSchema, TASK_STATE_SCHEMA } from '../protocol/agent-protocol';
 import type { StatusUpdateStore, StoredUpdate } from './status-update-store';
 
 export const STATUS_UPDATES_DIR = 'status-updates';
@@ -20,6 +20,9 @@ const storedUpdateSchema = z.object({
   exitCode: z.number().int().nullable(),
   pid: z.number().int().nullable(),
   at: z.string(),
+  // A check transition must come back with its verdict, or it would be resent as a bare RUNNING.
+  health: healthReportSchema.optional(),
+  readiness: readinessReportSchema.optional(),
 });
 
 /**

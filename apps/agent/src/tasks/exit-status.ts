@@ -7,8 +7,12 @@ export const Reason = {
   CommandFailed: 'REASON_COMMAND_EXECUTOR_FAILED',
   /** The wrapper ended without recording an exit status. */
   ExecutorTerminated: 'REASON_EXECUTOR_TERMINATED',
-  /** The launch was refused before anything ran (bad task id, empty command). */
+  /** The launch was refused before anything ran (bad task id, empty command, a check that cannot run). */
   TaskInvalid: 'REASON_TASK_INVALID',
+  /** A TASK_RUNNING update carrying a health check transition (`health`), as Mesos sends them. */
+  HealthCheckStatusUpdated: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED',
+  /** A TASK_RUNNING update carrying a readiness check result (`readiness`): Mesos's name for check updates. */
+  CheckStatusUpdated: 'REASON_TASK_CHECK_STATUS_UPDATED',
 } as const;
 
 /**

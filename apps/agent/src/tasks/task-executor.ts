@@ -7,7 +7,11 @@ export interface AdoptedTaskView {
   taskId: string;
   /** running: watched from now on; exited/lost: the exit is also given to onExit listeners. */
   state: 'running' | 'exited' | 'lost';
-  checkpoint?: { pid: number };
+  /**
+   * From the task's checkpoint: `spec` as launch() was given it (with its checks, launch-spec.ts),
+   * `launchedAt` in ms on the agent clock.
+   */
+  checkpoint?: { pid: number; spec?: TaskSpec; sandboxDir?: string; launchedAt?: number };
 }
 
 /**
@@ -18,8 +22,11 @@ export interface AdoptedTaskView {
 export interface TaskExecutor {
   /** Subscribes to task exits (launched and adopted tasks); returns the unsubscribe function. */
   onExit(listener: (exit: TaskExit) => void): () => void;
-  /** Starts the task; resolves once a restarted agent could adopt it. */
-  launch(spec: TaskSpec): Promise<{ taskId: string; pid: number }>;
+  /**
+   * Starts the task; resolves once a restarted agent could adopt it. `sandboxDir`: where it runs,
+   * when it has a directory of its own (a COMMAND check runs there).
+   */
+  launch(spec: TaskSpec): Promise<{ taskId: string; pid: number; sandboxDir?: string }>;
   /** Asks the task to stop (SIGTERM, then SIGKILL after the grace period); the exit comes through onExit. */
   kill(taskId: string, gracePeriodMs?: number): KillOutcome;
   /** Finds the tasks left by an earlier agent run. Exits found go to onExit listeners too. */

@@ -1,12 +1,14 @@
 import type { Clock } from '@cairn/common';
 import type { Logger } from 'pino';
 import { InvalidCommandError, InvalidTaskIdError, TaskAlreadyLaunchedError } from '../executor';
+import { hasChecks, NO_CHECKS, type CheckedTask, type CheckReport, type TaskChecks } from '../health/task-checks';
 import { parseCommandLine, type LaunchTask, type RegisteredTask, type StatusUpdate } from '../protocol/agent-protocol';
 import { isTerminalState, type TaskState } from '../protocol/task-state';
 import type { SettledOutcome, StatusUpdateBody, StatusUpdateQueue } from '../status/status-update-queue';
+import { checksOfSpec } from './checks-of-spec';
 import { Reason, statusForExit } from './exit-status';
 import { taskSpecOf } from './launch-spec';
-import type { TaskExecutor, TaskExit } from './task-executor';
+import type { AdoptedTaskView, TaskExecutor, TaskExit } from './task-executor';
 
 /** What the agent knows of one task, from launch (or adoption) until its end reached the master. */
 interface TaskEntry {
@@ -22,6 +24,8 @@ interface TaskEntry {
   exitCode?: number | null;
   /** The executor has a sandbox for it (so its exit can be acknowledged there). */
   hasSandbox: boolean;
+  /** Stops its health and readiness checks; set while they run. */
+  stopChecks?: () => void;
 }
 
 export interface TaskManagerOptions {
@@ -31,6 +35,8 @@ export interface TaskManagerOptions {
   logger: Logger;
   /** The agent's hostname: `HOST` for tasks whose launch names none. */
   hostname: string;
+  /** Runs the tasks' health and readiness checks; default none. */
+  checks?: TaskChecks;
 }
 
 /**
@@ -39,22 +45,33 @@ export interface TaskManagerOptions {
  * even when the task ends before launch() returns). A task leaves the table when its terminal
  * update has been acked (or refused) by the master; only then is its exit acknowledged to the
  * executor, so an agent that dies before that reports it again.
+ *
+ * A running task's checks (health/) start with its TASK_RUNNING and stop, synchronously, when a
+ * kill is asked for or its end is reported; their transitions are TASK_RUNNING updates with
+ * `health` or `readiness`, enqueued like the others, so the master sees them after RUNNING and
+ * before the end.
  */
 export class TaskManager {
   private readonly tasks = new Map<string, TaskEntry>();
   private readonly changeListeners = new Set<() => void>();
+  private readonly checks: TaskChecks;
   private unsubscribe?: () => void;
 
-  constructor(private readonly options: TaskManagerOptions) {}
+  constructor(private readonly options: TaskManagerOptions) {
+    this.checks = options.checks ?? NO_CHECKS;
+  }
 
   /** Listens to the executor; call before adopt() (which reports exits found at start). */
   attach(): void {
     this.unsubscribe ??= this.options.executor.onExit((exit) => this.onExit(exit));
   }
 
+  /** Stops listening, and stops every task's checks (the tasks keep running). */
   detach(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    for (const entry of this.tasks.values()) this.stopChecks(entry);
+    this.checks.close();
   }
 
   /**
@@ -76,13 +93,15 @@ export class TaskManager {
     }
     for (const adopted of await this.options.executor.adopt()) {
       if (adopted.state !== 'running') continue; // its exit already came through onExit
-      this.tasks.set(adopted.taskId, {
+      const entry: TaskEntry = {
         taskId: adopted.taskId,
         phase: 'running',
         pid: adopted.checkpoint?.pid ?? null,
         killRequested: false,
         hasSandbox: true,
-      });
+      };
+      this.tasks.set(adopted.taskId, entry);
+      this.startAdoptedChecks(entry, adopted);
     }
     const running = [...this.tasks.values()].filter((task) => task.phase === 'running').length;
     this.options.logger.info({ running, ended: this.tasks.size - running }, 'tasks adopted from the work dir');
@@ -132,13 +151,15 @@ export class TaskManager {
       hasSandbox: false,
     };
     this.tasks.set(task.taskId, entry);
-    let pid: number;
+    const spec = taskSpecOf(task, this.options.hostname);
+    let launched: { pid: number; sandboxDir?: string };
     try {
-      ({ pid } = await executor.launch(taskSpecOf(task, this.options.hostname)));
+      launched = await executor.launch(spec);
     } catch (error) {
       this.launchFailed(entry, error);
       return;
     }
+    const { pid } = launched;
     entry.phase = 'running';
     entry.pid = pid;
     entry.hasSandbox = true;
@@ -148,6 +169,15 @@ export class TaskManager {
       this.onExit(entry.earlyExit);
     } else if (entry.killRequested) {
       executor.kill(task.taskId, entry.killGracePeriodMs);
+    } else {
+      this.startChecks(entry, {
+        taskId: task.taskId,
+        spec,
+        sandboxDir: launched.sandboxDir,
+        healthChecks: task.healthChecks,
+        readinessChecks: task.readinessChecks,
+        runningSince: this.options.clock.now(),
+      });
     }
   }
 
@@ -161,6 +191,7 @@ export class TaskManager {
     }
     if (entry.phase === 'ended') return; // its end is being reported
     entry.killRequested = true;
+    this.stopChecks(entry); // a task being killed is not checked (and its failing checks not reported)
     entry.killGracePeriodMs = gracePeriodSeconds === undefined ? undefined : gracePeriodSeconds * 1000;
     if (entry.phase === 'launching') return; // killed as soon as launch() returns
     const outcome = this.options.executor.kill(taskId, entry.killGracePeriodMs);
@@ -227,11 +258,13 @@ export class TaskManager {
       entry.earlyExit = exit;
       return;
     }
+    if (entry) this.stopChecks(entry); // before the end is enqueued: no health update comes after it
     const pendingEnd = this.options.queue.pendingTerminal(exit.taskId);
     if (pendingEnd) {
       // Reported before the agent restarted; that update is still on its way.
       this.tasks.set(exit.taskId, {
         ...(entry ?? emptyEntry(exit.taskId)),
+        stopChecks: undefined,
         phase: 'ended',
         state: pendingEnd.state,
         exitCode: pendingEnd.exitCode,
@@ -242,6 +275,7 @@ export class TaskManager {
     const status = statusForExit(exit, entry?.killRequested ?? false, new Date(exit.finishedAt).toISOString());
     this.tasks.set(exit.taskId, {
       ...(entry ?? emptyEntry(exit.taskId)),
+      stopChecks: undefined,
       phase: 'ended',
       state: status.state,
       exitCode: status.exitCode,
@@ -291,6 +325,58 @@ export class TaskManager {
       exitCode: null,
     });
     this.enqueue({ taskId, state: 'TASK_ERROR', reason: Reason.TaskInvalid, message, exitCode: null, pid: null });
+  }
+
+  private startChecks(entry: TaskEntry, task: CheckedTask): void {
+    if (!hasChecks(task)) return;
+    const stop = this.checks.start(task, (report) => this.onCheckReport(entry, report));
+    entry.stopChecks = stop;
+    this.options.logger.debug(
+      { taskId: task.taskId, health: task.healthChecks.length, readiness: task.readinessChecks.length },
+      'checks started',
+    );
+  }
+
+  /**
+   * A re-adopted task's checks start over (nothing of their state is kept across agent runs); the
+   * grace period and delaySeconds still count from the task's start, not from the adoption.
+   */
+  private startAdoptedChecks(entry: TaskEntry, adopted: AdoptedTaskView): void {
+    const checkpoint = adopted.checkpoint;
+    if (!checkpoint?.spec) return;
+    const checks = checksOfSpec(checkpoint.spec);
+    if (!checks.ok) {
+      this.options.logger.warn({ taskId: entry.taskId, reason: checks.reason }, 'checkpointed checks unreadable: not run');
+      return;
+    }
+    this.startChecks(entry, {
+      taskId: entry.taskId,
+      spec: checkpoint.spec,
+      sandboxDir: checkpoint.sandboxDir,
+      healthChecks: checks.healthChecks,
+      readinessChecks: checks.readinessChecks,
+      runningSince: checkpoint.launchedAt ?? this.options.clock.now(),
+    });
+  }
+
+  private stopChecks(entry: TaskEntry): void {
+    entry.stopChecks?.();
+    entry.stopChecks = undefined;
+  }
+
+  /** A check's transition: a TASK_RUNNING update, unless the task is no longer running unkilled. */
+  private onCheckReport(entry: TaskEntry, report: CheckReport): void {
+    if (this.tasks.get(entry.taskId) !== entry || entry.phase !== 'running' || entry.killRequested) return;
+    this.options.logger.info({ taskId: entry.taskId, message: report.message }, 'check transition');
+    this.enqueue({
+      taskId: entry.taskId,
+      state: 'TASK_RUNNING',
+      reason: report.kind === 'health' ? Reason.HealthCheckStatusUpdated : Reason.CheckStatusUpdated,
+      message: report.message,
+      exitCode: null,
+      pid: entry.pid,
+      ...(report.kind === 'health' ? { health: report.health } : { readiness: report.readiness }),
+    });
   }
 
   /** Enqueued synchronously (that fixes the order); the checkpoint write completes later. */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AgentCommand, RegisterRequest, StatusUpdate } from '../protocol/agent-protocol';
+import type { AgentCommandWire, RegisterRequest, StatusUpdate } from '../protocol/agent-protocol';
 
 /**
  * A tiny master for the agent's integration tests: the agent side of docs/agent-protocol.md,
@@ -51,7 +51,7 @@ export class FakeMaster {
     return this.streams.size;
   }
 
-  send(command: AgentCommand): void {
+  send(command: AgentCommandWire): void {
     this.sendRaw(JSON.stringify(command));
   }
 

@@ -23,4 +23,24 @@ export const statusUpdateBody = z.object({
   reason: z.string().nullish(),
   message: z.string().nullish(),
   exitCode: z.number().int().nullish(),
+  /** A health check's transition (docs/agent-protocol.md): only changes are sent. */
+  health: z
+    .object({
+      checkIndex: z.number().int().min(0),
+      alive: z.boolean(),
+      consecutiveFailures: z.number().int().min(0),
+      firstSuccess: z.string().nullable(),
+      lastSuccess: z.string().nullable(),
+      lastFailure: z.string().nullable(),
+      lastFailureCause: z.string().nullable(),
+    })
+    .nullish(),
+  /** A readiness check passed. */
+  readiness: z
+    .object({
+      name: z.string().min(1),
+      ready: z.boolean(),
+      lastResponse: z.object({ status: z.number().int(), contentType: z.string(), body: z.string() }).nullable(),
+    })
+    .nullish(),
 });

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Logger, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { CommandRejected } from '@cairn/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -8,6 +9,7 @@ import { AgentChannel, AgentCommandMessage } from './agent-channel';
 import { AgentGateway } from './agent-gateway';
 import { registerAgentBody, statusUpdateBody } from './agent-messages';
 import { AgentTokenGuard } from './agent-token.guard';
+import { DisconnectAgentCommand, RegisterAgentCommand, ReportTaskStatusCommand } from '../commands';
 
 /** The agent-facing API of the leader (docs/agent-protocol.md). Every answer follows a durable event. */
 @Controller('internal/v1/agents')
@@ -18,26 +20,31 @@ export class AgentsInternalController {
   constructor(
     private readonly runtime: MasterRuntime,
     private readonly gateway: AgentGateway,
+    private readonly bus: CommandBus,
   ) {}
 
   @Post('register')
   @HttpCode(200)
   async register(@Body() body: unknown, @Req() request: FastifyRequest) {
     const input = parse(registerAgentBody, body);
-    const outcome = await this.runtime.execute({
-      kind: 'RegisterAgent',
-      agentId: input.agentId ?? null,
-      newAgentId: this.runtime.ids.uuid(),
-      info: {
-        hostname: input.hostname,
-        filesPort: input.filesPort,
-        resources: input.resources,
-        attributes: input.attributes,
-        capabilities: input.capabilities,
-      },
-      tasks: input.tasks,
-      meta: this.runtime.meta(`agent@${request.ip}`),
-    });
+    const outcome = await this.bus.execute(
+      new RegisterAgentCommand(
+        {
+          kind: 'RegisterAgent',
+          agentId: input.agentId ?? null,
+          newAgentId: this.runtime.ids.uuid(),
+          info: {
+            hostname: input.hostname,
+            filesPort: input.filesPort,
+            resources: input.resources,
+            attributes: input.attributes,
+            capabilities: input.capabilities,
+          },
+          tasks: input.tasks,
+        },
+        `agent@${request.ip}`,
+      ),
+    );
     const registered = outcome.events.find((e) => e.type === 'AgentRegistered' || e.type === 'AgentReregistered');
     const agentId = registered && 'agentId' in registered.data ? registered.data.agentId : input.agentId;
     const kill = outcome.events.flatMap((e) => (e.type === 'TaskKillRequested' ? [e.data.taskId] : []));
@@ -61,8 +68,8 @@ export class AgentsInternalController {
     const disconnect = this.gateway.connect(agentId, channel, request.ip, this.runtime.projection.state);
     request.raw.on('close', () => {
       if (!disconnect()) return; // a newer stream of the same agent took over
-      this.runtime
-        .execute({ kind: 'DisconnectAgent', agentId, meta: this.runtime.meta('system') })
+      this.bus
+        .execute(new DisconnectAgentCommand({ kind: 'DisconnectAgent', agentId }, 'system'))
         .catch(() => undefined); // a master that is stopping has nothing to record
     });
   }
@@ -71,18 +78,24 @@ export class AgentsInternalController {
   @HttpCode(200)
   async status(@Param('agentId') agentId: string, @Body() body: unknown) {
     const update = parse(statusUpdateBody, body);
-    await this.runtime
-      .execute({
-        kind: 'ReportTaskStatus',
-        agentId,
-        taskId: update.taskId,
-        state: update.state,
-        updateId: update.updateId,
-        reason: update.reason ?? null,
-        message: update.message ?? null,
-        exitCode: update.exitCode ?? null,
-        meta: this.runtime.meta(`agent:${agentId}`),
-      })
+    await this.bus
+      .execute(
+        new ReportTaskStatusCommand(
+          {
+            kind: 'ReportTaskStatus',
+            agentId,
+            taskId: update.taskId,
+            state: update.state,
+            updateId: update.updateId,
+            reason: update.reason ?? null,
+            message: update.message ?? null,
+            exitCode: update.exitCode ?? null,
+            health: update.health ?? null,
+            readiness: update.readiness ?? null,
+          },
+          `agent:${agentId}`,
+        ),
+      )
       .catch((error: Error) => {
         if (error instanceof CommandRejected) {
           this.logger.warn(`refused status update ${update.updateId} from agent ${agentId}: ${error.message}`);

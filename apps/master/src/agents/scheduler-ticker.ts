@@ -4,6 +4,8 @@ import { CLOCK, CAIRN_CONFIG } from '../tokens';
 import type { CairnConfig } from '../config/cairn-config';
 import { MasterRuntime } from '../core/master-runtime';
 import { AgentGateway } from './agent-gateway';
+import { CommandBus } from '@nestjs/cqrs';
+import { TickCommand } from '../commands/cluster.commands';
 
 /**
  * Drives the clock-dependent decisions through the sequencer: a Tick every `tickMs` (agent
@@ -27,6 +29,7 @@ export class SchedulerTicker implements OnApplicationShutdown {
     private readonly gateway: AgentGateway,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CAIRN_CONFIG) private readonly config: CairnConfig,
+    private readonly commands: CommandBus,
   ) {}
 
   start(): void {
@@ -68,14 +71,18 @@ export class SchedulerTicker implements OnApplicationShutdown {
     if (this.running || this.stopped || !this.runtime.isReady) return;
     this.running = true;
     try {
-      await this.runtime.execute({
-        kind: 'Tick',
-        seed: this.runtime.ids.uuid(),
-        agentUnreachableMs: this.config.agentUnreachableMs,
-        connectedAgentIds: this.gateway.connectedAgentIds(),
-        leaderSinceMs: this.runtime.leaderSinceMs,
-        meta: this.runtime.meta('system'),
-      });
+      await this.commands.execute(
+        new TickCommand(
+          {
+            kind: 'Tick',
+            seed: this.runtime.ids.uuid(),
+            agentUnreachableMs: this.config.agentUnreachableMs,
+            connectedAgentIds: this.gateway.connectedAgentIds(),
+            leaderSinceMs: this.runtime.leaderSinceMs,
+          },
+          'system',
+        ),
+      );
     } catch (error) {
       this.logger.warn(`tick failed: ${(error as Error).message}`);
     } finally {

@@ -1,8 +1,31 @@
-import { CreateAppHandler } from './create-app.command';
-import { DeleteAppHandler } from './delete-app.command';
-import { UpdateAppHandler } from './update-app.command';
+import {
+  CancelDeploymentHandler,
+  CreateAppHandler,
+  DeleteAppHandler,
+  RestartAppHandler,
+  UpdateAppHandler,
+} from './app.commands';
+import {
+  DisconnectAgentHandler,
+  ElectLeaderHandler,
+  RegisterAgentHandler,
+  ReportTaskStatusHandler,
+  TickHandler,
+} from './cluster.commands';
 
-export const commandHandlers = [CreateAppHandler, UpdateAppHandler, DeleteAppHandler];
-export * from './create-app.command';
-export * from './update-app.command';
-export * from './delete-app.command';
+/** One handler per command; every one goes to the sequencer through SequencedHandler. */
+export const commandHandlers = [
+  CreateAppHandler,
+  UpdateAppHandler,
+  DeleteAppHandler,
+  RestartAppHandler,
+  CancelDeploymentHandler,
+  RegisterAgentHandler,
+  DisconnectAgentHandler,
+  ReportTaskStatusHandler,
+  TickHandler,
+  ElectLeaderHandler,
+];
+export * from './app.commands';
+export * from './cluster.commands';
+export * from './sequenced-command';

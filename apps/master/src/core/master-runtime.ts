@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { EventBus } from '@nestjs/cqrs';
+import { CommandBus, EventBus } from '@nestjs/cqrs';
 import type { Clock, IdSource } from '@cairn/common';
 import type { EventLog } from '@cairn/eventlog';
 import type { Command } from '@cairn/domain';
@@ -11,6 +11,7 @@ import { readEvents } from './event-stream';
 import { ProjectionRunner } from './projection-runner';
 import { CommandOutcome, Sequencer } from './sequencer';
 import { EventApplied } from './event-applied';
+import { ElectLeaderCommand } from '../commands/cluster.commands';
 
 export type MasterPhase = 'starting' | 'replaying' | 'electing' | 'ready' | 'stopped';
 
@@ -38,6 +39,7 @@ export class MasterRuntime implements OnApplicationShutdown {
     @Inject(ID_SOURCE) readonly ids: IdSource,
     @Inject(CAIRN_CONFIG) readonly config: CairnConfig,
     private readonly eventBus: EventBus,
+    private readonly commandBus: CommandBus,
   ) {}
 
   get currentPhase(): MasterPhase {
@@ -67,11 +69,9 @@ export class MasterRuntime implements OnApplicationShutdown {
       onApplied: (events) => this.publish(events),
       onFatal: (error) => this.onFatal(error),
     });
-    const { offset } = await this.sequencer.submit({
-      kind: 'ElectLeader',
-      instance: this.instance,
-      meta: this.meta('system'),
-    });
+    const { offset } = await this.commandBus.execute(
+      new ElectLeaderCommand({ kind: 'ElectLeader', instance: this.instance }, 'system'),
+    );
     this.leaderSinceMs = this.clock.now();
     this.phase = 'ready';
     this.logger.log(`leader ${this.instance}, epoch ${this.projection.state.leader?.epoch} at offset ${offset}`);
@@ -79,7 +79,8 @@ export class MasterRuntime implements OnApplicationShutdown {
 
   /** Hands a command to the sequencer; 503 until start-up is done or after a fatal error. */
   execute(command: Command): Promise<CommandOutcome> {
-    if (this.phase !== 'ready' || !this.sequencer) {
+    const electing = this.phase === 'electing' && command.kind === 'ElectLeader';
+    if ((this.phase !== 'ready' && !electing) || !this.sequencer) {
       return Promise.reject(
         new UnavailableError(
           this.fatalError

@@ -1,6 +1,7 @@
 import { canonicalJson, sha256Hex } from '@cairn/common';
 import { ClusterState, evolve, hashedView, initialState } from '@cairn/domain';
 import type { CairnEvent, RecordedEvent } from '@cairn/events';
+import { AppVersionIndex } from './app-versions';
 
 /** The projection stopped on an error: the served state can no longer be trusted. */
 export class ProjectionFailedError extends Error {
@@ -24,6 +25,8 @@ export class ProjectionRunner {
   private lastOffset = -1;
   private applied = 0;
   private failure: ProjectionFailedError | null = null;
+  /** Indexes kept beside the state (outside its hash), fed the same applied events with their offsets. */
+  readonly appVersions = new AppVersionIndex();
 
   /** The served state (durable events only). Callers must not modify it. */
   get state(): ClusterState {
@@ -65,6 +68,7 @@ export class ProjectionRunner {
       } catch (e) {
         this.fail(`evolve failed on ${event.type} at offset ${event.offset}: ${(e as Error).message}`, event.offset);
       }
+      this.appVersions.observe(event);
       this.lastOffset = event.offset;
       this.applied++;
     }

@@ -16,11 +16,13 @@ function meta() {
 }
 const create = (id: string, extra: Record<string, unknown> = {}): Command => ({
   kind: 'CreateApp',
+  force: true,
   app: { id, cmd: 'sleep 100', ...extra },
   meta: meta(),
 });
 const scale = (id: string, instances: number): Command => ({
   kind: 'UpdateApp',
+  force: true,
   appId: id,
   body: { instances },
   partial: true,
@@ -53,8 +55,8 @@ describe('Sequencer', () => {
   it('answers a command once its events are durable and applied, with their offset', async () => {
     const { log, projection, sequencer, applied } = await setup();
     const outcome = await sequencer.submit(create('/web'));
-    expect(outcome.events.map((e) => e.type)).toEqual(['AppCreated']);
-    expect(outcome.offset).toBe(outcome.events[0].offset);
+    expect(outcome.events.map((e) => e.type)).toEqual(['AppCreated', 'DeploymentStarted']);
+    expect(outcome.offset).toBe(outcome.events[1].offset);
     expect(projection.appliedOffset).toBe(outcome.offset);
     expect(projection.state.apps.get('/web')?.cpus).toBe(1);
     expect(await log.endOffset()).toBeGreaterThan(outcome.offset!);
@@ -145,7 +147,9 @@ describe('Sequencer', () => {
       work.push(sequencer.submit(scale(`/g/app-${(i * 7) % 20}`, i % 5)).catch(() => undefined));
       if (i % 9 === 0)
         work.push(
-          sequencer.submit({ kind: 'DeleteApp', appId: `/g/app-${i % 20}`, meta: meta() }).catch(() => undefined),
+          sequencer
+            .submit({ kind: 'DeleteApp', force: true, appId: `/g/app-${i % 20}`, meta: meta() })
+            .catch(() => undefined),
         );
       clock.advance(3);
     }

@@ -1,18 +1,22 @@
-import { Body, Controller, Delete, Get, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CommandRejected } from '@cairn/domain';
 import type { AppDefinition, CairnEvent } from '@cairn/events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CreateAppCommand, DeleteAppCommand, UpdateAppCommand } from '../commands';
+import { CreateAppCommand, DeleteAppCommand, RestartAppCommand, UpdateAppCommand } from '../commands';
 import { MasterRuntime } from '../core/master-runtime';
+import type { CommandOutcome } from '../core/sequencer';
 import { appInfo, appInfos } from './app.view';
 import { taskInfo, tasksByApp } from './task.view';
 import { MarathonValidationError } from './errors';
 import { validateAppDefinition, validatePathId } from './validation';
 import { withOffset } from './write-reply';
+import { parseBoolean, requestOrigin } from './request-origin';
 
 /** No authentication yet: every request acts as `anonymous` (recorded as the events' actor). */
-const ANONYMOUS = 'anonymous';
+export const ANONYMOUS = 'anonymous';
+/** Marathon names the deployment a write started in this header. */
+export const DEPLOYMENT_ID_HEADER = 'Marathon-Deployment-Id';
 
 /** Marathon's /v2/apps. App ids are paths (`/prod/web`), so routes take the rest of the URL. */
 @Controller('v2/apps')
@@ -33,27 +37,63 @@ export class AppsController {
   }
 
   @Get('*')
-  show(@Req() request: FastifyRequest) {
+  async show(@Req() request: FastifyRequest) {
     this.runtime.assertReadable();
     const state = this.runtime.projection.state;
     const raw = wildcard(request);
-    // `tasks` is a reserved last segment of app ids, so `/v2/apps/prod/web/tasks` is unambiguous.
+    // `tasks` and `versions` are reserved last segments of app ids, so these paths are unambiguous.
     const tasksOf = raw.match(/^(.*)\/tasks\/?$/);
-    const appId = this.toAppId(tasksOf ? tasksOf[1] : raw);
+    const versionsOf = raw.match(/^(.*)\/versions(?:\/([^/]+))?\/?$/);
+    const appId = this.toAppId(tasksOf ? tasksOf[1] : versionsOf ? versionsOf[1] : raw);
     const app = state.apps.get(appId);
     if (!app) throw new CommandRejected('not-found', `App '${appId}' does not exist`);
     if (tasksOf) return { tasks: (tasksByApp(state).get(appId) ?? []).map(taskInfo) };
+    if (versionsOf && !versionsOf[2]) return { versions: this.runtime.projection.appVersions.versions(appId) };
+    if (versionsOf) return this.definitionAt(appId, versionsOf[2]);
     return { app: appInfo(app, state) };
   }
 
   @Post()
-  async create(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+  async create(
+    @Body() body: unknown,
+    @Query('force') force: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const checked = validateAppDefinition(body, { mode: 'create' });
     if (!checked.ok) throw new MarathonValidationError(checked.message, checked.details);
-    const outcome = await this.commands.execute(new CreateAppCommand(checked.app, ANONYMOUS));
+    const outcome = await this.commands.execute(
+      new CreateAppCommand(
+        { kind: 'CreateApp', app: checked.app, force: parseBoolean(force, false) },
+        ANONYMOUS,
+        requestOrigin(request),
+      ),
+    );
     const created = appOf(outcome.events);
-    withOffset(reply, outcome).status(201).header('Location', `/v2/apps${created.id}`);
-    return appInfo(created, this.runtime.projection.state, []);
+    withDeploymentHeaders(reply, outcome).status(201).header('Location', `/v2/apps${created.id}`);
+    return appInfo(created, this.runtime.projection.state, [], deploymentIdsOf(outcome));
+  }
+
+  /** POST /v2/apps/{id}/restart: a rolling restart (the only POST under an app). */
+  @Post('*')
+  @HttpCode(200)
+  async restart(
+    @Req() request: FastifyRequest,
+    @Query('force') force: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const restartOf = wildcard(request).match(/^(.*)\/restart\/?$/);
+    if (!restartOf) throw new CommandRejected('not-found', `Unknown path '${request.url}'`);
+    const appId = this.toAppId(restartOf[1]);
+    const outcome = await this.commands.execute(
+      new RestartAppCommand(
+        { kind: 'RestartApp', appId, force: parseBoolean(force, false) },
+        ANONYMOUS,
+        requestOrigin(request),
+      ),
+    );
+    withDeploymentHeaders(reply, outcome);
+    return deploymentResult(outcome, this.runtime.projection.state.apps.get(appId)?.version ?? null);
   }
 
   @Put('*')
@@ -61,37 +101,70 @@ export class AppsController {
     @Req() request: FastifyRequest,
     @Body() body: unknown,
     @Query('partialUpdate') partialUpdate: string | undefined,
+    @Query('force') force: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const appId = this.pathAppId(request);
     const partial = parseBoolean(partialUpdate, true);
     const checked = validateAppDefinition(body, { mode: 'update', pathId: appId, partial });
     if (!checked.ok) throw new MarathonValidationError(checked.message, checked.details);
-    this.validateMergedPatch(appId, checked.app, partial);
-    const outcome = await this.commands.execute(new UpdateAppCommand(appId, checked.app, partial, ANONYMOUS));
-    withOffset(reply, outcome);
-    // The reply is built from this command's own events: a later write may already be applied.
-    const [event] = outcome.events;
-    if (event?.type === 'AppCreated') {
-      reply.status(201).header('Location', `/v2/apps${appId}`);
-      return appInfo(event.data.app, this.runtime.projection.state, []);
+    let input = checked.app;
+    let asPartial = partial;
+    if (checked.rollbackTo !== undefined) {
+      // Marathon's rollback: the stored version's definition, as a full update (a new version).
+      input = { ...(await this.storedVersion(appId, checked.rollbackTo)), id: appId };
+      asPartial = false;
+    } else {
+      this.validateMergedPatch(appId, checked.app, partial);
     }
+    const outcome = await this.commands.execute(
+      new UpdateAppCommand(
+        { kind: 'UpdateApp', appId, body: input, partial: asPartial, force: parseBoolean(force, false) },
+        ANONYMOUS,
+        requestOrigin(request),
+      ),
+    );
+    withDeploymentHeaders(reply, outcome);
+    // The reply is built from this command's own events: a later write may already be applied.
+    const created = outcome.events.find((e) => e.type === 'AppCreated');
+    if (created?.type === 'AppCreated') {
+      reply.status(201).header('Location', `/v2/apps${appId}`);
+      return appInfo(created.data.app, this.runtime.projection.state, [], deploymentIdsOf(outcome));
+    }
+    const changed = outcome.events.find((e) => e.type === 'AppUpdated' || e.type === 'AppScaled');
     const version =
-      event?.type === 'AppUpdated'
-        ? event.data.app.version
-        : event?.type === 'AppScaled'
-          ? event.data.lastScalingAt
+      changed?.type === 'AppUpdated'
+        ? changed.data.app.version
+        : changed?.type === 'AppScaled'
+          ? changed.data.lastScalingAt
           : (this.runtime.projection.state.apps.get(appId)?.version ?? null);
-    return { deploymentId: event?.causationId ?? null, version };
+    return deploymentResult(outcome, version);
   }
 
   @Delete('*')
-  async remove(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async remove(
+    @Req() request: FastifyRequest,
+    @Query('force') force: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const appId = this.pathAppId(request);
-    const outcome = await this.commands.execute(new DeleteAppCommand(appId, ANONYMOUS));
-    withOffset(reply, outcome);
+    const outcome = await this.commands.execute(
+      // Marathon's DELETE /v2/apps/{id} defaults to force=true: a stuck deployment must not block it.
+      new DeleteAppCommand({ kind: 'DeleteApp', appId, force: parseBoolean(force, true) }, ANONYMOUS, requestOrigin(request)),
+    );
+    withDeploymentHeaders(reply, outcome);
     const last = outcome.events[outcome.events.length - 1];
-    return { deploymentId: last?.causationId ?? null, version: last?.at ?? null };
+    return deploymentResult(outcome, last?.at ?? null);
+  }
+
+  private async definitionAt(appId: string, version: string): Promise<AppDefinition> {
+    return this.storedVersion(appId, version);
+  }
+
+  private async storedVersion(appId: string, version: string): Promise<AppDefinition> {
+    const app = await this.runtime.projection.appVersions.definitionAt(this.runtime.log, appId, version);
+    if (!app) throw new CommandRejected('not-found', `App '${appId}' does not exist in version ${version}`);
+    return app;
   }
 
   /**
@@ -130,8 +203,19 @@ function appOf(events: readonly CairnEvent[]): AppDefinition {
   return created.data.app;
 }
 
-/** JAX-RS parses booleans case-insensitively, so Python clients' `True` works too. */
-function parseBoolean(raw: string | undefined, fallback: boolean): boolean {
-  if (raw === undefined || raw === '') return fallback;
-  return raw.toLowerCase() === 'true';
+/** The deployments a write started (one per command today). */
+export function deploymentIdsOf(outcome: CommandOutcome): string[] {
+  return outcome.events.flatMap((e) => (e.type === 'DeploymentStarted' ? [e.data.deploymentId] : []));
+}
+
+/** Marathon's deploymentResult: `{deploymentId, version}`; a write that changed nothing names its command. */
+export function deploymentResult(outcome: CommandOutcome, version: string | null) {
+  const [deploymentId] = deploymentIdsOf(outcome);
+  return { deploymentId: deploymentId ?? outcome.events[0]?.causationId ?? null, version };
+}
+
+export function withDeploymentHeaders(reply: FastifyReply, outcome: CommandOutcome): FastifyReply {
+  const [deploymentId] = deploymentIdsOf(outcome);
+  if (deploymentId) reply.header(DEPLOYMENT_ID_HEADER, deploymentId);
+  return withOffset(reply, outcome);
 }

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { addResources, EMPTY_RESOURCES, launchQueue, Resources, summariseReasons } from '@cairn/domain';
+import { addResources, EMPTY_RESOURCES, deploymentLaunches,
+  launchQueue, Resources, summariseReasons } from '@cairn/domain';
 import { AgentGateway } from '../agents/agent-gateway';
 import { MasterRuntime } from '../core/master-runtime';
 import { appInfo } from './app.view';
@@ -48,7 +49,7 @@ export class ClusterController {
     const state = this.runtime.projection.state;
     const now = this.runtime.clock.now();
     return {
-      queue: launchQueue(state, now).map((q) => {
+      queue: launchQueue(state, now, deploymentLaunches(state)).map((q) => {
         const reasons = state.queueReasons.get(q.app.id);
         const summary = summariseReasons(reasons ? [reasons] : []);
         return {

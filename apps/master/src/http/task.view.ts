@@ -13,8 +13,28 @@ export function taskInfo(task: TaskRecord): Record<string, unknown> {
     state: task.state,
     version: task.appVersion,
     ipAddresses: [],
-    healthCheckResults: [],
+    healthCheckResults: healthCheckResults(task),
   };
+}
+
+/** Marathon's healthCheckResults: one per check that has reported, as of its last transition. */
+function healthCheckResults(task: TaskRecord): Record<string, unknown>[] {
+  return task.health.flatMap((result) =>
+    result === null
+      ? []
+      : [
+          {
+            instanceId: task.taskId,
+            taskId: task.taskId,
+            alive: result.alive,
+            consecutiveFailures: result.consecutiveFailures,
+            firstSuccess: result.firstSuccess,
+            lastSuccess: result.lastSuccess,
+            lastFailure: result.lastFailure,
+            lastFailureCause: result.lastFailureCause,
+          },
+        ],
+  );
 }
 
 export function tasksByApp(state: ClusterState): Map<string, TaskRecord[]> {

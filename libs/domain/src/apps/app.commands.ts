@@ -4,6 +4,8 @@ import type { CommandMeta } from '../command';
 export interface CreateApp {
   readonly kind: 'CreateApp';
   readonly app: Record<string, unknown>;
+  /** Cancel the deployments that lock the app instead of refusing (409). */
+  readonly force: boolean;
   readonly meta: CommandMeta;
 }
 
@@ -17,12 +19,15 @@ export interface UpdateApp {
   readonly appId: string;
   readonly body: Record<string, unknown>;
   readonly partial: boolean;
+  readonly force: boolean;
   readonly meta: CommandMeta;
 }
 
+/** DELETE /v2/apps/{id}: Marathon's `force` defaults to true here. */
 export interface DeleteApp {
   readonly kind: 'DeleteApp';
   readonly appId: string;
+  readonly force: boolean;
   readonly meta: CommandMeta;
 }
 

@@ -8,15 +8,21 @@ const MINUTE_MS = 60_000;
 const T1 = T0 + MINUTE_MS;
 
 // ---- commands ----
-const createApp = (app: Record<string, unknown>, now = T0): CreateApp => ({ kind: 'CreateApp', app, meta: meta(now) });
+const createApp = (app: Record<string, unknown>, now = T0): CreateApp => ({
+  kind: 'CreateApp',
+  force: true,
+  app,
+  meta: meta(now),
+});
 const updateApp = (appId: string, body: Record<string, unknown>, { partial = true, now = T1 } = {}): UpdateApp => ({
   kind: 'UpdateApp',
+  force: true,
   appId,
   body,
   partial,
   meta: meta(now),
 });
-const deleteApp = (appId: string, now = T1): DeleteApp => ({ kind: 'DeleteApp', appId, meta: meta(now) });
+const deleteApp = (appId: string, now = T1): DeleteApp => ({ kind: 'DeleteApp', force: true, appId, meta: meta(now) });
 
 // ---- events ----
 const appCreated = (app: AppDefinition): EventDraft => draft('AppCreated', { app });
@@ -80,7 +86,7 @@ describe('CreateApp', () => {
   it('fills Marathon defaults and takes its version from the decision time', () => {
     given([])
       .when(createApp({ id: '/web', cmd: 'sleep 1000' }))
-      .then([appCreated(anApp())]);
+      .thenApps([appCreated(anApp())]);
   });
 
   it('fills health check defaults per protocol; given values win', () => {
@@ -96,7 +102,7 @@ describe('CreateApp', () => {
           ],
         }),
       )
-      .then([
+      .thenApps([
         appCreated(
           anApp({
             healthChecks: [
@@ -128,7 +134,7 @@ describe('CreateApp', () => {
   it('folds legacy ports into portDefinitions, and gives container-networked apps no default port', () => {
     given([])
       .when(createApp({ id: '/web', cmd: 'sleep 1000', ports: [8080, 0] }))
-      .then([
+      .thenApps([
         appCreated(
           anApp({
             portDefinitions: [
@@ -141,7 +147,7 @@ describe('CreateApp', () => {
     const bridged = [{ mode: 'container/bridge' }];
     given([])
       .when(createApp({ id: '/web', cmd: 'sleep 1000', networks: bridged }))
-      .then([appCreated(anApp({ networks: bridged, portDefinitions: [] }))]);
+      .thenApps([appCreated(anApp({ networks: bridged, portDefinitions: [] }))]);
   });
 
   it('keeps fields Cairn does not know, and merges a partial upgradeStrategy with the defaults', () => {
@@ -150,7 +156,7 @@ describe('CreateApp', () => {
       .when(
         createApp({ id: '/web', cmd: 'sleep 1000', container, tty: true, upgradeStrategy: { maximumOverCapacity: 0 } }),
       )
-      .then([
+      .thenApps([
         appCreated(
           anApp({ container, tty: true, upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity: 0 } }),
         ),
@@ -160,7 +166,7 @@ describe('CreateApp', () => {
   it('ignores a version and versionInfo in the body: the server owns them', () => {
     given([])
       .when(createApp({ id: '/web', cmd: 'sleep 1000', version: '2001-01-01T00:00:00.000Z', versionInfo: {} }))
-      .then([appCreated(anApp())]);
+      .thenApps([appCreated(anApp())]);
   });
 
   it('refuses an id that exists (409 at the edge)', () => {
@@ -172,7 +178,7 @@ describe('CreateApp', () => {
   it('may reuse the id of a deleted app', () => {
     given([appCreated(anApp()), appDeleted('/web')])
       .when(createApp({ id: '/web', cmd: 'sleep 1000' }, T1))
-      .then([appCreated(anApp({}, T1))]);
+      .thenApps([appCreated(anApp({}, T1))]);
   });
 });
 
@@ -192,32 +198,32 @@ describe('UpdateApp', () => {
   it('gives a change in the same millisecond as the last one a strictly later version', () => {
     given([appCreated(anApp())])
       .when(updateApp('/web', { instances: 3 }, { now: T0 }))
-      .then([draft('AppScaled', { appId: '/web', instances: 3, lastScalingAt: new Date(T0 + 1).toISOString() })]);
+      .thenApps([draft('AppScaled', { appId: '/web', instances: 3, lastScalingAt: new Date(T0 + 1).toISOString() })]);
   });
 
   it('creates the app when it does not exist (PUT), taking the id from the path', () => {
     given([])
       .when(updateApp('/web', { id: '/ignored', cmd: 'sleep 1000' }))
-      .then([appCreated(anApp({}, T1))]);
+      .thenApps([appCreated(anApp({}, T1))]);
   });
 
   it('partial: merges the body onto the current definition; both versionInfo times move', () => {
     const current = anApp({ env: { A: '1' }, mem: 64, instances: 3 });
     given([appCreated(current)])
       .when(updateApp('/web', { cmd: 'sleep 2000' }))
-      .then([appUpdated(anApp({ env: { A: '1' }, mem: 64, instances: 3, cmd: 'sleep 2000' }, T1))]);
+      .thenApps([appUpdated(anApp({ env: { A: '1' }, mem: 64, instances: 3, cmd: 'sleep 2000' }, T1))]);
   });
 
   it('full: replaces the definition, filling defaults again', () => {
     given([appCreated(anApp({ env: { A: '1' }, mem: 64, instances: 3, container: { type: 'MESOS' } }))])
       .when(updateApp('/web', { cmd: 'sleep 2000' }, { partial: false }))
-      .then([appUpdated(anApp({ cmd: 'sleep 2000' }, T1))]);
+      .thenApps([appUpdated(anApp({ cmd: 'sleep 2000' }, T1))]);
   });
 
   it('a change of instances alone is a scale: the version moves, lastConfigChangeAt stays', () => {
     given([appCreated(anApp())])
       .when(updateApp('/web', { instances: 5 }))
-      .then([appScaled('/web', 5)]);
+      .thenApps([appScaled('/web', 5)]);
     given([appCreated(anApp())])
       .when(updateApp('/web', { instances: 5 }))
       .thenState((state) => {
@@ -234,13 +240,13 @@ describe('UpdateApp', () => {
   it('a full update with the same config and another count is a scale too', () => {
     given([appCreated(anApp())])
       .when(updateApp('/web', { cmd: 'sleep 1000', instances: 2 }, { partial: false }))
-      .then([appScaled('/web', 2)]);
+      .thenApps([appScaled('/web', 2)]);
   });
 
   it('instances and config together are an update, not a scale', () => {
     given([appCreated(anApp())])
       .when(updateApp('/web', { instances: 2, mem: 256 }))
-      .then([appUpdated(anApp({ instances: 2, mem: 256 }, T1))]);
+      .thenApps([appUpdated(anApp({ instances: 2, mem: 256 }, T1))]);
   });
 
   it.each([
@@ -265,7 +271,7 @@ describe('DeleteApp', () => {
   it('deletes an app', () => {
     given([appCreated(anApp())])
       .when(deleteApp('/web'))
-      .then([appDeleted('/web')]);
+      .thenApps([appDeleted('/web')]);
   });
 
   it('refuses an app that does not exist (404 at the edge)', () => {

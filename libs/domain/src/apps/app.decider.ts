@@ -1,10 +1,13 @@
 import { isoTime } from '@cairn/common/iso-time';
 import { canonicalJson } from '@cairn/common/canonical-json';
 import type { AppDefinition, CairnEvent } from '@cairn/events';
-import { CommandRejected, draft, EventDraft } from '../command';
-import type { ClusterState, Ownership, TaskRecord } from '../state';
+import { CommandMeta, CommandRejected, draft, EventDraft } from '../command';
+import type { ClusterState, Ownership } from '../state';
 import type { AppCommand, CreateApp, DeleteApp, UpdateApp } from './app.commands';
 import { withAppDefaults } from './app-defaults';
+import { selectScaleDownVictims } from './kill-selection';
+import { withDeployment } from '../deployments/deployment.decider';
+import type { AppChange } from '../deployments/plan';
 
 /** Fields the server owns: a body cannot set them (Marathon ignores them on input too). */
 const SERVER_OWNED = ['version', 'versionInfo'] as const;
@@ -24,75 +27,117 @@ export function decideApp(command: AppCommand, state: ClusterState): EventDraft[
   }
 }
 
-function createApp({ app, meta }: CreateApp, state: ClusterState): EventDraft[] {
+/** An app's events and the change they make, before a deployment is wrapped around them. */
+export interface AppDecision {
+  readonly events: EventDraft[];
+  /** null: the command changes nothing. */
+  readonly change: AppChange | null;
+}
+
+function createApp({ app, meta, force }: CreateApp, state: ClusterState): EventDraft[] {
   const id = app.id as string;
   if (state.apps.has(id)) throw new CommandRejected('conflict', `An app with id [${id}] already exists.`);
-  const version = isoTime(meta.now);
-  const definition = withAppDefaults(withoutServerOwned(app), version, {
+  return deployed(state, meta, id, force, createDecision(app, meta.now, undefined));
+}
+
+function updateApp({ appId, body, partial, meta, force }: UpdateApp, state: ClusterState): EventDraft[] {
+  const input: Record<string, unknown> = { ...withoutServerOwned(body), id: appId };
+  const current = state.apps.get(appId);
+  // The app may have been deleted since the request was checked: the body must stand alone.
+  if (!current) return deployed(state, meta, appId, force, createDecision(input, meta.now, undefined));
+  return deployed(state, meta, appId, force, changeDecision(state, current, input, partial, meta.now));
+}
+
+function deleteApp({ appId, meta, force }: DeleteApp, state: ClusterState): EventDraft[] {
+  const current = state.apps.get(appId);
+  if (!current) throw new CommandRejected('not-found', `App '${appId}' does not exist`);
+  return deployed(state, meta, appId, force, deleteDecision(state, current));
+}
+
+function deployed(state: ClusterState, meta: CommandMeta, appId: string, force: boolean, decision: AppDecision) {
+  if (!decision.change) return decision.events;
+  return withDeployment(state, meta, new Map([[appId, decision.change]]), force, decision.events);
+}
+
+/** A new app from a body (id set), defaults filled, version = the decision time. */
+export function createDecision(body: Record<string, unknown>, now: number, previous: AppDefinition | undefined) {
+  const version = nextVersion(now, previous);
+  const definition = withAppDefaults(withoutServerOwned(body), version, {
     lastScalingAt: version,
     lastConfigChangeAt: version,
   });
   assertRunnable(definition);
-  return [draft('AppCreated', { app: definition })];
+  return { events: [draft('AppCreated', { app: definition })], change: { original: null, target: definition } };
 }
 
-function updateApp({ appId, body, partial, meta }: UpdateApp, state: ClusterState): EventDraft[] {
-  const current = state.apps.get(appId);
-  const version = nextVersion(meta.now, current);
-  const input: Record<string, unknown> = { ...withoutServerOwned(body), id: appId };
-  if (!current) {
-    // The app may have been deleted since the request was checked: the body must stand alone.
-    const definition = withAppDefaults(input, version, { lastScalingAt: version, lastConfigChangeAt: version });
-    assertRunnable(definition);
-    return [draft('AppCreated', { app: definition })];
-  }
+/**
+ * `current` becomes `input` (merged onto it when `partial`). Marathon treats a change of
+ * `instances` alone as a scale: the config version stays, and surplus tasks are killed now.
+ */
+export function changeDecision(
+  state: ClusterState,
+  current: AppDefinition,
+  input: Record<string, unknown>,
+  partial: boolean,
+  now: number,
+): AppDecision {
+  const version = nextVersion(now, current);
   const base = withoutServerOwned(current);
   // The legacy `ports` alias replaces the stored portDefinitions (which would otherwise win).
   if (input.ports !== undefined) delete base.portDefinitions;
-  const merged = partial ? { ...base, ...input } : input;
+  const merged = partial ? { ...base, ...withoutServerOwned(input) } : withoutServerOwned(input);
   const next = withAppDefaults(merged, version, current.versionInfo);
   assertRunnable(next);
   if (sameConfig(current, next)) {
-    // Marathon treats an update that only changes `instances` as a scale: the config version stays.
-    if (next.instances === current.instances) return [];
-    return [
-      draft('AppScaled', { appId, instances: next.instances, lastScalingAt: version }),
-      ...scaleDownKills(state, appId, next.instances, next.killSelection),
-    ];
+    if (next.instances === current.instances) return { events: [], change: null };
+    const scaled: AppDefinition = {
+      ...current,
+      instances: next.instances,
+      version,
+      versionInfo: { ...current.versionInfo, lastScalingAt: version },
+    };
+    return {
+      events: [
+        draft('AppScaled', { appId: current.id, instances: next.instances, lastScalingAt: version }),
+        ...scaleDownKills(state, current, next.instances),
+      ],
+      change: { original: current, target: scaled },
+    };
   }
   next.versionInfo = { lastScalingAt: version, lastConfigChangeAt: version };
-  return [draft('AppUpdated', { app: next }), ...scaleDownKills(state, appId, next.instances, next.killSelection)];
+  // Old tasks are replaced by the deployment's rolling restart, not killed here.
+  return { events: [draft('AppUpdated', { app: next })], change: { original: current, target: next } };
 }
 
-/** Marathon's kill selection: tasks not running yet go first, then the youngest (default) or oldest. */
-function scaleDownKills(state: ClusterState, appId: string, instances: number, selection: string): EventDraft[] {
-  const active = [...state.tasks.values()].filter((t) => t.appId === appId && !t.killRequested);
-  if (active.length <= instances) return [];
-  const byAge = byAgeAscending(active);
-  const ordered = selection === 'OLDEST_FIRST' ? byAge : [...byAge].reverse();
-  const preference = [
-    ...ordered.filter((t) => t.state !== 'TASK_RUNNING'),
-    ...ordered.filter((t) => t.state === 'TASK_RUNNING'),
-  ];
-  const chosen = new Set(preference.slice(0, active.length - instances));
-  // Emitted in age order, so the events read the same whatever the selection.
-  return byAge
-    .filter((t) => chosen.has(t))
-    .map((t) => draft('TaskKillRequested', { taskId: t.taskId, agentId: t.agentId, reason: 'scaled down' }));
-}
-
-function byAgeAscending(tasks: TaskRecord[]): TaskRecord[] {
-  return [...tasks].sort((a, b) =>
-    a.stagedAt === b.stagedAt ? (a.taskId < b.taskId ? -1 : 1) : a.stagedAt < b.stagedAt ? -1 : 1,
-  );
-}
-
-function deleteApp({ appId }: DeleteApp, state: ClusterState): EventDraft[] {
-  if (!state.apps.has(appId)) throw new CommandRejected('not-found', `App '${appId}' does not exist`);
+export function deleteDecision(state: ClusterState, current: AppDefinition): AppDecision {
   const kills = [...state.tasks.values()]
-    .filter((t) => t.appId === appId && !t.killRequested)
+    .filter((t) => t.appId === current.id && !t.killRequested)
     .map((t) => draft('TaskKillRequested', { taskId: t.taskId, agentId: t.agentId, reason: 'app deleted' }));
-  return [draft('AppDeleted', { appId }), ...kills];
+  return {
+    events: [draft('AppDeleted', { appId: current.id }), ...kills],
+    change: { original: current, target: null },
+  };
+}
+
+/** A rolling restart with the same spec: only the config version moves. */
+export function restartDecision(current: AppDefinition, now: number): AppDecision {
+  const version = nextVersion(now, current);
+  const target: AppDefinition = {
+    ...current,
+    version,
+    versionInfo: { lastScalingAt: version, lastConfigChangeAt: version },
+  };
+  return {
+    events: [draft('AppRestartRequested', { appId: current.id, version })],
+    change: { original: current, target },
+  };
+}
+
+function scaleDownKills(state: ClusterState, app: AppDefinition, instances: number): EventDraft[] {
+  const live = [...state.tasks.values()].filter((t) => t.appId === app.id && !t.killRequested);
+  return selectScaleDownVictims(app, live, live.length - instances, state.agents).map((t) =>
+    draft('TaskKillRequested', { taskId: t.taskId, agentId: t.agentId, reason: 'scaled down' }),
+  );
 }
 
 /** Applies one app event. Mutates `state` (see ClusterState and Ownership). */
@@ -117,6 +162,16 @@ export function evolveApp(state: ClusterState, event: CairnEvent, ownership: Own
         lastScalingAt: event.data.lastScalingAt,
       };
       state.apps.set(event.data.appId, scaled);
+      return;
+    }
+    case 'AppRestartRequested': {
+      const app = state.apps.get(event.data.appId);
+      if (!app) return;
+      const restarted = ownership === 'owned' ? app : { ...app };
+      restarted.version = event.data.version;
+      restarted.versionInfo = { lastConfigChangeAt: event.data.version, lastScalingAt: event.data.version };
+      state.apps.set(event.data.appId, restarted);
+      state.launchDelays.delete(event.data.appId);
       return;
     }
     case 'AppDeleted':

@@ -6,6 +6,7 @@ export { MAX_INSTANCES_PER_OFFER, placeTasks } from './place-tasks';
 export type { OfferPlacement, QueuedLaunch, TaskLaunch } from './place-tasks';
 export { funnelReason, REASON_FUNNEL } from './no-match-reason';
 export type {
+  ConstraintMismatch,
   ContainerMismatch,
   NoMatchReason,
   NoMatchReasonKind,

@@ -1,3 +1,5 @@
+import type { Constraint } from '../constraints';
+
 /**
  * Why an offer did not fit a task, after Marathon's `mesos/NoOfferMatchReason.scala`. Every reason
  * keeps its numbers (kubernetes `noderesources/fit.go` keeps `requested/used/capacity`), so a
@@ -19,9 +21,9 @@ export const REASON_FUNNEL = [
 ] as const;
 
 /**
- * Every kind `/v2/queue` lists. fitTask produces the scalar, port and container kinds today; roles,
- * constraints, reservations and gpus are listed so the summary has Marathon's shape and the
- * matchers that come later add their reasons without changing it.
+ * Every kind `/v2/queue` lists. fitTask produces the scalar, port and container kinds, placeTasks
+ * the constraint kind; roles, reservations and gpus are listed so the summary has Marathon's shape
+ * and the matchers that come later add their reasons without changing it.
  */
 export type NoMatchReasonKind = (typeof REASON_FUNNEL)[number];
 
@@ -50,7 +52,18 @@ export interface ContainerMismatch {
   readonly available: readonly string[];
 }
 
-export type NoMatchReason = ScalarShortage | PortShortage | ContainerMismatch;
+/** The offer's agent does not meet one of the app's placement constraints (the first unmet, in the app's order). */
+export interface ConstraintMismatch {
+  readonly reason: 'UnfulfilledConstraint';
+  /** As the app defines it, e.g. `['hostname', 'UNIQUE']`. */
+  readonly constraint: Constraint;
+  /** The agent's value for the constraint's field; absent when the agent has no such field. */
+  readonly value?: string;
+  /** How many of the app's instances already run where the field has that value (this offer's launches included). */
+  readonly placedWithValue: number;
+}
+
+export type NoMatchReason = ScalarShortage | PortShortage | ContainerMismatch | ConstraintMismatch;
 
 const FUNNEL_RANK = new Map<NoMatchReasonKind, number>(REASON_FUNNEL.map((kind, rank) => [kind, rank]));
 

@@ -75,3 +75,77 @@ describe('placeTasks', () => {
     expect(() => placeTasks([], offer, { maxInstances: Infinity })).toThrow(PlacementInputError);
   });
 });
+
+describe('placeTasks with constraints', () => {
+  const agentA = { resources: r('cpus:8;mem:4096'), hostname: 'a', attributes: { rack: 'r1' } };
+  const web = (parts: Partial<QueuedLaunch>): QueuedLaunch => ({ ...queued('/web', 3, { cpus: 1 }), ...parts });
+
+  it('with UNIQUE hostname places one task per offer, counting the tasks it placed there', () => {
+    const placement = placeTasks([web({ constraints: [['hostname', 'UNIQUE']] })], agentA);
+    expect(summary(placement.launches)).toEqual(['/web']);
+    expect(placement.reasonsByApp.get('/web')).toEqual([
+      { reason: 'UnfulfilledConstraint', constraint: ['hostname', 'UNIQUE'], value: 'a', placedWithValue: 1 },
+    ]);
+  });
+
+  it("counts the app's running instances as placed", () => {
+    const placement = placeTasks(
+      [web({ constraints: [['rack', 'MAX_PER', '2']], placed: [{ hostname: 'b', attributes: { rack: 'r1' } }] })],
+      agentA,
+    );
+    // One r1 instance runs elsewhere: this r1 agent takes one more, then r1 holds 2.
+    expect(placement.launches).toHaveLength(1);
+    expect(placement.reasonsByApp.get('/web')).toEqual([
+      { reason: 'UnfulfilledConstraint', constraint: ['rack', 'MAX_PER', '2'], value: 'r1', placedWithValue: 2 },
+    ]);
+  });
+
+  it('judges constraints before resources and keeps every reason, the constraint first', () => {
+    const placement = placeTasks(
+      [web({ constraints: [['rack', 'LIKE', 'r[2-9]']], demand: demand({ cpus: 16 }) })],
+      agentA,
+    );
+    expect(placement.launches).toEqual([]);
+    expect(placement.reasonsByApp.get('/web')?.map((reason) => reason.reason)).toEqual([
+      'UnfulfilledConstraint',
+      'InsufficientCpus',
+    ]);
+  });
+
+  it('leaves the value out when the agent lacks the field, and meets only UNLIKE then', () => {
+    const bare = { resources: r('cpus:8') };
+    const unmet = placeTasks([web({ constraints: [['hostname', 'UNIQUE']] })], bare);
+    expect(unmet.reasonsByApp.get('/web')).toEqual([
+      { reason: 'UnfulfilledConstraint', constraint: ['hostname', 'UNIQUE'], placedWithValue: 0 },
+    ]);
+    expect(placeTasks([web({ constraints: [['rack', 'UNLIKE', 'r1']] })], bare).launches).toHaveLength(3);
+  });
+
+  it('lets the next app use an offer whose agent the first app refuses', () => {
+    const placement = placeTasks(
+      [web({ constraints: [['rack', 'CLUSTER', 'r2']] }), queued('/api', 1, { cpus: 1 })],
+      agentA,
+    );
+    expect(summary(placement.launches)).toEqual(['/api']);
+    expect([...placement.reasonsByApp.keys()]).toEqual(['/web']);
+  });
+
+  it('spreads GROUP_BY with N by the instances wanted (placed + count when not given)', () => {
+    // 4 instances over 2 racks: 2 per rack, so this r1 agent takes 2.
+    const groupBy = web({ count: 4, constraints: [['rack', 'GROUP_BY', '2']] });
+    expect(placeTasks([groupBy], agentA).launches).toHaveLength(2);
+    // 3 wanted, 1 placed on r2: target 1 per rack plus 1 shared, so r1 takes 2.
+    const placed = [{ hostname: 'b', attributes: { rack: 'r2' } }];
+    expect(placeTasks([{ ...groupBy, count: 2, instances: 3, placed }], agentA).launches).toHaveLength(2);
+  });
+
+  it('places as before for an app without constraints, whatever the offer says of its agent', () => {
+    expect(placeTasks([web({})], agentA).launches).toHaveLength(3);
+    expect(placeTasks([web({ constraints: [] })], agentA).launches).toHaveLength(3);
+  });
+
+  it('refuses a bad instance count', () => {
+    expect(() => placeTasks([web({ instances: -1 })], agentA)).toThrow(PlacementInputError);
+    expect(() => placeTasks([web({ instances: 1.5 })], agentA)).toThrow(PlacementInputError);
+  });
+});

@@ -1,6 +1,7 @@
+import { AgentFacts, Constraint, fieldValue, meetsConstraints } from '../constraints';
 import { normalizeResources, Resources, subtractResources } from '../resources';
 import { fitTask } from './fit-task';
-import { NoMatchReason } from './no-match-reason';
+import { ConstraintMismatch, NoMatchReason } from './no-match-reason';
 import { PlacementInputError } from './placement-errors';
 import { PlacementOffer, TaskDemand } from './task-demand';
 
@@ -16,6 +17,15 @@ export interface QueuedLaunch {
   readonly appId: string;
   readonly demand: TaskDemand;
   readonly count: number;
+  /** The app's placement constraints (`[field, operator, value?]`); absent or [] = none. */
+  readonly constraints?: readonly Constraint[];
+  /**
+   * The agents of the app's current instances (non-terminal, not being killed), one entry per
+   * instance, oldest first; absent = none. Tasks this offer launches are added as they are placed.
+   */
+  readonly placed?: readonly AgentFacts[];
+  /** How many instances the app wants in all (GROUP_BY divides it); absent = placed + count. */
+  readonly instances?: number;
 }
 
 export interface TaskLaunch {
@@ -39,7 +49,9 @@ export interface OfferPlacement {
  * Packs tasks into one offer: queue entries in order, each app's tasks one after another against
  * what is left, until an app's next task does not fit (its reasons are recorded and the next app
  * is tried) or `maxInstances` tasks are placed (then placement stops; apps not reached get no
- * reasons, since this offer was never judged for them).
+ * reasons, since this offer was never judged for them). A task fits when the agent meets the
+ * app's constraints, counting the app's tasks already placed on this offer (so `hostname:UNIQUE`
+ * takes one task per offer), and fitTask fits it in what is left.
  */
 export function placeTasks(
   queue: readonly QueuedLaunch[],
@@ -51,20 +63,49 @@ export function placeTasks(
   const launches: TaskLaunch[] = [];
   const reasonsByApp = new Map<string, NoMatchReason[]>();
   let remaining = normalizeResources(offer.resources);
+  const agent: AgentFacts = { hostname: offer.hostname, attributes: offer.attributes };
 
-  for (const { appId, demand, count } of queue) {
-    for (let placed = 0; placed < count; placed++) {
+  for (const entry of queue) {
+    const { appId, demand, count } = entry;
+    // The app's instances as its constraints see them: those running, then each one placed here.
+    const placed = [...(entry.placed ?? [])];
+    const instances = entry.instances ?? placed.length + count;
+    for (let launched = 0; launched < count; launched++) {
       if (launches.length >= maxInstances) return { launches, remaining, reasonsByApp };
+      const unmet = unmetConstraint(entry.constraints ?? [], agent, placed, instances);
       const fit = fitTask(demand, { resources: remaining, capabilities: offer.capabilities });
-      if (!fit.fits) {
-        reasonsByApp.set(appId, fit.reasons);
+      if (unmet !== undefined || !fit.fits) {
+        // Every reason, as fitTask gives them all; the constraint comes first, as in REASON_FUNNEL.
+        reasonsByApp.set(appId, [...(unmet === undefined ? [] : [unmet]), ...(fit.fits ? [] : fit.reasons)]);
         break;
       }
       launches.push({ appId, ports: fit.ports, resources: fit.resources });
       remaining = subtractResources(remaining, fit.resources);
+      placed.push(agent);
     }
   }
   return { launches, remaining, reasonsByApp };
+}
+
+/** The first of the app's constraints the offer's agent does not meet, with the agent's value for its field. */
+function unmetConstraint(
+  constraints: readonly Constraint[],
+  agent: AgentFacts,
+  placed: readonly AgentFacts[],
+  instances: number,
+): ConstraintMismatch | undefined {
+  if (constraints.length === 0) return undefined;
+  const check = meetsConstraints(constraints, agent, placed, instances);
+  if (check.ok) return undefined;
+  const field = check.constraint[0] ?? '';
+  const value = fieldValue(agent, field);
+  const placedWithValue = value === undefined ? 0 : placed.filter((other) => fieldValue(other, field) === value).length;
+  return {
+    reason: 'UnfulfilledConstraint',
+    constraint: [...check.constraint],
+    ...(value === undefined ? {} : { value }),
+    placedWithValue,
+  };
 }
 
 function checkQueue(queue: readonly QueuedLaunch[], maxInstances: number): void {
@@ -72,12 +113,19 @@ function checkQueue(queue: readonly QueuedLaunch[], maxInstances: number): void 
     throw new PlacementInputError({ field: 'maxInstances', value: maxInstances, reason: 'must be an integer >= 0' });
   }
   const seen = new Set<string>();
-  for (const { appId, count } of queue) {
+  for (const { appId, count, instances } of queue) {
     if (seen.has(appId))
       throw new PlacementInputError({ field: 'queue[].appId', value: appId, reason: 'queued twice' });
     seen.add(appId);
     if (!(Number.isInteger(count) && count >= 0)) {
       throw new PlacementInputError({ field: `count of ${appId}`, value: count, reason: 'must be an integer >= 0' });
+    }
+    if (instances !== undefined && !(Number.isInteger(instances) && instances >= 0)) {
+      throw new PlacementInputError({
+        field: `instances of ${appId}`,
+        value: instances,
+        reason: 'must be an integer >= 0',
+      });
     }
   }
 }

@@ -53,3 +53,34 @@ describe('summariseReasons', () => {
     expect(empty.rejectSummary.every((step) => step.declined === 0 && step.processed === 0)).toBe(true);
   });
 });
+
+describe('summariseReasons with constraints', () => {
+  const unique: NoMatchReason = {
+    reason: 'UnfulfilledConstraint',
+    constraint: ['hostname', 'UNIQUE'],
+    value: 'a',
+    placedWithValue: 1,
+  };
+  const maxPer: NoMatchReason = {
+    reason: 'UnfulfilledConstraint',
+    constraint: ['rack', 'max_per', '2'],
+    value: 'r1',
+    placedWithValue: 2,
+  };
+  const summary = summariseReasons([[unique, cpus], [unique], [maxPer], [mem], []]);
+
+  it('counts an offer refused by a constraint under UnfulfilledConstraint, before any shortage', () => {
+    expect(summary.reasonCounts.UnfulfilledConstraint).toBe(3);
+    expect(summary.reasonCounts.InsufficientCpus).toBe(1);
+    expect(summary.rejectSummary.slice(0, 3)).toEqual([
+      { reason: 'UnfulfilledRole', declined: 0, processed: 5 },
+      { reason: 'UnfulfilledConstraint', declined: 3, processed: 5 },
+      { reason: 'UnsupportedContainer', declined: 0, processed: 2 },
+    ]);
+  });
+
+  it('counts offers per unmet constraint, named field:OPERATOR:value', () => {
+    expect(summary.constraintCounts).toEqual({ 'hostname:UNIQUE': 2, 'rack:MAX_PER:2': 1 });
+    expect(summariseReasons([[cpus]]).constraintCounts).toEqual({});
+  });
+});

@@ -1,3 +1,4 @@
+import { Constraint, constraintLabel } from '../constraints';
 import { funnelReason, NoMatchReasonKind, REASON_FUNNEL } from './no-match-reason';
 
 /** One step of Marathon's `rejectSummaryLastOffers`: offers that reached this step, and those it declined. */
@@ -16,6 +17,11 @@ export interface ReasonSummary {
   readonly reasonCounts: Record<NoMatchReasonKind, number>;
   /** Each unused offer counted once, under its funnel reason; one step per kind, in REASON_FUNNEL order. */
   readonly rejectSummary: RejectStep[];
+  /**
+   * The UnfulfilledConstraint part of reasonCounts by constraint, `{ 'hostname:UNIQUE': 2 }`: unused
+   * offers whose agent did not meet each constraint (the first unmet one of the app's).
+   */
+  readonly constraintCounts: Record<string, number>;
 }
 
 /**
@@ -27,11 +33,12 @@ export interface ReasonSummary {
  *   processed(k) = processedOffersCount - Σ declined(j) for j before k
  */
 export function summariseReasons(
-  offers: readonly (readonly { readonly reason: NoMatchReasonKind }[])[],
+  offers: readonly (readonly { readonly reason: NoMatchReasonKind; readonly constraint?: Constraint }[])[],
 ): ReasonSummary {
   const zero = () => Object.fromEntries(REASON_FUNNEL.map((kind) => [kind, 0])) as Record<NoMatchReasonKind, number>;
   const reasonCounts = zero();
   const declined = zero();
+  const constraintCounts: Record<string, number> = {};
   let unusedOffersCount = 0;
   for (const reasons of offers) {
     const first = funnelReason(reasons);
@@ -39,6 +46,8 @@ export function summariseReasons(
     unusedOffersCount++;
     declined[first.reason]++;
     for (const kind of new Set(reasons.map((r) => r.reason))) reasonCounts[kind]++;
+    const labels = reasons.flatMap((r) => (r.constraint === undefined ? [] : [constraintLabel(r.constraint)]));
+    for (const label of new Set(labels)) constraintCounts[label] = (constraintCounts[label] ?? 0) + 1;
   }
   let processed = offers.length;
   const rejectSummary = REASON_FUNNEL.map((reason): RejectStep => {
@@ -46,5 +55,5 @@ export function summariseReasons(
     processed -= declined[reason];
     return step;
   });
-  return { processedOffersCount: offers.length, unusedOffersCount, reasonCounts, rejectSummary };
+  return { processedOffersCount: offers.length, unusedOffersCount, reasonCounts, rejectSummary, constraintCounts };
 }

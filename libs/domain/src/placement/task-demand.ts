@@ -20,11 +20,15 @@ export interface TaskDemand {
   readonly containerType?: ContainerType;
 }
 
-/** An offer as placement sees it: what is left of it, and what the agent can run. */
+/** An offer as placement sees it: what is left of it, what the agent can run, and what constraints read of it. */
 export interface PlacementOffer {
   readonly resources: Resources;
   /** Container types the agent runs; absent = DEFAULT_AGENT_CAPABILITIES. */
   readonly capabilities?: readonly string[];
+  /** The agent's hostname, for `hostname` constraints; absent = the field is missing (only UNLIKE matches). */
+  readonly hostname?: string;
+  /** The agent's attributes, for constraints on any other field; absent = none. */
+  readonly attributes?: Readonly<Record<string, string>>;
 }
 
 /** Every agent runs the Mesos containerizer (plain processes); Docker needs an agent that says so. */

@@ -19,17 +19,23 @@ export function activeTaskCount(state: ClusterState, appId: string): number {
 }
 
 /**
- * The launch queue, derived from the state (never stored): every app with fewer active tasks than
- * instances, in app id order (deterministic).
+ * The launch queue, derived from the state (never stored), in app id order (deterministic): every
+ * app with fewer active tasks than instances, except that an app a deployment is working on wants
+ * what the deployment's reconciler says (`deploymentLaunches`, see deployments/reconcile.ts) and
+ * nothing else, so the two rules never fight.
  */
-export function launchQueue(state: ClusterState, now: number): QueuedApp[] {
+export function launchQueue(
+  state: ClusterState,
+  now: number,
+  deploymentLaunches: ReadonlyMap<string, number> = new Map(),
+): QueuedApp[] {
   const active = new Map<string, number>();
   for (const task of state.tasks.values()) {
     if (!task.killRequested) active.set(task.appId, (active.get(task.appId) ?? 0) + 1);
   }
   const queue: QueuedApp[] = [];
   for (const app of [...state.apps.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-    const count = app.instances - (active.get(app.id) ?? 0);
+    const count = deploymentLaunches.get(app.id) ?? app.instances - (active.get(app.id) ?? 0);
     if (count <= 0) continue;
     const delay = state.launchDelays.get(app.id);
     queue.push({

@@ -36,6 +36,8 @@ export function evolveOffers(state: ClusterState, event: CairnEvent): void {
     case 'AppCreated':
     case 'AppUpdated':
     case 'AppScaled':
+    case 'AppRestartRequested':
+    case 'DeploymentStarted':
       if (state.offerFilters.size > 0) state.offerFilters.clear();
       return;
     case 'AppDeleted':

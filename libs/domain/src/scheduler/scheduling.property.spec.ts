@@ -6,6 +6,8 @@ import { ClusterState, initialState } from '../state';
 import { stateJson } from '../testing/decider-spec';
 import { AGENTS, LiveCluster, runSteps, stepRun } from '../testing/cluster-arbitraries';
 import { activeTaskCount, launchQueue } from './launch-queue';
+import { lockingDeployments } from '../deployments/deployment.decider';
+import { restartBounds } from '../deployments/reconcile';
 
 /**
  * Safety and liveness of scheduling over random cluster runs (testing/cluster-arbitraries.ts):
@@ -68,15 +70,31 @@ describe('scheduling (fast-check)', () => {
     );
   });
 
-  it('never has more active tasks for an app than its instances', () => {
+  it('launches never take an app beyond its instances, nor beyond its upgrade capacity while it restarts', () => {
     fc.assert(
       fc.property(stepRun(), (steps) => {
         runSteps(steps, (cluster) => {
+          const { events } = cluster.decided[cluster.decided.length - 1];
+          const launched = new Set(events.flatMap((e) => (e.type === 'TaskLaunched' ? [e.data.appId] : [])));
           for (const app of cluster.live.apps.values()) {
-            expect({ app: app.id, active: activeTaskCount(cluster.live, app.id) <= app.instances }).toEqual({
-              app: app.id,
-              active: true,
-            });
+            const [deployment] = lockingDeployments(cluster.live, [app.id]);
+            const restarting = deployment?.steps[deployment.currentStep]?.actions.some(
+              (a) => a.app === app.id && a.action === 'RestartApplication',
+            );
+            const nonTerminal = [...cluster.live.tasks.values()].filter((t) => t.appId === app.id).length;
+            if (restarting) {
+              if (launched.has(app.id))
+                expect({ app: app.id, nonTerminal }).toEqual({
+                  app: app.id,
+                  nonTerminal: Math.min(nonTerminal, restartBounds(app).capacity),
+                });
+            } else if (!deployment || launched.has(app.id)) {
+              // Without a deployment, and whenever a scale step launches: the level rule.
+              expect({ app: app.id, active: activeTaskCount(cluster.live, app.id) <= app.instances }).toEqual({
+                app: app.id,
+                active: true,
+              });
+            }
           }
         });
       }),

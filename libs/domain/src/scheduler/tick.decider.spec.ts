@@ -125,6 +125,8 @@ describe('Tick: launching', () => {
             command: { shell: true, value: 'sleep 1000' },
             env: { MODE: 'prod' }, // a secret reference is not a value a process can get
             killGracePeriodSeconds: 7,
+            healthChecks: [],
+            readinessChecks: [],
           });
         }
       });
@@ -191,9 +193,14 @@ describe('Tick: launching', () => {
     const s = new ClusterScenario();
     s.run(a1.withResources('cpus:8;mem:8192;ports:[31000-31099]').register());
     s.run(createApp('/web', { instances: 8, cpus: 0.5, mem: 64 }));
-    expect(eventCounts(s.tick(T0 + 1 * SECOND_MS))).toEqual({ OffersMade: 1, OfferAccepted: 1, TaskLaunched: 5 });
+    expect(eventCounts(s.tick(T0 + 1 * SECOND_MS))).toEqual({
+      DeploymentStepFinished: 1, // StartApplication
+      OffersMade: 1,
+      OfferAccepted: 1,
+      TaskLaunched: 5,
+    });
     expect(eventCounts(s.tick(T0 + 2 * SECOND_MS))).toEqual({ OffersMade: 1, OfferAccepted: 1, TaskLaunched: 3 });
-    expect(s.tick(T0 + 3 * SECOND_MS)).toEqual([]);
+    expect(s.tick(T0 + 3 * SECOND_MS)).toEqual([]); // the ScaleApplication step waits for TASK_RUNNING
     expect(s.activeCount('/web')).toBe(8);
   });
 
@@ -297,7 +304,14 @@ describe('Tick: an app too big', () => {
     const s = new ClusterScenario();
     s.given([a1.registered(), big]);
     s.tick(T1);
-    s.run({ kind: 'UpdateApp', appId: '/big', body: { cpus: 1 }, partial: true, meta: tick(T1 + SECOND_MS).meta });
+    s.run({
+      kind: 'UpdateApp',
+      force: true,
+      appId: '/big',
+      body: { cpus: 1 },
+      partial: true,
+      meta: tick(T1 + SECOND_MS).meta,
+    });
     expect(eventCounts(s.tick(T1 + 2 * SECOND_MS))).toEqual({ OffersMade: 1, OfferAccepted: 1, TaskLaunched: 1 });
     expect(s.state.queueReasons.has('/big')).toBe(false);
   });
@@ -409,6 +423,7 @@ describe('Tick: agents lost', () => {
     s.reportAll(T0 + 2 * SECOND_MS);
     const lost = s.tasksOf('/web').map((t) => t.taskId);
     expect(s.tasksOf('/web').map((t) => t.agentId)).toEqual(['a1', 'a1']);
+    expect(eventCounts(s.tick(T0 + 2 * SECOND_MS))).toEqual({ DeploymentStepFinished: 1, DeploymentFinished: 1 });
 
     s.run(a2.register({ now: T0 + 3 * SECOND_MS }));
     s.run(disconnectAgent('a1', T0 + 4 * SECOND_MS));

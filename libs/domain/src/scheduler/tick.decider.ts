@@ -4,6 +4,7 @@ import type { AppDefinition } from '@cairn/events';
 import { allocate, AgentSlot, OfferDraft } from '../allocator';
 import { draft, EventDraft } from '../command';
 import { placeTasks, QueuedLaunch, NoMatchReason } from '../placement';
+import type { AgentFacts } from '../constraints';
 import {
   addResources,
   containsResources,
@@ -17,6 +18,8 @@ import { SUPPORTED_CAPABILITIES } from '../agents/agent.decider';
 import { taskIdFor } from '../tasks/task-states';
 import { launchQueue, QueuedApp } from './launch-queue';
 import type { Tick } from './scheduler.commands';
+import { advanceDeployments, deploymentLaunches, groupTasksByApp } from '../deployments/deployment.decider';
+import { healthCheckSpecs, readinessCheckSpecs } from '../tasks/check-specs';
 
 /** The built-in app scheduler is one framework; others (a test framework, jobs) come beside it. */
 export const APPS_FRAMEWORK_ID = 'cairn-apps';
@@ -26,7 +29,11 @@ export const DECLINE_REFUSE_MS = 120_000;
 export function decideTick(command: Tick, state: ClusterState): EventDraft[] {
   const now = command.meta.now;
   const ids = new SeededIdSource(command.seed);
-  return [...unreachableAgents(command, state), ...allocationPass(state, now, ids)];
+  const unreachable = unreachableAgents(command, state);
+  if (state.deployments.size === 0) return [...unreachable, ...allocationPass(state, now, ids, new Map())];
+  const tasksByApp = groupTasksByApp(state);
+  const launches = deploymentLaunches(state, tasksByApp);
+  return [...unreachable, ...advanceDeployments(state, tasksByApp), ...allocationPass(state, now, ids, launches)];
 }
 
 /** Agents disconnected for longer than the timeout: unreachable, their tasks replaced. */
@@ -66,8 +73,13 @@ function isOverdue(agent: AgentRecord, connected: ReadonlySet<string>, command: 
  * One allocation pass: offers (DRF) only while some app waits and is not backing off; the app
  * scheduler answers each offer at once, launching what fits or declining with its reasons.
  */
-function allocationPass(state: ClusterState, now: number, ids: SeededIdSource): EventDraft[] {
-  const waiting = launchQueue(state, now).filter((q) => q.delayedUntilMs === null);
+function allocationPass(
+  state: ClusterState,
+  now: number,
+  ids: SeededIdSource,
+  deploymentLaunches: ReadonlyMap<string, number>,
+): EventDraft[] {
+  const waiting = launchQueue(state, now, deploymentLaunches).filter((q) => q.delayedUntilMs === null);
   if (waiting.length === 0) return [];
   const drafts = allocate({
     agents: agentSlots(state),
@@ -93,13 +105,32 @@ function allocationPass(state: ClusterState, now: number, ids: SeededIdSource): 
     }),
   ];
   const remaining = new Map(waiting.map((q) => [q.app.id, q]));
-  for (const offer of offers) events.push(...answerOffer(offer, remaining, state, now, ids));
+  const placed = placedInstances(state, new Set(remaining.keys()));
+  for (const offer of offers) events.push(...answerOffer(offer, remaining, placed, state, now, ids));
   return events;
+}
+
+/**
+ * Where each waiting app's live instances run (hostname and attributes), for its constraints. Kept
+ * up to date across the offers of one pass, so a UNIQUE app gets one task per host in a pass too.
+ */
+function placedInstances(state: ClusterState, appIds: ReadonlySet<string>): Map<string, AgentFacts[]> {
+  const placed = new Map<string, AgentFacts[]>();
+  for (const task of state.tasks.values()) {
+    if (task.killRequested || !appIds.has(task.appId)) continue;
+    const agent = state.agents.get(task.agentId);
+    const facts = { hostname: task.host, attributes: agent?.attributes ?? {} };
+    const list = placed.get(task.appId);
+    if (list) list.push(facts);
+    else placed.set(task.appId, [facts]);
+  }
+  return placed;
 }
 
 function answerOffer(
   offer: OfferDraft & { offerId: string },
   waiting: Map<string, QueuedApp>,
+  placed: Map<string, AgentFacts[]>,
   state: ClusterState,
   now: number,
   ids: SeededIdSource,
@@ -107,11 +138,23 @@ function answerOffer(
   const agent = state.agents.get(offer.agentId)!;
   const queue: QueuedLaunch[] = [...waiting.values()]
     .filter((q) => q.count > 0)
-    .map((q) => ({ appId: q.app.id, demand: q.demand, count: q.count }));
+    .map((q) => ({
+      appId: q.app.id,
+      demand: q.demand,
+      count: q.count,
+      constraints: q.app.constraints,
+      placed: placed.get(q.app.id) ?? [],
+      instances: q.app.instances,
+    }));
   // Only what this release runs counts, whatever an agent recorded long ago claimed: an app that
   // needs an image runtime (see launch-queue.ts) then waits as UnsupportedContainer.
   const capabilities = agent.capabilities.filter((c) => SUPPORTED_CAPABILITIES.has(c));
-  const placement = placeTasks(queue, { resources: offer.resources, capabilities });
+  const placement = placeTasks(queue, {
+    resources: offer.resources,
+    capabilities,
+    hostname: agent.hostname,
+    attributes: agent.attributes,
+  });
   if (placement.launches.length === 0) {
     return [
       draft('OfferDeclined', {
@@ -133,6 +176,8 @@ function answerOffer(
     let taskId = taskIdFor(launch.appId, ids.uuid());
     while (state.tasks.has(taskId) || launchedIds.has(taskId)) taskId = taskIdFor(launch.appId, ids.uuid());
     launchedIds.add(taskId);
+    const facts = { hostname: agent.hostname, attributes: agent.attributes };
+    placed.set(launch.appId, [...(placed.get(launch.appId) ?? []), facts]);
     launched.push(taskLaunched(queued.app, taskId, offer, agent.hostname, launch.ports, launch.resources));
   }
   const taskIds = launched.map((e) => (e.type === 'TaskLaunched' ? e.data.taskId : ''));
@@ -161,6 +206,8 @@ function taskLaunched(
     command: args && args.length ? { shell: false, args } : { shell: true, value: app.cmd ?? '' },
     env: stringEnv(app.env),
     killGracePeriodSeconds: typeof app.taskKillGracePeriodSeconds === 'number' ? app.taskKillGracePeriodSeconds : null,
+    healthChecks: healthCheckSpecs(app),
+    readinessChecks: readinessCheckSpecs(app),
   });
 }
 

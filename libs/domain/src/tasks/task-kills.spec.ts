@@ -47,7 +47,7 @@ describe('UpdateApp scaling down', () => {
   it('YOUNGEST_FIRST (the default) kills the youngest tasks', () => {
     given(threeRunning())
       .when(scaleApp('/web', 1, T1))
-      .then([
+      .thenApps([
         appScaled('/web', 1, T1),
         killRequested('web.mid', 'a1', 'scaled down'),
         killRequested('web.new', 'a1', 'scaled down'),
@@ -57,7 +57,7 @@ describe('UpdateApp scaling down', () => {
   it('OLDEST_FIRST kills the oldest tasks', () => {
     given(threeRunning('OLDEST_FIRST'))
       .when(scaleApp('/web', 1, T1))
-      .then([
+      .thenApps([
         appScaled('/web', 1, T1),
         killRequested('web.old', 'a1', 'scaled down'),
         killRequested('web.mid', 'a1', 'scaled down'),
@@ -68,7 +68,7 @@ describe('UpdateApp scaling down', () => {
     given(threeRunning())
       .when(scaleApp('/web', 0, T1))
       .thenState((state, events) => {
-        expect(eventCounts(events)).toEqual({ AppScaled: 1, TaskKillRequested: 3 });
+        expect(eventCounts(events)).toEqual({ AppScaled: 1, TaskKillRequested: 3, DeploymentStarted: 1 });
         expect([...state.tasks.values()].every((t) => t.killRequested)).toBe(true);
       });
   });
@@ -76,15 +76,18 @@ describe('UpdateApp scaling down', () => {
   it('scaling up kills nothing', () => {
     given(threeRunning())
       .when(scaleApp('/web', 5, T1))
-      .then([appScaled('/web', 5, T1)]);
+      .thenApps([appScaled('/web', 5, T1)]);
   });
 
-  it('a config change with fewer instances kills too (AppUpdated then the kills)', () => {
+  it('a config change with fewer instances kills nothing at once: its rolling restart replaces the tasks', () => {
     given(threeRunning())
       .when(updateApp('/web', { instances: 2, cmd: 'sleep 2000' }, T1))
-      .thenState((_state, events) => {
-        expect(eventCounts(events)).toEqual({ AppUpdated: 1, TaskKillRequested: 1 });
-        expect(eventsOf(events, 'TaskKillRequested').map((k) => k.taskId)).toEqual(['web.new']);
+      .thenState((state, events) => {
+        expect(eventCounts(events)).toEqual({ AppUpdated: 1, DeploymentStarted: 1 });
+        expect(eventsOf(events, 'DeploymentStarted')[0].steps).toEqual([
+          { actions: [{ action: 'RestartApplication', app: '/web' }] },
+        ]);
+        expect([...state.tasks.values()].some((t) => t.killRequested)).toBe(false);
       });
   });
 
@@ -95,7 +98,7 @@ describe('UpdateApp scaling down', () => {
       killRequested('web.new', 'a1', 'scaled down'),
     ])
       .when(scaleApp('/web', 0, T1))
-      .then([appScaled('/web', 0, T1), killRequested('web.old', 'a1', 'scaled down')]);
+      .thenApps([appScaled('/web', 0, T1), killRequested('web.old', 'a1', 'scaled down')]);
   });
 
   it('tasks staged in the same millisecond are chosen by task id (deterministic)', () => {
@@ -106,7 +109,7 @@ describe('UpdateApp scaling down', () => {
       ...['web.c', 'web.a', 'web.b'].map((id) => recorded(aTask('/web', id).onAgent('a1').launched(), at)),
     ])
       .when(scaleApp('/web', 2, T1))
-      .then([appScaled('/web', 2, T1), killRequested('web.c', 'a1', 'scaled down')]);
+      .thenApps([appScaled('/web', 2, T1), killRequested('web.c', 'a1', 'scaled down')]);
   });
 
   it('a task still STAGING is killed before a RUNNING one, whatever their ages', () => {
@@ -122,7 +125,7 @@ describe('UpdateApp scaling down', () => {
         .map((d) => recorded(d, T0 + 2 * SECOND_MS)),
     ])
       .when(scaleApp('/web', 1, T1))
-      .then([appScaled('/web', 1, T1), killRequested('web.staging-old', 'a1', 'scaled down')]);
+      .thenApps([appScaled('/web', 1, T1), killRequested('web.staging-old', 'a1', 'scaled down')]);
   });
 });
 
@@ -130,7 +133,7 @@ describe('DeleteApp', () => {
   it('kills every task of the app', () => {
     given(threeRunning())
       .when(deleteApp('/web', T1))
-      .then([
+      .thenApps([
         draft('AppDeleted', { appId: '/web' }),
         killRequested('web.old', 'a1', 'app deleted'),
         killRequested('web.mid', 'a1', 'app deleted'),
@@ -141,7 +144,9 @@ describe('DeleteApp', () => {
   it('does not ask twice for a kill already requested', () => {
     given([...threeRunning(), killRequested('web.new', 'a1', 'scaled down')])
       .when(deleteApp('/web', T1))
-      .thenState((_state, events) => expect(eventCounts(events)).toEqual({ AppDeleted: 1, TaskKillRequested: 2 }));
+      .thenState((_state, events) =>
+        expect(eventCounts(events)).toEqual({ AppDeleted: 1, TaskKillRequested: 2, DeploymentStarted: 1 }),
+      );
   });
 
   it('leaves other apps tasks alone', () => {
@@ -161,9 +166,15 @@ describe('scale 3 -> 1 -> 3 with the kills still in flight', () => {
     expect(s.activeCount('/web')).toBe(3);
 
     const down = s.run(scaleApp('/web', 1, T0 + 3 * SECOND_MS));
-    expect(eventCounts(down)).toEqual({ AppScaled: 1, TaskKillRequested: 2 });
+    // Forced (the builders' default): each scale cancels the deployment still in progress.
+    expect(eventCounts(down)).toEqual({
+      DeploymentCancelled: 1,
+      AppScaled: 1,
+      TaskKillRequested: 2,
+      DeploymentStarted: 1,
+    });
     const up = s.run(scaleApp('/web', 3, T0 + 4 * SECOND_MS));
-    expect(eventCounts(up)).toEqual({ AppScaled: 1 });
+    expect(eventCounts(up)).toEqual({ DeploymentCancelled: 1, AppScaled: 1, DeploymentStarted: 1 });
     expect(launchQueue(s.state, T0 + 5 * SECOND_MS).map((q) => [q.app.id, q.count])).toEqual([['/web', 2]]);
 
     const pass = s.tick(T0 + 5 * SECOND_MS);

@@ -11,7 +11,27 @@ export interface ReportTaskStatus {
   readonly reason: string | null;
   readonly message: string | null;
   readonly exitCode: number | null;
+  /** A health check's transition (the agent sends only those), with `state` the task's current one. */
+  readonly health?: HealthReport | null;
+  /** A readiness check passed. */
+  readonly readiness?: ReadinessReport | null;
   readonly meta: CommandMeta;
+}
+
+export interface HealthReport {
+  readonly checkIndex: number;
+  readonly alive: boolean;
+  readonly consecutiveFailures: number;
+  readonly firstSuccess: string | null;
+  readonly lastSuccess: string | null;
+  readonly lastFailure: string | null;
+  readonly lastFailureCause: string | null;
+}
+
+export interface ReadinessReport {
+  readonly name: string;
+  readonly ready: boolean;
+  readonly lastResponse: { readonly status: number; readonly contentType: string; readonly body: string } | null;
 }
 
 export type TaskCommand = ReportTaskStatus;

@@ -4,6 +4,7 @@ import { CommandRejected, draft, EventDraft } from '../command';
 import { APPLIED_UPDATE_IDS_MAX, ClusterState, LaunchDelay, Ownership, TaskRecord } from '../state';
 import { launchDelayMs } from './backoff';
 import type { ReportTaskStatus } from './task.commands';
+import { decideCheckReport } from './check-report.decider';
 import { isTerminal } from './task-states';
 
 /**
@@ -17,6 +18,7 @@ export function decideTaskStatus(command: ReportTaskStatus, state: ClusterState)
   if (!task || task.agentId !== command.agentId) {
     throw new CommandRejected('conflict', `task '${command.taskId}' is not known on agent '${command.agentId}'`);
   }
+  if (command.health || command.readiness) return decideCheckReport(command, task, state);
   const events: EventDraft[] = [
     draft('TaskStatusUpdated', {
       taskId: command.taskId,
@@ -63,8 +65,13 @@ export function evolveTask(state: ClusterState, event: CairnEvent, ownership: Ow
         stagedAt: event.at,
         startedAt: null,
         killRequested: false,
+        health: event.data.healthChecks.map(() => null),
+        ready: event.data.readinessChecks.length === 0,
       });
       return;
+    case 'TaskHealthChanged':
+    case 'TaskReadinessChanged':
+      return applyCheckReport(state, event, ownership);
     case 'TaskStatusUpdated':
       return applyStatus(state, event.data, event.at, ownership);
     case 'TaskKillRequested': {
@@ -122,7 +129,28 @@ function applyStatus(
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-function rememberUpdateId(state: ClusterState, updateId: string): void {
+function applyCheckReport(
+  state: ClusterState,
+  event: Extract<CairnEvent, { type: 'TaskHealthChanged' | 'TaskReadinessChanged' }>,
+  ownership: Ownership,
+): void {
+  if (event.data.updateId !== null) rememberUpdateId(state, event.data.updateId);
+  const task = state.tasks.get(event.data.taskId);
+  if (!task) return;
+  const next = ownership === 'owned' ? (task as Mutable<TaskRecord>) : { ...task };
+  if (event.type === 'TaskReadinessChanged') {
+    next.ready = event.data.ready;
+  } else {
+    const { checkIndex, alive, consecutiveFailures, firstSuccess, lastSuccess, lastFailure, lastFailureCause } =
+      event.data;
+    const health = [...task.health];
+    health[checkIndex] = { alive, consecutiveFailures, firstSuccess, lastSuccess, lastFailure, lastFailureCause };
+    next.health = health;
+  }
+  state.tasks.set(task.taskId, next);
+}
+
+export function rememberUpdateId(state: ClusterState, updateId: string): void {
   state.appliedUpdateIds.add(updateId);
   if (state.appliedUpdateIds.size > APPLIED_UPDATE_IDS_MAX) {
     const oldest = state.appliedUpdateIds.values().next().value as string;

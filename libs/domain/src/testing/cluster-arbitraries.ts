@@ -257,19 +257,27 @@ export class LiveCluster {
       case 'disconnect':
         return { kind: 'DisconnectAgent', agentId: AGENTS[s.agent].agentId, meta: m };
       case 'create':
-        return { kind: 'CreateApp', app: appBody(APP_IDS[s.app], s.fields), meta: m };
+        return { kind: 'CreateApp', force: true, app: appBody(APP_IDS[s.app], s.fields), meta: m };
       case 'scale':
-        return { kind: 'UpdateApp', appId: APP_IDS[s.app], body: { instances: s.instances }, partial: true, meta: m };
+        return {
+          kind: 'UpdateApp',
+          force: true,
+          appId: APP_IDS[s.app],
+          body: { instances: s.instances },
+          partial: true,
+          meta: m,
+        };
       case 'change':
         return {
           kind: 'UpdateApp',
+          force: true,
           appId: APP_IDS[s.app],
           body: appBody(APP_IDS[s.app], s.fields),
           partial: false,
           meta: m,
         };
       case 'delete':
-        return { kind: 'DeleteApp', appId: APP_IDS[s.app], meta: m };
+        return { kind: 'DeleteApp', force: true, appId: APP_IDS[s.app], meta: m };
       case 'tick':
         return this.tickCommand();
       case 'status': {

@@ -140,6 +140,7 @@ export function definitionOf(id: string, fields: Record<string, unknown> = {}, a
 
 export const createApp = (id: string, fields: Record<string, unknown> = {}, now = T0): CreateApp => ({
   kind: 'CreateApp',
+  force: true,
   app: appBody(id, fields),
   meta: meta(now),
 });
@@ -147,6 +148,7 @@ export const createApp = (id: string, fields: Record<string, unknown> = {}, now 
 /** Marathon's `PUT /v2/apps/{id}` with only `instances`: a scale. */
 export const scaleApp = (appId: string, instances: number, now = T0): UpdateApp => ({
   kind: 'UpdateApp',
+  force: true,
   appId,
   body: { instances },
   partial: true,
@@ -155,13 +157,19 @@ export const scaleApp = (appId: string, instances: number, now = T0): UpdateApp 
 
 export const updateApp = (appId: string, body: Record<string, unknown>, now = T0): UpdateApp => ({
   kind: 'UpdateApp',
+  force: true,
   appId,
   body,
   partial: true,
   meta: meta(now),
 });
 
-export const deleteApp = (appId: string, now = T0): DeleteApp => ({ kind: 'DeleteApp', appId, meta: meta(now) });
+export const deleteApp = (appId: string, now = T0): DeleteApp => ({
+  kind: 'DeleteApp',
+  force: true,
+  appId,
+  meta: meta(now),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Tasks
@@ -184,6 +192,8 @@ export class TaskBuilder {
       command: { shell: true, value: 'sleep 1000' },
       env: {},
       killGracePeriodSeconds: null,
+      healthChecks: [],
+      readinessChecks: [],
     };
   }
 

@@ -82,6 +82,11 @@ export function eventsOf<T extends EventDraft['type']>(events: readonly EventDra
 export interface DeciderThen {
   /** `decide` returns exactly these events. */
   then(expected: readonly EventDraft[]): void;
+  /**
+   * `decide` returns exactly these events apart from the deployment events, which a spec about
+   * apps or tasks leaves to deployment.decider.spec (it checks that a plan was started, though).
+   */
+  thenApps(expected: readonly EventDraft[]): void;
   /** `decide` returns no event: the command changes nothing. */
   thenNothingHappened(): void;
   /** `decide` refuses the command with this kind (and message, when given). */
@@ -104,6 +109,12 @@ export function given(events: readonly (EventDraft | CairnEvent)[]): { when(comm
       };
       return {
         then: (expected) => assert.deepStrictEqual(asLogged(decideOnGiven()), asLogged(expected)),
+        thenApps: (expected) => {
+          const produced = decideOnGiven();
+          const isDeployment = (e: EventDraft) => e.type.startsWith('Deployment');
+          if (expected.length > 0) assert.ok(produced.some(isDeployment), 'no deployment was started');
+          assert.deepStrictEqual(asLogged(produced.filter((e) => !isDeployment(e))), asLogged(expected));
+        },
         thenNothingHappened: () => assert.deepStrictEqual(decideOnGiven(), []),
         thenThrows(kind, message) {
           assert.throws(decideOnGiven, (error: unknown) => {

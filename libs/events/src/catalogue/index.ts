@@ -4,7 +4,21 @@ import { appCreatedV1, appDeletedV1, appScaledV1, appScaledV2, appUpdatedV1 } fr
 import { leaderElectedV1 } from './cluster.events';
 import { agentDisconnectedV1, agentRegisteredV1, agentReregisteredV1, agentUnreachableV1 } from './agent.events';
 import { launchDelayedV1, offerAcceptedV1, offerDeclinedV1, offersMadeV1 } from './offer.events';
-import { taskKillRequestedV1, taskLaunchedV1, taskStatusUpdatedV1 } from './task.events';
+import {
+  taskHealthChangedV1,
+  taskKillRequestedV1,
+  taskLaunchedV1,
+  taskLaunchedV2,
+  taskReadinessChangedV1,
+  taskStatusUpdatedV1,
+} from './task.events';
+import {
+  appRestartRequestedV1,
+  deploymentCancelledV1,
+  deploymentFinishedV1,
+  deploymentStartedV1,
+  deploymentStepFinishedV1,
+} from './deployment.events';
 
 /**
  * The event catalogue: every type Cairn writes, its current version, its schema at every
@@ -29,9 +43,44 @@ export const catalogue = {
   OffersMade: { current: 1, versions: { 1: offersMadeV1 }, key: () => 'offers' },
   OfferAccepted: { current: 1, versions: { 1: offerAcceptedV1 }, key: (d: OfferAcceptedData) => d.offerId },
   OfferDeclined: { current: 1, versions: { 1: offerDeclinedV1 }, key: (d: OfferDeclinedData) => d.offerId },
-  TaskLaunched: { current: 1, versions: { 1: taskLaunchedV1 }, key: (d: TaskLaunchedData) => d.taskId },
+  TaskLaunched: {
+    current: 2,
+    versions: { 1: taskLaunchedV1, 2: taskLaunchedV2 },
+    key: (d: TaskLaunchedData) => d.taskId,
+  },
   TaskStatusUpdated: { current: 1, versions: { 1: taskStatusUpdatedV1 }, key: (d: TaskStatusUpdatedData) => d.taskId },
   TaskKillRequested: { current: 1, versions: { 1: taskKillRequestedV1 }, key: (d: TaskKillRequestedData) => d.taskId },
+  TaskHealthChanged: { current: 1, versions: { 1: taskHealthChangedV1 }, key: (d: TaskHealthChangedData) => d.taskId },
+  TaskReadinessChanged: {
+    current: 1,
+    versions: { 1: taskReadinessChangedV1 },
+    key: (d: TaskReadinessChangedData) => d.taskId,
+  },
+  AppRestartRequested: {
+    current: 1,
+    versions: { 1: appRestartRequestedV1 },
+    key: (d: AppRestartRequestedData) => d.appId,
+  },
+  DeploymentStarted: {
+    current: 1,
+    versions: { 1: deploymentStartedV1 },
+    key: (d: DeploymentStartedData) => d.deploymentId,
+  },
+  DeploymentStepFinished: {
+    current: 1,
+    versions: { 1: deploymentStepFinishedV1 },
+    key: (d: DeploymentStepFinishedData) => d.deploymentId,
+  },
+  DeploymentFinished: {
+    current: 1,
+    versions: { 1: deploymentFinishedV1 },
+    key: (d: DeploymentFinishedData) => d.deploymentId,
+  },
+  DeploymentCancelled: {
+    current: 1,
+    versions: { 1: deploymentCancelledV1 },
+    key: (d: DeploymentCancelledData) => d.deploymentId,
+  },
 } as const;
 
 export type EventType = keyof typeof catalogue;
@@ -51,9 +100,16 @@ export type AgentUnreachableData = z.infer<typeof agentUnreachableV1>;
 export type OffersMadeData = z.infer<typeof offersMadeV1>;
 export type OfferAcceptedData = z.infer<typeof offerAcceptedV1>;
 export type OfferDeclinedData = z.infer<typeof offerDeclinedV1>;
-export type TaskLaunchedData = z.infer<typeof taskLaunchedV1>;
+export type TaskLaunchedData = z.infer<typeof taskLaunchedV2>;
 export type TaskStatusUpdatedData = z.infer<typeof taskStatusUpdatedV1>;
 export type TaskKillRequestedData = z.infer<typeof taskKillRequestedV1>;
+export type TaskHealthChangedData = z.infer<typeof taskHealthChangedV1>;
+export type TaskReadinessChangedData = z.infer<typeof taskReadinessChangedV1>;
+export type AppRestartRequestedData = z.infer<typeof appRestartRequestedV1>;
+export type DeploymentStartedData = z.infer<typeof deploymentStartedV1>;
+export type DeploymentStepFinishedData = z.infer<typeof deploymentStepFinishedV1>;
+export type DeploymentFinishedData = z.infer<typeof deploymentFinishedV1>;
+export type DeploymentCancelledData = z.infer<typeof deploymentCancelledV1>;
 
 export type LeaderElected = EventEnvelope<'LeaderElected', LeaderElectedData>;
 export type AppCreated = EventEnvelope<'AppCreated', AppCreatedData>;
@@ -72,6 +128,13 @@ export type OfferDeclined = EventEnvelope<'OfferDeclined', OfferDeclinedData>;
 export type TaskLaunched = EventEnvelope<'TaskLaunched', TaskLaunchedData>;
 export type TaskStatusUpdated = EventEnvelope<'TaskStatusUpdated', TaskStatusUpdatedData>;
 export type TaskKillRequested = EventEnvelope<'TaskKillRequested', TaskKillRequestedData>;
+export type TaskHealthChanged = EventEnvelope<'TaskHealthChanged', TaskHealthChangedData>;
+export type TaskReadinessChanged = EventEnvelope<'TaskReadinessChanged', TaskReadinessChangedData>;
+export type AppRestartRequested = EventEnvelope<'AppRestartRequested', AppRestartRequestedData>;
+export type DeploymentStarted = EventEnvelope<'DeploymentStarted', DeploymentStartedData>;
+export type DeploymentStepFinished = EventEnvelope<'DeploymentStepFinished', DeploymentStepFinishedData>;
+export type DeploymentFinished = EventEnvelope<'DeploymentFinished', DeploymentFinishedData>;
+export type DeploymentCancelled = EventEnvelope<'DeploymentCancelled', DeploymentCancelledData>;
 
 /** Every event Cairn writes, at its current version. */
 export type CairnEvent =
@@ -90,7 +153,14 @@ export type CairnEvent =
   | OfferDeclined
   | TaskLaunched
   | TaskStatusUpdated
-  | TaskKillRequested;
+  | TaskKillRequested
+  | TaskHealthChanged
+  | TaskReadinessChanged
+  | AppRestartRequested
+  | DeploymentStarted
+  | DeploymentStepFinished
+  | DeploymentFinished
+  | DeploymentCancelled;
 
 /** The data of one event type at its current version. */
 export type EventData<T extends EventType> = Extract<CairnEvent, { type: T }>['data'];
@@ -111,3 +181,4 @@ export * from './agent.events';
 export * from './offer.events';
 export * from './task.events';
 export * from './task-state.schema';
+export * from './deployment.events';

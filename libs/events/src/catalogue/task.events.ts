@@ -41,3 +41,63 @@ export const taskKillRequestedV1 = z.object({
   agentId: z.string().min(1),
   reason: z.string().min(1),
 });
+
+/** One health check as the agent runs it (an app's `healthChecks[i]`, defaults filled). */
+export const healthCheckSpecSchema = z.object({
+  protocol: z.enum(['HTTP', 'HTTPS', 'TCP', 'COMMAND', 'MESOS_HTTP', 'MESOS_HTTPS', 'MESOS_TCP']),
+  path: z.string().nullable(),
+  portIndex: z.number().int().min(0).nullable(),
+  port: z.number().int().min(0).max(65535).nullable(),
+  command: z.string().nullable(),
+  gracePeriodSeconds: z.number().min(0),
+  intervalSeconds: z.number().min(0),
+  timeoutSeconds: z.number().min(0),
+  maxConsecutiveFailures: z.number().int().min(0),
+  delaySeconds: z.number().min(0),
+  ignoreHttp1xx: z.boolean(),
+});
+
+/** One readiness check as the agent runs it (`portName` resolved to an index). */
+export const readinessCheckSpecSchema = z.object({
+  name: z.string().min(1),
+  protocol: z.enum(['HTTP', 'HTTPS']),
+  path: z.string(),
+  portIndex: z.number().int().min(0),
+  intervalSeconds: z.number().min(0),
+  timeoutSeconds: z.number().min(0),
+  httpStatusCodesForReady: z.array(z.number().int()),
+});
+
+/** v2: the checks a task runs travel with its launch (v1 tasks ran none). */
+export const taskLaunchedV2 = taskLaunchedV1.extend({
+  healthChecks: z.array(healthCheckSpecSchema),
+  readinessChecks: z.array(readinessCheckSpecSchema),
+});
+
+/**
+ * A health check of a task changed verdict (only transitions are events: alive <-> not alive, and
+ * reaching maxConsecutiveFailures). Carries the values as of this transition. Key: the task id.
+ */
+export const taskHealthChangedV1 = z.object({
+  taskId: z.string().min(1),
+  appId: z.string().startsWith('/'),
+  checkIndex: z.number().int().min(0),
+  alive: z.boolean(),
+  consecutiveFailures: z.number().int().min(0),
+  firstSuccess: z.string().nullable(),
+  lastSuccess: z.string().nullable(),
+  lastFailure: z.string().nullable(),
+  lastFailureCause: z.string().nullable(),
+  /** The agent's update uuid (the reliable status path). */
+  updateId: z.string().nullable(),
+});
+
+/** A task's readiness check passed (reported once). Key: the task id. */
+export const taskReadinessChangedV1 = z.object({
+  taskId: z.string().min(1),
+  appId: z.string().startsWith('/'),
+  name: z.string().min(1),
+  ready: z.boolean(),
+  lastResponse: z.object({ status: z.number().int(), contentType: z.string(), body: z.string() }).nullable(),
+  updateId: z.string().nullable(),
+});

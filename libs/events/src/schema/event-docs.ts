@@ -74,7 +74,38 @@ export const EVENT_DOCS: Record<EventType, EventDoc> = {
     key: { path: 'data.taskId' },
   },
   TaskKillRequested: {
-    meaning: 'The master asked an agent to kill a task (scale down, app deleted, or unknown to the log).',
+    meaning:
+      'The master asked an agent to kill a task (scale down, app deleted, deployment step, failed health check, or unknown to the log).',
     key: { path: 'data.taskId' },
+  },
+  TaskHealthChanged: {
+    meaning:
+      "One of a task's health checks changed verdict (alive <-> not alive, or reached maxConsecutiveFailures), as its agent reported.",
+    key: { path: 'data.taskId' },
+  },
+  TaskReadinessChanged: {
+    meaning: "A task's readiness check passed: a deployment may count it as ready.",
+    key: { path: 'data.taskId' },
+  },
+  AppRestartRequested: {
+    meaning: 'A rolling restart of an app with an unchanged spec: a new configuration version.',
+    key: { path: 'data.appId' },
+  },
+  DeploymentStarted: {
+    meaning:
+      'A plan of steps to take apps from `original` to `target` (Marathon deployment), with the request that caused it.',
+    key: { path: 'data.deploymentId' },
+  },
+  DeploymentStepFinished: {
+    meaning: 'Every action of one step of a deployment is done; the next step starts.',
+    key: { path: 'data.deploymentId' },
+  },
+  DeploymentFinished: {
+    meaning: 'Every step of a deployment is done: its apps run their target.',
+    key: { path: 'data.deploymentId' },
+  },
+  DeploymentCancelled: {
+    meaning: 'A deployment stopped where it was: superseded by a forced change, rolled back, or stopped on purpose.',
+    key: { path: 'data.deploymentId' },
   },
 };

@@ -71,7 +71,9 @@ function commandRejected(rejection: CommandRejected): MarathonErrorResponse {
     case 'not-found':
       return expected(HttpStatus.NOT_FOUND, { message: rejection.message });
     case 'conflict':
-      return expected(HttpStatus.CONFLICT, { message: rejection.message });
+      return expected(HttpStatus.CONFLICT, { message: rejection.message, ...rejection.extra });
+    case 'forbidden':
+      return expected(HttpStatus.FORBIDDEN, { message: rejection.message });
     case 'invalid':
       return expected(HttpStatus.UNPROCESSABLE_ENTITY, {
         message: rejection.message,

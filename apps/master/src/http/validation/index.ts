@@ -1,7 +1,6 @@
 export {
   validateAppDefinition,
   validatePathId,
-  ROLLBACK_UNSUPPORTED_MESSAGE,
   type AppValidationOptions,
   type AppValidationResult,
   type AppValidationFailure,

@@ -10,7 +10,6 @@ import { IdMessages } from './rules/app-id.rules';
 import { RuleMessages } from './rules/rule-messages';
 import {
   AppValidationOptions,
-  ROLLBACK_UNSUPPORTED_MESSAGE,
   validateAppDefinition,
   validatePathId,
 } from './validate-app-definition';
@@ -259,14 +258,13 @@ describe('validateAppDefinition: updates (PUT /v2/apps/{id})', () => {
     );
   });
 
-  it('version alone (or with id) asks for a rollback, which is not supported yet', () => {
+  it('version alone (or with id) asks for a rollback to that version', () => {
     for (const body of [{ version: '2024-01-01T00:00:00.000Z' }, { id: '/web', version: '2024-01-01T00:00:00.000Z' }]) {
-      expectInvalid(
-        body,
-        ROLLBACK_UNSUPPORTED_MESSAGE,
-        [{ path: '/version', errors: ['rolling back to version 2024-01-01T00:00:00.000Z is not supported yet'] }],
-        partial('/web'),
-      );
+      expect(validateAppDefinition(body, partial('/web'))).toEqual({
+        ok: true,
+        app: { id: '/web' },
+        rollbackTo: '2024-01-01T00:00:00.000Z',
+      });
     }
   });
 
@@ -274,7 +272,7 @@ describe('validateAppDefinition: updates (PUT /v2/apps/{id})', () => {
     expect(accepted({ cmd: 'x', version: '2024-01-01T00:00:00.000Z' }, full('/web'))).toEqual({ id: '/web', cmd: 'x' });
     expect(
       validateAppDefinition({ version: '2024-01-01T00:00:00.000Z', tasksRunning: 3, 'x-note': 'y' }, partial('/web')),
-    ).toMatchObject({ ok: false, message: ROLLBACK_UNSUPPORTED_MESSAGE });
+    ).toMatchObject({ ok: true, rollbackTo: '2024-01-01T00:00:00.000Z' });
   });
 });
 

@@ -29,11 +29,13 @@ export interface AppValidationOptions {
 }
 
 export type AppValidationFailure = { ok: false; message: string; details: ValidationDetail[] };
-export type AppValidationResult = { ok: true; app: Record<string, unknown> } | AppValidationFailure;
+export type AppValidationResult =
+  | { ok: true; app: Record<string, unknown>; rollbackTo?: undefined }
+  /** A partial update holding only `id` and `version`: roll the app back to that stored version. */
+  | { ok: true; app: Record<string, unknown>; rollbackTo: string }
+  | AppValidationFailure;
 export type PathIdValidationResult = { ok: true; id: string } | AppValidationFailure;
 
-/** The 422 `message` when a partial update asks to roll back to a stored version. */
-export const ROLLBACK_UNSUPPORTED_MESSAGE = 'Rolling an app back to an earlier version is not supported yet';
 
 const VALIDATOR_OPTIONS: ValidatorOptions = {
   // Each property has exactly one shape check, so a property reports one kind of error; nested
@@ -76,7 +78,7 @@ export function validateAppDefinition(body: unknown, options: AppValidationOptio
   // The parse layer passed, so the body now has the DTO's shape.
   const app = input as AppDefinitionDto;
   const partial = options.mode === 'update' && options.partial === true;
-  if (partial && app.version !== undefined) return versionRequest(input, app.version);
+  if (partial && app.version !== undefined) return versionRequest(input, app.version, pathId!);
 
   const rules = new DetailsCollector();
   const scope: RuleScope = { wholeApp: !partial };
@@ -111,17 +113,15 @@ export function validatePathId(raw: string): PathIdValidationResult {
 
 /**
  * A partial update carrying `version`: Marathon's request to roll back to that stored version,
- * allowed only together with `id`. Cairn does not keep app versions yet.
+ * allowed only together with `id`.
  */
-function versionRequest(input: Record<string, unknown>, version: string): AppValidationFailure {
+function versionRequest(input: Record<string, unknown>, version: string, pathId: string): AppValidationResult {
   const others = Object.keys(input).filter(
     (key) => APP_DEFINITION_FIELDS.has(key) && key !== 'id' && key !== 'version',
   );
   if (others.length > 0)
     return failure(OBJECT_NOT_VALID_MESSAGE, [{ path: '/', errors: [RuleMessages.versionOnlyWithId] }]);
-  return failure(ROLLBACK_UNSUPPORTED_MESSAGE, [
-    { path: '/version', errors: [`rolling back to version ${version} is not supported yet`] },
-  ]);
+  return { ok: true, app: { id: pathId }, rollbackTo: version };
 }
 
 /** Drops what Marathon's reader ignores: `null` for a known field ("not given") and GET-only fields. */

@@ -1,0 +1,25 @@
+import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
+import { EventApplied } from '../core/event-applied';
+import { MasterRuntime } from '../core/master-runtime';
+import { AgentGateway, killMessage } from './agent-gateway';
+
+/**
+ * Launches and kills go to agents once the events that decide them are durable, so nothing is
+ * sent that the log could lose. A side effect, never state.
+ */
+@EventsHandler(EventApplied)
+export class AgentCommandsEffect implements IEventHandler<EventApplied> {
+  constructor(
+    private readonly gateway: AgentGateway,
+    private readonly runtime: MasterRuntime,
+  ) {}
+
+  handle({ event }: EventApplied): void {
+    if (event.type === 'TaskLaunched') {
+      this.gateway.send(event.data.agentId, { type: 'launch', task: event.data });
+    } else if (event.type === 'TaskKillRequested') {
+      const task = this.runtime.projection.state.tasks.get(event.data.taskId);
+      this.gateway.send(event.data.agentId, killMessage(event.data.taskId, task?.killGracePeriodSeconds ?? null));
+    }
+  }
+}

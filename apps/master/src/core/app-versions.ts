@@ -1,0 +1,96 @@
+import type { EventLog } from '@cairn/eventlog';
+import type { AppDefinition, CairnEvent, RecordedEvent } from '@cairn/events';
+import { readEvents } from './event-stream';
+
+/** Marathon's `--zk_max_versions` default: versions kept per app. */
+export const APP_VERSIONS_MAX = 50;
+
+/**
+ * One stored version of an app: the offsets of the events that make it, oldest first — the
+ * config event (AppCreated/AppUpdated) and the scales and restarts on top of it.
+ */
+interface VersionEntry {
+  readonly version: string;
+  readonly offsets: readonly number[];
+}
+
+/**
+ * The versions of each app, as log offsets rather than copies of definitions (memory stays
+ * small whatever the app's size); a definition is read back from the log when asked for. Built
+ * from the same applied events as the state (start-up replay and live), outside the hashed state.
+ */
+export class AppVersionIndex {
+  private readonly byApp = new Map<string, VersionEntry[]>();
+
+  observe(event: RecordedEvent<CairnEvent>): void {
+    switch (event.type) {
+      case 'AppCreated':
+        this.byApp.delete(event.data.app.id);
+        return this.add(event.data.app.id, event.data.app.version, [event.offset]);
+      case 'AppUpdated':
+        return this.add(event.data.app.id, event.data.app.version, [event.offset]);
+      case 'AppScaled':
+        return this.addOnTop(event.data.appId, event.data.lastScalingAt, event.offset);
+      case 'AppRestartRequested':
+        return this.addOnTop(event.data.appId, event.data.version, event.offset);
+      case 'AppDeleted':
+        this.byApp.delete(event.data.appId);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Newest first, as Marathon lists them. */
+  versions(appId: string): string[] {
+    return (this.byApp.get(appId) ?? []).map((e) => e.version).reverse();
+  }
+
+  /** The app as it was at `version`, read back from the log; undefined if that version is not kept. */
+  async definitionAt(log: EventLog, appId: string, version: string): Promise<AppDefinition | undefined> {
+    const entry = (this.byApp.get(appId) ?? []).find((e) => e.version === version);
+    if (!entry) return undefined;
+    let app: AppDefinition | undefined;
+    for (const offset of entry.offsets) {
+      for await (const events of readEvents(log, { from: offset, to: offset + 1 })) {
+        for (const event of events) app = applyVersionEvent(app, event);
+      }
+    }
+    return app;
+  }
+
+  private add(appId: string, version: string, offsets: number[]): void {
+    const entries = this.byApp.get(appId) ?? [];
+    entries.push({ version, offsets });
+    if (entries.length > APP_VERSIONS_MAX) entries.shift();
+    this.byApp.set(appId, entries);
+  }
+
+  private addOnTop(appId: string, version: string, offset: number): void {
+    const last = this.byApp.get(appId)?.at(-1);
+    if (last) this.add(appId, version, [...last.offsets, offset]);
+  }
+}
+
+function applyVersionEvent(app: AppDefinition | undefined, event: RecordedEvent<CairnEvent>): AppDefinition | undefined {
+  switch (event.type) {
+    case 'AppCreated':
+    case 'AppUpdated':
+      return event.data.app;
+    case 'AppScaled':
+      return app && {
+        ...app,
+        instances: event.data.instances,
+        version: event.data.lastScalingAt,
+        versionInfo: { ...app.versionInfo, lastScalingAt: event.data.lastScalingAt },
+      };
+    case 'AppRestartRequested':
+      return app && {
+        ...app,
+        version: event.data.version,
+        versionInfo: { lastConfigChangeAt: event.data.version, lastScalingAt: event.data.version },
+      };
+    default:
+      return app;
+  }
+}

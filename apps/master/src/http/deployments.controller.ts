@@ -1,0 +1,88 @@
+import { Controller, Delete, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { bucketsOf, groupTasksByApp, type ClusterState, type DeploymentRecord } from '@cairn/domain';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CancelDeploymentCommand } from '../commands';
+import { MasterRuntime } from '../core/master-runtime';
+import { ANONYMOUS, deploymentResult, withDeploymentHeaders } from './apps.controller';
+import { parseBoolean, requestOrigin } from './request-origin';
+
+/** Marathon's /v2/deployments: the deployments in progress, and cancel / roll back. */
+@Controller('v2/deployments')
+export class DeploymentsController {
+  constructor(
+    private readonly runtime: MasterRuntime,
+    private readonly commands: CommandBus,
+  ) {}
+
+  @Get()
+  list() {
+    this.runtime.assertReadable();
+    const state = this.runtime.projection.state;
+    return [...state.deployments.values()]
+      .sort((a, b) => (a.version === b.version ? 0 : a.version < b.version ? -1 : 1))
+      .map((d) => deploymentInfo(d, state));
+  }
+
+  /**
+   * `force=false` (Marathon's default): a new forced deployment reverts this one's changes (200,
+   * its deploymentResult). `force=true`: it just stops where it is (202, no body).
+   */
+  @Delete(':id')
+  async cancel(
+    @Param('id') deploymentId: string,
+    @Query('force') force: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const stop = parseBoolean(force, false);
+    const outcome = await this.commands.execute(
+      new CancelDeploymentCommand(
+        { kind: 'CancelDeployment', deploymentId, rollback: !stop },
+        ANONYMOUS,
+        requestOrigin(request),
+      ),
+    );
+    withDeploymentHeaders(reply, outcome);
+    if (stop) {
+      reply.status(202);
+      return undefined;
+    }
+    return deploymentResult(outcome, outcome.events.find((e) => e.type === 'DeploymentStarted')?.at ?? null);
+  }
+}
+
+/** Marathon's DeploymentInfo (its field set exactly: strict clients reject others). */
+export function deploymentInfo(deployment: DeploymentRecord, _state: ClusterState): Record<string, unknown> {
+  const current = deployment.steps[deployment.currentStep]?.actions ?? [];
+  return {
+    id: deployment.deploymentId,
+    version: deployment.version,
+    affectedApps: deployment.affectedApps,
+    affectedPods: [],
+    steps: deployment.steps,
+    currentActions: current.map((action) => ({
+      action: action.action,
+      app: action.app,
+      readinessCheckResults: [],
+    })),
+    currentStep: deployment.currentStep + 1,
+    totalSteps: deployment.steps.length,
+  };
+}
+
+/** What each current action waits for (Cairn's extra, served under /v1). */
+export function deploymentProgress(deployment: DeploymentRecord, state: ClusterState): Record<string, unknown>[] {
+  const tasksByApp = groupTasksByApp(state);
+  return (deployment.steps[deployment.currentStep]?.actions ?? []).map((action) => {
+    const buckets = bucketsOf(state, action, tasksByApp);
+    return {
+      action: action.action,
+      app: action.app,
+      waitingFor: buckets.waitingFor,
+      launchNow: buckets.launch,
+      killNow: buckets.kill.map((t) => t.taskId),
+      queueReasons: state.queueReasons.get(action.app) ?? [],
+    };
+  });
+}

@@ -1,0 +1,181 @@
+import { isoTime } from '@cairn/common/iso-time';
+import type { AppDefinition, CairnEvent } from '@cairn/events';
+import { CommandMeta, CommandRejected, draft, EventDraft } from '../command';
+import type { ClusterState, DeploymentRecord, Ownership, TaskRecord } from '../state';
+import { AppChange, DeploymentAction, planSteps } from './plan';
+import { AppBuckets, reconcileAction } from './reconcile';
+
+/** Marathon's `--max_running_deployments` default: more are refused (403) unless forced. */
+export const MAX_RUNNING_DEPLOYMENTS = 100;
+
+/** The deployments in progress whose apps include any of `appIds`, oldest first. */
+export function lockingDeployments(state: ClusterState, appIds: readonly string[]): DeploymentRecord[] {
+  const wanted = new Set(appIds);
+  return [...state.deployments.values()]
+    .filter((d) => d.affectedApps.some((app) => wanted.has(app)))
+    .sort(byVersionThenId);
+}
+
+/**
+ * The deployment a user command starts, after the events that change the apps: refuses (409,
+ * Marathon's message and `deployments`) when a deployment in progress locks one of its apps,
+ * unless `force`, which cancels those first. Returns [] for a change that needs no step.
+ */
+export function withDeployment(
+  state: ClusterState,
+  meta: CommandMeta,
+  changes: ReadonlyMap<string, AppChange>,
+  force: boolean,
+  appEvents: readonly EventDraft[],
+): EventDraft[] {
+  const cancelled = cancelLocking(state, [...changes.keys()], force, meta.commandId);
+  const steps = planSteps(changes);
+  if (steps.length === 0) return [...cancelled, ...appEvents];
+  if (!force && state.deployments.size - cancelled.length >= MAX_RUNNING_DEPLOYMENTS) {
+    throw new CommandRejected(
+      'forbidden',
+      `Max number of running deployments is exceeded (${MAX_RUNNING_DEPLOYMENTS}). Wait until some finish, or use ?force=true.`,
+    );
+  }
+  const affected = [...changes.keys()].sort();
+  return [
+    ...cancelled,
+    ...appEvents,
+    draft('DeploymentStarted', {
+      deploymentId: meta.commandId,
+      version: isoTime(meta.now),
+      affectedApps: affected,
+      steps,
+      original: Object.fromEntries(affected.map((id) => [id, changes.get(id)!.original])),
+      target: Object.fromEntries(affected.map((id) => [id, changes.get(id)!.target])),
+      request: meta.origin ? { actor: meta.actor, ...meta.origin } : null,
+    }),
+  ];
+}
+
+function cancelLocking(state: ClusterState, appIds: readonly string[], force: boolean, by: string): EventDraft[] {
+  const locking = lockingDeployments(state, appIds);
+  if (locking.length === 0) return [];
+  if (!force) {
+    throw new CommandRejected(
+      'conflict',
+      "App is locked by one or more deployments. Override with the option '?force=true'. " +
+        `View details at '/v2/deployments/${locking[0].deploymentId}'.`,
+      undefined,
+      { deployments: locking.map((d) => ({ id: d.deploymentId })) },
+    );
+  }
+  return locking.map((d) =>
+    draft('DeploymentCancelled', { deploymentId: d.deploymentId, reason: 'superseded by a forced change', by }),
+  );
+}
+
+/**
+ * One tick's work on the deployments in progress: the kills their current steps want now, and a
+ * step (then the deployment) finished when all its actions are done. Launches are not decided
+ * here: `deploymentDemand` hands them to the launch queue, which places them with the others.
+ */
+export function advanceDeployments(state: ClusterState, tasksByApp: ReadonlyMap<string, TaskRecord[]>): EventDraft[] {
+  const events: EventDraft[] = [];
+  for (const deployment of [...state.deployments.values()].sort(byVersionThenId)) {
+    const step = deployment.steps[deployment.currentStep];
+    if (!step) continue;
+    let done = true;
+    for (const action of step.actions) {
+      const buckets = bucketsOf(state, action, tasksByApp);
+      done &&= buckets.done;
+      for (const task of buckets.kill) {
+        events.push(
+          draft('TaskKillRequested', {
+            taskId: task.taskId,
+            agentId: task.agentId,
+            reason: `deployment ${deployment.deploymentId}: ${action.action}`,
+          }),
+        );
+      }
+    }
+    if (!done) continue;
+    events.push(
+      draft('DeploymentStepFinished', { deploymentId: deployment.deploymentId, step: deployment.currentStep + 1 }),
+    );
+    if (deployment.currentStep + 1 === deployment.steps.length) {
+      events.push(draft('DeploymentFinished', { deploymentId: deployment.deploymentId }));
+    }
+  }
+  return events;
+}
+
+/**
+ * What each app in a current deployment step wants launched: while a deployment works on an app,
+ * this is that app's only demand (the level rule "instances − active" is for the other apps).
+ */
+export function deploymentDemand(
+  state: ClusterState,
+  tasksByApp: ReadonlyMap<string, TaskRecord[]>,
+): Map<string, AppBuckets> {
+  const demand = new Map<string, AppBuckets>();
+  for (const deployment of state.deployments.values()) {
+    for (const action of deployment.steps[deployment.currentStep]?.actions ?? []) {
+      // StartApplication is a no-op kept for clients: it must not hold the app's launches at 0.
+      if (action.action === 'StartApplication') continue;
+      demand.set(action.app, bucketsOf(state, action, tasksByApp));
+    }
+  }
+  return demand;
+}
+
+/** The launches deployments want now, per app: the launch queue's count for those apps. */
+export function deploymentLaunches(state: ClusterState, tasksByApp = groupTasksByApp(state)): Map<string, number> {
+  if (state.deployments.size === 0) return new Map();
+  return new Map([...deploymentDemand(state, tasksByApp)].map(([app, buckets]) => [app, buckets.launch]));
+}
+
+export function bucketsOf(
+  state: ClusterState,
+  action: DeploymentAction,
+  tasksByApp: ReadonlyMap<string, TaskRecord[]>,
+): AppBuckets {
+  return reconcileAction(action, state.apps.get(action.app), tasksByApp.get(action.app) ?? [], state.agents);
+}
+
+/** Non-terminal tasks grouped by app, in the state's order (one pass over the tasks). */
+export function groupTasksByApp(state: ClusterState): Map<string, TaskRecord[]> {
+  const grouped = new Map<string, TaskRecord[]>();
+  for (const task of state.tasks.values()) {
+    const list = grouped.get(task.appId);
+    if (list) list.push(task);
+    else grouped.set(task.appId, [task]);
+  }
+  return grouped;
+}
+
+export function evolveDeployment(state: ClusterState, event: CairnEvent, _ownership: Ownership = 'shared'): void {
+  switch (event.type) {
+    case 'DeploymentStarted':
+      state.deployments.set(event.data.deploymentId, { ...event.data, currentStep: 0 });
+      // A deployment starts its apps without backoff (Marathon resets it when a restart starts).
+      for (const app of event.data.affectedApps) state.launchDelays.delete(app);
+      return;
+    case 'DeploymentStepFinished': {
+      const deployment = state.deployments.get(event.data.deploymentId);
+      if (deployment) state.deployments.set(deployment.deploymentId, { ...deployment, currentStep: event.data.step });
+      return;
+    }
+    case 'DeploymentFinished':
+    case 'DeploymentCancelled':
+      state.deployments.delete(event.data.deploymentId);
+      return;
+    default:
+      return;
+  }
+}
+
+/** The apps a rollback returns to: each affected app's original (null: it did not exist). */
+export function rollbackTargets(deployment: DeploymentRecord): Map<string, AppDefinition | null> {
+  return new Map(deployment.affectedApps.map((app) => [app, deployment.original[app] ?? null]));
+}
+
+function byVersionThenId(a: DeploymentRecord, b: DeploymentRecord): number {
+  if (a.version !== b.version) return a.version < b.version ? -1 : 1;
+  return a.deploymentId < b.deploymentId ? -1 : a.deploymentId > b.deploymentId ? 1 : 0;
+}

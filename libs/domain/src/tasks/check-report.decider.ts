@@ -1,0 +1,45 @@
+import { CommandRejected, draft, EventDraft } from '../command';
+import type { ClusterState, TaskRecord } from '../state';
+import type { ReportTaskStatus } from './task.commands';
+import { failureBackoff } from './task.decider';
+
+/**
+ * A health or readiness transition from the agent that runs the checks. Only transitions reach
+ * the log. A check that reaches its maxConsecutiveFailures (0 = never) after the grace period
+ * gets its task killed and replaced, and, as in Marathon, the kill counts toward the app's
+ * backoff (notes §5.7).
+ */
+export function decideCheckReport(command: ReportTaskStatus, task: TaskRecord, state: ClusterState): EventDraft[] {
+  const events: EventDraft[] = [];
+  const { health, readiness } = command;
+  if (health) {
+    const check = task.healthChecks[health.checkIndex];
+    if (!check) {
+      throw new CommandRejected(
+        'invalid',
+        `task '${task.taskId}' has no health check ${health.checkIndex} (it runs ${task.healthChecks.length})`,
+      );
+    }
+    events.push(
+      draft('TaskHealthChanged', { taskId: task.taskId, appId: task.appId, ...health, updateId: command.updateId }),
+    );
+    const failed =
+      !health.alive && check.maxConsecutiveFailures > 0 && health.consecutiveFailures >= check.maxConsecutiveFailures;
+    if (failed && !task.killRequested) {
+      const cause = health.lastFailureCause ?? 'no cause given';
+      events.push(
+        draft('TaskKillRequested', {
+          taskId: task.taskId,
+          agentId: task.agentId,
+          reason: `health check ${health.checkIndex} (${check.protocol}) failed ${health.consecutiveFailures} times in a row: ${cause}`,
+        }),
+        ...failureBackoff(task, state, command.meta.now),
+      );
+    }
+  }
+  if (readiness) {
+    const updateId = health ? null : command.updateId;
+    events.push(draft('TaskReadinessChanged', { taskId: task.taskId, appId: task.appId, ...readiness, updateId }));
+  }
+  return events;
+}
