@@ -1,9 +1,8 @@
 import pino from 'pino';
 import type { HealthCheckSpec, ReadinessCheckSpec } from '../protocol/agent-protocol';
-import { SteppedClock } from './health-test-support';
+import { ScriptedProbes, SteppedClock } from './health-test-support';
 import type { ProbeOutcome, ReadinessOutcome } from './probe';
 import { ProbeChecks } from './probe-checks';
-import type { ProbeFactory } from './probe-factory';
 import type { CheckedTask, CheckReport } from './task-checks';
 
 const logger = pino({ level: 'silent' });
@@ -34,53 +33,13 @@ const aReadinessCheck = (overrides: Partial<ReadinessCheckSpec> = {}): Readiness
   ...overrides,
 });
 
-type Scripted<T> = T | 'hang';
-
-/**
- * Probes that answer from a script per `<taskId>/<check>` (a health check's index, or the
- * readiness check's name), and record when each started (seconds since T0) and whether it was aborted.
- */
-class ScriptedProbes implements ProbeFactory {
-  readonly started: string[] = [];
-  readonly aborted: string[] = [];
-  private readonly scripts = new Map<string, Scripted<ProbeOutcome | ReadinessOutcome>[]>();
-
-  constructor(private readonly clock: SteppedClock) {}
-
-  script(key: string, outcomes: Scripted<ProbeOutcome | ReadinessOutcome>[]): void {
-    this.scripts.set(key, [...outcomes]);
-  }
-
-  health(check: HealthCheckSpec, task: CheckedTask) {
-    return this.probe<ProbeOutcome>(`${task.taskId}/${task.healthChecks.indexOf(check)}`);
-  }
-
-  readiness(check: ReadinessCheckSpec, task: CheckedTask) {
-    return this.probe<ReadinessOutcome>(`${task.taskId}/${check.name}`);
-  }
-
-  private probe<T extends ProbeOutcome | ReadinessOutcome>(key: string) {
-    return (signal: AbortSignal): Promise<T> => {
-      this.started.push(`${key}@${(this.clock.now() - T0) / 1000}`);
-      const next = this.scripts.get(key)?.shift() ?? 'hang';
-      if (next !== 'hang') return Promise.resolve(next as T);
-      return new Promise<T>((resolve) =>
-        signal.addEventListener('abort', () => {
-          this.aborted.push(key);
-          resolve({ kind: 'failure', cause: 'aborted' } as T);
-        }),
-      );
-    };
-  }
-}
-
 const T0 = Date.UTC(2026, 0, 1);
 const success: ProbeOutcome = { kind: 'success' };
 const failure = (cause = 'HTTP 500'): ProbeOutcome => ({ kind: 'failure', cause });
 
 function setUp(options: { maxConcurrentProbes?: number } = {}) {
   const clock = new SteppedClock(T0);
-  const probes = new ScriptedProbes(clock);
+  const probes = new ScriptedProbes(clock, T0);
   const checks = new ProbeChecks({ clock, logger, probes, ...options });
   const reports: CheckReport[] = [];
   const task = (taskId: string, health: HealthCheckSpec[], readiness: ReadinessCheckSpec[] = []): CheckedTask => ({

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { forwardRef, Inject, Injectable } from '@nestjs/common';
 import { Command as NestCommand, ICommandHandler } from '@nestjs/cqrs';
 import type { Command, RequestOrigin } from '@cairn/domain';
 import { MasterRuntime } from '../core/master-runtime';
@@ -32,7 +32,8 @@ export abstract class SequencedCommand<K extends Command['kind']> extends NestCo
 export abstract class SequencedHandler<C extends SequencedCommand<Command['kind']>>
   implements ICommandHandler<SequencedCommand<Command['kind']>>
 {
-  constructor(protected readonly runtime: MasterRuntime) {}
+  // forwardRef: the runtime submits ElectLeader through the bus, so the two modules import each other.
+  constructor(@Inject(forwardRef(() => MasterRuntime)) protected readonly runtime: MasterRuntime) {}
 
   execute(command: C | SequencedCommand<Command['kind']>): Promise<CommandOutcome> {
     const meta = { ...this.runtime.meta(command.actor), origin: command.origin };

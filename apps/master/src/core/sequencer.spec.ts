@@ -60,7 +60,7 @@ describe('Sequencer', () => {
     expect(projection.appliedOffset).toBe(outcome.offset);
     expect(projection.state.apps.get('/web')?.cpus).toBe(1);
     expect(await log.endOffset()).toBeGreaterThan(outcome.offset!);
-    expect(applied).toEqual(['AppCreated']);
+    expect(applied).toEqual(['AppCreated', 'DeploymentStarted']);
   });
 
   it('decides concurrent commands in arrival order against the speculative state, in one append', async () => {

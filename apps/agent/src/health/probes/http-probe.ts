@@ -67,7 +67,10 @@ export function requestOnce(
       socket.destroy();
       finish({ kind: 'informational', status: response.statusCode ?? 101 });
     });
-    request.on('response', (response) => readBody(response, options, finish));
+    request.on('response', (response) => {
+      signal.removeEventListener('abort', onAbort); // from here an abort only cuts the body short
+      readBody(response, options, finish);
+    });
     request.end();
   });
 }
@@ -84,7 +87,7 @@ function readBody(
   let readBytes = 0;
   const done = () =>
     finish({ kind: 'response', status, contentType, body: utf8Prefix(Buffer.concat(kept), options.bodyMaxBytes) });
-  // Once the status is known an abort (the timeout) or a reset only cuts the body short.
+  if (options.signal.aborted) return done();
   options.signal.addEventListener('abort', done, { once: true });
   response.on('data', (chunk: Buffer) => {
     readBytes += chunk.length;

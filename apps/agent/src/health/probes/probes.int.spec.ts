@@ -290,4 +290,4 @@ function processGone(pid: number): boolean {
   }
 }
 
-void isAlive;
+
