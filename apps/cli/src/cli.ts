@@ -3,6 +3,7 @@ import type { CliContext, CliIo } from './cli-context';
 import { cliVersion } from './cli-version';
 import { registerAgentCommand } from './commands/agent.command';
 import { registerAgentsCommand } from './commands/agents.command';
+import { registerDeploymentsCommand } from './commands/deployments.command';
 import { registerAppsCommand } from './commands/apps.command';
 import { registerEventsCommand } from './commands/events.command';
 import { registerLogsCommand } from './commands/logs.command';
@@ -49,6 +50,7 @@ export function buildProgram(ctx: CliContext, output: Output): Command {
   registerMasterCommands(program, ctx, output);
   registerAgentCommand(program, ctx, output);
   registerAppsCommand(program, ctx, output);
+  registerDeploymentsCommand(program, ctx, output);
   registerAgentsCommand(program, ctx, output);
   registerTasksCommand(program, ctx, output);
   registerLogsCommand(program, ctx, output);

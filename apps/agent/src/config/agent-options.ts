@@ -102,7 +102,7 @@ export function resolveAgentOptions(flags: AgentFlags, env: NodeJS.ProcessEnv = 
     attributes: flags.attributes === undefined ? {} : parseAttributes(flags.attributes),
     port: flags.port === undefined ? DEFAULT_FILES_PORT : parsePort(String(flags.port)),
     ip: flags.ip ?? (masters.every(isLoopbackUrl) ? '127.0.0.1' : '0.0.0.0'),
-    token: readToken(flags.tokenFile, env),
+    token: readAgentToken(flags.tokenFile, env),
   };
 }
 
@@ -197,7 +197,7 @@ function parseHostname(raw: string | undefined): string {
 }
 
 /** `--token-file` wins over CAIRN_AGENT_TOKEN; surrounding blanks (a trailing newline) are not part of it. */
-function readToken(tokenFile: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+export function readAgentToken(tokenFile: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
   if (tokenFile !== undefined) {
     let text: string;
     try {

@@ -108,7 +108,15 @@ describe('an agent running health checks next to its tasks', () => {
           check({ protocol: 'COMMAND', command: 'echo nope >&2; exit 1', portIndex: null, maxConsecutiveFailures: 2 }),
         ],
         readinessChecks: [
-          { name: 'ready', protocol: 'HTTP', path: '/ready', portIndex: 0, intervalSeconds: 0.2, timeoutSeconds: 1, httpStatusCodesForReady: [200] },
+          {
+            name: 'ready',
+            protocol: 'HTTP',
+            path: '/ready',
+            portIndex: 0,
+            intervalSeconds: 0.2,
+            timeoutSeconds: 1,
+            httpStatusCodesForReady: [200],
+          },
         ],
       },
     };
@@ -122,7 +130,13 @@ describe('an agent running health checks next to its tasks', () => {
     const firstRun = summary(of(taskId));
     expect(firstRun[0]).toBe('TASK_RUNNING');
     expect([...firstRun.slice(1)].sort()).toEqual(
-      ['health 0:true:0', 'health 1:true:0', 'health 2:false:1', 'health 2:false:2', `ready ready ready on ${port}`].sort(),
+      [
+        'health 0:true:0',
+        'health 1:true:0',
+        'health 2:false:1',
+        'health 2:false:2',
+        `ready ready ready on ${port}`,
+      ].sort(),
     );
     // Check 2's own order: alive:false at its first failure, then maxConsecutiveFailures.
     expect(firstRun.filter((line) => line.startsWith('health 2'))).toEqual(['health 2:false:1', 'health 2:false:2']);
@@ -138,7 +152,13 @@ describe('an agent running health checks next to its tasks', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const again = summary(master.applied.slice(before).filter((update) => update.taskId === taskId));
     expect([...again].sort()).toEqual(
-      ['health 0:true:0', 'health 1:true:0', 'health 2:false:1', 'health 2:false:2', `ready ready ready on ${port}`].sort(),
+      [
+        'health 0:true:0',
+        'health 1:true:0',
+        'health 2:false:1',
+        'health 2:false:2',
+        `ready ready ready on ${port}`,
+      ].sort(),
     );
 
     master.send({ type: 'kill', taskId, gracePeriodSeconds: 1 });

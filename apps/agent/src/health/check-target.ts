@@ -38,7 +38,10 @@ export function honoursDelay(protocol: HealthCheckProtocol): boolean {
 }
 
 /** `port` when set (non-zero), else `ports[portIndex]`, else the task's only port. */
-export function checkPort(check: Pick<HealthCheckSpec, 'port' | 'portIndex'>, ports: readonly number[]): number | undefined {
+export function checkPort(
+  check: Pick<HealthCheckSpec, 'port' | 'portIndex'>,
+  ports: readonly number[],
+): number | undefined {
   if (check.port !== null && check.port !== 0) return check.port;
   if (check.portIndex !== null) return ports[check.portIndex];
   return ports.length === 1 ? ports[0] : undefined;

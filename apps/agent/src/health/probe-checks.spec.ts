@@ -44,7 +44,15 @@ function setUp(options: { maxConcurrentProbes?: number } = {}) {
   const reports: CheckReport[] = [];
   const task = (taskId: string, health: HealthCheckSpec[], readiness: ReadinessCheckSpec[] = []): CheckedTask => ({
     taskId,
-    spec: { taskId, appId: '/a', appVersion: 'v', command: { shell: true, value: 'x' }, env: {}, ports: [31000], host: 'h' },
+    spec: {
+      taskId,
+      appId: '/a',
+      appVersion: 'v',
+      command: { shell: true, value: 'x' },
+      env: {},
+      ports: [31000],
+      host: 'h',
+    },
     healthChecks: health,
     readinessChecks: readiness,
     runningSince: clock.now(),
@@ -62,7 +70,11 @@ function setUp(options: { maxConcurrentProbes?: number } = {}) {
 describe('ProbeChecks', () => {
   it('probes HTTP at once, COMMAND and MESOS_* only after delaySeconds, then every interval after a probe ends', async () => {
     const { probes, checks, task, advance } = setUp();
-    const t = task('t1', [aCheck(), aCheck({ protocol: 'COMMAND', command: 'true' }), aCheck({ protocol: 'MESOS_TCP' })]);
+    const t = task('t1', [
+      aCheck(),
+      aCheck({ protocol: 'COMMAND', command: 'true' }),
+      aCheck({ protocol: 'MESOS_TCP' }),
+    ]);
     for (const key of ['t1/0', 't1/1', 't1/2']) probes.script(key, [success, success, success, success]);
     const stop = checks.start(t, () => undefined);
     await advance(36_000);
@@ -111,7 +123,9 @@ describe('ProbeChecks', () => {
   it('fails a probe that outlives timeoutSeconds, aborting it', async () => {
     const { probes, checks, task, advance, reports } = setUp();
     probes.script('t1/0', ['hang']);
-    checks.start(task('t1', [aCheck({ maxConsecutiveFailures: 1, timeoutSeconds: 2 })]), (report) => reports.push(report));
+    checks.start(task('t1', [aCheck({ maxConsecutiveFailures: 1, timeoutSeconds: 2 })]), (report) =>
+      reports.push(report),
+    );
     await advance(1_500);
     expect(reports).toEqual([]);
     await advance(500);
@@ -143,15 +157,29 @@ describe('ProbeChecks', () => {
 
   it('reports readiness once, when a status is one of httpStatusCodesForReady, then stops probing it', async () => {
     const { probes, checks, task, advance, reports } = setUp();
-    const response = (status: number): ReadinessOutcome => ({ kind: 'response', status, contentType: 'text/plain', body: `s${status}` });
-    probes.script('t1/ready', [{ kind: 'failure', cause: 'ECONNREFUSED' }, response(503), response(204), response(200)]);
+    const response = (status: number): ReadinessOutcome => ({
+      kind: 'response',
+      status,
+      contentType: 'text/plain',
+      body: `s${status}`,
+    });
+    probes.script('t1/ready', [
+      { kind: 'failure', cause: 'ECONNREFUSED' },
+      response(503),
+      response(204),
+      response(200),
+    ]);
     checks.start(task('t1', [], [aReadinessCheck({ httpStatusCodesForReady: [200, 204] })]), (r) => reports.push(r));
     await advance(60_000);
     expect(probes.started).toEqual(['t1/ready@0', 't1/ready@5', 't1/ready@10']);
     expect(reports).toEqual([
       {
         kind: 'readiness',
-        readiness: { name: 'ready', ready: true, lastResponse: { status: 204, contentType: 'text/plain', body: 's204' } },
+        readiness: {
+          name: 'ready',
+          ready: true,
+          lastResponse: { status: 204, contentType: 'text/plain', body: 's204' },
+        },
         message: 'readiness check ready: ready (HTTP 204)',
       },
     ]);
@@ -179,7 +207,10 @@ describe('ProbeChecks', () => {
   it('an adopted task keeps its start: delaySeconds counts from runningSince, not from the adoption', async () => {
     const { clock, probes, checks, task, advance } = setUp();
     probes.script('t1/0', [success]);
-    const adopted = { ...task('t1', [aCheck({ protocol: 'MESOS_HTTP', delaySeconds: 15 })]), runningSince: clock.now() - 10_000 };
+    const adopted = {
+      ...task('t1', [aCheck({ protocol: 'MESOS_HTTP', delaySeconds: 15 })]),
+      runningSince: clock.now() - 10_000,
+    };
     checks.start(adopted, () => undefined);
     await advance(5_000);
     expect(probes.started).toEqual(['t1/0@5']);

@@ -89,11 +89,16 @@ export class ProbeChecks implements TaskChecks {
       intervalMs: Math.max(check.intervalSeconds * 1000, MIN_CHECK_INTERVAL_MS),
       onOutcome: (outcome, at) => {
         if (outcome.kind === 'ignored') return true;
-        const result = outcome.kind === 'success' ? { ok: true as const, at } : { ok: false as const, at, cause: outcome.cause };
+        const result =
+          outcome.kind === 'success' ? { ok: true as const, at } : { ok: false as const, at, cause: outcome.cause };
         const step = recordResult(health, result, rules);
         health = step.health;
         if (step.report) {
-          report({ kind: 'health', health: healthReport(index, health), message: describeHealth(label, health, rules) });
+          report({
+            kind: 'health',
+            health: healthReport(index, health),
+            message: describeHealth(label, health, rules),
+          });
         }
         return !step.exhausted;
       },

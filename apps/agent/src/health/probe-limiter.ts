@@ -8,7 +8,8 @@ export class ProbeLimiter {
   private readonly waiting: { start(): void }[] = [];
 
   constructor(readonly max: number) {
-    if (!(Number.isInteger(max) && max >= 1)) throw new RangeError(`a probe limit must be a positive integer, got ${max}`);
+    if (!(Number.isInteger(max) && max >= 1))
+      throw new RangeError(`a probe limit must be a positive integer, got ${max}`);
   }
 
   /** Runs `job` once a slot is free; resolves undefined (without running it) if `signal` aborts first. */

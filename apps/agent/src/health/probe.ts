@@ -1,12 +1,12 @@
 import type { Clock } from '@cairn/common';
 
 /** What one health probe found. `ignored`: neither pass nor fail (an HTTP 1xx with ignoreHttp1xx). */
-export type ProbeOutcome = { kind: 'success' } | { kind: 'failure'; cause: string } | { kind: 'ignored'; cause: string };
+export type ProbeOutcome =
+  { kind: 'success' } | { kind: 'failure'; cause: string } | { kind: 'ignored'; cause: string };
 
 /** What one readiness probe found: the response (any status), or why there was none. */
 export type ReadinessOutcome =
-  | { kind: 'response'; status: number; contentType: string; body: string }
-  | { kind: 'failure'; cause: string };
+  { kind: 'response'; status: number; contentType: string; body: string } | { kind: 'failure'; cause: string };
 
 /**
  * One attempt. It must resolve (never reject, though a rejection is taken as a failure) soon after

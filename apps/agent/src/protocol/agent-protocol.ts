@@ -151,28 +151,28 @@ export type ReadinessCheckSpec = z.infer<typeof readinessCheckSpecSchema>;
 /** What the master sends to run a task; it becomes the executor's TaskSpec (launch-spec.ts). */
 export const launchTaskSchema = z
   .object({
-  taskId: z.string().min(1),
-  appId: z.string(),
-  appVersion: z.string(),
-  command: taskCommandSchema,
-  env: z.record(z.string(), z.string()).default({}),
-  ports: z.array(z.number().int()).default([]),
-  /** JSON has no `undefined`: an unnamed port is null. */
-  portNames: z.array(z.string().nullable()).optional(),
-  requestedPorts: z.array(z.number().int()).optional(),
-  /** The agent's hostname as offered; absent = the agent's own. */
-  host: z.string().optional(),
-  /** Accounted by the master; the process executor does not enforce them (no cgroups yet). */
-  resources: z.unknown().optional(),
-  /** null = the app set none (the executor's default applies). */
-  killGracePeriodSeconds: z
-    .number()
-    .nonnegative()
-    .nullish()
-    .transform((v) => v ?? undefined),
-  healthChecks: z.array(healthCheckSpecSchema).default([]),
-  readinessChecks: z.array(readinessCheckSpecSchema).default([]),
-})
+    taskId: z.string().min(1),
+    appId: z.string(),
+    appVersion: z.string(),
+    command: taskCommandSchema,
+    env: z.record(z.string(), z.string()).default({}),
+    ports: z.array(z.number().int()).default([]),
+    /** JSON has no `undefined`: an unnamed port is null. */
+    portNames: z.array(z.string().nullable()).optional(),
+    requestedPorts: z.array(z.number().int()).optional(),
+    /** The agent's hostname as offered; absent = the agent's own. */
+    host: z.string().optional(),
+    /** Accounted by the master; the process executor does not enforce them (no cgroups yet). */
+    resources: z.unknown().optional(),
+    /** null = the app set none (the executor's default applies). */
+    killGracePeriodSeconds: z
+      .number()
+      .nonnegative()
+      .nullish()
+      .transform((v) => v ?? undefined),
+    healthChecks: z.array(healthCheckSpecSchema).default([]),
+    readinessChecks: z.array(readinessCheckSpecSchema).default([]),
+  })
   // A check that cannot run is refused with the launch (TASK_ERROR), as Mesos's master
   // refuses a task whose health check does not validate: a task that can never be healthy
   // would otherwise be killed and relaunched forever.

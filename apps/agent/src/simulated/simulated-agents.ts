@@ -1,5 +1,6 @@
 import { SeededRandom, SystemClock } from '@cairn/common';
 import type { Logger } from 'pino';
+import { AgentTokenRefusedError } from '../agent-errors';
 import { createAgentLogger } from '../logging/agent-logger';
 import { SimulatedAgent } from './simulated-agent';
 import {
@@ -45,14 +46,18 @@ export interface SimulatedAgents {
 /**
  * Starts `count` simulated agents in this process, each speaking the real agent protocol
  * (docs/agent-protocol.md) to the master with the agent token, and resolves once every one holds
- * an open command stream. Rejects (after stopping them) on a bad option, a refused token, or
- * when they are not all connected within `readyTimeoutMs`.
+ * an open command stream. Rejects (after stopping them) on a bad option, a refused token
+ * (`details.tokenRefused`), when they are not all connected within `readyTimeoutMs`, or when
+ * `signal` aborts first (`details.aborted`).
  */
 export async function startSimulatedAgents(options: SimulatedAgentsOptions): Promise<SimulatedAgents> {
   const resources = checkSimulatedOptions(options);
   const clock = options.clock ?? new SystemClock();
   const logger: Logger =
-    options.logger ?? createAgentLogger(process.env.CAIRN_LOG_LEVEL ?? 'warn').child({ component: 'simulated-agents' });
+    options.logger ??
+    createAgentLogger(options.logLevel ?? process.env.CAIRN_LOG_LEVEL ?? 'warn').child({
+      component: 'simulated-agents',
+    });
   const seed = String(options.seed);
   const masters = masterUrlsOf(options);
   const masterUrl = masters.join(', ');
@@ -106,10 +111,22 @@ export async function startSimulatedAgents(options: SimulatedAgentsOptions): Pro
   for (const agent of agents) agent.start();
   const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   let cancelTimeout: () => void = () => undefined;
+  let stopWaiting: () => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    const signal = options.signal;
+    if (!signal) return;
+    const onAbort = () =>
+      reject(new SimulatedAgentsError({ reason: 'stopped before every agent connected', masterUrl, aborted: true }));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    stopWaiting = () => signal.removeEventListener('abort', onAbort);
+  });
+  aborted.catch(() => undefined);
   try {
     await Promise.race([
       client.whenOpen(agents.length),
       fatalSeen,
+      aborted,
       new Promise<never>((_, reject) => {
         cancelTimeout = clock.setTimer(readyTimeoutMs, () =>
           reject(
@@ -123,10 +140,17 @@ export async function startSimulatedAgents(options: SimulatedAgentsOptions): Pro
     ]);
   } catch (error) {
     await close();
-    if (error === fatal) throw new SimulatedAgentsError({ reason: (error as Error).message, masterUrl });
+    if (error === fatal) {
+      throw new SimulatedAgentsError({
+        reason: (error as Error).message,
+        masterUrl,
+        tokenRefused: error instanceof AgentTokenRefusedError,
+      });
+    }
     throw error;
   } finally {
     cancelTimeout();
+    stopWaiting();
   }
 
   return {

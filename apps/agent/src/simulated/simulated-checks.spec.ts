@@ -38,7 +38,15 @@ function setUp(fate: Partial<FateSettings> = {}, healthyAfterMs = 2_000) {
   const start = (taskId: string, health: HealthCheckSpec[], ready: ReadinessCheckSpec[] = []) => {
     const task: CheckedTask = {
       taskId,
-      spec: { taskId, appId: '/a', appVersion: 'v', command: { shell: true, value: 'x' }, env: {}, ports: [1], host: 'sim-1' },
+      spec: {
+        taskId,
+        appId: '/a',
+        appVersion: 'v',
+        command: { shell: true, value: 'x' },
+        env: {},
+        ports: [1],
+        host: 'sim-1',
+      },
       healthChecks: health,
       readinessChecks: ready,
       runningSince: clock.now(),
@@ -81,7 +89,11 @@ describe('SimulatedChecks', () => {
   it('an unhealthy task reports alive:false at healthyAfterMs (no grace), then reaches maxConsecutiveFailures one interval apart', async () => {
     const { clock, settings, start, summary, checks } = setUp();
     const [id] = idsBy(settings, false, 1);
-    start(id, [aCheck({ maxConsecutiveFailures: 3 }), aCheck({ maxConsecutiveFailures: 1, intervalSeconds: 1 })], [readiness]);
+    start(
+      id,
+      [aCheck({ maxConsecutiveFailures: 3 }), aCheck({ maxConsecutiveFailures: 1, intervalSeconds: 1 })],
+      [readiness],
+    );
     await clock.advance(600_000);
     expect(summary(id)).toEqual(['2s health 0:false:1', '2s health 1:false:1', '22s health 0:false:3']);
     expect(checks.counts).toEqual({ healthy: 0, unhealthy: 1 });

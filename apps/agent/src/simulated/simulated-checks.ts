@@ -71,7 +71,11 @@ export class SimulatedChecks implements TaskChecks {
     task.healthChecks.forEach((check, index) => {
       const rules = rulesOf(check, task);
       const { health } = recordResult(INITIAL_HEALTH, { ok: true, at }, rules);
-      report({ kind: 'health', health: healthReport(index, health), message: describeHealth(labelOf(check, index), health, rules) });
+      report({
+        kind: 'health',
+        health: healthReport(index, health),
+        message: describeHealth(labelOf(check, index), health, rules),
+      });
     });
     for (const check of task.readinessChecks) {
       const status = check.httpStatusCodesForReady[0] ?? 200;
@@ -95,10 +99,18 @@ export class SimulatedChecks implements TaskChecks {
       const intervalMs = Math.max(check.intervalSeconds * 1000, MIN_CHECK_INTERVAL_MS);
       let health = INITIAL_HEALTH;
       const failOnce = () => {
-        const step = recordResult(health, { ok: false, at: this.settings.clock.now(), cause: SIMULATED_FAILURE_CAUSE }, rules);
+        const step = recordResult(
+          health,
+          { ok: false, at: this.settings.clock.now(), cause: SIMULATED_FAILURE_CAUSE },
+          rules,
+        );
         health = step.health;
         if (step.report) {
-          report({ kind: 'health', health: healthReport(index, health), message: describeHealth(labelOf(check, index), health, rules) });
+          report({
+            kind: 'health',
+            health: healthReport(index, health),
+            message: describeHealth(labelOf(check, index), health, rules),
+          });
         }
         // With maxConsecutiveFailures 0 nothing after the first failure would be reported.
         if (!step.exhausted && rules.maxConsecutiveFailures > 0) after(intervalMs, failOnce);

@@ -160,7 +160,9 @@ describe('simulated agents with health checks', () => {
       runUpMs: 0,
       seed: 1,
     };
-    await expect(startSimulatedAgents({ ...base, unhealthyRate: 1.5 })).rejects.toThrow(/unhealthyRate must be in \[0, 1\]/);
+    await expect(startSimulatedAgents({ ...base, unhealthyRate: 1.5 })).rejects.toThrow(
+      /unhealthyRate must be in \[0, 1\]/,
+    );
     await expect(startSimulatedAgents({ ...base, healthyAfterMs: -1 })).rejects.toThrow(/healthyAfterMs must be >= 0/);
     expect(master.registrations).toEqual([]);
   });

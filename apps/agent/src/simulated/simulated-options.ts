@@ -40,11 +40,14 @@ export interface SimulatedAgentsOptions {
   attributes?: Record<string, string>;
   /** Connections for registrations and status updates, shared by all agents; default 64. */
   maxSockets?: number;
-  /** Every agent's first command stream must be open within this long; default 30 s. */
+  /** Every agent's first command stream must be open within this long; default 30 s (at most MAX_READY_TIMEOUT_MS). */
   readyTimeoutMs?: number;
+  /** Stops waiting for the agents to connect (they are closed, and the start rejects). */
+  signal?: AbortSignal;
   clock?: Clock;
-  /** Default: pino on stderr at CAIRN_LOG_LEVEL, else 'warn' (a hundred agents' info lines are noise). */
+  /** Default: pino on stderr at `logLevel`, else CAIRN_LOG_LEVEL, else 'warn' (a hundred agents' info lines are noise). */
   logger?: Logger;
+  logLevel?: string;
 }
 
 /** A bad option, agents that could not all connect in time, or a refused token. */
@@ -55,6 +58,8 @@ export class SimulatedAgentsError extends AgentError {
 }
 
 export const DEFAULT_READY_TIMEOUT_MS = 30_000;
+/** The longest timer a clock can set (setTimeout's limit, about 24.8 days): "wait for as long as it takes". */
+export const MAX_READY_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** Checks the options; returns the resources in wire form. Throws SimulatedAgentsError. */
 export function checkSimulatedOptions(options: SimulatedAgentsOptions): WireResources {
@@ -70,6 +75,12 @@ export function checkSimulatedOptions(options: SimulatedAgentsOptions): WireReso
   }
   const failureRate = options.failureRate ?? 0;
   if (!(failureRate >= 0 && failureRate <= 1)) fail(`failureRate must be in [0, 1], got ${failureRate}`);
+  if (
+    options.readyTimeoutMs !== undefined &&
+    !(options.readyTimeoutMs >= 0 && options.readyTimeoutMs <= MAX_READY_TIMEOUT_MS)
+  ) {
+    fail(`readyTimeoutMs must be in [0, ${MAX_READY_TIMEOUT_MS}], got ${options.readyTimeoutMs}`);
+  }
   if (options.maxSockets !== undefined && !(Number.isInteger(options.maxSockets) && options.maxSockets >= 1)) {
     fail(`maxSockets must be a positive integer, got ${options.maxSockets}`);
   }

@@ -60,7 +60,11 @@ describe('taskFate', () => {
     },
   ])('$name', ({ failureRate, runTimeMs, want }) => {
     for (const id of ids.slice(0, 50)) {
-      expect(taskFate(id, { seed: 'x', runUpMs: 7, runTimeMs, failureRate })).toEqual({ runUpMs: 7, healthy: true, ...want });
+      expect(taskFate(id, { seed: 'x', runUpMs: 7, runTimeMs, failureRate })).toEqual({
+        runUpMs: 7,
+        healthy: true,
+        ...want,
+      });
     }
   });
 });

@@ -62,7 +62,11 @@ describe('FileStatusUpdateStore', () => {
       lastFailure: '2026-01-01T00:00:09.000Z',
       lastFailureCause: 'HTTP 500',
     };
-    const readiness = { name: 'ready', ready: true, lastResponse: { status: 200, contentType: 'text/plain', body: 'ok' } };
+    const readiness = {
+      name: 'ready',
+      ready: true,
+      lastResponse: { status: 200, contentType: 'text/plain', body: 'ok' },
+    };
     await new FileStatusUpdateStore(workDir).write({ seq: 1, update: { ...anUpdate('h-1'), health } });
     await new FileStatusUpdateStore(workDir).write({ seq: 2, update: { ...anUpdate('r-2'), readiness } });
     const { updates } = await new FileStatusUpdateStore(workDir).load();

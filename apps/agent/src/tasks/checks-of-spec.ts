@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { healthCheckSpecSchema, readinessCheckSpecSchema, type HealthCheckSpec, type ReadinessCheckSpec } from '../protocol/agent-protocol';
+import {
+  healthCheckSpecSchema,
+  readinessCheckSpecSchema,
+  type HealthCheckSpec,
+  type ReadinessCheckSpec,
+} from '../protocol/agent-protocol';
 
 const checkpointedChecksSchema = z.object({
   healthChecks: z.array(healthCheckSpecSchema).default([]),
@@ -13,8 +18,7 @@ const checkpointedChecksSchema = z.object({
 export function checksOfSpec(
   spec: unknown,
 ):
-  | { ok: true; healthChecks: HealthCheckSpec[]; readinessChecks: ReadinessCheckSpec[] }
-  | { ok: false; reason: string } {
+  { ok: true; healthChecks: HealthCheckSpec[]; readinessChecks: ReadinessCheckSpec[] } | { ok: false; reason: string } {
   const parsed = checkpointedChecksSchema.safeParse(spec);
   if (!parsed.success) return { ok: false, reason: z.prettifyError(parsed.error) };
   return { ok: true, ...parsed.data };

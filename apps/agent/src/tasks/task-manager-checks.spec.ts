@@ -35,7 +35,9 @@ class FakeExecutor implements TaskExecutor {
     return { taskId: spec.taskId, pid: this.nextPid++, sandboxDir: `/sandboxes/${spec.taskId}` };
   }
   kill(taskId: string): KillOutcome {
-    queueMicrotask(() => this.exit({ taskId, kind: 'signaled', signal: 'SIGTERM', exitCode: 143, finishedAt: this.clock.now() }));
+    queueMicrotask(() =>
+      this.exit({ taskId, kind: 'signaled', signal: 'SIGTERM', exitCode: 143, finishedAt: this.clock.now() }),
+    );
     return 'signalled';
   }
   exit(exit: TaskExit): void {
@@ -86,7 +88,14 @@ const aCheck = (overrides: Partial<HealthCheckSpec> = {}): HealthCheckSpec => ({
 function launch(taskId: string, task: Partial<Extract<AgentCommandWire, { type: 'launch' }>['task']> = {}): string {
   return JSON.stringify({
     type: 'launch',
-    task: { taskId, appId: '/web', appVersion: 'v1', command: { shell: true, value: 'serve' }, ports: [31000], ...task },
+    task: {
+      taskId,
+      appId: '/web',
+      appVersion: 'v1',
+      command: { shell: true, value: 'serve' },
+      ports: [31000],
+      ...task,
+    },
   });
 }
 
@@ -114,7 +123,12 @@ function setUp() {
 
 const ok: ProbeOutcome = { kind: 'success' };
 const fail = (cause = 'HTTP 500'): ProbeOutcome => ({ kind: 'failure', cause });
-const response = (status: number): ReadinessOutcome => ({ kind: 'response', status, contentType: 'text/plain', body: 'ok' });
+const response = (status: number): ReadinessOutcome => ({
+  kind: 'response',
+  status,
+  contentType: 'text/plain',
+  body: 'ok',
+});
 
 describe('TaskManager with checks', () => {
   it('reports RUNNING, then exactly the transitions in order, then the end; nothing after the kill', async () => {
@@ -127,8 +141,21 @@ describe('TaskManager with checks', () => {
     probes.script('web.1/ready', [response(503), response(200)]);
     tasks.handleLine(
       launch('web.1', {
-        healthChecks: [aCheck(), aCheck({ protocol: 'COMMAND', command: 'true', gracePeriodSeconds: 0, portIndex: null })],
-        readinessChecks: [{ name: 'ready', protocol: 'HTTP', path: '/ready', portIndex: 0, intervalSeconds: 5, timeoutSeconds: 1, httpStatusCodesForReady: [200] }],
+        healthChecks: [
+          aCheck(),
+          aCheck({ protocol: 'COMMAND', command: 'true', gracePeriodSeconds: 0, portIndex: null }),
+        ],
+        readinessChecks: [
+          {
+            name: 'ready',
+            protocol: 'HTTP',
+            path: '/ready',
+            portIndex: 0,
+            intervalSeconds: 5,
+            timeoutSeconds: 1,
+            httpStatusCodesForReady: [200],
+          },
+        ],
       }),
     );
     await clock.advance(70_000);
@@ -229,7 +256,12 @@ describe('TaskManager with checks', () => {
       {
         taskId: 'web.3',
         state: 'running',
-        checkpoint: { pid: 900, spec: JSON.parse(JSON.stringify(checkpointed)), sandboxDir: '/s/web.3', launchedAt: T0 },
+        checkpoint: {
+          pid: 900,
+          spec: JSON.parse(JSON.stringify(checkpointed)),
+          sandboxDir: '/s/web.3',
+          launchedAt: T0,
+        },
       },
     ];
     second.probes.script('web.3/0', [ok]);

@@ -346,7 +346,10 @@ export class TaskManager {
     if (!checkpoint?.spec) return;
     const checks = checksOfSpec(checkpoint.spec);
     if (!checks.ok) {
-      this.options.logger.warn({ taskId: entry.taskId, reason: checks.reason }, 'checkpointed checks unreadable: not run');
+      this.options.logger.warn(
+        { taskId: entry.taskId, reason: checks.reason },
+        'checkpointed checks unreadable: not run',
+      );
       return;
     }
     this.startChecks(entry, {

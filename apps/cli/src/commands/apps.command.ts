@@ -10,7 +10,12 @@ import { readJsonInput } from '../read-input';
 interface ApiOptions {
   readonly master?: string;
   readonly json?: boolean;
+  /** Cancel the deployments that lock the app instead of failing with 409 (Marathon's ?force=true). */
+  readonly force?: boolean;
 }
+
+const FORCE_HELP = 'cancel the deployments that lock the app (otherwise a locked app is an error)';
+const forceQuery = (opts: ApiOptions) => (opts.force ? '&force=true' : '');
 
 interface DeploymentReply {
   readonly deploymentId?: string;
@@ -62,14 +67,32 @@ export function registerAppsCommand(program: Command, ctx: CliContext, output: O
       .command('scale')
       .description('set the number of instances of an app')
       .argument('<id>', 'app id')
-      .argument('<instances>', 'number of instances, 0 or more', parseNonNegativeInt),
+      .argument('<instances>', 'number of instances, 0 or more', parseNonNegativeInt)
+      .option('--force', FORCE_HELP),
   ).action(async (id: string, instances: number, opts: ApiOptions) => {
     const master = client(opts);
     // PUT on a missing app would create one (Marathon semantics); a typo must not. 404 -> exit 1.
     await master.get(appPath(id));
-    const reply = await master.put<DeploymentReply>(`${appPath(id)}?partialUpdate=true`, { instances });
+    const reply = await master.put<DeploymentReply>(`${appPath(id)}?partialUpdate=true${forceQuery(opts)}`, {
+      instances,
+    });
     if (opts.json) return output.json(reply.body);
     output.line(`Scaling ${displayId(id)} to ${instances} instance(s): ${deploymentNote(reply)}`);
+  });
+
+  api(
+    apps
+      .command('restart')
+      .description('restart every task of an app, rolling, as its upgradeStrategy allows')
+      .argument('<id>', 'app id')
+      .option('--force', FORCE_HELP),
+  ).action(async (id: string, opts: ApiOptions) => {
+    const reply = await client(opts).post<DeploymentReply>(
+      `${appPath(id)}/restart${opts.force ? '?force=true' : ''}`,
+      {},
+    );
+    if (opts.json) return output.json(reply.body);
+    output.line(`Restarting ${displayId(id)}: ${deploymentNote(reply)}`);
   });
 
   api(apps.command('delete').description('delete an app').argument('<id>', 'app id')).action(

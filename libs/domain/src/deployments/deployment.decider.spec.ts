@@ -52,7 +52,7 @@ function started(now: number, steps: { action: string; app: string }[][], origin
 const webDeploying = (): EventDraft[] => decide(createApp('/web', { instances: 2 }), initialState());
 
 describe('DeploymentStarted: every change of an app is a plan of steps', () => {
-  it('a new app: StartApplication, then ScaleApplication (Marathon 1.6 plans)', () => {
+  it('a new app: StartApplication (finished at once: a no-op kept for clients), then ScaleApplication', () => {
     const web = definitionOf('/web');
     given([])
       .when(createApp('/web'))
@@ -64,6 +64,7 @@ describe('DeploymentStarted: every change of an app is a plan of steps', () => {
           null,
           web,
         ),
+        draft('DeploymentStepFinished', { deploymentId: `cmd-${T0}`, step: 1 }),
       ]);
   });
 

@@ -38,11 +38,15 @@ export function withDeployment(
     );
   }
   const affected = [...changes.keys()].sort();
+  const deploymentId = meta.commandId;
+  // StartApplication steps are no-ops (kept for Marathon's clients): they finish as the plan starts.
+  const leadingStarts = steps.findIndex((step) => step.actions.some((a) => a.action !== 'StartApplication'));
+  const finishedAtOnce = leadingStarts < 0 ? steps.length : leadingStarts;
   return [
     ...cancelled,
     ...appEvents,
     draft('DeploymentStarted', {
-      deploymentId: meta.commandId,
+      deploymentId,
       version: isoTime(meta.now),
       affectedApps: affected,
       steps,
@@ -50,6 +54,8 @@ export function withDeployment(
       target: Object.fromEntries(affected.map((id) => [id, changes.get(id)!.target])),
       request: meta.origin ? { actor: meta.actor, ...meta.origin } : null,
     }),
+    ...Array.from({ length: finishedAtOnce }, (_, i) => draft('DeploymentStepFinished', { deploymentId, step: i + 1 })),
+    ...(finishedAtOnce === steps.length ? [draft('DeploymentFinished', { deploymentId })] : []),
   ];
 }
 

@@ -194,7 +194,6 @@ describe('Tick: launching', () => {
     s.run(a1.withResources('cpus:8;mem:8192;ports:[31000-31099]').register());
     s.run(createApp('/web', { instances: 8, cpus: 0.5, mem: 64 }));
     expect(eventCounts(s.tick(T0 + 1 * SECOND_MS))).toEqual({
-      DeploymentStepFinished: 1, // StartApplication
       OffersMade: 1,
       OfferAccepted: 1,
       TaskLaunched: 5,

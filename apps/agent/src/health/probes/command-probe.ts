@@ -62,9 +62,16 @@ export function commandProbe(target: CommandTarget): Probe<ProbeOutcome> {
         // the pid space to wrap within this tick).
         if (child.pid !== undefined) killGroup(child.pid);
         if (code === 0) return finish({ kind: 'success' });
-        const how = signal.aborted ? 'aborted' : code === null ? `killed by ${signalName}` : `exited with status ${code}`;
+        const how = signal.aborted
+          ? 'aborted'
+          : code === null
+            ? `killed by ${signalName}`
+            : `exited with status ${code}`;
         const output = (stderr.text() || stdout.text()).trim();
-        finish({ kind: 'failure', cause: output === '' ? how : `${how}: ${lastChars(output, COMMAND_CAUSE_MAX_CHARS)}` });
+        finish({
+          kind: 'failure',
+          cause: output === '' ? how : `${how}: ${lastChars(output, COMMAND_CAUSE_MAX_CHARS)}`,
+        });
       });
     });
 }

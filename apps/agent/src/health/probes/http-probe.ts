@@ -37,20 +37,9 @@ export function requestOnce(
 ): Promise<HttpAnswer> {
   const { signal } = options;
   return new Promise((resolve) => {
-    let settled = false;
-    let request: ClientRequest | undefined;
-    const finish = (answer: HttpAnswer) => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      request?.destroy();
-      resolve(answer);
-    };
-    const onAbort = () => finish({ kind: 'error', cause: 'aborted' });
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) return resolve({ kind: 'error', cause: 'aborted' });
     const send = target.scheme === 'https' ? httpsRequest : httpRequest;
-    request = send({
+    const request: ClientRequest = send({
       host: PROBE_HOST,
       port: target.port,
       path: target.path,
@@ -59,6 +48,16 @@ export function requestOnce(
       rejectUnauthorized: false,
       headers: { 'user-agent': 'cairn-agent/health-check', accept: '*/*', connection: 'close' },
     });
+    let settled = false;
+    const finish = (answer: HttpAnswer) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      request.destroy();
+      resolve(answer);
+    };
+    const onAbort = () => finish({ kind: 'error', cause: 'aborted' });
+    signal.addEventListener('abort', onAbort, { once: true });
     request.on('error', (error) => finish({ kind: 'error', cause: errorCause(error) }));
     request.on('information', (info: { statusCode: number }) =>
       finish({ kind: 'informational', status: info.statusCode }),

@@ -5,8 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { SystemClock } from '@cairn/common';
-import { isAlive } from '../../executor';
-import { sleep, tempWorkDir, waitFor } from '../../executor/executor-test-support';
+import { tempWorkDir, waitFor } from '../../executor/executor-test-support';
 import type { HealthCheckSpec } from '../../protocol/agent-protocol';
 import { runProbe, type Probe, type ProbeOutcome, type ReadinessOutcome } from '../probe';
 import { realProbes } from '../probe-factory';
@@ -272,7 +271,6 @@ describe('COMMAND probe', () => {
       kind: 'failure',
       cause: expect.stringContaining('could not run the command'),
     });
-    await sleep(0);
   });
 });
 
@@ -289,5 +287,3 @@ function processGone(pid: number): boolean {
     return true;
   }
 }
-
-
