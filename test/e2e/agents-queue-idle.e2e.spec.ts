@@ -92,6 +92,10 @@ describeEachBackend('the launch queue and an idle cluster', (backend) => {
     await waitFor(async () => (await master.http.get('/v2/queue')).body.queue.length === 0, {
       describe: 'an empty launch queue',
     });
+    // Its deployment finishes on the tick after the tasks run: that is the last event of the story.
+    await waitFor(async () => ((await master.http.get('/v2/deployments')).body as Json[]).length === 0, {
+      describe: 'no deployment in progress',
+    });
 
     const before = await master.info();
     await sleep(IDLE_WINDOW_MS);

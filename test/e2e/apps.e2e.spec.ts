@@ -78,9 +78,11 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
       tasksRunning: 0,
       tasksHealthy: 0,
       tasksUnhealthy: 0,
-      deployments: [],
+      // No agent runs it yet: its deployment (named in Marathon's header) is still in progress.
+      deployments: [{ id: res.headers['marathon-deployment-id'] }],
       tasks: [],
     });
+    expect(res.headers['marathon-deployment-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(app.version).toMatch(ISO_TIMESTAMP);
     expect(app.versionInfo).toEqual({ lastScalingAt: app.version, lastConfigChangeAt: app.version });
     expect(app).not.toHaveProperty('args');
@@ -140,7 +142,8 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
     expect(created.status).toBe(201);
     const before = created.body;
 
-    const put = await master.http.put('/v2/apps/scale/me', { instances: 3 });
+    // The app's first deployment waits for an agent: only a forced change may replace it.
+    const put = await master.http.put('/v2/apps/scale/me?force=true', { instances: 3 });
     expect(put.status).toBe(200);
     expect(put.body).toEqual({ deploymentId: expect.any(String), version: expect.stringMatching(ISO_TIMESTAMP) });
     expect(requireWriteOffset(put)).toBeGreaterThan(requireWriteOffset(created));
@@ -154,8 +157,9 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
       lastScalingAt: after.version,
     });
     // Everything else is untouched.
-    const { instances: _i, version: _v, versionInfo: _vi, ...restAfter } = after;
-    const { instances: _bi, version: _bv, versionInfo: _bvi, ...restBefore } = before;
+    expect(after.deployments).toEqual([{ id: put.body.deploymentId }]);
+    const { instances: _i, version: _v, versionInfo: _vi, deployments: _d, ...restAfter } = after;
+    const { instances: _bi, version: _bv, versionInfo: _bvi, deployments: _bd, ...restBefore } = before;
     expect(restAfter).toEqual(restBefore);
   });
 
@@ -168,7 +172,7 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
     });
     expect(created.status).toBe(201);
 
-    const put = await master.http.put('/v2/apps/partial/merge?partialUpdate=true', { cmd: 'sleep 2' });
+    const put = await master.http.put('/v2/apps/partial/merge?partialUpdate=true&force=true', { cmd: 'sleep 2' });
     expect(put.status).toBe(200);
     const after = (await master.http.get('/v2/apps/partial/merge')).body.app;
     expect(after).toMatchObject({ cmd: 'sleep 2', env: { A: '1' }, mem: 64 });
@@ -188,7 +192,10 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
     });
     expect(created.status).toBe(201);
 
-    const put = await master.http.put('/v2/apps/replace/me?partialUpdate=false', { cmd: 'sleep 2', instances: 2 });
+    const put = await master.http.put('/v2/apps/replace/me?partialUpdate=false&force=true', {
+      cmd: 'sleep 2',
+      instances: 2,
+    });
     expect(put.status).toBe(200);
     const after = (await master.http.get('/v2/apps/replace/me')).body.app;
     expect(after).toMatchObject({ id: '/replace/me', cmd: 'sleep 2', instances: 2, env: {}, labels: {}, mem: 128 });
@@ -253,8 +260,8 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
     const writes = [
       () => master.http.post('/v2/apps', { id: '/offsets/a', cmd: 'sleep 1' }),
       () => master.http.post('/v2/apps', { id: '/offsets/b', cmd: 'sleep 1' }),
-      () => master.http.put('/v2/apps/offsets/a', { instances: 5 }),
-      () => master.http.put('/v2/apps/offsets/b', { cmd: 'sleep 2' }),
+      () => master.http.put('/v2/apps/offsets/a?force=true', { instances: 5 }),
+      () => master.http.put('/v2/apps/offsets/b?force=true', { cmd: 'sleep 2' }),
       () => master.http.put('/v2/apps/offsets/c', { cmd: 'sleep 3' }),
       () => master.http.delete('/v2/apps/offsets/a'),
     ];
@@ -283,7 +290,9 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
     expect((await master.http.post('/v2/apps', { id: '/concurrent/scale', cmd: 'sleep 1' })).status).toBe(201);
     const start = (await master.info()).cairn.endOffset;
     const replies = await Promise.all(
-      Array.from({ length: SCALES }, (_, i) => master.http.put('/v2/apps/concurrent/scale', { instances: i + 2 })),
+      Array.from({ length: SCALES }, (_, i) =>
+        master.http.put('/v2/apps/concurrent/scale?force=true', { instances: i + 2 }),
+      ),
     );
     const events = (await master.http.get(`/v1/events?from=${start}&limit=100`)).body.events;
     const versionByInstances = new Map<number, string>(

@@ -294,21 +294,25 @@ describe('errors and the log [file]', () => {
     await record(await master.http.post('/v2/apps', { id: '/audit/app', cmd: 'sleep 1' })); // 409
     await record(await master.http.post('/v2/apps', { id: '/audit/bad', cmd: 'sleep 1', cpus: -1 })); // 422
     await record(await master.http.post('/v2/apps', undefined, { raw: '{"id":' })); // 400
-    await record(await master.http.put('/v2/apps/audit/app', { instances: 3 }));
-    await record(await master.http.put('/v2/apps/audit/app', { instances: 2.5 })); // 422
-    await record(await master.http.put('/v2/apps/audit/app', { mem: 256 }));
+    await record(await master.http.put('/v2/apps/audit/app', { instances: 3 })); // 409: its deployment waits for an agent
+    await record(await master.http.put('/v2/apps/audit/app?force=true', { instances: 3 }));
+    await record(await master.http.put('/v2/apps/audit/app?force=true', { instances: 2.5 })); // 422
+    await record(await master.http.put('/v2/apps/audit/app?force=true', { mem: 256 }));
     await record(await master.http.delete('/v2/apps/audit/missing')); // 404
     await record(await master.http.delete('/v2/apps/audit/app'));
-    expect(rejected).toEqual([409, 422, 400, 422, 404]);
+    expect(rejected).toEqual([409, 422, 400, 409, 422, 404]);
 
     const events = await eventsFrom(master, start);
-    expect(events.map((e) => [e.type, e.data.app?.id ?? e.data.appId])).toEqual([
+    // (Each write's deployment events are deployments.e2e.spec.ts's subject; here only where they are.)
+    const appEvents = events.filter((e) => !e.type.startsWith('Deployment'));
+    expect(appEvents.map((e) => [e.type, e.data.app?.id ?? e.data.appId])).toEqual([
       ['AppCreated', '/audit/app'],
       ['AppScaled', '/audit/app'],
       ['AppUpdated', '/audit/app'],
       ['AppDeleted', '/audit/app'],
     ]);
-    expect(events.map((e) => e.offset)).toEqual(valid);
+    // A write's offset is its last event's (its deployment's): every one is in the log.
+    expect(valid.every((offset) => events.some((e) => e.offset === offset))).toBe(true);
     expect(events.find((e) => e.type === 'AppScaled').data.instances).toBe(3);
     expect(events.find((e) => e.type === 'AppUpdated').data.app.mem).toBe(256);
     for (const event of events) {
@@ -466,7 +470,7 @@ describe('errors and the log [kafka smoke]', () => {
     const dup = await master.http.post('/v2/apps', { id: '/smoke/ok', cmd: 'sleep 1' });
     expect(dup.status).toBe(409);
     const events = await eventsFrom(master, before);
-    expect(events.map((e) => e.type)).toEqual(['AppCreated']);
-    expect(events[0].offset).toBe(requireWriteOffset(valid));
+    expect(events.map((e) => e.type)).toEqual(['AppCreated', 'DeploymentStarted', 'DeploymentStepFinished']);
+    expect(events[events.length - 1].offset).toBe(requireWriteOffset(valid));
   });
 });

@@ -55,8 +55,9 @@ describe('the events topic read by a client that is not Cairn [kafka]', () => {
       await master.http.post('/v2/apps', loadFixture('apps/nested-web.json')),
       await master.http.post('/v2/apps', loadFixture('apps/health-checked.json')),
       await master.http.post('/v2/apps', loadFixture('apps/unknown-fields.json')),
-      await master.http.put('/v2/apps/prod/web/frontend', { instances: 7 }),
-      await master.http.put('/v2/apps/checks/api', { mem: 256 }),
+      // No agent: the apps' first deployments still run, so the changes are forced.
+      await master.http.put('/v2/apps/prod/web/frontend?force=true', { instances: 7 }),
+      await master.http.put('/v2/apps/checks/api?force=true', { mem: 256 }),
       await master.http.delete('/v2/apps/future/app'),
     ];
     for (const res of writes) expect([200, 201]).toContain(res.status);
@@ -66,7 +67,7 @@ describe('the events topic read by a client that is not Cairn [kafka]', () => {
     expect(api.status).toBe(200);
     const apiEvents: Json[] = api.body.events;
     expect(apiEvents[apiEvents.length - 1].offset).toBe(lastOffset);
-    expect(apiEvents.map((e) => e.type)).toEqual([
+    expect(apiEvents.map((e) => e.type).filter((t) => !t.startsWith('Deployment'))).toEqual([
       'LeaderElected',
       'AppCreated',
       'AppCreated',
@@ -75,6 +76,20 @@ describe('the events topic read by a client that is not Cairn [kafka]', () => {
       'AppUpdated',
       'AppDeleted',
     ]);
+    expect(apiEvents.map((e) => e.type)).toEqual(
+      expect.arrayContaining([
+        'LeaderElected',
+        'AppCreated',
+        'AppScaled',
+        'AppUpdated',
+        'AppDeleted',
+        'DeploymentStarted',
+        'DeploymentStepFinished',
+        'DeploymentFinished',
+        'DeploymentCancelled',
+      ]),
+    );
+    expect(apiEvents.filter((e) => e.type.startsWith('Deployment')).length).toBeGreaterThanOrEqual(6);
 
     const records = await consoleConsumeRecords({
       brokers: requireKafkaBrokers(),

@@ -163,8 +163,11 @@ describeEachBackend('Marathon reference apps', (backend) => {
     it('brings back the same apps, and the state hash equals an offline replay', async () => {
       await createAll(master);
       // Some history beyond creation: a scale, a config change, a delete.
-      expect((await master.http.put('/v2/apps/simple', { instances: 5 })).status).toBe(200);
-      expect((await master.http.put('/v2/apps/prod/web/frontend', { env: { APP_ENV: 'staging' } })).status).toBe(200);
+      // No agent: their first deployments are still in progress, so the changes are forced.
+      expect((await master.http.put('/v2/apps/simple?force=true', { instances: 5 })).status).toBe(200);
+      expect(
+        (await master.http.put('/v2/apps/prod/web/frontend?force=true', { env: { APP_ENV: 'staging' } })).status,
+      ).toBe(200);
       expect((await master.http.delete('/v2/apps/exec/pinger')).status).toBe(200);
 
       const before = await snapshot(master);

@@ -29,9 +29,9 @@ export abstract class SequencedCommand<K extends Command['kind']> extends NestCo
  * source are decided here, once, and ride on the command into the log.
  */
 @Injectable()
-export abstract class SequencedHandler<C extends SequencedCommand<Command['kind']>>
-  implements ICommandHandler<SequencedCommand<Command['kind']>>
-{
+export abstract class SequencedHandler<C extends SequencedCommand<Command['kind']>> implements ICommandHandler<
+  SequencedCommand<Command['kind']>
+> {
   // forwardRef: the runtime submits ElectLeader through the bus, so the two modules import each other.
   constructor(@Inject(forwardRef(() => MasterRuntime)) protected readonly runtime: MasterRuntime) {}
 

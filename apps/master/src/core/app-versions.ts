@@ -72,24 +72,31 @@ export class AppVersionIndex {
   }
 }
 
-function applyVersionEvent(app: AppDefinition | undefined, event: RecordedEvent<CairnEvent>): AppDefinition | undefined {
+function applyVersionEvent(
+  app: AppDefinition | undefined,
+  event: RecordedEvent<CairnEvent>,
+): AppDefinition | undefined {
   switch (event.type) {
     case 'AppCreated':
     case 'AppUpdated':
       return event.data.app;
     case 'AppScaled':
-      return app && {
-        ...app,
-        instances: event.data.instances,
-        version: event.data.lastScalingAt,
-        versionInfo: { ...app.versionInfo, lastScalingAt: event.data.lastScalingAt },
-      };
+      return (
+        app && {
+          ...app,
+          instances: event.data.instances,
+          version: event.data.lastScalingAt,
+          versionInfo: { ...app.versionInfo, lastScalingAt: event.data.lastScalingAt },
+        }
+      );
     case 'AppRestartRequested':
-      return app && {
-        ...app,
-        version: event.data.version,
-        versionInfo: { lastConfigChangeAt: event.data.version, lastScalingAt: event.data.version },
-      };
+      return (
+        app && {
+          ...app,
+          version: event.data.version,
+          versionInfo: { lastConfigChangeAt: event.data.version, lastScalingAt: event.data.version },
+        }
+      );
     default:
       return app;
   }

@@ -71,7 +71,7 @@ export class AppsController {
     );
     const created = appOf(outcome.events);
     withDeploymentHeaders(reply, outcome).status(201).header('Location', `/v2/apps${created.id}`);
-    return appInfo(created, this.runtime.projection.state, [], deploymentIdsOf(outcome));
+    return appInfo(created, this.runtime.projection.state, [], runningDeploymentIdsOf(outcome));
   }
 
   /** POST /v2/apps/{id}/restart: a rolling restart (the only POST under an app). */
@@ -129,7 +129,7 @@ export class AppsController {
     const created = outcome.events.find((e) => e.type === 'AppCreated');
     if (created?.type === 'AppCreated') {
       reply.status(201).header('Location', `/v2/apps${appId}`);
-      return appInfo(created.data.app, this.runtime.projection.state, [], deploymentIdsOf(outcome));
+      return appInfo(created.data.app, this.runtime.projection.state, [], runningDeploymentIdsOf(outcome));
     }
     const changed = outcome.events.find((e) => e.type === 'AppUpdated' || e.type === 'AppScaled');
     const version =
@@ -150,7 +150,11 @@ export class AppsController {
     const appId = this.pathAppId(request);
     const outcome = await this.commands.execute(
       // Marathon's DELETE /v2/apps/{id} defaults to force=true: a stuck deployment must not block it.
-      new DeleteAppCommand({ kind: 'DeleteApp', appId, force: parseBoolean(force, true) }, ANONYMOUS, requestOrigin(request)),
+      new DeleteAppCommand(
+        { kind: 'DeleteApp', appId, force: parseBoolean(force, true) },
+        ANONYMOUS,
+        requestOrigin(request),
+      ),
     );
     withDeploymentHeaders(reply, outcome);
     const last = outcome.events[outcome.events.length - 1];
@@ -201,6 +205,14 @@ function appOf(events: readonly CairnEvent[]): AppDefinition {
   const created = events.find((e) => e.type === 'AppCreated');
   if (created?.type !== 'AppCreated') throw new Error('CreateApp produced no AppCreated event');
   return created.data.app;
+}
+
+/** The deployments a write started and that are still in progress (a no-op plan finishes at once). */
+export function runningDeploymentIdsOf(outcome: CommandOutcome): string[] {
+  const finished = new Set(
+    outcome.events.flatMap((e) => (e.type === 'DeploymentFinished' ? [e.data.deploymentId] : [])),
+  );
+  return deploymentIdsOf(outcome).filter((id) => !finished.has(id));
 }
 
 /** The deployments a write started (one per command today). */

@@ -1,6 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
-import { addResources, EMPTY_RESOURCES, deploymentLaunches,
-  launchQueue, Resources, summariseReasons } from '@cairn/domain';
+import {
+  addResources,
+  EMPTY_RESOURCES,
+  deploymentLaunches,
+  launchQueue,
+  Resources,
+  summariseReasons,
+} from '@cairn/domain';
 import { AgentGateway } from '../agents/agent-gateway';
 import { MasterRuntime } from '../core/master-runtime';
 import { appInfo } from './app.view';

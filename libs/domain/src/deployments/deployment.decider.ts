@@ -2,7 +2,7 @@ import { isoTime } from '@cairn/common/iso-time';
 import type { AppDefinition, CairnEvent } from '@cairn/events';
 import { CommandMeta, CommandRejected, draft, EventDraft } from '../command';
 import type { ClusterState, DeploymentRecord, Ownership, TaskRecord } from '../state';
-import { AppChange, DeploymentAction, planSteps } from './plan';
+import { AppChange, DeploymentAction, DeploymentStep, planSteps } from './plan';
 import { AppBuckets, reconcileAction } from './reconcile';
 
 /** Marathon's `--max_running_deployments` default: more are refused (403) unless forced. */
@@ -39,9 +39,21 @@ export function withDeployment(
   }
   const affected = [...changes.keys()].sort();
   const deploymentId = meta.commandId;
-  // StartApplication steps are no-ops (kept for Marathon's clients): they finish as the plan starts.
-  const leadingStarts = steps.findIndex((step) => step.actions.some((a) => a.action !== 'StartApplication'));
-  const finishedAtOnce = leadingStarts < 0 ? steps.length : leadingStarts;
+  // Steps with nothing to do (StartApplication, a new app of 0 instances, a delete of an app with
+  // no task) finish as the plan starts: no deployment lingers for a later tick to close.
+  const tasksByApp = groupTasksByApp(state);
+  const doneAtOnce = (step: DeploymentStep) =>
+    step.actions.every(
+      (action) =>
+        reconcileAction(
+          action,
+          changes.get(action.app)?.target ?? undefined,
+          tasksByApp.get(action.app) ?? [],
+          state.agents,
+        ).done,
+    );
+  const firstOpen = steps.findIndex((step) => !doneAtOnce(step));
+  const finishedAtOnce = firstOpen < 0 ? steps.length : firstOpen;
   return [
     ...cancelled,
     ...appEvents,

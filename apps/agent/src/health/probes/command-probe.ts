@@ -35,44 +35,46 @@ export function commandProbe(target: CommandTarget): Probe<ProbeOutcome> {
       const stderr = new Tail();
       child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
       child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-      let exited = false;
+      let exit: { code: number | null; signalName: NodeJS.Signals | null } | undefined;
       let settled = false;
       const finish = (outcome: ProbeOutcome) => {
         if (settled) return;
         settled = true;
         signal.removeEventListener('abort', onAbort);
-        // A background child of the check may hold the pipes open: do not wait for them.
         child.stdout.destroy();
         child.stderr.destroy();
         resolve(outcome);
       };
-      const onAbort = () => {
-        // Before 'exit' the shell is not reaped, so its pid (= the group id) cannot have been reused.
-        if (!exited && child.pid !== undefined) killGroup(child.pid);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      child.once('error', (error) => {
-        exited = true;
-        finish({ kind: 'failure', cause: `could not run the command: ${errorCause(error)}` });
-      });
-      child.once('exit', (code, signalName) => {
-        exited = true;
-        // What the check left running in its group goes with it. The group outlives its reaped
-        // leader only while a member lives, so its id is still this group's (a reuse would need
-        // the pid space to wrap within this tick).
-        if (child.pid !== undefined) killGroup(child.pid);
-        if (code === 0) return finish({ kind: 'success' });
-        const how = signal.aborted
-          ? 'aborted'
-          : code === null
-            ? `killed by ${signalName}`
-            : `exited with status ${code}`;
+      const finishExited = () => {
+        if (!exit) return;
+        if (exit.code === 0) return finish({ kind: 'success' });
+        const how = exit.code === null ? `killed by ${exit.signalName}` : `exited with status ${exit.code}`;
         const output = (stderr.text() || stdout.text()).trim();
         finish({
           kind: 'failure',
           cause: output === '' ? how : `${how}: ${lastChars(output, COMMAND_CAUSE_MAX_CHARS)}`,
         });
+      };
+      const onAbort = () => {
+        // Before 'exit' the shell is not reaped, so its pid (= the group id) cannot have been reused.
+        if (!exit && child.pid !== undefined) return killGroup(child.pid);
+        // Exited, but something outside its group holds the pipes open: do not wait for them.
+        finishExited();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      child.once('error', (error) => {
+        // The command never ran ('exit' may not come): nothing to wait for.
+        if (!exit) finish({ kind: 'failure', cause: `could not run the command: ${errorCause(error)}` });
       });
+      child.once('exit', (code, signalName) => {
+        exit = { code, signalName };
+        // What the check left running in its group goes with it (and with it the pipes' other
+        // ends). The group outlives its reaped leader only while a member lives, so its id is still
+        // this group's (a reuse would need the pid space to wrap within this tick).
+        if (child.pid !== undefined) killGroup(child.pid);
+      });
+      // The output is complete once the pipes close, which comes after 'exit'.
+      child.once('close', finishExited);
     });
 }
 

@@ -8,11 +8,7 @@ import { JsonBodyProblems, MAX_BODY_DEPTH } from './json-body';
 import { JsonError } from './json-shape';
 import { IdMessages } from './rules/app-id.rules';
 import { RuleMessages } from './rules/rule-messages';
-import {
-  AppValidationOptions,
-  validateAppDefinition,
-  validatePathId,
-} from './validate-app-definition';
+import { AppValidationOptions, validateAppDefinition, validatePathId } from './validate-app-definition';
 import { INVALID_JSON_MESSAGE, OBJECT_NOT_VALID_MESSAGE, ValidationDetail } from './validation-details';
 
 const FIXTURES = join(__dirname, '../../../../../test/fixtures');

@@ -36,7 +36,6 @@ export type AppValidationResult =
   | AppValidationFailure;
 export type PathIdValidationResult = { ok: true; id: string } | AppValidationFailure;
 
-
 const VALIDATOR_OPTIONS: ValidatorOptions = {
   // Each property has exactly one shape check, so a property reports one kind of error; nested
   // DTOs are validated even next to a failed shape check, so every array element is judged.
