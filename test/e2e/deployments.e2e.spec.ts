@@ -11,7 +11,9 @@ import {
   offlineReplay,
   startAgent,
   startMaster,
+  startTcpForwarder,
   stateHash,
+  TcpForwarder,
   TEST_MASTER_AGENT_ENV,
   waitFor,
   waitForSettled,
@@ -53,12 +55,15 @@ function webApp(id: string, fields: Record<string, unknown> = {}) {
 describeEachBackend('deployments and health checks', (backend) => {
   let master: MasterHandle;
   let agent: AgentHandle;
+  let forwarder: TcpForwarder;
   const logs = () => `${agent?.describeLogs() ?? ''}`;
 
   beforeAll(async () => {
     master = await startMaster({ backend, env: TEST_MASTER_AGENT_ENV });
+    // A restarted MasterHandle listens on a new port: the agent knows the master by a fixed address.
+    forwarder = await startTcpForwarder(() => master.port);
     agent = await startAgent({
-      masterUrl: master.url,
+      masterUrl: forwarder.url,
       hostname: 'node-1',
       resources: 'cpus:8;mem:8192;ports:[31200-31399]',
     });
@@ -67,6 +72,7 @@ describeEachBackend('deployments and health checks', (backend) => {
   afterAll(async () => {
     await agent?.killTasksAndStop();
     await master?.stop();
+    await forwarder?.close();
   });
 
   it.each([
@@ -224,8 +230,7 @@ describeEachBackend('deployments and health checks', (backend) => {
       },
       { timeoutMs: 30_000, describe: 'the restart under way', onTimeout: logs },
     );
-    await master.kill();
-    await master.start();
+    await master.restart({ signal: 'SIGKILL' });
 
     const v2 = await waitForSettled(master, id, 4, { healthy: true, onTimeout: logs });
     const fold = await foldRollingRestart(master, id, start);

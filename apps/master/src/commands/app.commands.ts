@@ -1,5 +1,4 @@
-import { CommandHandler } from '@nestjs/cqrs';
-import { SequencedCommand, SequencedHandler } from './sequenced-command';
+import { SequencedCommand } from './sequenced-command';
 
 /** POST /v2/apps: a validated, id-normalised Marathon AppDefinition body. */
 export class CreateAppCommand extends SequencedCommand<'CreateApp'> {}
@@ -11,14 +10,3 @@ export class DeleteAppCommand extends SequencedCommand<'DeleteApp'> {}
 export class RestartAppCommand extends SequencedCommand<'RestartApp'> {}
 /** DELETE /v2/deployments/{id}. */
 export class CancelDeploymentCommand extends SequencedCommand<'CancelDeployment'> {}
-
-@CommandHandler(CreateAppCommand)
-export class CreateAppHandler extends SequencedHandler<CreateAppCommand> {}
-@CommandHandler(UpdateAppCommand)
-export class UpdateAppHandler extends SequencedHandler<UpdateAppCommand> {}
-@CommandHandler(DeleteAppCommand)
-export class DeleteAppHandler extends SequencedHandler<DeleteAppCommand> {}
-@CommandHandler(RestartAppCommand)
-export class RestartAppHandler extends SequencedHandler<RestartAppCommand> {}
-@CommandHandler(CancelDeploymentCommand)
-export class CancelDeploymentHandler extends SequencedHandler<CancelDeploymentCommand> {}

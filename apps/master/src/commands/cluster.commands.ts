@@ -1,5 +1,4 @@
-import { CommandHandler } from '@nestjs/cqrs';
-import { SequencedCommand, SequencedHandler } from './sequenced-command';
+import { SequencedCommand } from './sequenced-command';
 
 /** An agent (re-)registers. */
 export class RegisterAgentCommand extends SequencedCommand<'RegisterAgent'> {}
@@ -11,14 +10,3 @@ export class ReportTaskStatusCommand extends SequencedCommand<'ReportTaskStatus'
 export class TickCommand extends SequencedCommand<'Tick'> {}
 /** The writer that finished its start-up claims the next epoch. */
 export class ElectLeaderCommand extends SequencedCommand<'ElectLeader'> {}
-
-@CommandHandler(RegisterAgentCommand)
-export class RegisterAgentHandler extends SequencedHandler<RegisterAgentCommand> {}
-@CommandHandler(DisconnectAgentCommand)
-export class DisconnectAgentHandler extends SequencedHandler<DisconnectAgentCommand> {}
-@CommandHandler(ReportTaskStatusCommand)
-export class ReportTaskStatusHandler extends SequencedHandler<ReportTaskStatusCommand> {}
-@CommandHandler(TickCommand)
-export class TickHandler extends SequencedHandler<TickCommand> {}
-@CommandHandler(ElectLeaderCommand)
-export class ElectLeaderHandler extends SequencedHandler<ElectLeaderCommand> {}

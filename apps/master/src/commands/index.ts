@@ -4,14 +4,14 @@ import {
   DeleteAppHandler,
   RestartAppHandler,
   UpdateAppHandler,
-} from './app.commands';
+} from './app.handlers';
 import {
   DisconnectAgentHandler,
   ElectLeaderHandler,
   RegisterAgentHandler,
   ReportTaskStatusHandler,
   TickHandler,
-} from './cluster.commands';
+} from './cluster.handlers';
 
 /** One handler per command; every one goes to the sequencer through SequencedHandler. */
 export const commandHandlers = [
@@ -29,3 +29,4 @@ export const commandHandlers = [
 export * from './app.commands';
 export * from './cluster.commands';
 export * from './sequenced-command';
+export * from './sequenced-handler';

@@ -1,7 +1,5 @@
-import { forwardRef, Inject, Injectable } from '@nestjs/common';
-import { Command as NestCommand, ICommandHandler } from '@nestjs/cqrs';
+import { Command as NestCommand } from '@nestjs/cqrs';
 import type { Command, RequestOrigin } from '@cairn/domain';
-import { MasterRuntime } from '../core/master-runtime';
 import type { CommandOutcome } from '../core/sequencer';
 
 /** A domain command without its metadata: what a caller decides; the handler adds time, ids and actor. */
@@ -21,22 +19,5 @@ export abstract class SequencedCommand<K extends Command['kind']> extends NestCo
     readonly origin: RequestOrigin | null = null,
   ) {
     super();
-  }
-}
-
-/**
- * The one way to the sequencer: time from the injected clock and a command id from the seeded
- * source are decided here, once, and ride on the command into the log.
- */
-@Injectable()
-export abstract class SequencedHandler<C extends SequencedCommand<Command['kind']>> implements ICommandHandler<
-  SequencedCommand<Command['kind']>
-> {
-  // forwardRef: the runtime submits ElectLeader through the bus, so the two modules import each other.
-  constructor(@Inject(forwardRef(() => MasterRuntime)) protected readonly runtime: MasterRuntime) {}
-
-  execute(command: C | SequencedCommand<Command['kind']>): Promise<CommandOutcome> {
-    const meta = { ...this.runtime.meta(command.actor), origin: command.origin };
-    return this.runtime.execute({ ...command.payload, meta } as Command);
   }
 }

@@ -55,12 +55,12 @@ describe('Sequencer', () => {
   it('answers a command once its events are durable and applied, with their offset', async () => {
     const { log, projection, sequencer, applied } = await setup();
     const outcome = await sequencer.submit(create('/web'));
-    expect(outcome.events.map((e) => e.type)).toEqual(['AppCreated', 'DeploymentStarted']);
-    expect(outcome.offset).toBe(outcome.events[1].offset);
+    expect(outcome.events.map((e) => e.type)).toEqual(['AppCreated', 'DeploymentStarted', 'DeploymentStepFinished']);
+    expect(outcome.offset).toBe(outcome.events[2].offset);
     expect(projection.appliedOffset).toBe(outcome.offset);
     expect(projection.state.apps.get('/web')?.cpus).toBe(1);
     expect(await log.endOffset()).toBeGreaterThan(outcome.offset!);
-    expect(applied).toEqual(['AppCreated', 'DeploymentStarted']);
+    expect(applied).toEqual(['AppCreated', 'DeploymentStarted', 'DeploymentStepFinished']);
   });
 
   it('decides concurrent commands in arrival order against the speculative state, in one append', async () => {

@@ -258,6 +258,8 @@ describe('health: transitions from the agent', () => {
     expect(eventCounts(s.run(report(task.taskId, true, 0, 'h1')))).toEqual({ TaskHealthChanged: 1 });
     expect(s.tasksOf('/web')[0].health[0]).toMatchObject({ alive: true });
     expect(s.run(report(task.taskId, true, 0, 'h1'))).toEqual([]); // a duplicate changes nothing
+    // A restarted agent repeats its first verdict with a new update id: no change either.
+    expect(s.run(report(task.taskId, true, 0, 'h1-after-agent-restart'))).toEqual([]);
   });
 
   it('reaching maxConsecutiveFailures kills the task and counts toward the backoff', () => {

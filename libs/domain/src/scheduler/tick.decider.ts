@@ -111,6 +111,25 @@ function allocationPass(
 }
 
 /**
+ * Marathon's GROUP_BY without a count spreads only as offers happen to arrive (its docs say so):
+ * one offer may take every instance. Cairn reads a missing count as the number of values the
+ * active agents have for the field, so `["rack", "GROUP_BY"]` spreads over every rack it knows.
+ */
+function withGroupByCounts(constraints: readonly (readonly string[])[], state: ClusterState): string[][] {
+  return constraints.map((constraint) => {
+    const [field, operator, value] = constraint;
+    if (operator?.toUpperCase() !== 'GROUP_BY' || (value !== undefined && value !== '')) return [...constraint];
+    const values = new Set<string>();
+    for (const agent of state.agents.values()) {
+      if (agent.status !== 'ACTIVE') continue;
+      const v = field === 'hostname' || field === '@hostname' ? agent.hostname : agent.attributes[field];
+      if (v !== undefined) values.add(v);
+    }
+    return values.size > 0 ? [field, operator, String(values.size)] : [...constraint];
+  });
+}
+
+/**
  * Where each waiting app's live instances run (hostname and attributes), for its constraints. Kept
  * up to date across the offers of one pass, so a UNIQUE app gets one task per host in a pass too.
  */
@@ -142,7 +161,7 @@ function answerOffer(
       appId: q.app.id,
       demand: q.demand,
       count: q.count,
-      constraints: q.app.constraints,
+      constraints: withGroupByCounts(q.app.constraints, state),
       placed: placed.get(q.app.id) ?? [],
       instances: q.app.instances,
     }));

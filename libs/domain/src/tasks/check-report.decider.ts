@@ -20,9 +20,15 @@ export function decideCheckReport(command: ReportTaskStatus, task: TaskRecord, s
         `task '${task.taskId}' has no health check ${health.checkIndex} (it runs ${task.healthChecks.length})`,
       );
     }
-    events.push(
-      draft('TaskHealthChanged', { taskId: task.taskId, appId: task.appId, ...health, updateId: command.updateId }),
-    );
+    // A restarted agent runs its checks afresh and repeats a verdict the log already holds: no change.
+    const known = task.health[health.checkIndex];
+    const repeated =
+      known !== null && known.alive === health.alive && known.consecutiveFailures === health.consecutiveFailures;
+    if (!repeated) {
+      events.push(
+        draft('TaskHealthChanged', { taskId: task.taskId, appId: task.appId, ...health, updateId: command.updateId }),
+      );
+    }
     const failed =
       !health.alive && check.maxConsecutiveFailures > 0 && health.consecutiveFailures >= check.maxConsecutiveFailures;
     if (failed && !task.killRequested) {
@@ -37,7 +43,7 @@ export function decideCheckReport(command: ReportTaskStatus, task: TaskRecord, s
       );
     }
   }
-  if (readiness) {
+  if (readiness && readiness.ready !== task.ready) {
     const updateId = health ? null : command.updateId;
     events.push(draft('TaskReadinessChanged', { taskId: task.taskId, appId: task.appId, ...readiness, updateId }));
   }

@@ -1,0 +1,20 @@
+import { CommandHandler } from '@nestjs/cqrs';
+import { SequencedHandler } from './sequenced-handler';
+import {
+  CreateAppCommand,
+  UpdateAppCommand,
+  DeleteAppCommand,
+  RestartAppCommand,
+  CancelDeploymentCommand,
+} from './app.commands';
+
+@CommandHandler(CreateAppCommand)
+export class CreateAppHandler extends SequencedHandler<CreateAppCommand> {}
+@CommandHandler(UpdateAppCommand)
+export class UpdateAppHandler extends SequencedHandler<UpdateAppCommand> {}
+@CommandHandler(DeleteAppCommand)
+export class DeleteAppHandler extends SequencedHandler<DeleteAppCommand> {}
+@CommandHandler(RestartAppCommand)
+export class RestartAppHandler extends SequencedHandler<RestartAppCommand> {}
+@CommandHandler(CancelDeploymentCommand)
+export class CancelDeploymentHandler extends SequencedHandler<CancelDeploymentCommand> {}

@@ -1,0 +1,20 @@
+import { CommandHandler } from '@nestjs/cqrs';
+import { SequencedHandler } from './sequenced-handler';
+import {
+  RegisterAgentCommand,
+  DisconnectAgentCommand,
+  ReportTaskStatusCommand,
+  TickCommand,
+  ElectLeaderCommand,
+} from './cluster.commands';
+
+@CommandHandler(RegisterAgentCommand)
+export class RegisterAgentHandler extends SequencedHandler<RegisterAgentCommand> {}
+@CommandHandler(DisconnectAgentCommand)
+export class DisconnectAgentHandler extends SequencedHandler<DisconnectAgentCommand> {}
+@CommandHandler(ReportTaskStatusCommand)
+export class ReportTaskStatusHandler extends SequencedHandler<ReportTaskStatusCommand> {}
+@CommandHandler(TickCommand)
+export class TickHandler extends SequencedHandler<TickCommand> {}
+@CommandHandler(ElectLeaderCommand)
+export class ElectLeaderHandler extends SequencedHandler<ElectLeaderCommand> {}
