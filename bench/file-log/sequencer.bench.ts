@@ -111,8 +111,8 @@ async function submitConcurrently(
     while (issued < commands) {
       issued++;
       const outcome = await sequencer.submit(stream.next());
-      if (outcome.events.length !== 1)
-        throw new Error(`a benchmark command produced ${outcome.events.length} events, expected 1`);
+      // An app event, and the deployment it starts (and the one it supersedes): never nothing.
+      if (outcome.events.length === 0) throw new Error('a benchmark command produced no event');
       events += outcome.events.length;
     }
   };

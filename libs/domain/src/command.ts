@@ -25,12 +25,32 @@ export interface RequestOrigin {
   readonly requestId: string;
 }
 
-/** An event as `decide` returns it: the sequencer wraps it in an envelope (id, at, actor, ...). */
-export type EventDraft = { [T in EventType]: { readonly type: T; readonly data: EventData<T> } }[EventType];
+/**
+ * What caused an event, decided with it (the log can never be amended): an event already in the
+ * log, an earlier draft of the same decision, or nothing (`root`: a chain starts here, e.g. an
+ * agent registers). Without a cause the event is caused by its command, whose id a user command's
+ * deployment records (DeploymentStarted.deploymentId).
+ */
+export type Cause =
+  | { readonly eventId: string; readonly correlationId: string }
+  | { readonly draft: EventDraft }
+  | { readonly root: true };
 
-export function draft<T extends EventType>(type: T, data: EventData<T>): EventDraft {
-  return { type, data } as EventDraft;
+/** An event as `decide` returns it: the sequencer wraps it in an envelope (id, at, actor, ...). */
+export type EventDraft = {
+  [T in EventType]: { readonly type: T; readonly data: EventData<T>; readonly cause?: Cause };
+}[EventType];
+
+export function draft<T extends EventType>(type: T, data: EventData<T>, cause?: Cause): EventDraft {
+  return (cause ? { type, data, cause } : { type, data }) as EventDraft;
 }
+
+/** The same draft with its cause set (drafts are immutable). */
+export function causedBy(event: EventDraft, cause: Cause | undefined): EventDraft {
+  return cause ? ({ ...event, cause } as EventDraft) : event;
+}
+
+export const ROOT: Cause = { root: true };
 
 /** A command `decide` refuses. `kind` maps to an HTTP status at the edge. */
 export class CommandRejected extends Error {
@@ -44,4 +64,24 @@ export class CommandRejected extends Error {
     super(message);
     this.name = 'CommandRejected';
   }
+}
+
+/**
+ * The envelope's causationId and correlationId of a draft decided for `meta`'s command: from its
+ * cause (an event in the log, or `decided`, the events of this decision's earlier drafts), null
+ * for a root, and the command itself when it names none. The sequencer and the specs' scenario
+ * both envelope through it.
+ */
+export function envelopeCause(
+  d: EventDraft,
+  meta: CommandMeta,
+  decided: ReadonlyMap<EventDraft, { readonly id: string; readonly correlationId: string }>,
+): { causationId: string | null; correlationId: string } {
+  const cause = d.cause;
+  if (!cause) return { causationId: meta.commandId, correlationId: meta.correlationId };
+  if ('root' in cause) return { causationId: null, correlationId: meta.correlationId };
+  if ('eventId' in cause) return { causationId: cause.eventId, correlationId: cause.correlationId };
+  const earlier = decided.get(cause.draft);
+  if (!earlier) throw new Error(`${d.type} names a cause (${cause.draft.type}) decided after it or not at all`);
+  return { causationId: earlier.id, correlationId: earlier.correlationId };
 }

@@ -15,6 +15,7 @@ import { evolveOffers } from './scheduler/offers.evolve';
 import { DeploymentCommand } from './deployments/deployment.commands';
 import { decideDeploymentCommand } from './deployments/deployment-command.decider';
 import { evolveDeployment } from './deployments/deployment.decider';
+import { evolveCauses } from './causes.evolve';
 
 /** Every command the sequencer accepts. */
 export type Command = AppCommand | ClusterCommand | AgentCommand | TaskCommand | SchedulerCommand | DeploymentCommand;
@@ -63,10 +64,10 @@ type Evolver = (state: ClusterState, event: CairnEvent, ownership: Ownership) =>
  */
 const EVOLVERS_BY_TYPE: Record<EventType, readonly Evolver[]> = {
   LeaderElected: [evolveCluster],
-  AppCreated: [evolveApp, evolveOffers],
-  AppUpdated: [evolveApp, evolveOffers],
-  AppScaled: [evolveApp, evolveOffers],
-  AppDeleted: [evolveApp, evolveOffers],
+  AppCreated: [evolveApp, evolveOffers, evolveCauses],
+  AppUpdated: [evolveApp, evolveOffers, evolveCauses],
+  AppScaled: [evolveApp, evolveOffers, evolveCauses],
+  AppDeleted: [evolveApp, evolveOffers, evolveCauses],
   LaunchDelayed: [evolveTask],
   AgentRegistered: [evolveAgent],
   AgentReregistered: [evolveAgent],
@@ -76,11 +77,11 @@ const EVOLVERS_BY_TYPE: Record<EventType, readonly Evolver[]> = {
   OfferAccepted: [evolveOffers],
   OfferDeclined: [evolveOffers],
   TaskLaunched: [evolveTask, evolveOffers],
-  TaskStatusUpdated: [evolveTask, evolveOffers],
+  TaskStatusUpdated: [evolveCauses, evolveTask, evolveOffers],
   TaskKillRequested: [evolveTask],
   TaskHealthChanged: [evolveTask],
   TaskReadinessChanged: [evolveTask],
-  AppRestartRequested: [evolveApp, evolveOffers],
+  AppRestartRequested: [evolveApp, evolveOffers, evolveCauses],
   DeploymentStarted: [evolveDeployment, evolveOffers],
   DeploymentStepFinished: [evolveDeployment],
   DeploymentFinished: [evolveDeployment],

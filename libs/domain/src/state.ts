@@ -36,11 +36,21 @@ export interface TaskRecord extends TaskLaunchedData {
   readonly health: readonly (HealthResult | null)[];
   /** Its readiness checks passed (true when it has none). */
   readonly ready: boolean;
+  /** Its TaskLaunched: what its agent's reports about it are caused by. */
+  readonly launchedBy: EventRef;
+}
+
+/** An event in the log, as a cause: its id and the chain (correlation) it belongs to. */
+export interface EventRef {
+  readonly eventId: string;
+  readonly correlationId: string;
 }
 
 /** A deployment in progress: its plan, and the step being worked on (0-based). */
 export interface DeploymentRecord extends DeploymentStartedData {
   readonly currentStep: number;
+  /** Its DeploymentStarted: what its kills, launches and steps are caused by. */
+  readonly startedBy: EventRef;
 }
 
 /** Marathon's launch backoff of one app. */
@@ -95,6 +105,11 @@ export interface ClusterState {
   /** Why each waiting app did not fit the last offers it saw (for /v2/queue). */
   readonly queueReasons: Map<string, NoMatchReason[]>;
   readonly lastTaskFailure: Map<string, TaskFailure>;
+  /**
+   * Per app, the last event that changed what it wants (its spec, or a task of it ending): what a
+   * launch for it outside a deployment is caused by.
+   */
+  readonly demandCauses: Map<string, EventRef>;
   /** Deployments in progress by id (finished and cancelled ones are removed). */
   readonly deployments: Map<string, DeploymentRecord>;
   /**
@@ -119,6 +134,7 @@ export function initialState(): ClusterState {
     queueReasons: new Map(),
     lastTaskFailure: new Map(),
     deployments: new Map(),
+    demandCauses: new Map(),
     leader: null,
   };
 }

@@ -1,6 +1,15 @@
 import type { IdSource } from '@cairn/common';
 import { AppendOutcomeUnknownError, EventLog, WriterFailedError, WriterFencedError } from '@cairn/eventlog';
-import { cloneState, ClusterState, Command, CommandRejected, decide, evolve, EventDraft } from '@cairn/domain';
+import {
+  cloneState,
+  ClusterState,
+  Command,
+  CommandRejected,
+  decide,
+  envelopeCause,
+  evolve,
+  EventDraft,
+} from '@cairn/domain';
 import { AppendRecord } from '@cairn/eventlog';
 import { CairnEvent, catalogue, encodeChecked, EventValidationError, RecordedEvent } from '@cairn/events';
 import { UnavailableError } from './errors';
@@ -130,9 +139,11 @@ export class Sequencer {
     }
     const events: CairnEvent[] = [];
     const records: AppendRecord[] = [];
+    const decided = new Map<EventDraft, CairnEvent>();
     try {
       for (const d of drafts) {
-        const encoded = encodeChecked(this.envelope(d, command));
+        const encoded = encodeChecked(this.envelope(d, command, decided));
+        decided.set(d, encoded.event);
         events.push(encoded.event);
         records.push(encoded.record);
       }
@@ -144,16 +155,22 @@ export class Sequencer {
     return { events, records };
   }
 
-  private envelope(d: EventDraft, command: Command): CairnEvent {
+  /**
+   * The envelope of a draft. Its cause was decided with it (see Cause in libs/domain): an event in
+   * the log, an earlier draft of the same decision (`decided` maps it to its event), or none (a
+   * chain starts); without one, the command caused it.
+   */
+  private envelope(d: EventDraft, command: Command, decided: ReadonlyMap<EventDraft, CairnEvent>): CairnEvent {
     const { meta } = command;
+    const { causationId, correlationId } = envelopeCause(d, meta, decided);
     return {
       id: this.deps.ids.uuid(),
       type: d.type,
       v: catalogue[d.type].current,
       at: new Date(meta.now).toISOString(),
       actor: meta.actor,
-      correlationId: meta.correlationId,
-      causationId: meta.commandId,
+      correlationId,
+      causationId,
       data: d.data,
     } as CairnEvent;
   }

@@ -1,5 +1,5 @@
 import type { AgentReregisteredData, CairnEvent } from '@cairn/events';
-import { CommandRejected, draft, EventDraft } from '../command';
+import { causedBy, CommandRejected, draft, EventDraft, ROOT } from '../command';
 import type { ClusterState, LaunchDelay } from '../state';
 import { isTerminal } from '../tasks/task-states';
 import { failureBackoff } from '../tasks/task.decider';
@@ -43,15 +43,19 @@ function registerAgent(command: RegisterAgent, state: ClusterState): EventDraft[
     capabilities: command.info.capabilities.filter((c) => SUPPORTED_CAPABILITIES.has(c)),
   };
   const reported: AgentReregisteredData['tasks'] = command.tasks.map((t) => ({ taskId: t.taskId, state: t.state }));
-  const events: EventDraft[] = [
-    known ? draft('AgentReregistered', { ...info, tasks: reported }) : draft('AgentRegistered', info),
-  ];
+  // An agent's (re-)registration starts a chain: what reconciliation decides follows from it.
+  const registered = known
+    ? draft('AgentReregistered', { ...info, tasks: reported }, ROOT)
+    : draft('AgentRegistered', info, ROOT);
+  const because = { draft: registered };
+  const events: EventDraft[] = [registered];
   const onAgent = new Set(reported.map((t) => t.taskId));
   const delays = new Map<string, LaunchDelay>();
   for (const task of state.tasks.values()) {
     if (task.agentId !== agentId || onAgent.has(task.taskId)) continue;
-    events.push(
-      draft('TaskStatusUpdated', {
+    const gone = draft(
+      'TaskStatusUpdated',
+      {
         taskId: task.taskId,
         agentId,
         state: 'TASK_GONE',
@@ -59,15 +63,23 @@ function registerAgent(command: RegisterAgent, state: ClusterState): EventDraft[
         reason: 'REASON_RECONCILIATION',
         message: 'the agent re-registered without this task',
         exitCode: null,
-      }),
+      },
+      because,
     );
-    if (!task.killRequested) events.push(...failureBackoff(task, state, command.meta.now, delays));
+    events.push(gone);
+    if (!task.killRequested) {
+      events.push(...failureBackoff(task, state, command.meta.now, delays).map((d) => causedBy(d, { draft: gone })));
+    }
   }
   for (const { taskId, state: reportedState } of reported) {
     const logged = state.tasks.get(taskId);
     if ((logged && logged.agentId === agentId) || isTerminal(reportedState)) continue;
     events.push(
-      draft('TaskKillRequested', { taskId, agentId, reason: 'the log does not place this task on this agent' }),
+      draft(
+        'TaskKillRequested',
+        { taskId, agentId, reason: 'the log does not place this task on this agent' },
+        because,
+      ),
     );
   }
   return events;
@@ -76,7 +88,7 @@ function registerAgent(command: RegisterAgent, state: ClusterState): EventDraft[
 function disconnectAgent(command: DisconnectAgent, state: ClusterState): EventDraft[] {
   const agent = state.agents.get(command.agentId);
   if (!agent || agent.status !== 'ACTIVE') return [];
-  return [draft('AgentDisconnected', { agentId: command.agentId })];
+  return [draft('AgentDisconnected', { agentId: command.agentId }, ROOT)];
 }
 
 export function evolveAgent(state: ClusterState, event: CairnEvent): void {

@@ -1,6 +1,6 @@
 import { isoTime } from '@cairn/common/iso-time';
 import type { AppDefinition, CairnEvent } from '@cairn/events';
-import { CommandMeta, CommandRejected, draft, EventDraft } from '../command';
+import { CommandMeta, CommandRejected, draft, EventDraft, ROOT } from '../command';
 import type { ClusterState, DeploymentRecord, Ownership, TaskRecord } from '../state';
 import { AppChange, DeploymentAction, DeploymentStep, planSteps } from './plan';
 import { AppBuckets, reconcileAction } from './reconcile';
@@ -54,10 +54,10 @@ export function withDeployment(
     );
   const firstOpen = steps.findIndex((step) => !doneAtOnce(step));
   const finishedAtOnce = firstOpen < 0 ? steps.length : firstOpen;
-  return [
-    ...cancelled,
-    ...appEvents,
-    draft('DeploymentStarted', {
+  // The deployment records the user's command (its id is the command's): a chain starts here.
+  const started = draft(
+    'DeploymentStarted',
+    {
       deploymentId,
       version: isoTime(meta.now),
       affectedApps: affected,
@@ -65,9 +65,18 @@ export function withDeployment(
       original: Object.fromEntries(affected.map((id) => [id, changes.get(id)!.original])),
       target: Object.fromEntries(affected.map((id) => [id, changes.get(id)!.target])),
       request: meta.origin ? { actor: meta.actor, ...meta.origin } : null,
-    }),
-    ...Array.from({ length: finishedAtOnce }, (_, i) => draft('DeploymentStepFinished', { deploymentId, step: i + 1 })),
-    ...(finishedAtOnce === steps.length ? [draft('DeploymentFinished', { deploymentId })] : []),
+    },
+    ROOT,
+  );
+  const cause = { draft: started };
+  return [
+    ...cancelled,
+    ...appEvents,
+    started,
+    ...Array.from({ length: finishedAtOnce }, (_, i) =>
+      draft('DeploymentStepFinished', { deploymentId, step: i + 1 }, cause),
+    ),
+    ...(finishedAtOnce === steps.length ? [draft('DeploymentFinished', { deploymentId }, cause)] : []),
   ];
 }
 
@@ -170,7 +179,11 @@ export function groupTasksByApp(state: ClusterState): Map<string, TaskRecord[]> 
 export function evolveDeployment(state: ClusterState, event: CairnEvent, _ownership: Ownership = 'shared'): void {
   switch (event.type) {
     case 'DeploymentStarted':
-      state.deployments.set(event.data.deploymentId, { ...event.data, currentStep: 0 });
+      state.deployments.set(event.data.deploymentId, {
+        ...event.data,
+        currentStep: 0,
+        startedBy: { eventId: event.id, correlationId: event.correlationId },
+      });
       // A deployment starts its apps without backoff (Marathon resets it when a restart starts).
       for (const app of event.data.affectedApps) state.launchDelays.delete(app);
       return;

@@ -2,7 +2,7 @@ import { isoTime } from '@cairn/common/iso-time';
 import { SeededIdSource } from '@cairn/common/ids';
 import type { AppDefinition } from '@cairn/events';
 import { allocate, AgentSlot, OfferDraft } from '../allocator';
-import { draft, EventDraft } from '../command';
+import { causedBy, draft, EventDraft, ROOT } from '../command';
 import { placeTasks, QueuedLaunch, NoMatchReason } from '../placement';
 import type { AgentFacts } from '../constraints';
 import {
@@ -13,7 +13,7 @@ import {
   subtractResources,
   sumResources,
 } from '../resources';
-import type { AgentRecord, ClusterState } from '../state';
+import type { AgentRecord, ClusterState, EventRef } from '../state';
 import { SUPPORTED_CAPABILITIES } from '../agents/agent.decider';
 import { taskIdFor } from '../tasks/task-states';
 import { launchQueue, QueuedApp } from './launch-queue';
@@ -42,19 +42,25 @@ function unreachableAgents(command: Tick, state: ClusterState): EventDraft[] {
   const connected = new Set(command.connectedAgentIds);
   for (const agent of state.agents.values()) {
     if (!isOverdue(agent, connected, command)) continue;
-    events.push(draft('AgentUnreachable', { agentId: agent.agentId }));
+    // A timeout starts a chain: the agent's tasks are lost because of it.
+    const lost = draft('AgentUnreachable', { agentId: agent.agentId }, ROOT);
+    events.push(lost);
     for (const task of state.tasks.values()) {
       if (task.agentId !== agent.agentId) continue;
       events.push(
-        draft('TaskStatusUpdated', {
-          taskId: task.taskId,
-          agentId: agent.agentId,
-          state: 'TASK_UNREACHABLE',
-          updateId: null,
-          reason: 'REASON_AGENT_UNREACHABLE',
-          message: `agent ${agent.hostname} stayed away for ${command.agentUnreachableMs} ms`,
-          exitCode: null,
-        }),
+        draft(
+          'TaskStatusUpdated',
+          {
+            taskId: task.taskId,
+            agentId: agent.agentId,
+            state: 'TASK_UNREACHABLE',
+            updateId: null,
+            reason: 'REASON_AGENT_UNREACHABLE',
+            message: `agent ${agent.hostname} stayed away for ${command.agentUnreachableMs} ms`,
+            exitCode: null,
+          },
+          { draft: lost },
+        ),
       );
     }
   }
@@ -94,20 +100,38 @@ function allocationPass(
   });
   if (drafts.length === 0) return [];
   const offers = drafts.map((d) => ({ ...d, offerId: ids.uuid() }));
-  const events: EventDraft[] = [
-    draft('OffersMade', {
+  const causes = launchCauses(state);
+  // Offers are made because some app waits: the first in the queue names the chain.
+  const made = draft(
+    'OffersMade',
+    {
       offers: offers.map((o) => ({
         offerId: o.offerId,
         frameworkId: o.frameworkId,
         agentId: o.agentId,
         resources: eventResources(o.resources),
       })),
-    }),
-  ];
+    },
+    causes.get(waiting[0].app.id) ?? ROOT,
+  );
+  const events: EventDraft[] = [made];
   const remaining = new Map(waiting.map((q) => [q.app.id, q]));
   const placed = placedInstances(state, new Set(remaining.keys()));
-  for (const offer of offers) events.push(...answerOffer(offer, remaining, placed, state, now, ids));
+  for (const offer of offers) {
+    events.push(...answerOffer(offer, remaining, placed, state, now, ids, { made, causes }));
+  }
   return events;
+}
+
+/** Why each app wants launches: the deployment working on it, else the last change of its demand. */
+function launchCauses(state: ClusterState): Map<string, EventRef> {
+  const causes = new Map(state.demandCauses);
+  for (const deployment of state.deployments.values()) {
+    for (const action of deployment.steps[deployment.currentStep]?.actions ?? []) {
+      causes.set(action.app, deployment.startedBy);
+    }
+  }
+  return causes;
 }
 
 /**
@@ -153,8 +177,10 @@ function answerOffer(
   state: ClusterState,
   now: number,
   ids: SeededIdSource,
+  why: { made: EventDraft; causes: ReadonlyMap<string, EventRef> },
 ): EventDraft[] {
   const agent = state.agents.get(offer.agentId)!;
+  const answered = { draft: why.made };
   const queue: QueuedLaunch[] = [...waiting.values()]
     .filter((q) => q.count > 0)
     .map((q) => ({
@@ -176,14 +202,18 @@ function answerOffer(
   });
   if (placement.launches.length === 0) {
     return [
-      draft('OfferDeclined', {
-        offerId: offer.offerId,
-        refuseUntil: isoTime(now + DECLINE_REFUSE_MS),
-        reasons: Object.fromEntries(placement.reasonsByApp as Map<string, NoMatchReason[]>) as Record<
-          string,
-          { reason: string }[]
-        >,
-      }),
+      draft(
+        'OfferDeclined',
+        {
+          offerId: offer.offerId,
+          refuseUntil: isoTime(now + DECLINE_REFUSE_MS),
+          reasons: Object.fromEntries(placement.reasonsByApp as Map<string, NoMatchReason[]>) as Record<
+            string,
+            { reason: string }[]
+          >,
+        },
+        answered,
+      ),
     ];
   }
   const launched: EventDraft[] = [];
@@ -197,10 +227,12 @@ function answerOffer(
     launchedIds.add(taskId);
     const facts = { hostname: agent.hostname, attributes: agent.attributes };
     placed.set(launch.appId, [...(placed.get(launch.appId) ?? []), facts]);
-    launched.push(taskLaunched(queued.app, taskId, offer, agent.hostname, launch.ports, launch.resources));
+    const task = taskLaunched(queued.app, taskId, offer, agent.hostname, launch.ports, launch.resources);
+    // A launch answers what made its app want it: its deployment, a change, or a task that ended.
+    launched.push(causedBy(task, why.causes.get(launch.appId) ?? answered));
   }
   const taskIds = launched.map((e) => (e.type === 'TaskLaunched' ? e.data.taskId : ''));
-  return [draft('OfferAccepted', { offerId: offer.offerId, taskIds }), ...launched];
+  return [draft('OfferAccepted', { offerId: offer.offerId, taskIds }, answered), ...launched];
 }
 
 function taskLaunched(

@@ -1,4 +1,4 @@
-import { CommandRejected, draft, EventDraft } from '../command';
+import { causedBy, CommandRejected, draft, EventDraft } from '../command';
 import type { ClusterState, TaskRecord } from '../state';
 import type { ReportTaskStatus } from './task.commands';
 import { failureBackoff } from './task.decider';
@@ -24,28 +24,40 @@ export function decideCheckReport(command: ReportTaskStatus, task: TaskRecord, s
     const known = task.health[health.checkIndex];
     const repeated =
       known !== null && known.alive === health.alive && known.consecutiveFailures === health.consecutiveFailures;
-    if (!repeated) {
-      events.push(
-        draft('TaskHealthChanged', { taskId: task.taskId, appId: task.appId, ...health, updateId: command.updateId }),
-      );
-    }
+    const changed = draft(
+      'TaskHealthChanged',
+      { taskId: task.taskId, appId: task.appId, ...health, updateId: command.updateId },
+      task.launchedBy,
+    );
+    if (!repeated) events.push(changed);
     const failed =
       !health.alive && check.maxConsecutiveFailures > 0 && health.consecutiveFailures >= check.maxConsecutiveFailures;
     if (failed && !task.killRequested) {
       const cause = health.lastFailureCause ?? 'no cause given';
+      const because = repeated ? task.launchedBy : { draft: changed };
       events.push(
-        draft('TaskKillRequested', {
-          taskId: task.taskId,
-          agentId: task.agentId,
-          reason: `health check ${health.checkIndex} (${check.protocol}) failed ${health.consecutiveFailures} times in a row: ${cause}`,
-        }),
-        ...failureBackoff(task, state, command.meta.now),
+        draft(
+          'TaskKillRequested',
+          {
+            taskId: task.taskId,
+            agentId: task.agentId,
+            reason: `health check ${health.checkIndex} (${check.protocol}) failed ${health.consecutiveFailures} times in a row: ${cause}`,
+          },
+          because,
+        ),
+        ...failureBackoff(task, state, command.meta.now).map((d) => causedBy(d, because)),
       );
     }
   }
   if (readiness && readiness.ready !== task.ready) {
     const updateId = health ? null : command.updateId;
-    events.push(draft('TaskReadinessChanged', { taskId: task.taskId, appId: task.appId, ...readiness, updateId }));
+    events.push(
+      draft(
+        'TaskReadinessChanged',
+        { taskId: task.taskId, appId: task.appId, ...readiness, updateId },
+        task.launchedBy,
+      ),
+    );
   }
   return events;
 }

@@ -1,6 +1,6 @@
 import { isoTime } from '@cairn/common/iso-time';
 import type { CairnEvent } from '@cairn/events';
-import { CommandRejected, draft, EventDraft } from '../command';
+import { causedBy, CommandRejected, draft, EventDraft } from '../command';
 import { APPLIED_UPDATE_IDS_MAX, ClusterState, LaunchDelay, Ownership, TaskRecord } from '../state';
 import { launchDelayMs } from './backoff';
 import type { ReportTaskStatus } from './task.commands';
@@ -19,8 +19,10 @@ export function decideTaskStatus(command: ReportTaskStatus, state: ClusterState)
     throw new CommandRejected('conflict', `task '${command.taskId}' is not known on agent '${command.agentId}'`);
   }
   if (command.health || command.readiness) return decideCheckReport(command, task, state);
-  const events: EventDraft[] = [
-    draft('TaskStatusUpdated', {
+  // What an agent says of a task belongs to the chain that launched it.
+  const status = draft(
+    'TaskStatusUpdated',
+    {
       taskId: command.taskId,
       agentId: command.agentId,
       state: command.state,
@@ -28,10 +30,11 @@ export function decideTaskStatus(command: ReportTaskStatus, state: ClusterState)
       reason: command.reason,
       message: command.message,
       exitCode: command.exitCode,
-    }),
-  ];
-  if (isTerminal(command.state) && !task.killRequested) events.push(...failureBackoff(task, state, command.meta.now));
-  return events;
+    },
+    task.launchedBy,
+  );
+  if (!isTerminal(command.state) || task.killRequested) return [status];
+  return [status, ...failureBackoff(task, state, command.meta.now).map((d) => causedBy(d, { draft: status }))];
 }
 
 /**
@@ -67,6 +70,7 @@ export function evolveTask(state: ClusterState, event: CairnEvent, ownership: Ow
         killRequested: false,
         health: event.data.healthChecks.map(() => null),
         ready: event.data.readinessChecks.length === 0,
+        launchedBy: { eventId: event.id, correlationId: event.correlationId },
       });
       return;
     case 'TaskHealthChanged':

@@ -1,6 +1,6 @@
 import { SeededIdSource } from '@cairn/common/ids';
 import { CairnEvent, encodeEvent, TaskState } from '@cairn/events';
-import type { EventDraft } from '../command';
+import { envelopeCause, EventDraft } from '../command';
 import { Command, decide, evolve } from '../decider';
 import { ClusterState, initialState, TaskRecord } from '../state';
 import { activeTaskCount } from '../scheduler/launch-queue';
@@ -29,7 +29,10 @@ export class ClusterScenario {
   /** Decides and applies one command; returns what it decided. */
   run(command: Command): EventDraft[] {
     const drafts = decide(command, this.state);
-    for (const draft of drafts) this.append(draft, command.meta.now);
+    const decided = new Map<EventDraft, CairnEvent>();
+    for (const draft of drafts) {
+      decided.set(draft, this.append(draft, command.meta.now, envelopeCause(draft, command.meta, decided)));
+    }
     return drafts;
   }
 
@@ -82,11 +85,16 @@ export class ClusterScenario {
     return activeTaskCount(this.state, appId);
   }
 
-  private append(draft: EventDraft, at: number): void {
-    const event = recorded(draft, at, this.ids.uuid());
+  private append(
+    draft: EventDraft,
+    at: number,
+    cause: { causationId: string | null; correlationId: string } = { causationId: null, correlationId: 'spec' },
+  ): CairnEvent {
+    const event = { ...recorded(draft, at, this.ids.uuid()), ...cause };
     encodeEvent(event); // throws, as the append would, when decide made an invalid event
     evolve(this.state, event);
     this.log.push(event);
+    return event;
   }
 }
 

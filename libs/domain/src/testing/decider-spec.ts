@@ -19,9 +19,15 @@ import { ClusterState, hashedView, initialState } from '../state';
 /**
  * Events compared as the log holds them: JSON, so an `undefined` member is no difference, and
  * neither is the realm an object was made in (structuredClone under jest builds objects whose
- * prototype is not the test's Object.prototype, which deepStrictEqual would call unequal).
+ * prototype is not the test's Object.prototype, which deepStrictEqual would call unequal). Causes
+ * are left out: causes.spec.ts is about them.
  */
-const asLogged = (events: readonly EventDraft[]): unknown => JSON.parse(JSON.stringify(events));
+const asLogged = (events: readonly EventDraft[]): unknown =>
+  JSON.parse(JSON.stringify(events.map(({ cause: _cause, ...event }) => event)));
+
+/** Drafts without their causes, for specs that compare events and leave causes to causes.spec.ts. */
+export const withoutCauses = (events: readonly EventDraft[]): EventDraft[] =>
+  events.map(({ cause: _cause, ...event }) => event as EventDraft);
 
 /** The decision time every spec starts from, unless it says otherwise. */
 export const T0 = Date.UTC(2026, 0, 1);
