@@ -11,6 +11,7 @@ import { kafkaAppendBenchmark } from './kafka/kafka-append.bench';
 import { kafkaReplayBenchmark } from './kafka/kafka-replay.bench';
 import { launchRealBenchmark } from './agents/launch-real.bench';
 import { launchSimulatedBenchmark } from './agents/launch-simulated.bench';
+import { rollingRestartBenchmark } from './agents/rolling-restart.bench';
 
 /** Every benchmark, in run order. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -21,6 +22,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   kafkaReplayBenchmark,
   launchSimulatedBenchmark,
   launchRealBenchmark,
+  rollingRestartBenchmark,
 ];
 
 export interface RunOptions {
