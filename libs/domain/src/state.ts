@@ -110,6 +110,8 @@ export interface ClusterState {
    * launch for it outside a deployment is caused by.
    */
   readonly demandCauses: Map<string, EventRef>;
+  /** Tasks ever launched: part of every new task id, so no id is ever used twice (see taskIdFor). */
+  tasksLaunched: number;
   /** Deployments in progress by id (finished and cancelled ones are removed). */
   readonly deployments: Map<string, DeploymentRecord>;
   /**
@@ -135,6 +137,7 @@ export function initialState(): ClusterState {
     lastTaskFailure: new Map(),
     deployments: new Map(),
     demandCauses: new Map(),
+    tasksLaunched: 0,
     leader: null,
   };
 }

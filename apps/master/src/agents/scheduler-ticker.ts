@@ -79,6 +79,7 @@ export class SchedulerTicker implements OnApplicationShutdown {
             agentUnreachableMs: this.config.agentUnreachableMs,
             connectedAgentIds: this.gateway.connectedAgentIds(),
             leaderSinceMs: this.runtime.leaderSinceMs,
+            launchTimeoutMs: this.config.taskLaunchTimeoutMs,
           },
           'system',
         ),

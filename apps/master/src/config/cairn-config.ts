@@ -24,6 +24,8 @@ export interface CairnConfig {
   readonly agentUnreachableMs: number;
   /** Period of the scheduler's clock tick (timeouts, backoff expiry, allocation). */
   readonly tickMs: number;
+  /** Marathon's task_launch_timeout: a task not RUNNING this long after its launch is killed. */
+  readonly taskLaunchTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +57,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     agentUnreachableMs:
       parsePositiveInt('CAIRN_AGENT_UNREACHABLE_SECONDS', env.CAIRN_AGENT_UNREACHABLE_SECONDS ?? '60') * 1000,
     tickMs: parsePositiveInt('CAIRN_TICK_MS', env.CAIRN_TICK_MS ?? '1000'),
+    taskLaunchTimeoutMs:
+      parsePositiveInt('CAIRN_TASK_LAUNCH_TIMEOUT_SECONDS', env.CAIRN_TASK_LAUNCH_TIMEOUT_SECONDS ?? '300') * 1000,
     ...overrides,
   };
   if (!CLUSTER_NAME.test(config.cluster)) {

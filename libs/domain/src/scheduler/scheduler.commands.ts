@@ -18,6 +18,8 @@ export interface Tick {
    */
   readonly connectedAgentIds: readonly string[];
   readonly leaderSinceMs: number;
+  /** Marathon's task_launch_timeout: a task not RUNNING this long after launch is killed (default 300 s). */
+  readonly launchTimeoutMs?: number;
   readonly meta: CommandMeta;
 }
 

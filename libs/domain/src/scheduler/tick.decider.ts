@@ -13,9 +13,10 @@ import {
   subtractResources,
   sumResources,
 } from '../resources';
-import type { AgentRecord, ClusterState, EventRef } from '../state';
+import type { AgentRecord, ClusterState, EventRef, LaunchDelay } from '../state';
+import { failureBackoff } from '../tasks/task.decider';
 import { SUPPORTED_CAPABILITIES } from '../agents/agent.decider';
-import { taskIdFor } from '../tasks/task-states';
+import { isTerminal, taskIdFor, uniqueTaskUuid } from '../tasks/task-states';
 import { launchQueue, QueuedApp } from './launch-queue';
 import type { Tick } from './scheduler.commands';
 import { advanceDeployments, deploymentLaunches, groupTasksByApp } from '../deployments/deployment.decider';
@@ -29,7 +30,7 @@ export const DECLINE_REFUSE_MS = 120_000;
 export function decideTick(command: Tick, state: ClusterState): EventDraft[] {
   const now = command.meta.now;
   const ids = new SeededIdSource(command.seed);
-  const unreachable = unreachableAgents(command, state);
+  const unreachable = [...unreachableAgents(command, state), ...launchTimeouts(command, state)];
   if (state.deployments.size === 0) return [...unreachable, ...allocationPass(state, now, ids, new Map())];
   const tasksByApp = groupTasksByApp(state);
   const launches = deploymentLaunches(state, tasksByApp);
@@ -63,6 +64,59 @@ function unreachableAgents(command: Tick, state: ClusterState): EventDraft[] {
         ),
       );
     }
+  }
+  return events;
+}
+
+/** Marathon's `--task_launch_timeout` default. */
+export const TASK_LAUNCH_TIMEOUT_MS = 300_000;
+/** After a launch-timeout kill, how long past the kill grace period the master waits for the agent's word. */
+export const KILL_CONFIRM_MARGIN_MS = 10_000;
+
+/**
+ * Tasks not RUNNING within the launch timeout are killed (and, as a failed launch, delay the app's
+ * next one). One that still has no terminal status a kill grace period later (an agent that lost
+ * or ignored the launch) is ended by the master itself, TASK_DROPPED, and replaced.
+ */
+function launchTimeouts(command: Tick, state: ClusterState): EventDraft[] {
+  const timeoutMs = command.launchTimeoutMs ?? TASK_LAUNCH_TIMEOUT_MS;
+  const now = command.meta.now;
+  const events: EventDraft[] = [];
+  const delays = new Map<string, LaunchDelay>();
+  for (const task of state.tasks.values()) {
+    if (task.startedAt !== null || isTerminal(task.state) || task.state === 'TASK_UNREACHABLE') continue;
+    const age = now - Date.parse(task.stagedAt);
+    if (age < timeoutMs) continue;
+    if (!task.killRequested) {
+      const kill = draft(
+        'TaskKillRequested',
+        {
+          taskId: task.taskId,
+          agentId: task.agentId,
+          reason: `launch timeout: not running ${Math.round(timeoutMs / 1000)} s after its launch`,
+        },
+        task.launchedBy,
+      );
+      events.push(kill, ...failureBackoff(task, state, now, delays).map((d) => causedBy(d, { draft: kill })));
+      continue;
+    }
+    const graceMs = (task.killGracePeriodSeconds ?? 3) * 1000 + KILL_CONFIRM_MARGIN_MS;
+    if (age < timeoutMs + graceMs) continue;
+    events.push(
+      draft(
+        'TaskStatusUpdated',
+        {
+          taskId: task.taskId,
+          agentId: task.agentId,
+          state: 'TASK_DROPPED',
+          updateId: null,
+          reason: 'REASON_TASK_KILLED_DURING_LAUNCH',
+          message: `launch timeout: no word from agent ${task.host} ${Math.round(graceMs / 1000)} s after the kill`,
+          exitCode: null,
+        },
+        task.launchedBy,
+      ),
+    );
   }
   return events;
 }
@@ -117,8 +171,9 @@ function allocationPass(
   const events: EventDraft[] = [made];
   const remaining = new Map(waiting.map((q) => [q.app.id, q]));
   const placed = placedInstances(state, new Set(remaining.keys()));
+  const launchCount = { next: state.tasksLaunched };
   for (const offer of offers) {
-    events.push(...answerOffer(offer, remaining, placed, state, now, ids, { made, causes }));
+    events.push(...answerOffer(offer, remaining, placed, state, now, ids, { made, causes, launchCount }));
   }
   return events;
 }
@@ -177,7 +232,7 @@ function answerOffer(
   state: ClusterState,
   now: number,
   ids: SeededIdSource,
-  why: { made: EventDraft; causes: ReadonlyMap<string, EventRef> },
+  why: { made: EventDraft; causes: ReadonlyMap<string, EventRef>; launchCount: { next: number } },
 ): EventDraft[] {
   const agent = state.agents.get(offer.agentId)!;
   const answered = { draft: why.made };
@@ -217,14 +272,11 @@ function answerOffer(
     ];
   }
   const launched: EventDraft[] = [];
-  const launchedIds = new Set<string>();
   for (const launch of placement.launches) {
     const queued = waiting.get(launch.appId)!;
     waiting.set(launch.appId, { ...queued, count: queued.count - 1 });
-    // A task id is never reused, even if a caller repeats a seed.
-    let taskId = taskIdFor(launch.appId, ids.uuid());
-    while (state.tasks.has(taskId) || launchedIds.has(taskId)) taskId = taskIdFor(launch.appId, ids.uuid());
-    launchedIds.add(taskId);
+    // Unique forever, even if a caller repeats a seed: the count of launches so far is part of it.
+    const taskId = taskIdFor(launch.appId, uniqueTaskUuid(ids.uuid(), why.launchCount.next++));
     const facts = { hostname: agent.hostname, attributes: agent.attributes };
     placed.set(launch.appId, [...(placed.get(launch.appId) ?? []), facts]);
     const task = taskLaunched(queued.app, taskId, offer, agent.hostname, launch.ports, launch.resources);

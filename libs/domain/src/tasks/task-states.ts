@@ -20,6 +20,15 @@ export function taskIdFor(appId: string, uuid: string): string {
   return `${appId.replace(/^\//, '').replace(/\//g, '_')}.${uuid}`;
 }
 
+/**
+ * A uuid-shaped id unique forever: the seeded random `uuid` with its last group replaced by the
+ * count of tasks launched before (folded from the log, so it never goes back). A random id alone
+ * repeats sooner or later, and a repeated id stalls its instance (the agent keeps the sandbox).
+ */
+export function uniqueTaskUuid(uuid: string, launchedBefore: number): string {
+  return `${uuid.slice(0, 24)}${launchedBefore.toString(16).padStart(12, '0')}`;
+}
+
 /** The app a task id belongs to (app ids never contain `_`, so the mapping is one to one). */
 export function appIdOfTask(taskId: string): string {
   const dot = taskId.lastIndexOf('.');

@@ -62,6 +62,7 @@ export function failureBackoff(
 export function evolveTask(state: ClusterState, event: CairnEvent, ownership: Ownership = 'shared'): void {
   switch (event.type) {
     case 'TaskLaunched':
+      state.tasksLaunched++;
       state.tasks.set(event.data.taskId, {
         ...event.data,
         state: 'TASK_STAGING',
