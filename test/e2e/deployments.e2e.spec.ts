@@ -213,6 +213,49 @@ describeEachBackend('deployments and health checks', (backend) => {
     expect(cancelled?.data).toMatchObject({ reason: 'rolled back', by: rollback.body.deploymentId });
   });
 
+  it("every event names its cause: an earlier event, the recorded command, or nothing at a chain's start", async () => {
+    const events = await allEvents(master);
+    const seen = new Set<string>();
+    // A user command is recorded by the deployment it started, under the command's id.
+    const commands = new Set(events.filter((e) => e.type === 'DeploymentStarted').map((e) => e.data.deploymentId));
+    const ROOTS = [
+      'LeaderElected',
+      'AgentRegistered',
+      'AgentReregistered',
+      'AgentDisconnected',
+      'AgentUnreachable',
+      'DeploymentStarted',
+    ];
+    const orphans: string[] = [];
+    for (const e of events as ((typeof events)[number] & { id: string; causationId: string | null })[]) {
+      const ok =
+        e.causationId === null ? ROOTS.includes(e.type) : seen.has(e.causationId) || commands.has(e.causationId);
+      if (!ok) orphans.push(`${e.offset} ${e.type} caused by ${e.causationId}`);
+      seen.add(e.id);
+    }
+    expect(orphans).toEqual([]);
+
+    // One task's chain, back to the request that caused it.
+    const byId = new Map<string, Json>(events.map((e) => [e.id, e]));
+    const launch = [...events].reverse().find((e) => e.type === 'TaskLaunched' && e.data.appId === '/roll/s1-1')!;
+    const chain: string[] = [];
+    let at: Json | undefined = launch;
+    while (at && at.causationId) {
+      chain.push(at.type);
+      at = byId.get(at.causationId);
+    }
+    expect(chain).toEqual(['TaskLaunched']);
+    expect(at?.type).toBe('DeploymentStarted');
+    expect(at?.data.request).toEqual({
+      actor: 'anonymous',
+      remoteAddress: '127.0.0.1',
+      method: 'PUT',
+      path: '/v2/apps/roll/s1-1',
+      requestId: expect.any(String),
+    });
+    expect(launch.correlationId).toBe(at?.data.deploymentId);
+  });
+
   it('the master is SIGKILLed in the middle of a rolling restart: it completes after a restart, nothing launched twice', async () => {
     const id = '/roll/crash';
     const upgradeStrategy = { minimumHealthCapacity: 1, maximumOverCapacity: 0 }; // one at a time

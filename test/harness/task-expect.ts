@@ -24,6 +24,9 @@ export interface TaskView {
 /** A recorded event of /v1/events. */
 export interface EventView {
   readonly offset: number;
+  readonly id: string;
+  readonly correlationId: string;
+  readonly causationId: string | null;
   readonly type: string;
   readonly at: string;
   readonly actor: string;

@@ -34,7 +34,14 @@ function cancelDeployment({ deploymentId, rollback, meta }: CancelDeployment, st
   const deployment = state.deployments.get(deploymentId);
   if (!deployment) throw new CommandRejected('not-found', `DeploymentPlan ${deploymentId} does not exist`);
   if (!rollback) {
-    return [draft('DeploymentCancelled', { deploymentId, reason: 'stopped on request (force)', by: null })];
+    // It ends the chain its DeploymentStarted began; the actor says who stopped it.
+    return [
+      draft(
+        'DeploymentCancelled',
+        { deploymentId, reason: 'stopped on request (force)', by: null },
+        deployment.startedBy,
+      ),
+    ];
   }
   const events: EventDraft[] = [];
   const changes = new Map<string, AppChange>();
@@ -51,7 +58,9 @@ function cancelDeployment({ deploymentId, rollback, meta }: CancelDeployment, st
     events.push(...decision.events);
     if (decision.change) changes.set(appId, decision.change);
   }
-  if (changes.size === 0) return [draft('DeploymentCancelled', { deploymentId, reason: 'rolled back', by: null })];
+  if (changes.size === 0) {
+    return [draft('DeploymentCancelled', { deploymentId, reason: 'rolled back', by: null }, deployment.startedBy)];
+  }
   // Forced: cancels this deployment (and any other on the same apps) before the rollback starts.
   return withDeployment(state, meta, changes, true, events).map((event) =>
     event.type === 'DeploymentCancelled' && event.data.deploymentId === deploymentId

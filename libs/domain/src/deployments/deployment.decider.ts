@@ -112,22 +112,18 @@ export function advanceDeployments(state: ClusterState, tasksByApp: ReadonlyMap<
       const buckets = bucketsOf(state, action, tasksByApp);
       done &&= buckets.done;
       for (const task of buckets.kill) {
+        const reason = `deployment ${deployment.deploymentId}: ${action.action}`;
         events.push(
-          draft('TaskKillRequested', {
-            taskId: task.taskId,
-            agentId: task.agentId,
-            reason: `deployment ${deployment.deploymentId}: ${action.action}`,
-          }),
+          draft('TaskKillRequested', { taskId: task.taskId, agentId: task.agentId, reason }, deployment.startedBy),
         );
       }
     }
     if (!done) continue;
-    events.push(
-      draft('DeploymentStepFinished', { deploymentId: deployment.deploymentId, step: deployment.currentStep + 1 }),
-    );
-    if (deployment.currentStep + 1 === deployment.steps.length) {
-      events.push(draft('DeploymentFinished', { deploymentId: deployment.deploymentId }));
-    }
+    // The deployment's own chain: what its steps do is caused by its DeploymentStarted.
+    const { deploymentId, startedBy } = deployment;
+    const finished = deployment.currentStep + 1;
+    events.push(draft('DeploymentStepFinished', { deploymentId, step: finished }, startedBy));
+    if (finished === deployment.steps.length) events.push(draft('DeploymentFinished', { deploymentId }, startedBy));
   }
   return events;
 }
