@@ -1,6 +1,6 @@
 import type { CairnEvent } from '@cairn/events';
 import type { ClusterState } from './state';
-import { isTerminal } from './tasks/task-states';
+import { endsTask } from './tasks/task-states';
 
 /**
  * Keeps, per app, the last event that changed what it wants: a new spec or scale, or one of its
@@ -23,7 +23,7 @@ export function evolveCauses(state: ClusterState, event: CairnEvent): void {
       return;
     case 'TaskStatusUpdated': {
       const task = state.tasks.get(event.data.taskId);
-      if (task && isTerminal(event.data.state) && state.apps.has(task.appId)) state.demandCauses.set(task.appId, ref());
+      if (task && endsTask(event.data.state) && state.apps.has(task.appId)) state.demandCauses.set(task.appId, ref());
       return;
     }
     default:

@@ -1,5 +1,5 @@
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
-import { isTerminal } from '@cairn/domain';
+import { endsTask } from '@cairn/domain';
 import type { CairnEvent } from '@cairn/events';
 import { EventApplied } from '../core/event-applied';
 import { MasterRuntime } from '../core/master-runtime';
@@ -40,7 +40,7 @@ export class SchedulerWakeupEffect implements IEventHandler<EventApplied> {
 
   private wakes(event: CairnEvent): boolean {
     if (DEMAND_CHANGES.has(event.type)) return true;
-    if (event.type === 'TaskStatusUpdated' && isTerminal(event.data.state)) return true;
+    if (event.type === 'TaskStatusUpdated' && endsTask(event.data.state)) return true;
     return PROGRESS.has(event.type) && this.runtime.projection.state.deployments.size > 0;
   }
 }

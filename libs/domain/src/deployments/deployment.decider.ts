@@ -28,6 +28,11 @@ export function withDeployment(
   force: boolean,
   appEvents: readonly EventDraft[],
 ): EventDraft[] {
+  // A deployment's id is its command's: commands ids are unique (uuids), and a repeat must not
+  // take over another deployment.
+  if (state.deployments.has(meta.commandId)) {
+    throw new CommandRejected('conflict', `deployment ${meta.commandId} exists already: retry the command`);
+  }
   const cancelled = cancelLocking(state, [...changes.keys()], force, meta.commandId);
   const steps = planSteps(changes);
   if (steps.length === 0) return [...cancelled, ...appEvents];
@@ -161,10 +166,11 @@ export function bucketsOf(
   return reconcileAction(action, state.apps.get(action.app), tasksByApp.get(action.app) ?? [], state.agents);
 }
 
-/** Non-terminal tasks grouped by app, in the state's order (one pass over the tasks). */
-export function groupTasksByApp(state: ClusterState): Map<string, TaskRecord[]> {
+/** Non-terminal tasks grouped by app, in the state's order (one pass), less those `except` names. */
+export function groupTasksByApp(state: ClusterState, except?: ReadonlySet<string>): Map<string, TaskRecord[]> {
   const grouped = new Map<string, TaskRecord[]>();
   for (const task of state.tasks.values()) {
+    if (except?.has(task.taskId)) continue;
     const list = grouped.get(task.appId);
     if (list) list.push(task);
     else grouped.set(task.appId, [task]);

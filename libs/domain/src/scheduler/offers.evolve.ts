@@ -1,7 +1,7 @@
 import type { CairnEvent } from '@cairn/events';
 import type { NoMatchReason } from '../placement';
 import type { ClusterState } from '../state';
-import { isTerminal } from '../tasks/task-states';
+import { endsTask } from '../tasks/task-states';
 import { APPS_FRAMEWORK_ID } from './tick.decider';
 
 /**
@@ -44,7 +44,7 @@ export function evolveOffers(state: ClusterState, event: CairnEvent): void {
       state.queueReasons.delete(event.data.appId);
       return;
     case 'TaskStatusUpdated':
-      if (isTerminal(event.data.state) && state.offerFilters.size > 0) state.offerFilters.clear();
+      if (endsTask(event.data.state) && state.offerFilters.size > 0) state.offerFilters.clear();
       return;
     default:
       return;

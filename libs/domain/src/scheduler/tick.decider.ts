@@ -16,7 +16,7 @@ import {
 import type { AgentRecord, ClusterState, EventRef, LaunchDelay } from '../state';
 import { failureBackoff } from '../tasks/task.decider';
 import { SUPPORTED_CAPABILITIES } from '../agents/agent.decider';
-import { isTerminal, taskIdFor, uniqueTaskUuid } from '../tasks/task-states';
+import { endsTask, taskIdFor, uniqueTaskUuid } from '../tasks/task-states';
 import { launchQueue, QueuedApp } from './launch-queue';
 import type { Tick } from './scheduler.commands';
 import { advanceDeployments, deploymentLaunches, groupTasksByApp } from '../deployments/deployment.decider';
@@ -30,11 +30,14 @@ export const DECLINE_REFUSE_MS = 120_000;
 export function decideTick(command: Tick, state: ClusterState): EventDraft[] {
   const now = command.meta.now;
   const ids = new SeededIdSource(command.seed);
-  const unreachable = [...unreachableAgents(command, state), ...launchTimeouts(command, state)];
-  if (state.deployments.size === 0) return [...unreachable, ...allocationPass(state, now, ids, new Map())];
-  const tasksByApp = groupTasksByApp(state);
+  const lost = unreachableAgents(command, state);
+  // Tasks this tick already ends (their agent is unreachable): nothing else decides about them now.
+  const ended = new Set(lost.flatMap((e) => (e.type === 'TaskStatusUpdated' ? [e.data.taskId] : [])));
+  const timedOut = launchTimeouts(command, state, ended);
+  if (state.deployments.size === 0) return [...lost, ...timedOut, ...allocationPass(state, now, ids, new Map())];
+  const tasksByApp = groupTasksByApp(state, ended);
   const launches = deploymentLaunches(state, tasksByApp);
-  return [...unreachable, ...advanceDeployments(state, tasksByApp), ...allocationPass(state, now, ids, launches)];
+  return [...lost, ...timedOut, ...advanceDeployments(state, tasksByApp), ...allocationPass(state, now, ids, launches)];
 }
 
 /** Agents disconnected for longer than the timeout: unreachable, their tasks replaced. */
@@ -78,13 +81,13 @@ export const KILL_CONFIRM_MARGIN_MS = 10_000;
  * next one). One that still has no terminal status a kill grace period later (an agent that lost
  * or ignored the launch) is ended by the master itself, TASK_DROPPED, and replaced.
  */
-function launchTimeouts(command: Tick, state: ClusterState): EventDraft[] {
+function launchTimeouts(command: Tick, state: ClusterState, ended: ReadonlySet<string>): EventDraft[] {
   const timeoutMs = command.launchTimeoutMs ?? TASK_LAUNCH_TIMEOUT_MS;
   const now = command.meta.now;
   const events: EventDraft[] = [];
   const delays = new Map<string, LaunchDelay>();
   for (const task of state.tasks.values()) {
-    if (task.startedAt !== null || isTerminal(task.state) || task.state === 'TASK_UNREACHABLE') continue;
+    if (task.startedAt !== null || endsTask(task.state) || ended.has(task.taskId)) continue;
     const age = now - Date.parse(task.stagedAt);
     if (age < timeoutMs) continue;
     if (!task.killRequested) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { TaskState } from '@cairn/events';
-import { appIdOfTask, isTerminal, taskIdFor } from './task-states';
+import { MESOS_TERMINAL_STATES, type TaskState } from '@cairn/events';
+import { appIdOfTask, endsTask, isTerminal, taskIdFor, TERMINAL_STATES } from './task-states';
 
 describe('task ids', () => {
   it.each([
@@ -24,22 +24,28 @@ describe('task ids', () => {
   });
 });
 
-describe('terminal states', () => {
-  it.each<[TaskState, boolean]>([
-    ['TASK_STAGING', false],
-    ['TASK_STARTING', false],
-    ['TASK_RUNNING', false],
-    ['TASK_KILLING', false],
-    ['TASK_FINISHED', true],
-    ['TASK_FAILED', true],
-    ['TASK_KILLED', true],
-    ['TASK_ERROR', true],
-    ['TASK_LOST', true],
-    ['TASK_DROPPED', true],
-    ['TASK_GONE', true],
-    ['TASK_UNREACHABLE', true],
-    ['TASK_UNKNOWN', true],
-  ])('%s terminal: %s', (state, terminal) => {
+describe("terminal states (Mesos) and the master's replace-now policy", () => {
+  it.each<[TaskState, boolean, boolean]>([
+    ['TASK_STAGING', false, false],
+    ['TASK_STARTING', false, false],
+    ['TASK_RUNNING', false, false],
+    ['TASK_KILLING', false, false],
+    ['TASK_FINISHED', true, true],
+    ['TASK_FAILED', true, true],
+    ['TASK_KILLED', true, true],
+    ['TASK_ERROR', true, true],
+    ['TASK_LOST', true, true],
+    ['TASK_DROPPED', true, true],
+    ['TASK_GONE', true, true],
+    // May come back: not terminal; replaced at once all the same (unreachableStrategy {0, 0}).
+    ['TASK_UNREACHABLE', false, true],
+    ['TASK_UNKNOWN', false, true],
+  ])('%s terminal: %s, ends the task: %s', (state, terminal, ends) => {
     expect(isTerminal(state)).toBe(terminal);
+    expect(endsTask(state)).toBe(ends);
+  });
+
+  it('is one definition for the master and the agent', () => {
+    expect(TERMINAL_STATES).toBe(MESOS_TERMINAL_STATES);
   });
 });

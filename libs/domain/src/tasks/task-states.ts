@@ -1,19 +1,19 @@
-import type { TaskState } from '@cairn/events';
+import { isTerminalTaskState, MESOS_TERMINAL_STATES, type TaskState } from '@cairn/events';
 
-/** States after which a task never runs again: it is expunged and, if wanted, replaced. */
-export const TERMINAL_STATES: ReadonlySet<TaskState> = new Set<TaskState>([
-  'TASK_FINISHED',
-  'TASK_FAILED',
-  'TASK_KILLED',
-  'TASK_ERROR',
-  'TASK_LOST',
-  'TASK_DROPPED',
-  'TASK_GONE',
-  'TASK_UNREACHABLE', // unreachableStrategy {0, 0} (Marathon's default): replaced at once
-  'TASK_UNKNOWN',
-]);
+/** Mesos's terminal states, shared with the agent: the task never runs again. */
+export const TERMINAL_STATES: ReadonlySet<TaskState> = MESOS_TERMINAL_STATES;
 
-export const isTerminal = (state: TaskState): boolean => TERMINAL_STATES.has(state);
+export const isTerminal = (state: TaskState): boolean => isTerminalTaskState(state);
+
+/**
+ * The master's policy, apart from the state machine: whether a task in `state` stops counting
+ * (it is expunged and, if wanted, replaced). Terminal tasks do; so do UNREACHABLE and UNKNOWN
+ * ones, at once, which is Marathon's default `unreachableStrategy` {0, 0}. (An app's own
+ * `inactiveAfterSeconds` / `expungeAfterSeconds` timers come with the HA issue, here.)
+ */
+export function endsTask(state: TaskState): boolean {
+  return isTerminal(state) || state === 'TASK_UNREACHABLE' || state === 'TASK_UNKNOWN';
+}
 
 /** Marathon's task ids: the app's path made safe, a dot, a uuid. `/prod/web` -> `prod_web.<uuid>`. */
 export function taskIdFor(appId: string, uuid: string): string {

@@ -5,7 +5,7 @@ import { APPLIED_UPDATE_IDS_MAX, ClusterState, LaunchDelay, Ownership, TaskRecor
 import { launchDelayMs } from './backoff';
 import type { ReportTaskStatus } from './task.commands';
 import { decideCheckReport } from './check-report.decider';
-import { isTerminal } from './task-states';
+import { endsTask } from './task-states';
 
 /**
  * A status update from an agent. A duplicate (same update id) changes nothing; an update for a
@@ -33,7 +33,7 @@ export function decideTaskStatus(command: ReportTaskStatus, state: ClusterState)
     },
     task.launchedBy,
   );
-  if (!isTerminal(command.state) || task.killRequested) return [status];
+  if (!endsTask(command.state) || task.killRequested) return [status];
   return [status, ...failureBackoff(task, state, command.meta.now).map((d) => causedBy(d, { draft: status }))];
 }
 
@@ -106,7 +106,7 @@ function applyStatus(
   if (data.updateId !== null) rememberUpdateId(state, data.updateId);
   const task = state.tasks.get(data.taskId);
   if (!task) return;
-  if (isTerminal(data.state)) {
+  if (endsTask(data.state)) {
     state.tasks.delete(data.taskId);
     if (!task.killRequested) {
       state.lastTaskFailure.set(task.appId, {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { SeededIdSource } from '@cairn/common/ids';
 import type { LogRecord } from '@cairn/eventlog';
 import { CairnEvent, catalogue, encodeEvent, TaskState } from '@cairn/events';
-import { CommandRejected, EventDraft } from '../command';
+import { CommandRejected, envelopeCause, EventDraft } from '../command';
 import { Command, decide, evolve } from '../decider';
 import { ClusterState, initialState } from '../state';
 import { iso, meta, stateJson, T0 } from './decider-spec';
@@ -167,6 +167,8 @@ export class LiveCluster {
   private readonly ids = new SeededIdSource('property');
   private ticks = 0;
   private updates = 0;
+  /** Command ids are unique, as the master's are (a deployment's id is its command's). */
+  private commands = 0;
   private readonly appliedUpdates: { taskId: string; agentId: string; updateId: string }[] = [];
 
   /**
@@ -194,8 +196,10 @@ export class LiveCluster {
     }
     if (this.options.checkPurity && stateJson(this.live) !== before)
       throw new Error(`decide changed the state deciding ${command.kind}`);
+    const decided = new Map<EventDraft, CairnEvent>();
     for (const draft of drafts) {
-      const event = this.envelope(draft, command);
+      const event = this.envelope(draft, command, decided);
+      decided.set(draft, event);
       this.log.push({ ...encodeEvent(event), offset: this.log.length });
       evolve(this.live, event);
       if (draft.type === 'TaskStatusUpdated' && draft.data.updateId !== null) {
@@ -242,7 +246,7 @@ export class LiveCluster {
   }
 
   private commandFor(s: Step): Command | null {
-    const m = meta(this.now);
+    const m = meta(this.now, `cmd-${++this.commands}`);
     switch (s.kind) {
       case 'register': {
         const agent = AGENTS[s.agent];
@@ -298,15 +302,14 @@ export class LiveCluster {
     }
   }
 
-  private envelope(draft: EventDraft, command: Command): CairnEvent {
+  private envelope(draft: EventDraft, command: Command, decided: ReadonlyMap<EventDraft, CairnEvent>): CairnEvent {
     return {
+      ...envelopeCause(draft, command.meta, decided),
       id: this.ids.uuid(),
       type: draft.type,
       v: catalogue[draft.type].current,
       at: iso(command.meta.now),
       actor: command.meta.actor,
-      correlationId: command.meta.correlationId,
-      causationId: command.meta.commandId,
       data: draft.data,
     } as CairnEvent;
   }
