@@ -1,19 +1,12 @@
+import { endsTask } from '@cairn/domain';
+import type { TaskState } from '@cairn/events';
 import type { Json } from './http-client';
 import type { EventView, MasterApi } from './task-expect';
 import { allEvents, appTasks } from './task-expect';
 import { waitFor } from './wait-for';
 
-const TERMINAL = new Set([
-  'TASK_FINISHED',
-  'TASK_FAILED',
-  'TASK_KILLED',
-  'TASK_ERROR',
-  'TASK_LOST',
-  'TASK_DROPPED',
-  'TASK_GONE',
-  'TASK_UNREACHABLE',
-  'TASK_UNKNOWN',
-]);
+/** What ends a task as the master counts it (Mesos's terminal states, and unreachable ones, replaced at once). */
+const ends = (state: string) => endsTask(state as TaskState);
 
 /** GET /v2/apps/{id}: the app as Marathon shows it, or undefined (404). */
 export async function getApp(master: MasterApi, appId: string): Promise<Json | undefined> {
@@ -124,7 +117,7 @@ function applyTo(tasks: Map<string, { healthy: boolean; killed: boolean }>, e: E
       return;
     }
     case 'TaskStatusUpdated':
-      if (TERMINAL.has(data.state)) tasks.delete(data.taskId);
+      if (ends(data.state)) tasks.delete(data.taskId);
       return;
     default:
       return;

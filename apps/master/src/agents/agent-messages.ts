@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { resourcesSchema, taskStateSchema } from '@cairn/events';
+import { healthReportSchema, readinessReportSchema, resourcesSchema, taskStateSchema } from '@cairn/events';
 
 /**
  * The agent protocol's request bodies (docs/agent-protocol.md). This is Cairn's internal API,
@@ -24,23 +24,7 @@ export const statusUpdateBody = z.object({
   message: z.string().nullish(),
   exitCode: z.number().int().nullish(),
   /** A health check's transition (docs/agent-protocol.md): only changes are sent. */
-  health: z
-    .object({
-      checkIndex: z.number().int().min(0),
-      alive: z.boolean(),
-      consecutiveFailures: z.number().int().min(0),
-      firstSuccess: z.string().nullable(),
-      lastSuccess: z.string().nullable(),
-      lastFailure: z.string().nullable(),
-      lastFailureCause: z.string().nullable(),
-    })
-    .nullish(),
+  health: healthReportSchema.nullish(),
   /** A readiness check passed. */
-  readiness: z
-    .object({
-      name: z.string().min(1),
-      ready: z.boolean(),
-      lastResponse: z.object({ status: z.number().int(), contentType: z.string(), body: z.string() }).nullable(),
-    })
-    .nullish(),
+  readiness: readinessReportSchema.nullish(),
 });

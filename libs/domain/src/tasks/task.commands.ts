@@ -1,5 +1,6 @@
 import type { TaskState } from '@cairn/events';
 import type { CommandMeta } from '../command';
+import type { HealthResult } from '../state';
 
 /** An agent's status update for one of its tasks (reliable: it carries the agent's uuid). */
 export interface ReportTaskStatus {
@@ -18,14 +19,9 @@ export interface ReportTaskStatus {
   readonly meta: CommandMeta;
 }
 
-export interface HealthReport {
+/** One check's verdict as of its transition, and which check it is. */
+export interface HealthReport extends HealthResult {
   readonly checkIndex: number;
-  readonly alive: boolean;
-  readonly consecutiveFailures: number;
-  readonly firstSuccess: string | null;
-  readonly lastSuccess: string | null;
-  readonly lastFailure: string | null;
-  readonly lastFailureCause: string | null;
 }
 
 export interface ReadinessReport {

@@ -78,9 +78,8 @@ export const taskLaunchedV2 = taskLaunchedV1.extend({
  * A health check of a task changed verdict (only transitions are events: alive <-> not alive, and
  * reaching maxConsecutiveFailures). Carries the values as of this transition. Key: the task id.
  */
-export const taskHealthChangedV1 = z.object({
-  taskId: z.string().min(1),
-  appId: z.string().startsWith('/'),
+/** A health check's verdict as the agent reports it on a transition (the agent protocol's `health`). */
+export const healthReportSchema = z.object({
   checkIndex: z.number().int().min(0),
   alive: z.boolean(),
   consecutiveFailures: z.number().int().min(0),
@@ -88,6 +87,19 @@ export const taskHealthChangedV1 = z.object({
   lastSuccess: z.string().nullable(),
   lastFailure: z.string().nullable(),
   lastFailureCause: z.string().nullable(),
+});
+
+/** A readiness check's result as the agent reports it (the agent protocol's `readiness`). */
+export const readinessReportSchema = z.object({
+  name: z.string().min(1),
+  ready: z.boolean(),
+  lastResponse: z.object({ status: z.number().int(), contentType: z.string(), body: z.string() }).nullable(),
+});
+
+export const taskHealthChangedV1 = z.object({
+  taskId: z.string().min(1),
+  appId: z.string().startsWith('/'),
+  ...healthReportSchema.shape,
   /** The agent's update uuid (the reliable status path). */
   updateId: z.string().nullable(),
 });
@@ -96,8 +108,6 @@ export const taskHealthChangedV1 = z.object({
 export const taskReadinessChangedV1 = z.object({
   taskId: z.string().min(1),
   appId: z.string().startsWith('/'),
-  name: z.string().min(1),
-  ready: z.boolean(),
-  lastResponse: z.object({ status: z.number().int(), contentType: z.string(), body: z.string() }).nullable(),
+  ...readinessReportSchema.shape,
   updateId: z.string().nullable(),
 });
