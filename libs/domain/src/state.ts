@@ -25,8 +25,11 @@ export interface HealthResult {
   readonly lastFailureCause: string | null;
 }
 
-/** A task that is not terminal yet. Terminal tasks are expunged (their update ids are kept). */
-export interface TaskRecord extends TaskLaunchedData {
+/**
+ * A task that is not terminal yet. Terminal tasks are expunged (their update ids are kept). Its
+ * launch's placement record stays in the log only (it explains, it does not decide).
+ */
+export interface TaskRecord extends Omit<TaskLaunchedData, 'placement'> {
   readonly state: TaskState;
   readonly stagedAt: string;
   readonly startedAt: string | null;

@@ -140,7 +140,12 @@ describe('decodeRecord', () => {
   it('upcasts TaskLaunched v1, launched before tasks ran checks, to v2 with no checks', () => {
     const old = fixture<{ data: object }>('task-launched.v1.json');
     const decoded = decodeRecord(rawRecord(old, 4));
-    expect(decoded).toEqual({ ...old, v: 2, data: { ...old.data, healthChecks: [], readinessChecks: [] }, offset: 4 });
+    expect(decoded).toEqual({
+      ...old,
+      v: 2,
+      data: { ...old.data, healthChecks: [], readinessChecks: [], placement: null },
+      offset: 4,
+    });
   });
 
   it('refuses an old version whose data fails that version’s schema, before upcasting', () => {

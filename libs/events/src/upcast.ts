@@ -22,7 +22,7 @@ export const upcasters: readonly Upcaster[] = [
     // TaskLaunched v1 tasks were launched without checks (the agent ran none before v2).
     type: 'TaskLaunched',
     from: 1,
-    up: (data) => ({ ...(data as object), healthChecks: [], readinessChecks: [] }),
+    up: (data) => ({ ...(data as object), healthChecks: [], readinessChecks: [], placement: null }),
   },
 ];
 

@@ -2,7 +2,8 @@ import type { TaskLaunchedData } from '@cairn/events';
 
 /** What the leader tells an agent, one JSON line each on its command stream (docs/agent-protocol.md). */
 export type AgentCommandMessage =
-  | { type: 'launch'; task: TaskLaunchedData }
+  /** The launch as decided; its placement record stays in the log (the agent has no use for it). */
+  | { type: 'launch'; task: Omit<TaskLaunchedData, 'placement'> }
   | { type: 'kill'; taskId: string; gracePeriodSeconds: number | null }
   | { type: 'ping' };
 

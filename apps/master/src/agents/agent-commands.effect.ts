@@ -16,7 +16,8 @@ export class AgentCommandsEffect implements IEventHandler<EventApplied> {
 
   handle({ event }: EventApplied): void {
     if (event.type === 'TaskLaunched') {
-      this.gateway.send(event.data.agentId, { type: 'launch', task: event.data });
+      const { placement: _placement, ...task } = event.data;
+      this.gateway.send(event.data.agentId, { type: 'launch', task });
     } else if (event.type === 'TaskKillRequested') {
       const task = this.runtime.projection.state.tasks.get(event.data.taskId);
       this.gateway.send(event.data.agentId, killMessage(event.data.taskId, task?.killGracePeriodSeconds ?? null));

@@ -23,6 +23,7 @@ export class SchedulerTicker implements OnApplicationShutdown {
   private again = false;
   private stopped = false;
   private lastPingMs = 0;
+  private cancelBatched: (() => void) | null = null;
 
   constructor(
     private readonly runtime: MasterRuntime,
@@ -46,9 +47,23 @@ export class SchedulerTicker implements OnApplicationShutdown {
     setImmediate(() => void this.tick());
   }
 
+  /**
+   * Ticks within `ms`: many calls in that window make one tick. For what may let a deployment move
+   * on (a task running, healthy, ready): thousands of status updates in a burst must not each cost
+   * a pass over every task, and a deployment waits at most `ms` longer.
+   */
+  tickWithin(ms: number): void {
+    if (this.stopped || this.cancelBatched) return;
+    this.cancelBatched = this.clock.setTimer(ms, () => {
+      this.cancelBatched = null;
+      this.tickSoon();
+    });
+  }
+
   onApplicationShutdown(): void {
     this.stopped = true;
     this.cancelTimer?.();
+    this.cancelBatched?.();
   }
 
   private schedule(): void {

@@ -19,6 +19,9 @@ const DEMAND_CHANGES = new Set<CairnEvent['type']>([
   'DeploymentCancelled',
 ]);
 
+/** How long a deployment may wait to notice a task's progress (the ticks it causes are batched). */
+export const PROGRESS_TICK_WITHIN_MS = 100;
+
 /** Task facts a deployment step waits on (running, healthy, ready). */
 const PROGRESS = new Set<CairnEvent['type']>(['TaskStatusUpdated', 'TaskHealthChanged', 'TaskReadinessChanged']);
 
@@ -35,12 +38,10 @@ export class SchedulerWakeupEffect implements IEventHandler<EventApplied> {
   ) {}
 
   handle({ event }: EventApplied): void {
-    if (this.wakes(event)) this.ticker.tickSoon();
-  }
-
-  private wakes(event: CairnEvent): boolean {
-    if (DEMAND_CHANGES.has(event.type)) return true;
-    if (event.type === 'TaskStatusUpdated' && endsTask(event.data.state)) return true;
-    return PROGRESS.has(event.type) && this.runtime.projection.state.deployments.size > 0;
+    if (DEMAND_CHANGES.has(event.type) || (event.type === 'TaskStatusUpdated' && endsTask(event.data.state))) {
+      this.ticker.tickSoon();
+    } else if (PROGRESS.has(event.type) && this.runtime.projection.state.deployments.size > 0) {
+      this.ticker.tickWithin(PROGRESS_TICK_WITHIN_MS);
+    }
   }
 }

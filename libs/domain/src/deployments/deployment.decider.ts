@@ -107,14 +107,15 @@ function cancelLocking(state: ClusterState, appIds: readonly string[], force: bo
  * step (then the deployment) finished when all its actions are done. Launches are not decided
  * here: `deploymentDemand` hands them to the launch queue, which places them with the others.
  */
-export function advanceDeployments(state: ClusterState, tasksByApp: ReadonlyMap<string, TaskRecord[]>): EventDraft[] {
+export function advanceDeployments(state: ClusterState, demand: ReadonlyMap<string, AppBuckets>): EventDraft[] {
   const events: EventDraft[] = [];
   for (const deployment of [...state.deployments.values()].sort(byVersionThenId)) {
     const step = deployment.steps[deployment.currentStep];
     if (!step) continue;
     let done = true;
     for (const action of step.actions) {
-      const buckets = bucketsOf(state, action, tasksByApp);
+      // StartApplication (a no-op kept for clients) has no demand: it is done.
+      const buckets = demand.get(action.app) ?? reconcileAction(action, undefined, []);
       done &&= buckets.done;
       for (const task of buckets.kill) {
         const reason = `deployment ${deployment.deploymentId}: ${action.action}`;
@@ -134,8 +135,8 @@ export function advanceDeployments(state: ClusterState, tasksByApp: ReadonlyMap<
 }
 
 /**
- * What each app in a current deployment step wants launched: while a deployment works on an app,
- * this is that app's only demand (the level rule "instances − active" is for the other apps).
+ * What each app in a current deployment step wants now (its buckets, one reconcile per app per
+ * tick): advanceDeployments takes the kills and the step's end from it, the launch queue the launches.
  */
 export function deploymentDemand(
   state: ClusterState,
@@ -145,17 +146,24 @@ export function deploymentDemand(
   for (const deployment of state.deployments.values()) {
     for (const action of deployment.steps[deployment.currentStep]?.actions ?? []) {
       // StartApplication is a no-op kept for clients: it must not hold the app's launches at 0.
-      if (action.action === 'StartApplication') continue;
-      demand.set(action.app, bucketsOf(state, action, tasksByApp));
+      if (action.action !== 'StartApplication') demand.set(action.app, bucketsOf(state, action, tasksByApp));
     }
   }
   return demand;
 }
 
-/** The launches deployments want now, per app: the launch queue's count for those apps. */
+/**
+ * The launches deployments want, per app: while a deployment works on an app, this is that app's
+ * only demand (the level rule "instances − active" is for the other apps).
+ */
+export function launchesOf(demand: ReadonlyMap<string, AppBuckets>): Map<string, number> {
+  return new Map([...demand].map(([app, buckets]) => [app, buckets.launch]));
+}
+
+/** The launches deployments want now, per app (for the launch queue's views). */
 export function deploymentLaunches(state: ClusterState, tasksByApp = groupTasksByApp(state)): Map<string, number> {
   if (state.deployments.size === 0) return new Map();
-  return new Map([...deploymentDemand(state, tasksByApp)].map(([app, buckets]) => [app, buckets.launch]));
+  return launchesOf(deploymentDemand(state, tasksByApp));
 }
 
 export function bucketsOf(

@@ -128,6 +128,7 @@ describe('Tick: launching', () => {
             killGracePeriodSeconds: 7,
             healthChecks: [],
             readinessChecks: [],
+            placement: { agentsOffered: 1, passedOver: [], passedOverByReason: {} },
           });
         }
       });

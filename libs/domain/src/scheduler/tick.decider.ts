@@ -1,9 +1,9 @@
 import { isoTime } from '@cairn/common/iso-time';
 import { SeededIdSource } from '@cairn/common/ids';
-import type { AppDefinition } from '@cairn/events';
+import type { AppDefinition, TaskLaunchedData } from '@cairn/events';
 import { allocate, AgentSlot, OfferDraft } from '../allocator';
 import { causedBy, draft, EventDraft, ROOT } from '../command';
-import { placeTasks, QueuedLaunch, NoMatchReason } from '../placement';
+import { funnelReason, placeTasks, QueuedLaunch, NoMatchReason } from '../placement';
 import type { AgentFacts } from '../constraints';
 import {
   addResources,
@@ -19,7 +19,7 @@ import { SUPPORTED_CAPABILITIES } from '../agents/agent.decider';
 import { endsTask, taskIdFor, uniqueTaskUuid } from '../tasks/task-states';
 import { launchQueue, QueuedApp } from './launch-queue';
 import type { Tick } from './scheduler.commands';
-import { advanceDeployments, deploymentLaunches, groupTasksByApp } from '../deployments/deployment.decider';
+import { advanceDeployments, deploymentDemand, groupTasksByApp, launchesOf } from '../deployments/deployment.decider';
 import { healthCheckSpecs, readinessCheckSpecs } from '../tasks/check-specs';
 
 /** The built-in app scheduler is one framework; others (a test framework, jobs) come beside it. */
@@ -36,8 +36,9 @@ export function decideTick(command: Tick, state: ClusterState): EventDraft[] {
   const timedOut = launchTimeouts(command, state, ended);
   if (state.deployments.size === 0) return [...lost, ...timedOut, ...allocationPass(state, now, ids, new Map())];
   const tasksByApp = groupTasksByApp(state, ended);
-  const launches = deploymentLaunches(state, tasksByApp);
-  return [...lost, ...timedOut, ...advanceDeployments(state, tasksByApp), ...allocationPass(state, now, ids, launches)];
+  const demand = deploymentDemand(state, tasksByApp);
+  const launches = launchesOf(demand);
+  return [...lost, ...timedOut, ...advanceDeployments(state, demand), ...allocationPass(state, now, ids, launches)];
 }
 
 /** Agents disconnected for longer than the timeout: unreachable, their tasks replaced. */
@@ -86,10 +87,13 @@ function launchTimeouts(command: Tick, state: ClusterState, ended: ReadonlySet<s
   const now = command.meta.now;
   const events: EventDraft[] = [];
   const delays = new Map<string, LaunchDelay>();
+  // Event times are fixed-width ISO strings: comparing them is comparing times, with no parsing
+  // of every staged task on every tick.
+  const stagedBefore = isoTime(now - timeoutMs);
   for (const task of state.tasks.values()) {
-    if (task.startedAt !== null || endsTask(task.state) || ended.has(task.taskId)) continue;
+    if (task.startedAt !== null || task.stagedAt > stagedBefore) continue;
+    if (endsTask(task.state) || ended.has(task.taskId)) continue;
     const age = now - Date.parse(task.stagedAt);
-    if (age < timeoutMs) continue;
     if (!task.killRequested) {
       const kill = draft(
         'TaskKillRequested',
@@ -173,12 +177,29 @@ function allocationPass(
   );
   const events: EventDraft[] = [made];
   const remaining = new Map(waiting.map((q) => [q.app.id, q]));
-  const placed = placedInstances(state, new Set(remaining.keys()));
+  // Only apps with constraints need to know where their instances run.
+  const constrained = new Set(waiting.filter((q) => q.app.constraints.length > 0).map((q) => q.app.id));
+  const placed = constrained.size > 0 ? placedInstances(state, constrained) : new Map<string, AgentFacts[]>();
   const launchCount = { next: state.tasksLaunched };
+  const passedOver = new Map<string, { agentId: string; reason: string }[]>();
   for (const offer of offers) {
-    events.push(...answerOffer(offer, remaining, placed, state, now, ids, { made, causes, launchCount }));
+    const why = { made, causes, launchCount, passedOver, agentsOffered: offers.length };
+    events.push(...answerOffer(offer, remaining, placed, state, now, ids, why));
   }
   return events;
+}
+
+/** Examples of agents passed over that a launch records (the counts cover them all). */
+export const PASSED_OVER_EXAMPLES = 3;
+
+/** The bounded "why here, why not there" of a launch (the funnel of style.md, per launch). */
+function placementRecord(
+  agentsOffered: number,
+  passedOver: readonly { agentId: string; reason: string }[],
+): TaskLaunchedData['placement'] {
+  const byReason: Record<string, number> = {};
+  for (const { reason } of passedOver) byReason[reason] = (byReason[reason] ?? 0) + 1;
+  return { agentsOffered, passedOver: passedOver.slice(0, PASSED_OVER_EXAMPLES), passedOverByReason: byReason };
 }
 
 /** Why each app wants launches: the deployment working on it, else the last change of its demand. */
@@ -235,7 +256,14 @@ function answerOffer(
   state: ClusterState,
   now: number,
   ids: SeededIdSource,
-  why: { made: EventDraft; causes: ReadonlyMap<string, EventRef>; launchCount: { next: number } },
+  why: {
+    made: EventDraft;
+    causes: ReadonlyMap<string, EventRef>;
+    launchCount: { next: number };
+    /** Per app, the agents of this pass that did not take it, and why (for its launches' placement record). */
+    passedOver: Map<string, { agentId: string; reason: string }[]>;
+    agentsOffered: number;
+  },
 ): EventDraft[] {
   const agent = state.agents.get(offer.agentId)!;
   const answered = { draft: why.made };
@@ -258,6 +286,10 @@ function answerOffer(
     hostname: agent.hostname,
     attributes: agent.attributes,
   });
+  for (const [appId, reasons] of placement.reasonsByApp) {
+    const reason = funnelReason(reasons)?.reason;
+    if (reason) why.passedOver.set(appId, [...(why.passedOver.get(appId) ?? []), { agentId: agent.agentId, reason }]);
+  }
   if (placement.launches.length === 0) {
     return [
       draft(
@@ -280,9 +312,12 @@ function answerOffer(
     waiting.set(launch.appId, { ...queued, count: queued.count - 1 });
     // Unique forever, even if a caller repeats a seed: the count of launches so far is part of it.
     const taskId = taskIdFor(launch.appId, uniqueTaskUuid(ids.uuid(), why.launchCount.next++));
-    const facts = { hostname: agent.hostname, attributes: agent.attributes };
-    placed.set(launch.appId, [...(placed.get(launch.appId) ?? []), facts]);
-    const task = taskLaunched(queued.app, taskId, offer, agent.hostname, launch.ports, launch.resources);
+    if (queued.app.constraints.length > 0) {
+      const facts = { hostname: agent.hostname, attributes: agent.attributes };
+      placed.set(launch.appId, [...(placed.get(launch.appId) ?? []), facts]);
+    }
+    const record = placementRecord(why.agentsOffered, why.passedOver.get(launch.appId) ?? []);
+    const task = taskLaunched(queued.app, taskId, offer, agent.hostname, launch.ports, launch.resources, record);
     // A launch answers what made its app want it: its deployment, a change, or a task that ended.
     launched.push(causedBy(task, why.causes.get(launch.appId) ?? answered));
   }
@@ -297,6 +332,7 @@ function taskLaunched(
   host: string,
   ports: readonly number[],
   resources: Resources,
+  placement: TaskLaunchedData['placement'],
 ): EventDraft {
   const args = app.args as string[] | undefined;
   return draft('TaskLaunched', {
@@ -314,6 +350,7 @@ function taskLaunched(
     killGracePeriodSeconds: typeof app.taskKillGracePeriodSeconds === 'number' ? app.taskKillGracePeriodSeconds : null,
     healthChecks: healthCheckSpecs(app),
     readinessChecks: readinessCheckSpecs(app),
+    placement,
   });
 }
 

@@ -61,10 +61,11 @@ export function failureBackoff(
 
 export function evolveTask(state: ClusterState, event: CairnEvent, ownership: Ownership = 'shared'): void {
   switch (event.type) {
-    case 'TaskLaunched':
+    case 'TaskLaunched': {
       state.tasksLaunched++;
+      const { placement: _placement, ...launched } = event.data;
       state.tasks.set(event.data.taskId, {
-        ...event.data,
+        ...launched,
         state: 'TASK_STAGING',
         stagedAt: event.at,
         startedAt: null,
@@ -74,6 +75,7 @@ export function evolveTask(state: ClusterState, event: CairnEvent, ownership: Ow
         launchedBy: { eventId: event.id, correlationId: event.correlationId },
       });
       return;
+    }
     case 'TaskHealthChanged':
     case 'TaskReadinessChanged':
       return applyCheckReport(state, event, ownership);

@@ -194,6 +194,7 @@ export class TaskBuilder {
       killGracePeriodSeconds: null,
       healthChecks: [],
       readinessChecks: [],
+      placement: null,
     };
   }
 

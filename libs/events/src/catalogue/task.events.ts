@@ -68,10 +68,22 @@ export const readinessCheckSpecSchema = z.object({
   httpStatusCodesForReady: z.array(z.number().int()),
 });
 
-/** v2: the checks a task runs travel with its launch (v1 tasks ran none). */
+/**
+ * Why the task went where it did, decided with it: how many agents were offered in that pass, and
+ * the agents that were not taken for it before this one, bounded: a few examples with their first
+ * reason (the funnel's order), and a count per reason.
+ */
+export const placementRecordSchema = z.object({
+  agentsOffered: z.number().int().min(0),
+  passedOver: z.array(z.object({ agentId: z.string().min(1), reason: z.string().min(1) })),
+  passedOverByReason: z.record(z.string(), z.number().int().min(1)),
+});
+
+/** v2: the checks a task runs travel with its launch (v1 tasks ran none), and why it went there. */
 export const taskLaunchedV2 = taskLaunchedV1.extend({
   healthChecks: z.array(healthCheckSpecSchema),
   readinessChecks: z.array(readinessCheckSpecSchema),
+  placement: placementRecordSchema.nullable(),
 });
 
 /**
