@@ -52,6 +52,8 @@ export const launchSimulatedBenchmark: Benchmark = {
     const tasks = sizes.apps * sizes.instancesPerApp;
     let last: RunFacts | undefined;
     const eventsPerTask: number[] = [];
+    const launchBytes: number[] = [];
+    const placementBytes: number[] = [];
     const observed: number[] = [];
     const masterCpu: number[] = [];
     const simulatorCpu: number[] = [];
@@ -62,6 +64,10 @@ export const launchSimulatedBenchmark: Benchmark = {
         const { latenciesMs, seconds, facts } = await scaleUpOnce(ctx, sizes, rep);
         last = facts;
         eventsPerTask.push(facts.events.length / tasks);
+        // What one launch costs the log, and the share of it that explains the placement.
+        const launches = facts.events.filter((e) => e.type === 'TaskLaunched');
+        launchBytes.push(median(launches.map((e) => JSON.stringify(e).length)));
+        placementBytes.push(median(launches.map((e) => JSON.stringify(e.data.placement ?? null).length)));
         observed.push(facts.observedSeconds);
         masterCpu.push(facts.masterCpuSeconds / facts.observedSeconds);
         simulatorCpu.push(facts.simulatorCpuSeconds / facts.observedSeconds);
@@ -121,6 +127,8 @@ export const launchSimulatedBenchmark: Benchmark = {
           ],
           details: {
             eventsPerTask: Math.round(median(eventsPerTask) * 100) / 100,
+            taskLaunchedBytes: Math.round(median(launchBytes)),
+            placementRecordBytes: Math.round(median(placementBytes)),
             secondsUntilAllAcked: roundSeconds(median(observed)),
             masterCpuCores: Math.round(median(masterCpu) * 100) / 100,
             simulatorCpuCores: Math.round(median(simulatorCpu) * 100) / 100,
