@@ -81,7 +81,7 @@ export const sequencerBenchmark: Benchmark = {
       },
       rows: [
         row({
-          case: `${APPENDERS_IN_FLIGHT} commands in flight, 1 event each`,
+          case: `${APPENDERS_IN_FLIGHT} commands in flight, each an app event and its deployment`,
           unit: 'commands/s',
           comparison,
           details: { eventsPerFsync: Math.round(median(eventsPerSync) * 10) / 10 },
