@@ -117,6 +117,8 @@ export interface ClusterState {
   tasksLaunched: number;
   /** Deployments in progress by id (finished and cancelled ones are removed). */
   readonly deployments: Map<string, DeploymentRecord>;
+  /** The deployment in progress that locks each app (an app is in at most one). */
+  readonly deploymentOfApp: Map<string, string>;
   /**
    * Who writes the log now. Not part of the state hash: leadership says who writes, not what
    * the cluster is, and a restart (a new LeaderElected) must not change the hash.
@@ -139,6 +141,7 @@ export function initialState(): ClusterState {
     queueReasons: new Map(),
     lastTaskFailure: new Map(),
     deployments: new Map(),
+    deploymentOfApp: new Map(),
     demandCauses: new Map(),
     tasksLaunched: 0,
     leader: null,

@@ -10,10 +10,8 @@ export const MAX_RUNNING_DEPLOYMENTS = 100;
 
 /** The deployments in progress whose apps include any of `appIds`, oldest first. */
 export function lockingDeployments(state: ClusterState, appIds: readonly string[]): DeploymentRecord[] {
-  const wanted = new Set(appIds);
-  return [...state.deployments.values()]
-    .filter((d) => d.affectedApps.some((app) => wanted.has(app)))
-    .sort(byVersionThenId);
+  const ids = new Set(appIds.flatMap((app) => state.deploymentOfApp.get(app) ?? []));
+  return [...ids].map((id) => state.deployments.get(id)!).sort(byVersionThenId);
 }
 
 /**
@@ -194,6 +192,7 @@ export function evolveDeployment(state: ClusterState, event: CairnEvent, _owners
         currentStep: 0,
         startedBy: { eventId: event.id, correlationId: event.correlationId },
       });
+      for (const app of event.data.affectedApps) state.deploymentOfApp.set(app, event.data.deploymentId);
       // A deployment starts its apps without backoff (Marathon resets it when a restart starts).
       for (const app of event.data.affectedApps) state.launchDelays.delete(app);
       return;
@@ -203,9 +202,14 @@ export function evolveDeployment(state: ClusterState, event: CairnEvent, _owners
       return;
     }
     case 'DeploymentFinished':
-    case 'DeploymentCancelled':
+    case 'DeploymentCancelled': {
+      const deployment = state.deployments.get(event.data.deploymentId);
       state.deployments.delete(event.data.deploymentId);
+      for (const app of deployment?.affectedApps ?? []) {
+        if (state.deploymentOfApp.get(app) === event.data.deploymentId) state.deploymentOfApp.delete(app);
+      }
       return;
+    }
     default:
       return;
   }
