@@ -9,6 +9,7 @@ import {
   startMaster,
   TEST_MASTER_AGENT_ENV,
   waitFor,
+  waitForNoDeployment,
   waitForRunningTasks,
 } from '../harness';
 
@@ -93,9 +94,7 @@ describeEachBackend('the launch queue and an idle cluster', (backend) => {
       describe: 'an empty launch queue',
     });
     // Its deployment finishes on the tick after the tasks run: that is the last event of the story.
-    await waitFor(async () => ((await master.http.get('/v2/deployments')).body as Json[]).length === 0, {
-      describe: 'no deployment in progress',
-    });
+    await waitForNoDeployment(master);
 
     const before = await master.info();
     await sleep(IDLE_WINDOW_MS);

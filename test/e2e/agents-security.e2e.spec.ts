@@ -14,6 +14,7 @@ import {
   TEST_AGENT_TOKEN,
   TEST_MASTER_AGENT_ENV,
   waitFor,
+  waitForNoDeployment,
   waitForRunningTasks,
 } from '../harness';
 
@@ -119,6 +120,7 @@ describe('agent identity and reliable status updates [file]', () => {
     });
     expect(created.status).toBe(201);
     const [task] = await waitForRunningTasks(master, APP_ID, 1);
+    await waitForNoDeployment(master); // its last events: the app's deployment finishing
     const owner = agents.find((a) => a.agentId() === task.slaveId)!;
     const other = agents.find((a) => a !== owner)!;
     expect(owner).toBeDefined();

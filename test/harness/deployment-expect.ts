@@ -123,3 +123,15 @@ function applyTo(tasks: Map<string, { healthy: boolean; killed: boolean }>, e: E
       return;
   }
 }
+
+/**
+ * Waits until no deployment is in progress: a deployment finishes on the tick after its tasks
+ * run, which writes events; a test that compares end offsets starts after that.
+ */
+export async function waitForNoDeployment(master: MasterApi, timeoutMs = 30_000): Promise<void> {
+  await waitFor(async () => ((await master.http.get<Json[]>('/v2/deployments')).body.length === 0 ? true : undefined), {
+    timeoutMs,
+    intervalMs: 50,
+    describe: 'no deployment in progress',
+  });
+}

@@ -53,5 +53,5 @@ export { startTcpForwarder } from './tcp-forwarder';
 export type { TcpForwarder } from './tcp-forwarder';
 export { allEvents, appTasks, endOffset, readTaskFile, stateHash, waitForRunningTasks } from './task-expect';
 export type { EventView, MasterApi, TaskView } from './task-expect';
-export { foldRollingRestart, getApp, waitForSettled } from './deployment-expect';
+export { foldRollingRestart, getApp, waitForNoDeployment, waitForSettled } from './deployment-expect';
 export type { RollingRestartFold } from './deployment-expect';
