@@ -335,6 +335,21 @@ describeEachBackend('placement constraints', (backend) => {
     const [deployment] = app2!.deployments as Json[];
     const detail = (await master.http.get(`/v1/deployments/${deployment.id}`)).body;
     expect(detail.progress[0].queueReasons.map((r: Json) => r.reason)).toContain('UnfulfilledConstraint');
+
+    // It can be rolled back: the app did not exist before it, so the rollback removes it.
+    const rollback = await master.http.delete(`/v2/deployments/${deployment.id}`);
+    expect(rollback.status).toBe(200);
+    const tasksLeft = async () =>
+      ((await master.http.get('/v2/tasks')).body.tasks as Json[]).filter((t) => t.appId === id).length;
+    await waitFor(
+      async () =>
+        (await master.http.get(`/v2/apps${id}`)).status === 404 && (await tasksLeft()) === 0 ? true : undefined,
+      { timeoutMs: 30_000, describe: 'the rolled-back app gone, and its tasks' },
+    );
+
+    expect(((await master.http.get('/v2/deployments')).body as Json[]).map((d) => d.affectedApps)).not.toContainEqual([
+      id,
+    ]);
   });
 
   it('GROUP_BY rack spreads evenly, also on scale-down; MAX_PER caps each rack', async () => {
