@@ -44,16 +44,14 @@ export function withDeployment(
   const deploymentId = meta.commandId;
   // Steps with nothing to do (StartApplication, a new app of 0 instances, a delete of an app with
   // no task) finish as the plan starts: no deployment lingers for a later tick to close.
-  const tasksByApp = groupTasksByApp(state);
+  // A new app has no task; the others' are looked up only when asked (one pass over the tasks).
+  let grouped: Map<string, TaskRecord[]> | undefined;
+  const tasksOf = (app: string) =>
+    changes.get(app)?.original ? ((grouped ??= groupTasksByApp(state)).get(app) ?? []) : [];
   const doneAtOnce = (step: DeploymentStep) =>
     step.actions.every(
       (action) =>
-        reconcileAction(
-          action,
-          changes.get(action.app)?.target ?? undefined,
-          tasksByApp.get(action.app) ?? [],
-          state.agents,
-        ).done,
+        reconcileAction(action, changes.get(action.app)?.target ?? undefined, tasksOf(action.app), state.agents).done,
     );
   const firstOpen = steps.findIndex((step) => !doneAtOnce(step));
   const finishedAtOnce = firstOpen < 0 ? steps.length : firstOpen;
