@@ -2,7 +2,7 @@ import type { AgentReregisteredData, CairnEvent } from '@cairn/events';
 import { causedBy, CommandRejected, draft, EventDraft, ROOT } from '../command';
 import type { ClusterState, LaunchDelay } from '../state';
 import { isTerminal } from '../tasks/task-states';
-import { failureBackoff } from '../tasks/task.decider';
+import { failureBackoff } from '../tasks/backoff';
 import type { AgentCommand, DisconnectAgent, RegisterAgent } from './agent.commands';
 
 /** Container types this release's agents can run: plain processes. */

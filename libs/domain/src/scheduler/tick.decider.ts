@@ -14,7 +14,7 @@ import {
   sumResources,
 } from '../resources';
 import type { AgentRecord, ClusterState, EventRef, LaunchDelay } from '../state';
-import { failureBackoff } from '../tasks/task.decider';
+import { failureBackoff } from '../tasks/backoff';
 import { SUPPORTED_CAPABILITIES } from '../agents/agent.decider';
 import { endsTask, taskIdFor, uniqueTaskUuid } from '../tasks/task-states';
 import { launchQueue, QueuedApp } from './launch-queue';

@@ -1,7 +1,7 @@
 import { causedBy, CommandRejected, draft, EventDraft } from '../command';
 import type { ClusterState, TaskRecord } from '../state';
 import type { ReportTaskStatus } from './task.commands';
-import { failureBackoff } from './task.decider';
+import { failureBackoff } from './backoff';
 
 /**
  * A health or readiness transition from the agent that runs the checks. Only transitions reach

@@ -1,8 +1,7 @@
-import { isoTime } from '@cairn/common/iso-time';
 import type { CairnEvent } from '@cairn/events';
 import { causedBy, CommandRejected, draft, EventDraft } from '../command';
-import { APPLIED_UPDATE_IDS_MAX, ClusterState, LaunchDelay, Ownership, TaskRecord } from '../state';
-import { launchDelayMs } from './backoff';
+import { APPLIED_UPDATE_IDS_MAX, ClusterState, Ownership, TaskRecord } from '../state';
+import { failureBackoff } from './backoff';
 import type { ReportTaskStatus } from './task.commands';
 import { decideCheckReport } from './check-report.decider';
 import { endsTask } from './task-states';
@@ -35,28 +34,6 @@ export function decideTaskStatus(command: ReportTaskStatus, state: ClusterState)
   );
   if (!endsTask(command.state) || task.killRequested) return [status];
   return [status, ...failureBackoff(task, state, command.meta.now).map((d) => causedBy(d, { draft: status }))];
-}
-
-/**
- * The LaunchDelayed that follows a task's unexpected end, if its app still exists. `earlier`
- * holds the delays already decided in the same decision (several tasks may fail at once), so
- * the backoff grows per failure. A failure long after the last delay ran out (more than
- * maxLaunchDelaySeconds) starts over, as Marathon's rate limiter does.
- */
-export function failureBackoff(
-  task: TaskRecord,
-  state: ClusterState,
-  now: number,
-  earlier: ReadonlyMap<string, LaunchDelay> = new Map(),
-): EventDraft[] {
-  const app = state.apps.get(task.appId);
-  if (!app) return [];
-  const last = earlier.get(task.appId) ?? state.launchDelays.get(task.appId);
-  const stale = last !== undefined && now - last.untilMs > app.maxLaunchDelaySeconds * 1000;
-  const failures = last && !stale ? last.failures + 1 : 1;
-  const untilMs = now + launchDelayMs(app, failures);
-  if (earlier instanceof Map) earlier.set(task.appId, { failures, untilMs });
-  return [draft('LaunchDelayed', { appId: task.appId, failures, until: isoTime(untilMs) })];
 }
 
 export function evolveTask(state: ClusterState, event: CairnEvent, ownership: Ownership = 'shared'): void {
