@@ -101,16 +101,8 @@ const taskCommandSchema = z.union([
   z.object({ shell: z.literal(false), args: z.array(z.string()) }),
 ]);
 
-export const HEALTH_CHECK_PROTOCOLS = [
-  'HTTP',
-  'HTTPS',
-  'TCP',
-  'COMMAND',
-  'MESOS_HTTP',
-  'MESOS_HTTPS',
-  'MESOS_TCP',
-] as const;
-export type HealthCheckProtocol = (typeof HEALTH_CHECK_PROTOCOLS)[number];
+export { HEALTH_CHECK_PROTOCOLS, type HealthCheckProtocol } from '@cairn/events';
+import { HEALTH_CHECK_PROTOCOLS } from '@cairn/events';
 
 /** JSON has no `undefined`: absent and null both read as null. */
 const nullable = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? null);

@@ -49,7 +49,7 @@ export class AppsController {
     if (!app) throw new CommandRejected('not-found', `App '${appId}' does not exist`);
     if (tasksOf) return { tasks: (tasksByApp(state).get(appId) ?? []).map(taskInfo) };
     if (versionsOf && !versionsOf[2]) return { versions: this.runtime.projection.appVersions.versions(appId) };
-    if (versionsOf) return this.definitionAt(appId, versionsOf[2]);
+    if (versionsOf) return this.storedVersion(appId, versionsOf[2]);
     return { app: appInfo(app, state) };
   }
 
@@ -159,10 +159,6 @@ export class AppsController {
     withDeploymentHeaders(reply, outcome);
     const last = outcome.events[outcome.events.length - 1];
     return deploymentResult(outcome, last?.at ?? null);
-  }
-
-  private async definitionAt(appId: string, version: string): Promise<AppDefinition> {
-    return this.storedVersion(appId, version);
   }
 
   private async storedVersion(appId: string, version: string): Promise<AppDefinition> {

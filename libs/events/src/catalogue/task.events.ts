@@ -42,9 +42,21 @@ export const taskKillRequestedV1 = z.object({
   reason: z.string().min(1),
 });
 
+/** Marathon's health check protocols (notes §2.2): one list for the REST edge, the events and the agent. */
+export const HEALTH_CHECK_PROTOCOLS = [
+  'HTTP',
+  'HTTPS',
+  'TCP',
+  'COMMAND',
+  'MESOS_HTTP',
+  'MESOS_HTTPS',
+  'MESOS_TCP',
+] as const;
+export type HealthCheckProtocol = (typeof HEALTH_CHECK_PROTOCOLS)[number];
+
 /** One health check as the agent runs it (an app's `healthChecks[i]`, defaults filled). */
 export const healthCheckSpecSchema = z.object({
-  protocol: z.enum(['HTTP', 'HTTPS', 'TCP', 'COMMAND', 'MESOS_HTTP', 'MESOS_HTTPS', 'MESOS_TCP']),
+  protocol: z.enum(HEALTH_CHECK_PROTOCOLS),
   path: z.string().nullable(),
   portIndex: z.number().int().min(0).nullable(),
   port: z.number().int().min(0).max(65535).nullable(),

@@ -2,16 +2,8 @@ import { JsonField } from '../json-field.decorators';
 import { jsonBoolean, jsonEnum, jsonObjectWith, jsonPort, jsonString } from '../json-shape';
 import { jsonSeconds } from './field-checks';
 
-export const HEALTH_CHECK_PROTOCOLS = [
-  'HTTP',
-  'HTTPS',
-  'TCP',
-  'COMMAND',
-  'MESOS_HTTP',
-  'MESOS_HTTPS',
-  'MESOS_TCP',
-] as const;
-export type HealthCheckProtocol = (typeof HEALTH_CHECK_PROTOCOLS)[number];
+export { HEALTH_CHECK_PROTOCOLS, type HealthCheckProtocol } from '@cairn/events';
+import { HEALTH_CHECK_PROTOCOLS, type HealthCheckProtocol } from '@cairn/events';
 
 /** One of `healthChecks[]` (RAML `AppHealthCheck`, notes §2.2). */
 export class HealthCheckDto {
