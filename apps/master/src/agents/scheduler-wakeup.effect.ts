@@ -11,6 +11,7 @@ const DEMAND_CHANGES = new Set<CairnEvent['type']>([
   'AppUpdated',
   'AppScaled',
   'AppRestartRequested',
+  'LaunchDelayReset',
   'AgentRegistered',
   'AgentReregistered',
   'OfferAccepted',

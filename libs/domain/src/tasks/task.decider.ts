@@ -71,6 +71,9 @@ export function evolveTask(state: ClusterState, event: CairnEvent, ownership: Ow
         untilMs: Date.parse(event.data.until),
       });
       return;
+    case 'LaunchDelayReset':
+      state.launchDelays.delete(event.data.appId);
+      return;
     default:
       return;
   }

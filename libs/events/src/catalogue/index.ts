@@ -3,7 +3,7 @@ import { EventEnvelope } from '../envelope';
 import { appCreatedV1, appDeletedV1, appScaledV1, appScaledV2, appUpdatedV1 } from './app.events';
 import { leaderElectedV1 } from './cluster.events';
 import { agentDisconnectedV1, agentRegisteredV1, agentReregisteredV1, agentUnreachableV1 } from './agent.events';
-import { launchDelayedV1, offerAcceptedV1, offerDeclinedV1, offersMadeV1 } from './offer.events';
+import { launchDelayedV1, launchDelayResetV1, offerAcceptedV1, offerDeclinedV1, offersMadeV1 } from './offer.events';
 import {
   taskHealthChangedV1,
   taskKillRequestedV1,
@@ -32,6 +32,11 @@ export const catalogue = {
   AppScaled: { current: 2, versions: { 1: appScaledV1, 2: appScaledV2 }, key: (d: AppScaledData) => d.appId },
   AppDeleted: { current: 1, versions: { 1: appDeletedV1 }, key: (d: AppDeletedData) => d.appId },
   LaunchDelayed: { current: 1, versions: { 1: launchDelayedV1 }, key: (d: LaunchDelayedData) => d.appId },
+  LaunchDelayReset: {
+    current: 1,
+    versions: { 1: launchDelayResetV1 },
+    key: (d: LaunchDelayResetData) => d.appId,
+  },
   AgentRegistered: { current: 1, versions: { 1: agentRegisteredV1 }, key: (d: AgentRegisteredData) => d.agentId },
   AgentReregistered: {
     current: 1,
@@ -93,6 +98,7 @@ export type AppScaledData = z.infer<typeof appScaledV2>;
 export type AppDeletedData = z.infer<typeof appDeletedV1>;
 
 export type LaunchDelayedData = z.infer<typeof launchDelayedV1>;
+export type LaunchDelayResetData = z.infer<typeof launchDelayResetV1>;
 export type AgentRegisteredData = z.infer<typeof agentRegisteredV1>;
 export type AgentReregisteredData = z.infer<typeof agentReregisteredV1>;
 export type AgentDisconnectedData = z.infer<typeof agentDisconnectedV1>;
@@ -118,6 +124,7 @@ export type AppScaled = EventEnvelope<'AppScaled', AppScaledData>;
 export type AppDeleted = EventEnvelope<'AppDeleted', AppDeletedData>;
 
 export type LaunchDelayed = EventEnvelope<'LaunchDelayed', LaunchDelayedData>;
+export type LaunchDelayReset = EventEnvelope<'LaunchDelayReset', LaunchDelayResetData>;
 export type AgentRegistered = EventEnvelope<'AgentRegistered', AgentRegisteredData>;
 export type AgentReregistered = EventEnvelope<'AgentReregistered', AgentReregisteredData>;
 export type AgentDisconnected = EventEnvelope<'AgentDisconnected', AgentDisconnectedData>;
@@ -144,6 +151,7 @@ export type CairnEvent =
   | AppScaled
   | AppDeleted
   | LaunchDelayed
+  | LaunchDelayReset
   | AgentRegistered
   | AgentReregistered
   | AgentDisconnected

@@ -37,6 +37,10 @@ export const EVENT_DOCS: Record<EventType, EventDoc> = {
     meaning: "An app's next launch waits until `until` (Marathon's backoff after task failures).",
     key: { path: 'data.appId' },
   },
+  LaunchDelayReset: {
+    meaning: "An operator cleared an app's launch backoff (DELETE /v2/queue/{id}/delay): it launches at once.",
+    key: { path: 'data.appId' },
+  },
   AgentRegistered: {
     meaning: 'A new agent joined with its resources and attributes; the master assigned its id.',
     key: { path: 'data.agentId' },
