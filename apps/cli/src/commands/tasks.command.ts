@@ -4,7 +4,7 @@ import { MasterClient } from '../http/master-client';
 import { addJsonOption, addMasterOption, resolveMasterUrl } from '../options';
 import type { Output } from '../output/output';
 import { ApiTask, taskRow, TASKS_COLUMNS } from '../output/task-view';
-import { appPath } from './apps.command';
+import { appPath } from '../app-id';
 
 interface TasksOptions {
   readonly master?: string;
