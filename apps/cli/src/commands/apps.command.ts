@@ -25,7 +25,7 @@ interface DefinitionOptions extends ApiOptions {
 }
 
 const FORCE_HELP = 'cancel the deployments that lock the app (otherwise a locked app is an error)';
-const FILE_HELP = "JSON file with the app definition, or '-' for stdin (the default when piped)";
+const FILE_HELP = "JSON file with the app definition, or '-' for stdin (the default; not a terminal)";
 
 /** `cairn apps ...`: Marathon's /v2/apps from a terminal. */
 export function registerAppsCommand(program: Command, ctx: CliContext, output: Output): void {

@@ -30,8 +30,13 @@ type KillReply = DeploymentResult & { readonly task?: ApiTask; readonly tasks?: 
 /** `cairn tasks [APP_ID]`: Marathon's /v2/tasks, or one app's /v2/apps/{id}/tasks; `tasks kill`. */
 export function registerTasksCommand(program: Command, ctx: CliContext, output: Output): void {
   const tasks = addJsonOption(addMasterOption(program.command('tasks')))
-    .description('list tasks that are not terminal, of every app or of one (/v2/tasks, /v2/apps/{id}/tasks)')
-    .argument('[app-id]', 'only the tasks of this app, e.g. /prod/web (an unknown app exits 1)')
+    .description(
+      "list tasks that are not terminal, of every app or of one (/v2/tasks, /v2/apps/{id}/tasks); 'tasks kill' kills",
+    )
+    .argument(
+      '[app-id]',
+      "only the tasks of this app, e.g. /prod/web (an unknown app exits 1; an app named kill: '/kill')",
+    )
     .action(async (appId: string | undefined, opts: TasksOptions) => {
       const master = new MasterClient(resolveMasterUrl(opts.master, ctx.env));
       const path = appId === undefined ? '/v2/tasks' : `${appPath(appId)}/tasks`;
