@@ -43,13 +43,14 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
     expect(leader.body).toEqual({ leader: info.body.leader });
   });
 
-  it('creates an app with Marathon defaults filled, a version, and unknown fields kept', async () => {
+  it('creates an app with Marathon defaults filled, a version, and unknown fields ignored', async () => {
     const res = await master.http.post('/v2/apps', {
       id: '/defaults/minimal',
       cmd: 'sleep 3600',
       'x-unknown': { kept: ['as', 'is'] },
     });
     expect(res.status).toBe(201);
+    expect(res.headers['x-cairn-ignored-fields']).toBe('x-unknown');
     requireWriteOffset(res);
     expect(res.headers.location).toContain('/defaults/minimal');
 
@@ -73,7 +74,6 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
       maxLaunchDelaySeconds: 300,
       upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity: 1 },
       killSelection: 'YOUNGEST_FIRST',
-      'x-unknown': { kept: ['as', 'is'] },
       tasksStaged: 0,
       tasksRunning: 0,
       tasksHealthy: 0,
@@ -86,6 +86,7 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
     expect(app.version).toMatch(ISO_TIMESTAMP);
     expect(app.versionInfo).toEqual({ lastScalingAt: app.version, lastConfigChangeAt: app.version });
     expect(app).not.toHaveProperty('args');
+    expect(app).not.toHaveProperty('x-unknown');
 
     const one = await master.http.get('/v2/apps/defaults/minimal');
     expect(one.status).toBe(200);
