@@ -87,6 +87,8 @@ const EVOLVERS_BY_TYPE: Record<EventType, readonly Evolver[]> = {
   TaskLaunched: [evolveTask, evolveOffers],
   TaskStatusUpdated: [evolveCauses, evolveTask, evolveOffers],
   TaskKillRequested: [evolveTask],
+  TaskUnreachable: [evolveTask],
+  TaskUnreachableInactive: [evolveCauses, evolveTask],
   TaskHealthChanged: [evolveTask],
   TaskReadinessChanged: [evolveTask],
   AppRestartRequested: [evolveApp, evolveOffers, evolveCauses],

@@ -12,6 +12,7 @@ const DEMAND_CHANGES = new Set<CairnEvent['type']>([
   'AppScaled',
   'AppRestartRequested',
   'LaunchDelayReset',
+  'TaskUnreachableInactive',
   'AgentRegistered',
   'AgentReregistered',
   'OfferAccepted',

@@ -2,7 +2,7 @@ import { isoTime } from '@cairn/common/iso-time';
 import { canonicalJson } from '@cairn/common/canonical-json';
 import type { AppDefinition, CairnEvent } from '@cairn/events';
 import { CommandMeta, CommandRejected, draft, EventDraft } from '../command';
-import type { ClusterState, Ownership } from '../state';
+import { countsAsInstance, type ClusterState, type Ownership } from '../state';
 import type { AppCommand, CreateApp, DeleteApp, UpdateApp, UpdateApps } from './app.commands';
 import { withAppDefaults } from './app-defaults';
 import { selectScaleDownVictims } from './kill-selection';
@@ -172,7 +172,7 @@ export function restartDecision(current: AppDefinition, now: number): AppDecisio
 }
 
 function scaleDownKills(state: ClusterState, app: AppDefinition, instances: number): EventDraft[] {
-  const live = [...state.tasks.values()].filter((t) => t.appId === app.id && !t.killRequested);
+  const live = [...state.tasks.values()].filter((t) => t.appId === app.id && countsAsInstance(t));
   return selectScaleDownVictims(app, live, live.length - instances, state.agents).map((t) =>
     draft('TaskKillRequested', { taskId: t.taskId, agentId: t.agentId, reason: 'scaled down' }),
   );

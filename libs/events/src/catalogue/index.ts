@@ -11,6 +11,8 @@ import {
   taskLaunchedV2,
   taskReadinessChangedV1,
   taskStatusUpdatedV1,
+  taskUnreachableInactiveV1,
+  taskUnreachableV1,
 } from './task.events';
 import {
   appRestartRequestedV1,
@@ -55,6 +57,12 @@ export const catalogue = {
   },
   TaskStatusUpdated: { current: 1, versions: { 1: taskStatusUpdatedV1 }, key: (d: TaskStatusUpdatedData) => d.taskId },
   TaskKillRequested: { current: 1, versions: { 1: taskKillRequestedV1 }, key: (d: TaskKillRequestedData) => d.taskId },
+  TaskUnreachable: { current: 1, versions: { 1: taskUnreachableV1 }, key: (d: TaskUnreachableData) => d.taskId },
+  TaskUnreachableInactive: {
+    current: 1,
+    versions: { 1: taskUnreachableInactiveV1 },
+    key: (d: TaskUnreachableInactiveData) => d.taskId,
+  },
   TaskHealthChanged: { current: 1, versions: { 1: taskHealthChangedV1 }, key: (d: TaskHealthChangedData) => d.taskId },
   TaskReadinessChanged: {
     current: 1,
@@ -109,6 +117,8 @@ export type OfferDeclinedData = z.infer<typeof offerDeclinedV1>;
 export type TaskLaunchedData = z.infer<typeof taskLaunchedV2>;
 export type TaskStatusUpdatedData = z.infer<typeof taskStatusUpdatedV1>;
 export type TaskKillRequestedData = z.infer<typeof taskKillRequestedV1>;
+export type TaskUnreachableData = z.infer<typeof taskUnreachableV1>;
+export type TaskUnreachableInactiveData = z.infer<typeof taskUnreachableInactiveV1>;
 export type TaskHealthChangedData = z.infer<typeof taskHealthChangedV1>;
 export type TaskReadinessChangedData = z.infer<typeof taskReadinessChangedV1>;
 export type AppRestartRequestedData = z.infer<typeof appRestartRequestedV1>;
@@ -135,6 +145,8 @@ export type OfferDeclined = EventEnvelope<'OfferDeclined', OfferDeclinedData>;
 export type TaskLaunched = EventEnvelope<'TaskLaunched', TaskLaunchedData>;
 export type TaskStatusUpdated = EventEnvelope<'TaskStatusUpdated', TaskStatusUpdatedData>;
 export type TaskKillRequested = EventEnvelope<'TaskKillRequested', TaskKillRequestedData>;
+export type TaskUnreachable = EventEnvelope<'TaskUnreachable', TaskUnreachableData>;
+export type TaskUnreachableInactive = EventEnvelope<'TaskUnreachableInactive', TaskUnreachableInactiveData>;
 export type TaskHealthChanged = EventEnvelope<'TaskHealthChanged', TaskHealthChangedData>;
 export type TaskReadinessChanged = EventEnvelope<'TaskReadinessChanged', TaskReadinessChangedData>;
 export type AppRestartRequested = EventEnvelope<'AppRestartRequested', AppRestartRequestedData>;
@@ -162,6 +174,8 @@ export type CairnEvent =
   | TaskLaunched
   | TaskStatusUpdated
   | TaskKillRequested
+  | TaskUnreachable
+  | TaskUnreachableInactive
   | TaskHealthChanged
   | TaskReadinessChanged
   | AppRestartRequested

@@ -82,6 +82,15 @@ export const EVENT_DOCS: Record<EventType, EventDoc> = {
       'The master asked an agent to kill a task (scale down, app deleted, deployment step, failed health check, or unknown to the log).',
     key: { path: 'data.taskId' },
   },
+  TaskUnreachable: {
+    meaning:
+      "The task's agent became unreachable and its app's unreachableStrategy keeps it: it counts until inactive, and is expunged after expungeAfterSeconds unless its agent returns.",
+    key: { path: 'data.taskId' },
+  },
+  TaskUnreachableInactive: {
+    meaning: 'An unreachable task stopped counting towards its app (inactiveAfterSeconds passed): it is replaced.',
+    key: { path: 'data.taskId' },
+  },
   TaskHealthChanged: {
     meaning:
       "One of a task's health checks changed verdict (alive <-> not alive, or reached maxConsecutiveFailures), as its agent reported.",
