@@ -76,6 +76,8 @@ export class MarathonEventsController {
       'X-Accel-Buffering': 'no',
       ...(gzip ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : {}),
     });
+    // Headers go now: a client sees the stream open (its start fixed) before the first event.
+    reply.raw.flushHeaders();
     const output = new BoundedOutput(reply.raw, gzip);
     const wanted = (eventType: string) => types.size === 0 || types.has(eventType);
     try {
