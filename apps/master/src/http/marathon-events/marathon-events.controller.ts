@@ -15,6 +15,9 @@ import { acceptsEventStream, acceptsGzip, parseLastEventId, type ResumePoint, ss
  */
 export const RESUME_WARM_UP_EVENTS = 10_000;
 
+/** Frames of one log batch are written together, in pieces of about this many characters. */
+const WRITE_CHUNK_BYTES = 64 * 1024;
+
 /**
  * Marathon's event bus, `GET /v2/events` as server-sent events, rendered from the log: every frame
  * is a log event at an offset (its `id`), so a client that reconnects with Last-Event-ID gets the
@@ -92,19 +95,23 @@ export class MarathonEventsController {
       }
       await this.warmUp(lookup, applied, start, abort.signal);
       for await (const batch of followEvents(this.runtime.log, start, abort.signal)) {
+        // One write per log batch (or per WRITE_CHUNK_BYTES of it): a write per event costs a syscall each.
+        let pending = '';
         for (const event of batch) {
           const rendered = renderMarathonEvents(event, lookup, { planFormat });
           lookup.observe(event);
-          const frames = rendered.flatMap((marathon, index) => {
-            const id = { offset: event.offset, index: rendered.length > 1 ? index : null };
+          rendered.forEach((marathon, index) => {
             const skipped = event.offset === start && skipThrough !== null && index <= skipThrough;
-            return skipped || !wanted(marathon.eventType) ? [] : [sseFrame(id, marathon)];
+            if (skipped || !wanted(marathon.eventType)) return;
+            pending += sseFrame({ offset: event.offset, index: rendered.length > 1 ? index : null }, marathon);
           });
-          if (frames.length > 0 && !(await output.write(frames.join('')))) {
-            this.logger.warn(`closing the event stream of slow consumer ${request.ip} at offset ${event.offset}`);
-            abort.abort();
-            return;
+          if (pending.length >= WRITE_CHUNK_BYTES) {
+            if (!(await this.send(output, pending, request, event.offset))) return abort.abort();
+            pending = '';
           }
+        }
+        if (pending !== '' && !(await this.send(output, pending, request, batch[batch.length - 1].offset))) {
+          return abort.abort();
         }
       }
     } catch (error) {
@@ -112,6 +119,13 @@ export class MarathonEventsController {
     } finally {
       output.close();
     }
+  }
+
+  /** Writes frames; false when the output closed the stream on a slow client. */
+  private async send(output: BoundedOutput, text: string, request: FastifyRequest, offset: number): Promise<boolean> {
+    if (await output.write(text)) return true;
+    this.logger.warn(`closing the event stream of slow consumer ${request.ip} at offset ${offset}`);
+    return false;
   }
 
   /**
