@@ -195,6 +195,7 @@ export class TaskBuilder {
       healthChecks: [],
       readinessChecks: [],
       placement: null,
+      fetch: [],
     };
   }
 
