@@ -6,6 +6,7 @@ import type { ClusterState, Ownership } from '../state';
 import type { AppCommand, CreateApp, DeleteApp, UpdateApp } from './app.commands';
 import { withAppDefaults } from './app-defaults';
 import { selectScaleDownVictims } from './kill-selection';
+import { servicePortsTaken, withServicePorts } from './service-ports';
 import { withDeployment } from '../deployments/deployment.decider';
 import type { AppChange } from '../deployments/plan';
 
@@ -37,14 +38,14 @@ export interface AppDecision {
 function createApp({ app, meta, force }: CreateApp, state: ClusterState): EventDraft[] {
   const id = app.id as string;
   if (state.apps.has(id)) throw new CommandRejected('conflict', `An app with id [${id}] already exists.`);
-  return deployed(state, meta, id, force, createDecision(app, meta.now, undefined));
+  return deployed(state, meta, id, force, createDecision(app, meta.now, undefined, state.apps));
 }
 
 function updateApp({ appId, body, partial, meta, force }: UpdateApp, state: ClusterState): EventDraft[] {
   const input: Record<string, unknown> = { ...withoutServerOwned(body), id: appId };
   const current = state.apps.get(appId);
   // The app may have been deleted since the request was checked: the body must stand alone.
-  if (!current) return deployed(state, meta, appId, force, createDecision(input, meta.now, undefined));
+  if (!current) return deployed(state, meta, appId, force, createDecision(input, meta.now, undefined, state.apps));
   return deployed(state, meta, appId, force, changeDecision(state, current, input, partial, meta.now));
 }
 
@@ -59,13 +60,26 @@ function deployed(state: ClusterState, meta: CommandMeta, appId: string, force: 
   return withDeployment(state, meta, new Map([[appId, decision.change]]), force, decision.events);
 }
 
-/** A new app from a body (id set), defaults filled, version = the decision time. */
-export function createDecision(body: Record<string, unknown>, now: number, previous: AppDefinition | undefined) {
+/**
+ * A new app from a body (id set), defaults filled, version = the decision time, service ports
+ * assigned against `apps` (the apps of the state, plus any decided earlier in the same command).
+ */
+export function createDecision(
+  body: Record<string, unknown>,
+  now: number,
+  previous: AppDefinition | undefined,
+  apps: ReadonlyMap<string, AppDefinition>,
+) {
   const version = nextVersion(now, previous);
   const definition = withAppDefaults(withoutServerOwned(body), version, {
     lastScalingAt: version,
     lastConfigChangeAt: version,
   });
+  definition.portDefinitions = withServicePorts(
+    definition.portDefinitions,
+    previous?.portDefinitions,
+    servicePortsTaken(apps.values(), definition.id),
+  );
   assertRunnable(definition);
   return { events: [draft('AppCreated', { app: definition })], change: { original: null, target: definition } };
 }
@@ -87,6 +101,12 @@ export function changeDecision(
   if (input.ports !== undefined) delete base.portDefinitions;
   const merged = partial ? { ...base, ...withoutServerOwned(input) } : withoutServerOwned(input);
   const next = withAppDefaults(merged, version, current.versionInfo);
+  // Only a config change assigns service ports: a scale of an app logged with port 0 (before
+  // decide assigned them) must stay a scale, not restart every task.
+  if (!sameConfig(current, next)) {
+    const taken = servicePortsTaken(state.apps.values(), next.id);
+    next.portDefinitions = withServicePorts(next.portDefinitions, current.portDefinitions, taken);
+  }
   assertRunnable(next);
   if (sameConfig(current, next)) {
     if (next.instances === current.instances) return { events: [], change: null };
