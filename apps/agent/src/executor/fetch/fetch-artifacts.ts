@@ -62,11 +62,17 @@ async function fetchOne(artifact: FetchArtifact, sandboxDir: string, maxBytes: n
 function causeOf(error: unknown, signal: AbortSignal): string {
   if (signal.aborted) {
     const reason: unknown = signal.reason;
-    return reason instanceof Error ? reason.message : String(reason ?? 'aborted');
+    return messageOf(reason) ?? String(reason ?? 'aborted');
   }
-  if (!(error instanceof Error)) return String(error);
+  // Read by shape, not instanceof: undici's errors may come from another realm (jest's vm).
+  const message = messageOf(error);
+  if (message === undefined) return String(error);
   // undici's "fetch failed" says nothing: its cause names the refused connection or the DNS miss.
-  const cause = (error as Error & { cause?: unknown }).cause;
-  if (error.message === 'fetch failed' && cause instanceof Error) return cause.message;
-  return error.message;
+  const cause = messageOf((error as { cause?: unknown }).cause);
+  return message === 'fetch failed' && cause !== undefined ? cause : message;
+}
+
+function messageOf(value: unknown): string | undefined {
+  const message = (value as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' ? message : undefined;
 }
