@@ -51,7 +51,23 @@ function absoluteId(id: string): string {
 function expectKeepsInput(app: Json, input: Json): void {
   const { id, ...rest } = input;
   expect(app.id).toBe(absoluteId(id));
-  expect(app).toMatchObject(rest);
+  expect(app).toMatchObject(withServicePorts(rest));
+  // A `port: 0` asks Marathon for a service port: it is stored as one of [10000, 20000).
+  ((rest.portDefinitions as Json[] | undefined) ?? []).forEach((p, i) => {
+    if ((p.port ?? 0) !== 0) return;
+    expect(app.portDefinitions[i].port).toBeGreaterThanOrEqual(10_000);
+    expect(app.portDefinitions[i].port).toBeLessThan(20_000);
+  });
+}
+
+function withServicePorts(input: Json): Json {
+  if (!Array.isArray(input.portDefinitions)) return input;
+  return {
+    ...input,
+    portDefinitions: (input.portDefinitions as Json[]).map((p) =>
+      (p.port ?? 0) === 0 ? { ...p, port: expect.any(Number) } : p,
+    ),
+  };
 }
 
 /** The input split into the fields the master kept and those it said it ignored. */
