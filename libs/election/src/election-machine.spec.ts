@@ -44,8 +44,8 @@ function run(state: MachineState, inputs: MachineInput[]): { state: MachineState
   }
   return { state, actions };
 }
-const sends = (actions: MachineAction[]) => actions.flatMap((a) => (a.type === 'send' ? [a.record] : []));
-const changes = (actions: MachineAction[]) => actions.flatMap((a) => (a.type === 'notify' ? [a.change] : []));
+const sends = (actions: readonly MachineAction[]) => actions.flatMap((a) => (a.type === 'send' ? [a.record] : []));
+const changes = (actions: readonly MachineAction[]) => actions.flatMap((a) => (a.type === 'notify' ? [a.change] : []));
 
 /** A follower of `leader` in term 1, caught up at t=0. */
 function followerOf(self: string, leader: string): MachineState {
