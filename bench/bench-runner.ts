@@ -12,6 +12,7 @@ import { kafkaReplayBenchmark } from './kafka/kafka-replay.bench';
 import { launchRealBenchmark } from './agents/launch-real.bench';
 import { launchSimulatedBenchmark } from './agents/launch-simulated.bench';
 import { rollingRestartBenchmark } from './agents/rolling-restart.bench';
+import { electionFailoverBenchmark } from './election/election-failover.bench';
 
 /** Every benchmark, in run order. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -20,6 +21,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   fileReplayBenchmark,
   kafkaAppendBenchmark,
   kafkaReplayBenchmark,
+  electionFailoverBenchmark,
   launchSimulatedBenchmark,
   launchRealBenchmark,
   rollingRestartBenchmark,
