@@ -133,11 +133,14 @@ async function measureFailovers(
     await election.campaign();
   };
   const failoversMs: number[] = [];
+  const phase = lcg(count);
   try {
     for (let i = 0; i < count; i++) {
       while (live.size < CANDIDATES) await add();
       await waitFor(() => steadyLeader(live) !== null, 'a steady leader');
-      await sleep(STEADY_MS);
+      // A random phase within the heartbeat period: killing always just after a heartbeat (the
+      // polling above is phase-locked to them) would measure only the worst case.
+      await sleep(STEADY_MS + Math.floor(phase() * TIMINGS.heartbeatMs));
       const leader = steadyLeader(live);
       if (!leader) throw new Error('the leader changed while nothing was killed');
       const term = leader.current().term;
@@ -172,7 +175,15 @@ async function waitFor(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
+/** A small seeded generator in [0, 1): the same kill phases in every run. */
+function lcg(seed: number): () => number {
+  let state = (seed * 2654435761) >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+}
+
 function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }
-

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  type Producer,
+} from 'kafkajs';
 import { kafkaLogCreator, type KafkaLogSink } from '@cairn/eventlog/kafka/kafka-logger';
 import { KAFKA_RETRY, PRODUCER_MAX_IN_FLIGHT_REQUESTS } from '@cairn/eventlog/kafka/kafka-options';
 import { decodeElectionRecord, encodeElectionRecord, type ElectionRecord } from '../election-record';

@@ -68,7 +68,10 @@ class Cluster {
 
   /** The one candidate that leads, once there is exactly one. */
   async oneLeader(minTerm = 1): Promise<Candidate> {
-    await waitFor(() => this.leaders().length === 1 && this.leaders()[0].election.current().term >= minTerm, 'one leader');
+    await waitFor(
+      () => this.leaders().length === 1 && this.leaders()[0].election.current().term >= minTerm,
+      'one leader',
+    );
     return this.leaders()[0];
   }
 

@@ -41,9 +41,10 @@ export async function ensureLeaderTopic(admin: Admin, topic: string, replication
   const observed = await describeTopic(admin, topic, LEADER_CHECKED_CONFIG_NAMES);
   const problems = leaderTopicProblems(observed);
   if (problems.length > 0) {
-    throw new ElectionTopicError(
-      `Kafka topic '${topic}' cannot hold Cairn's leader election: ${problems.join('; ')}`,
-      { topic, ...observed, problems },
-    );
+    throw new ElectionTopicError(`Kafka topic '${topic}' cannot hold Cairn's leader election: ${problems.join('; ')}`, {
+      topic,
+      ...observed,
+      problems,
+    });
   }
 }

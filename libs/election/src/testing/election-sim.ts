@@ -138,7 +138,8 @@ export class ElectionSim {
       if (view.leading) leadersByTerm.set(view.term, [...(leadersByTerm.get(view.term) ?? []), name]);
     }
     for (const [term, names] of leadersByTerm) {
-      if (names.length > 1) this.violations.push(`at ${this.clock.now()} ${names.join(' and ')} both lead term ${term}`);
+      if (names.length > 1)
+        this.violations.push(`at ${this.clock.now()} ${names.join(' and ')} both lead term ${term}`);
     }
   }
 }
