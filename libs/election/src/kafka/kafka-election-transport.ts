@@ -63,6 +63,7 @@ export class KafkaElectionTransport implements ElectionTransport {
   private handlers: TransportHandlers | null = null;
   private closed = false;
   private closing: Promise<void> | null = null;
+  private starting: Promise<void> | null = null;
 
   constructor(private readonly options: KafkaElectionTransportOptions) {
     if (!/^[a-zA-Z0-9._-]+$/.test(options.cluster)) {
@@ -72,7 +73,12 @@ export class KafkaElectionTransport implements ElectionTransport {
     this.groupId = `${this.topic}.${options.candidate.replace(/[^a-zA-Z0-9._-]/g, '_')}.${randomUUID()}`;
   }
 
-  async start(handlers: TransportHandlers): Promise<void> {
+  start(handlers: TransportHandlers): Promise<void> {
+    this.starting ??= this.startNow(handlers);
+    return this.starting;
+  }
+
+  private async startNow(handlers: TransportHandlers): Promise<void> {
     this.handlers = handlers;
     const kafka = new Kafka({
       clientId: `cairn-election-${this.options.candidate.replace(/[^a-zA-Z0-9._-]/g, '_')}`,
@@ -84,12 +90,14 @@ export class KafkaElectionTransport implements ElectionTransport {
     this.kafka = kafka;
     this.admin = kafka.admin({ retry: { ...KAFKA_RETRY } });
     await this.admin.connect();
+    if (this.closed) return;
     await ensureLeaderTopic(this.admin, this.topic, this.options.replicationFactor);
     const [offsets] = await this.admin.fetchTopicOffsets(this.topic);
     // Nothing transactional is written here, so the LSO kafkajs reports is the high watermark.
     this.position = Number(offsets.low);
     this.startEnd = Number(offsets.high);
 
+    if (this.closed) return;
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: PRODUCER_MAX_IN_FLIGHT_REQUESTS,
@@ -161,6 +169,9 @@ export class KafkaElectionTransport implements ElectionTransport {
 
   private async closeNow(): Promise<void> {
     this.closed = true;
+    // A start in progress checks `closed` after each step and stops creating clients; wait for
+    // it, so every client it made is disconnected below and nothing outlives close().
+    await this.starting?.catch(() => undefined);
     // Outside any handler: disconnecting from inside eachBatch hangs (kafkajs#767).
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
