@@ -10,8 +10,8 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
   moduleNameMapper: {
-    '^@cairn/(events|eventlog|domain|common)$': '<rootDir>/libs/$1/src',
-    '^@cairn/(events|eventlog|domain|common)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@cairn/(events|eventlog|domain|common|election)$': '<rootDir>/libs/$1/src',
+    '^@cairn/(events|eventlog|domain|common|election)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };

@@ -13,6 +13,7 @@ import { launchRealBenchmark } from './agents/launch-real.bench';
 import { launchSimulatedBenchmark } from './agents/launch-simulated.bench';
 import { rollingRestartBenchmark } from './agents/rolling-restart.bench';
 import { marathonEventsBenchmark } from './http/marathon-events.bench';
+import { electionFailoverBenchmark } from './election/election-failover.bench';
 
 /** Every benchmark, in run order. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -21,6 +22,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   fileReplayBenchmark,
   kafkaAppendBenchmark,
   kafkaReplayBenchmark,
+  electionFailoverBenchmark,
   launchSimulatedBenchmark,
   launchRealBenchmark,
   rollingRestartBenchmark,

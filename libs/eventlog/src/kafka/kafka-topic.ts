@@ -62,7 +62,7 @@ export async function ensureEventsTopic(
 }
 
 /** Until partition 0 has a leader: producers and consumers need one, the config check too. */
-async function waitForLeader(admin: Admin, topic: string): Promise<void> {
+export async function waitForLeader(admin: Admin, topic: string): Promise<void> {
   const deadline = Date.now() + TOPIC_READY_TIMEOUT_MS;
   for (;;) {
     let last: string;
@@ -86,15 +86,17 @@ async function waitForLeader(admin: Admin, topic: string): Promise<void> {
   }
 }
 
-async function describeTopic(
+/** Partition count and the named config values (defaults included) the broker reports. */
+export async function describeTopic(
   admin: Admin,
   topic: string,
+  configNames: readonly string[] = CHECKED_CONFIG_NAMES,
 ): Promise<{ partitions: number; config: Record<string, string> }> {
   const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
   const partitions = metadata.topics.find((t) => t.name === topic)?.partitions.length ?? 0;
   const described = await admin.describeConfigs({
     includeSynonyms: false,
-    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: [...CHECKED_CONFIG_NAMES] }],
+    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: [...configNames] }],
   });
   const config: Record<string, string> = {};
   for (const entry of described.resources[0]?.configEntries ?? []) config[entry.configName] = entry.configValue;

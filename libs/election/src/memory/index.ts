@@ -1,0 +1,2 @@
+export { MemoryElectionTopic, type MemoryTopicDelays } from './memory-election-topic';
+export { memoryElection, type MemoryElectionOptions } from './memory-election';
