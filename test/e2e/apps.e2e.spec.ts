@@ -16,7 +16,7 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
     await master?.stop();
   });
 
-  it('answers /ping, /v2/info (naming the backend) and /v2/leader', async () => {
+  it('answers /ping, /v2/info (Marathon keys only), /v1/info (naming the backend) and /v2/leader', async () => {
     const ping = await master.http.get('/ping');
     expect(ping.status).toBe(200);
     expect(ping.text).toBe('pong');
@@ -29,13 +29,21 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
       version: expect.any(String),
       leader: expect.stringMatching(/^[^:]+:\d+$/),
       frameworkId: expect.any(String),
+      // marathon-python parses all three config objects unconditionally: each must be there.
       marathon_config: expect.any(Object),
-      cairn: {
-        logBackend: backend,
-        cluster: master.cluster,
-        appliedOffset: expect.any(Number),
-        endOffset: expect.any(Number),
-      },
+      zookeeper_config: expect.any(Object),
+      http_config: { http_port: master.port },
+    });
+    // Cairn's own figures moved to /v1/info: an unknown key breaks marathon-python's get_info().
+    expect(info.body).not.toHaveProperty('cairn');
+
+    const cairnInfo = await master.http.get('/v1/info');
+    expect(cairnInfo.status).toBe(200);
+    expect(cairnInfo.body).toMatchObject({
+      logBackend: backend,
+      cluster: master.cluster,
+      appliedOffset: expect.any(Number),
+      endOffset: expect.any(Number),
     });
 
     const leader = await master.http.get('/v2/leader');
@@ -43,7 +51,7 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
     expect(leader.body).toEqual({ leader: info.body.leader });
   });
 
-  it('creates an app with Marathon defaults filled, a version, and unknown fields kept', async () => {
+  it('creates an app with Marathon defaults filled and a version; unknown fields are not shown', async () => {
     const res = await master.http.post('/v2/apps', {
       id: '/defaults/minimal',
       cmd: 'sleep 3600',
@@ -73,7 +81,6 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
       maxLaunchDelaySeconds: 300,
       upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity: 1 },
       killSelection: 'YOUNGEST_FIRST',
-      'x-unknown': { kept: ['as', 'is'] },
       tasksStaged: 0,
       tasksRunning: 0,
       tasksHealthy: 0,
@@ -86,14 +93,20 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
     expect(app.version).toMatch(ISO_TIMESTAMP);
     expect(app.versionInfo).toEqual({ lastScalingAt: app.version, lastConfigChangeAt: app.version });
     expect(app).not.toHaveProperty('args');
+    // /v2 speaks Marathon 1.6's field set: strict clients (marathon-python) reject any other key.
+    expect(app).not.toHaveProperty('x-unknown');
 
     const one = await master.http.get('/v2/apps/defaults/minimal');
     expect(one.status).toBe(200);
     expect(one.body).toEqual({ app });
 
+    // The list embeds tasks only when asked (Marathon's default: counts and deployments).
     const list = await master.http.get('/v2/apps');
     expect(list.status).toBe(200);
-    expect(list.body.apps).toContainEqual(app);
+    const { tasks: _tasks, ...withoutTasks } = app;
+    expect(list.body.apps).toContainEqual(withoutTasks);
+    const withTasks = await master.http.get('/v2/apps?embed=apps.tasks');
+    expect(withTasks.body.apps).toContainEqual(app);
   });
 
   it('ignores a version or versionInfo sent by the client', async () => {
@@ -220,7 +233,7 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
     expect(put.status).toBe(200);
     expect(writeOffset(put)).toBeUndefined();
     const infoAfter = await master.info();
-    expect(infoAfter.cairn.endOffset).toBe(infoBefore.cairn.endOffset);
+    expect(infoAfter.endOffset).toBe(infoBefore.endOffset);
     expect((await master.http.get('/v2/apps/noop/put')).body.app).toEqual(created.body);
   });
 
@@ -246,13 +259,13 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
   it('refuses a duplicate POST with 409 and Marathon message, writing nothing', async () => {
     const first = await master.http.post('/v2/apps', { id: '/dup/app', cmd: 'sleep 1' });
     expect(first.status).toBe(201);
-    const endBefore = (await master.info()).cairn.endOffset;
+    const endBefore = (await master.info()).endOffset;
 
     const second = await master.http.post('/v2/apps', { id: '/dup/app', cmd: 'sleep 2' });
     expect(second.status).toBe(409);
     expect(second.body).toEqual({ message: 'An app with id [/dup/app] already exists.' });
     expect(writeOffset(second)).toBeUndefined();
-    expect((await master.info()).cairn.endOffset).toBe(endBefore);
+    expect((await master.info()).endOffset).toBe(endBefore);
     expect((await master.http.get('/v2/apps/dup/app')).body.app.cmd).toBe('sleep 1');
   });
 
@@ -273,8 +286,8 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
       offsets.push(offset);
       // "Writes answer once the events are durable and applied."
       const info = await master.info();
-      expect(info.cairn.appliedOffset).toBeGreaterThanOrEqual(offset);
-      expect(info.cairn.endOffset).toBeGreaterThan(offset);
+      expect(info.appliedOffset).toBeGreaterThanOrEqual(offset);
+      expect(info.endOffset).toBeGreaterThan(offset);
     }
     for (let i = 1; i < offsets.length; i++) {
       expect(offsets[i]).toBeGreaterThan(offsets[i - 1]);
@@ -288,7 +301,7 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
   it('answers each of concurrent scales with the version that scale wrote', async () => {
     const SCALES = 10;
     expect((await master.http.post('/v2/apps', { id: '/concurrent/scale', cmd: 'sleep 1' })).status).toBe(201);
-    const start = (await master.info()).cairn.endOffset;
+    const start = (await master.info()).endOffset;
     const replies = await Promise.all(
       Array.from({ length: SCALES }, (_, i) =>
         master.http.put('/v2/apps/concurrent/scale?force=true', { instances: i + 2 }),

@@ -137,14 +137,14 @@ describeEachBackend('Marathon reference apps', (backend) => {
     });
 
     it("refuses Marathon's kitchen-sink app.json (cmd and args together) with 422 in Marathon's shape", async () => {
-      const endBefore = (await master.info()).cairn.endOffset;
+      const endBefore = (await master.info()).endOffset;
       const res = await master.http.post('/v2/apps', referenceExample('app'));
       expect(res.status).toBe(422);
       expect(marathonValidationProblems(res.body)).toEqual([]);
       const messages = JSON.stringify(res.body.details);
       expect(messages).toMatch(/cmd|args/);
       expect(res.headers['x-cairn-offset']).toBeUndefined();
-      expect((await master.info()).cairn.endOffset).toBe(endBefore);
+      expect((await master.info()).endOffset).toBe(endBefore);
       expect((await master.http.get('/v2/apps/foo')).status).toBe(404);
     });
   });

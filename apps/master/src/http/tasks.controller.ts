@@ -24,8 +24,9 @@ export class TasksController {
   tasks(@Query('status') status?: string) {
     this.runtime.assertReadable();
     const wanted = status ? `TASK_${status.toUpperCase()}` : null;
-    const tasks = allTasks(this.runtime.projection.state).filter((t) => !wanted || t.state === wanted);
-    return { tasks: tasks.map(taskInfo) };
+    const state = this.runtime.projection.state;
+    const tasks = allTasks(state).filter((t) => !wanted || t.state === wanted);
+    return { tasks: tasks.map((task) => taskInfo(task, state)) };
   }
 
   @Get('v1/tasks/:taskId/files/:file')
