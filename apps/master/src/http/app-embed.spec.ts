@@ -1,6 +1,13 @@
 import { parseAppEmbed } from './app-embed';
 
-const NONE = { counts: false, deployments: false, tasks: false, lastTaskFailure: false, readiness: false, taskStats: false };
+const NONE = {
+  counts: false,
+  deployments: false,
+  tasks: false,
+  lastTaskFailure: false,
+  readiness: false,
+  taskStats: false,
+};
 
 describe('parseAppEmbed', () => {
   it('the list always embeds counts and deployments, and tasks only when asked', () => {
@@ -18,9 +25,12 @@ describe('parseAppEmbed', () => {
     });
   });
 
-  it.each(['app.readiness', 'apps.readiness', 'group.apps.readiness', 'readiness'])('strips the prefix of %s', (raw) => {
-    expect(parseAppEmbed(raw, 'list').readiness).toBe(true);
-  });
+  it.each(['app.readiness', 'apps.readiness', 'group.apps.readiness', 'readiness'])(
+    'strips the prefix of %s',
+    (raw) => {
+      expect(parseAppEmbed(raw, 'list').readiness).toBe(true);
+    },
+  );
 
   it('tasks turns on deployments', () => {
     expect(parseAppEmbed(['app.tasks'], 'list')).toMatchObject({ tasks: true, deployments: true });

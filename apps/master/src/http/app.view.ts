@@ -93,7 +93,10 @@ export function appDefinitionView(app: AppDefinition): Json {
   if (isObject(out.residency)) out.residency = pick(out.residency, RESIDENCY_FIELDS);
   if (isObject(out.secrets)) {
     out.secrets = Object.fromEntries(
-      Object.entries(out.secrets).map(([name, secret]) => [name, isObject(secret) ? pick(secret, SECRET_FIELDS) : secret]),
+      Object.entries(out.secrets).map(([name, secret]) => [
+        name,
+        isObject(secret) ? pick(secret, SECRET_FIELDS) : secret,
+      ]),
     );
   }
   return out;
@@ -150,12 +153,7 @@ export function appInfo(
 }
 
 /** Every app's info, grouping the tasks once (not once per app). */
-export function appInfos(
-  apps: readonly AppDefinition[],
-  state: ClusterState,
-  embed: AppEmbed,
-  nowMs?: number,
-): Json[] {
+export function appInfos(apps: readonly AppDefinition[], state: ClusterState, embed: AppEmbed, nowMs?: number): Json[] {
   const grouped = tasksByApp(state);
   return apps.map((app) => appInfo(app, state, embed, { tasks: grouped.get(app.id) ?? [], nowMs }));
 }
@@ -205,8 +203,7 @@ function statsOf(tasks: readonly TaskRecord[], nowMs: number): Json {
     const middle = Math.floor(lifeTimes.length / 2);
     stats.lifeTime = {
       averageSeconds: lifeTimes.reduce((sum, s) => sum + s, 0) / lifeTimes.length,
-      medianSeconds:
-        lifeTimes.length % 2 === 1 ? lifeTimes[middle] : (lifeTimes[middle - 1] + lifeTimes[middle]) / 2,
+      medianSeconds: lifeTimes.length % 2 === 1 ? lifeTimes[middle] : (lifeTimes[middle - 1] + lifeTimes[middle]) / 2,
     };
   }
   return stats;
