@@ -318,11 +318,12 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
     expect(mismatched).toEqual([]);
   });
 
-  it('lists apps as { apps: [...] }, each once and equal to its GET', async () => {
+  it('lists apps as { apps: [...] }, each once and, with the same embeds, equal to its GET', async () => {
     for (const id of ['/list/one', '/list/two', '/list/nested/three']) {
       expect((await master.http.post('/v2/apps', { id, cmd: 'sleep 1' })).status).toBe(201);
     }
-    const list = await master.http.get('/v2/apps');
+    // GET /v2/apps/{id} always embeds tasks and lastTaskFailure; the list only when asked.
+    const list = await master.http.get('/v2/apps?embed=apps.tasks&embed=apps.lastTaskFailure');
     expect(list.status).toBe(200);
     const ids: string[] = list.body.apps.map((a: { id: string }) => a.id);
     expect(new Set(ids).size).toBe(ids.length);
