@@ -334,4 +334,41 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
       expect(one.body.app).toEqual(app);
     }
   });
+  it('filters GET /v2/apps by label selectors; a malformed selector is a 400 { message }', async () => {
+    const apps = [
+      { id: '/labels/web', labels: { tier: 'web', team: 'a' } },
+      { id: '/labels/db', labels: { tier: 'db', team: 'a' } },
+      { id: '/labels/none', labels: {} },
+    ];
+    for (const app of apps) {
+      expect((await master.http.post('/v2/apps', { ...app, cmd: 'sleep 1', instances: 0 })).status).toBe(201);
+    }
+    const ids = async (selector: string) => {
+      const res = await master.http.get(`/v2/apps?id=/labels/&label=${encodeURIComponent(selector)}`);
+      expect(res.status).toBe(200);
+      return res.body.apps.map((a: Json) => a.id).sort();
+    };
+    expect(await ids('tier')).toEqual(['/labels/db', '/labels/web']);
+    expect(await ids('tier==web')).toEqual(['/labels/web']);
+    expect(await ids('tier!=web')).toEqual(['/labels/db']);
+    expect(await ids('tier in (db, cache)')).toEqual(['/labels/db']);
+    expect(await ids('team==a,tier notin (db)')).toEqual(['/labels/web']);
+
+    const bad = await master.http.get(`/v2/apps?label=${encodeURIComponent('tier in (web')}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toEqual({ message: expect.stringContaining('label selector') });
+  });
+
+  it('embeds on request: tasks and taskStats on the list, counts and deployments always', async () => {
+    expect((await master.http.post('/v2/apps', { id: '/embed/one', cmd: 'sleep 1', instances: 0 })).status).toBe(201);
+    const plain = (await master.http.get('/v2/apps?id=/embed/one')).body.apps[0];
+    expect(plain).toMatchObject({ tasksRunning: 0, deployments: expect.any(Array) });
+    expect(plain).not.toHaveProperty('tasks');
+    expect(plain).not.toHaveProperty('taskStats');
+    const embedded = (await master.http.get('/v2/apps?id=/embed/one&embed=apps.tasks&embed=apps.taskStats')).body
+      .apps[0];
+    expect(embedded).toMatchObject({ tasks: [], taskStats: {} });
+    const single = (await master.http.get('/v2/apps/embed/one?embed=app.readiness')).body.app;
+    expect(single).toMatchObject({ tasks: [], readinessCheckResults: [], tasksStaged: 0 });
+  });
 });

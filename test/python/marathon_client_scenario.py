@@ -111,14 +111,17 @@ def no_deployment_for(app_id):
     )
 
 
-def healthy(app_id, count, version=None):
+def healthy(app_id, version=None):
+    """Every wanted instance of the app runs (at `version` if given) and passes its health checks."""
+
     def probe():
         app = client.get_app(app_id)
         tasks = [t for t in app.tasks if version is None or t.version == version]
         alive = [t for t in tasks if t.health_check_results and all(r.alive for r in t.health_check_results)]
+        count = app.instances
         return app if len(alive) == count and len(app.tasks) == count and app.tasks_healthy == count else None
 
-    return wait_for("%d healthy task(s) of %s%s" % (count, app_id, "" if version is None else " at " + version), probe)
+    return wait_for("every task of %s healthy%s" % (app_id, "" if version is None else " at " + version), probe)
 
 
 # ---- the event stream, parsed by the client's EventFactory, read all along the scenario ----
@@ -132,8 +135,21 @@ def read_events():
         for event in client.event_stream():
             events.append(event)
     except Exception as error:  # an unknown eventType or a model that does not parse ends up here
-        stream_errors.append(describe(error))
+        stream_errors.append(describe(error) + stream_diagnosis())
         traceback.print_exc(file=sys.stdout)
+
+
+def stream_diagnosis():
+    """The client only says 'No remaining Marathon servers to try': ask the server what it answered."""
+    import requests
+
+    try:
+        response = requests.get(MASTER + "/v2/events", headers={"Accept": "text/event-stream"}, stream=True, timeout=5)
+        head = next(response.iter_content(300), b"").decode("utf8", "replace")
+        response.close()
+        return " (GET /v2/events answers HTTP %s %s: %s)" % (response.status_code, response.headers.get("content-type"), head)
+    except Exception as error:
+        return " (GET /v2/events: %s)" % error
 
 
 def start_event_stream():
@@ -197,7 +213,7 @@ def create_web():
 
 
 def get_app():
-    app = healthy(WEB, 1)
+    app = healthy(WEB)
     check(app.labels == {"team": "py", "tier": "web"}, "labels: %r" % app.labels)
     check(len(app.health_checks) == 1 and app.health_checks[0].path == "/alive", "health checks kept")
     no_deployment_for(WEB)
@@ -240,7 +256,7 @@ def list_apps():
 def scale_up():
     result = client.scale_app(WEB, instances=2)
     check(isinstance(result, dict) and result.get("deploymentId"), "scale_app: %r" % result)
-    healthy(WEB, 2)
+    healthy(WEB)
     no_deployment_for(WEB)
 
 
@@ -279,7 +295,7 @@ def update_app(state):
     check(isinstance(result, dict) and result.get("deploymentId"), "update_app: %r" % result)
     new = wait_for("the new version of %s" % WEB, lambda: (lambda a: a if a.version != app.version else None)(client.get_app(WEB)))
     check(new.env.get("COLOR") == "green", "env after update: %r" % new.env)
-    healthy(WEB, 1, new.version)
+    healthy(WEB, new.version)
     no_deployment_for(WEB)
     state["updated_version"] = new.version
 
@@ -295,7 +311,7 @@ def rollback(state):
     result = client.rollback_app(WEB, state["original_version"])
     check(isinstance(result, dict) and result.get("deploymentId"), "rollback_app: %r" % result)
     back = wait_for("%s rolled back" % WEB, lambda: (lambda a: a if a.env.get("COLOR") == "blue" else None)(client.get_app(WEB)))
-    healthy(WEB, 1, back.version)
+    healthy(WEB, back.version)
     no_deployment_for(WEB)
 
 
@@ -314,13 +330,16 @@ def restart_and_list_deployments():
         "current actions: %r" % mine[0].current_actions,
     )
     no_deployment_for(WEB)
-    after = healthy(WEB, 1)
+    after = healthy(WEB)
     check({t.id for t in after.tasks}.isdisjoint({t.id for t in before.tasks}), "the restart replaced the task")
 
 
-def queue():
+def create_queued():
     created = client.create_app(HUGE, MarathonApp(cmd="sleep 600", instances=1, cpus=1000, mem=16))
     check(isinstance(created, MarathonApp), "create_app(%s): %r" % (HUGE, created))
+
+
+def list_queue():
     item = wait_for(
         "%s in the launch queue" % HUGE,
         lambda: [q for q in client.list_queue() if q.app.id == HUGE],
@@ -329,23 +348,25 @@ def queue():
     check(item.delay is not None and item.delay.time_left_seconds is not None, "queue delay: %r" % item.delay)
     with_offers = [q for q in client.list_queue(embed_last_unused_offers=True) if q.app.id == HUGE]
     check(len(with_offers) == 1, "list_queue(embed_last_unused_offers=True): %r" % with_offers)
+
+
+def reset_delay():
     client.reset_delay(HUGE)
 
 
-def delete_apps():
-    for app_id in (HUGE, WEB):
-        result = client.delete_app(app_id)
-        check(isinstance(result, dict) and result.get("deploymentId"), "delete_app(%s): %r" % (app_id, result))
-    for app_id in (HUGE, WEB):
-        def gone(app_id=app_id):
-            try:
-                client.get_app(app_id)
-                return None
-            except NotFoundError:
-                return True
+def delete_app(app_id):
+    result = client.delete_app(app_id)
+    check(isinstance(result, dict) and result.get("deploymentId"), "delete_app(%s): %r" % (app_id, result))
 
-        wait_for("%s deleted" % app_id, gone)
-    check(not [t for t in client.list_tasks() if t.app_id in (WEB, HUGE)], "no task left")
+    def gone():
+        try:
+            client.get_app(app_id)
+            return None
+        except NotFoundError:
+            return True
+
+    wait_for("%s deleted" % app_id, gone)
+    check(not [t for t in client.list_tasks() if t.app_id == app_id], "no task of %s left" % app_id)
 
 
 def check_events():
@@ -379,9 +400,12 @@ def main():
         step("list_versions and get_version", lambda: versions(state))
         step("rollback_app", lambda: rollback(state))
     step("restart_app and list_deployments", restart_and_list_deployments)
-    step("list_queue and reset_delay", queue)
+    step("create_app of an app no agent can hold", create_queued)
+    step("list_queue (also with embed_last_unused_offers)", list_queue)
+    step("reset_delay", reset_delay)
     step("get_leader again", get_leader)
-    step("delete_app", delete_apps)
+    step("delete_app of the queued app", lambda: delete_app(HUGE))
+    step("delete_app of the web app", lambda: delete_app(WEB))
     # The last events (the deletions' deployments) have had time to arrive while we waited.
     step("event_stream: parsed events across the scenario", check_events)
     if failures:
