@@ -12,6 +12,7 @@ import { kafkaReplayBenchmark } from './kafka/kafka-replay.bench';
 import { launchRealBenchmark } from './agents/launch-real.bench';
 import { launchSimulatedBenchmark } from './agents/launch-simulated.bench';
 import { rollingRestartBenchmark } from './agents/rolling-restart.bench';
+import { marathonEventsBenchmark } from './http/marathon-events.bench';
 
 /** Every benchmark, in run order. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -23,6 +24,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   launchSimulatedBenchmark,
   launchRealBenchmark,
   rollingRestartBenchmark,
+  marathonEventsBenchmark,
 ];
 
 export interface RunOptions {

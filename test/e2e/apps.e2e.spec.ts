@@ -51,13 +51,14 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
     expect(leader.body).toEqual({ leader: info.body.leader });
   });
 
-  it('creates an app with Marathon defaults filled and a version; unknown fields are not shown', async () => {
+  it('creates an app with Marathon defaults filled, a version, and unknown fields ignored', async () => {
     const res = await master.http.post('/v2/apps', {
       id: '/defaults/minimal',
       cmd: 'sleep 3600',
       'x-unknown': { kept: ['as', 'is'] },
     });
     expect(res.status).toBe(201);
+    expect(res.headers['x-cairn-ignored-fields']).toBe('x-unknown');
     requireWriteOffset(res);
     expect(res.headers.location).toContain('/defaults/minimal');
 

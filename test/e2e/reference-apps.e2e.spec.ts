@@ -64,6 +64,14 @@ function expectKeepsInput(app: Json, input: Json): void {
   for (const key of Object.keys(hidden)) expect(app).not.toHaveProperty(key);
 }
 
+/** The input split into the fields the master kept and those it said it ignored. */
+function splitFields(input: Json, ignored: readonly string[]): { marathon: Json; unknown: Json } {
+  const marathon: Json = {};
+  const unknown: Json = {};
+  for (const [key, value] of Object.entries(input)) (ignored.includes(key) ? unknown : marathon)[key] = value;
+  return { marathon, unknown };
+}
+
 const ownFixtures = loadFixtureDir('apps');
 
 /** Every accepted body of this file: the reference examples and our own fixtures. */
@@ -122,7 +130,16 @@ describeEachBackend('Marathon reference apps', (backend) => {
         const input = loadFixture(`apps/${name}`);
         const res = await master.http.post('/v2/apps', input);
         expect({ name, res: res.status === 201 ? 201 : describeResponse(res) }).toEqual({ name, res: 201 });
-        expectKeepsInput(res.body, input);
+        // Top-level fields that are not Marathon's are ignored (as Marathon's readers do) and named.
+        const ignored = String(res.headers['x-cairn-ignored-fields'] ?? '')
+          .split(',')
+          .filter(Boolean);
+        const { marathon, unknown } = splitFields(input, ignored);
+        expect(Object.keys(unknown)).toEqual(ignored);
+        if (name === 'unknown-fields.json') expect(ignored).toEqual(['x-cairn-test', 'someFutureFlag']);
+        else expect(ignored).toEqual([]);
+        for (const field of ignored) expect(res.body).not.toHaveProperty([field]);
+        expectKeepsInput(res.body, marathon);
         // The id works in the URL with and without its leading slash.
         const id = absoluteId(input.id);
         const viaSlash = await master.http.get(`/v2/apps/${id}`);

@@ -8,6 +8,7 @@ import { registerAppsCommand } from './commands/apps.command';
 import { registerEventsCommand } from './commands/events.command';
 import { registerLogsCommand } from './commands/logs.command';
 import { registerMasterCommands } from './commands/master.command';
+import { registerQueueCommand } from './commands/queue.command';
 import { registerReplayCommand } from './commands/replay.command';
 import { registerTasksCommand } from './commands/tasks.command';
 import { ControlPlane, realControlPlane } from './control-plane';
@@ -53,6 +54,7 @@ export function buildProgram(ctx: CliContext, output: Output): Command {
   registerDeploymentsCommand(program, ctx, output);
   registerAgentsCommand(program, ctx, output);
   registerTasksCommand(program, ctx, output);
+  registerQueueCommand(program, ctx, output);
   registerLogsCommand(program, ctx, output);
   registerEventsCommand(program, ctx, output);
   registerReplayCommand(program, ctx, output);

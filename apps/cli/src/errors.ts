@@ -40,6 +40,14 @@ export class ApiRefusedError extends CliError {
   }
 }
 
+/**
+ * What the command is to act on does not exist, learnt from the master's answer to another
+ * request (a task id missing from /v2/tasks). Exit 1, as the API's own 404 would be.
+ */
+export class NotFoundError extends CliError {
+  readonly exitCode = ExitCode.Refused;
+}
+
 /** No usable answer from the master at all: nothing reached it, or it never replied. */
 export class MasterUnreachableError extends CliError {
   readonly exitCode = ExitCode.Unreachable;

@@ -10,6 +10,8 @@ import { AppsController } from './http/apps.controller';
 import { MarathonExceptionFilter } from './http/errors';
 import { EventsController } from './http/events.controller';
 import { InfoController } from './http/info.controller';
+import { LeaderController } from './http/leader.controller';
+import { MarathonEventsController } from './http/marathon-events/marathon-events.controller';
 import { AGENT_TOKEN, CAIRN_CONFIG, CLOCK, EVENT_LOG, ID_SOURCE } from './tokens';
 import { AgentGateway } from './agents/agent-gateway';
 import { AgentTokenGuard } from './agents/agent-token.guard';
@@ -37,8 +39,10 @@ export class MasterModule {
       imports: [CqrsModule.forRoot()],
       controllers: [
         InfoController,
+        LeaderController,
         AppsController,
         EventsController,
+        MarathonEventsController,
         TasksController,
         ClusterController,
         DeploymentsController,

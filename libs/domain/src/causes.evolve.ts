@@ -26,6 +26,12 @@ export function evolveCauses(state: ClusterState, event: CairnEvent): void {
       if (task && endsTask(event.data.state) && state.apps.has(task.appId)) state.demandCauses.set(task.appId, ref());
       return;
     }
+    case 'TaskUnreachableInactive': {
+      // Its replacement is launched because it went inactive.
+      const task = state.tasks.get(event.data.taskId);
+      if (task && state.apps.has(task.appId)) state.demandCauses.set(task.appId, ref());
+      return;
+    }
     default:
       return;
   }

@@ -11,6 +11,8 @@ import { TaskCommand } from './tasks/task.commands';
 import { decideTaskStatus, evolveTask } from './tasks/task.decider';
 import { SchedulerCommand } from './scheduler/scheduler.commands';
 import { decideTick } from './scheduler/tick.decider';
+import { decideResetLaunchDelay } from './scheduler/launch-delay.decider';
+import { decideKillTasks } from './tasks/kill-tasks.decider';
 import { evolveOffers } from './scheduler/offers.evolve';
 import { DeploymentCommand } from './deployments/deployment.commands';
 import { decideDeploymentCommand } from './deployments/deployment-command.decider';
@@ -28,6 +30,7 @@ export function decide(command: Command, state: ClusterState): EventDraft[] {
   switch (command.kind) {
     case 'CreateApp':
     case 'UpdateApp':
+    case 'UpdateApps':
     case 'DeleteApp':
       return decideApp(command, state);
     case 'ElectLeader':
@@ -37,8 +40,12 @@ export function decide(command: Command, state: ClusterState): EventDraft[] {
       return decideAgent(command, state);
     case 'ReportTaskStatus':
       return decideTaskStatus(command, state);
+    case 'KillTasks':
+      return decideKillTasks(command, state);
     case 'Tick':
       return decideTick(command, state);
+    case 'ResetLaunchDelay':
+      return decideResetLaunchDelay(command, state);
     case 'RestartApp':
     case 'CancelDeployment':
       return decideDeploymentCommand(command, state);
@@ -69,6 +76,7 @@ const EVOLVERS_BY_TYPE: Record<EventType, readonly Evolver[]> = {
   AppScaled: [evolveApp, evolveOffers, evolveCauses],
   AppDeleted: [evolveApp, evolveOffers, evolveCauses],
   LaunchDelayed: [evolveTask],
+  LaunchDelayReset: [evolveTask],
   AgentRegistered: [evolveAgent],
   AgentReregistered: [evolveAgent],
   AgentDisconnected: [evolveAgent],
@@ -79,6 +87,8 @@ const EVOLVERS_BY_TYPE: Record<EventType, readonly Evolver[]> = {
   TaskLaunched: [evolveTask, evolveOffers],
   TaskStatusUpdated: [evolveCauses, evolveTask, evolveOffers],
   TaskKillRequested: [evolveTask],
+  TaskUnreachable: [evolveTask],
+  TaskUnreachableInactive: [evolveCauses, evolveTask],
   TaskHealthChanged: [evolveTask],
   TaskReadinessChanged: [evolveTask],
   AppRestartRequested: [evolveApp, evolveOffers, evolveCauses],

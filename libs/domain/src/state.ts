@@ -41,6 +41,29 @@ export interface TaskRecord extends Omit<TaskLaunchedData, 'placement'> {
   readonly ready: boolean;
   /** Its TaskLaunched: what its agent's reports about it are caused by. */
   readonly launchedBy: EventRef;
+  /** Its agent is unreachable and its app's unreachableStrategy keeps it (TaskUnreachable); else null. */
+  readonly unreachable: UnreachableRecord | null;
+}
+
+/** Marathon's Unreachable / UnreachableInactive instance, with the strategy's timers as decided. */
+export interface UnreachableRecord {
+  /** When it became unreachable (the TaskUnreachable's time). */
+  readonly since: string;
+  /** Null: never (the strategy is "disabled"). */
+  readonly inactiveAfterSeconds: number | null;
+  readonly expungeAfterSeconds: number | null;
+  /** It stopped counting towards its app's instances (TaskUnreachableInactive): it is replaced. */
+  readonly inactive: boolean;
+  /** Its TaskUnreachable: what its inactivity, expunge or adoption is caused by. */
+  readonly by: EventRef;
+}
+
+/**
+ * Whether a task counts towards its app's `instances`: not being killed, and not an unreachable
+ * task that went inactive (its replacement counts instead).
+ */
+export function countsAsInstance(task: TaskRecord): boolean {
+  return !task.killRequested && !task.unreachable?.inactive;
 }
 
 /** An event in the log, as a cause: its id and the chain (correlation) it belongs to. */

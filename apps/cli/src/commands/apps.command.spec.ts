@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { run } from '../cli';
 import { ExitCode } from '../exit-codes';
 import { captureIo } from '../testing/capture-io';
@@ -242,6 +243,267 @@ describe('cairn apps', () => {
       master = await startFakeMaster({ 'DELETE /v2/apps/db': { body: { deploymentId: 'd-2', version: 'v3' } } });
       const { out } = await cairn(['apps', 'delete', 'db', '--json']);
       expect(JSON.parse(out)).toEqual({ deploymentId: 'd-2', version: 'v3' });
+    });
+  });
+
+  describe('create: ignored fields and --force', () => {
+    it('warns on stderr naming the fields the master ignored, and still succeeds', async () => {
+      master = await startFakeMaster({
+        'POST /v2/apps': (req) => ({
+          status: 201,
+          body: { ...JSON.parse(req.body), version: 'v1' },
+          headers: { 'x-cairn-ignored-fields': 'instanses,helthChecks' },
+        }),
+      });
+      const { code, out, err } = await cairn(['apps', 'create', '-'], {
+        stdin: '{"id":"/db","cmd":"true","instanses":2,"helthChecks":[]}',
+      });
+      expect(code).toBe(ExitCode.Ok);
+      expect(out).toBe('Created app /db (version v1)\n');
+      expect(err).toBe('warning: the master ignored unknown app fields instanses, helthChecks (misspelt?)\n');
+    });
+
+    it('warns with --json too, keeping stdout pure JSON', async () => {
+      master = await startFakeMaster({
+        'POST /v2/apps': { status: 201, body: { id: '/db' }, headers: { 'x-cairn-ignored-fields': 'foo' } },
+      });
+      const { out, err } = await cairn(['apps', 'create', '-', '--json'], { stdin: '{"id":"/db","foo":1}' });
+      expect(JSON.parse(out)).toEqual({ id: '/db' });
+      expect(err).toBe('warning: the master ignored unknown app field foo (misspelt?)\n');
+    });
+
+    it('--force sends force=true', async () => {
+      master = await startFakeMaster({ 'POST /v2/apps': { status: 201, body: { id: '/db' } } });
+      await cairn(['apps', 'create', '-', '--force'], { stdin: '{"id":"/db"}' });
+      expect(master.requests[0].query.get('force')).toBe('true');
+    });
+  });
+
+  describe('update', () => {
+    const deployed = { body: { deploymentId: 'd-4', version: 'v4' }, headers: { 'x-cairn-offset': '11' } };
+
+    it('checks the app exists, then PUTs the file with partialUpdate=true by default', async () => {
+      master = await startFakeMaster({
+        'GET /v2/apps/prod/web': { body: { app: web } },
+        'PUT /v2/apps/prod/web': deployed,
+      });
+      const file = join(dir, 'web.json');
+      await writeFile(file, JSON.stringify({ id: '/prod/web', mem: 256 }));
+      const { code, out, err } = await cairn(['apps', 'update', 'prod/web', '--file', file]);
+      expect({ code, err }).toEqual({ code: ExitCode.Ok, err: '' });
+      expect(out).toBe('Updating /prod/web: deployment d-4, version v4, log offset 11\n');
+      const put = master.requests[1];
+      expect(put.method).toBe('PUT');
+      expect(Object.fromEntries(put.query)).toEqual({ partialUpdate: 'true' });
+      expect(JSON.parse(put.body)).toEqual({ id: '/prod/web', mem: 256 });
+    });
+
+    it('reads stdin without --file; --no-partial replaces and --force overrides a lock', async () => {
+      master = await startFakeMaster({ 'GET /v2/apps/db': { body: { app: db } }, 'PUT /v2/apps/db': deployed });
+      const { code } = await cairn(['apps', 'update', '/db', '--no-partial', '--force'], {
+        stdin: '{"cmd":"sleep 5","mem":64}',
+      });
+      expect(code).toBe(ExitCode.Ok);
+      expect(Object.fromEntries(master.requests[1].query)).toEqual({ partialUpdate: 'false', force: 'true' });
+      expect(JSON.parse(master.requests[1].body)).toEqual({ cmd: 'sleep 5', mem: 64 });
+    });
+
+    it('--json prints the deploymentResult and warns about ignored fields on stderr', async () => {
+      master = await startFakeMaster({
+        'GET /v2/apps/db': { body: { app: db } },
+        'PUT /v2/apps/db': {
+          body: { deploymentId: 'd-4', version: 'v4' },
+          headers: { 'x-cairn-ignored-fields': 'memory' },
+        },
+      });
+      const { out, err } = await cairn(['apps', 'update', 'db', '--json'], { stdin: '{"memory":64}' });
+      expect(JSON.parse(out)).toEqual({ deploymentId: 'd-4', version: 'v4' });
+      expect(err).toBe('warning: the master ignored unknown app field memory (misspelt?)\n');
+    });
+
+    it('exits 1 without a PUT when the app does not exist (a PUT would create it)', async () => {
+      master = await startFakeMaster({
+        'GET /v2/apps/wbe': { status: 404, body: { message: "App '/wbe' does not exist" } },
+      });
+      const { code, err } = await cairn(['apps', 'update', 'wbe'], { stdin: '{"mem":64}' });
+      expect(code).toBe(ExitCode.Refused);
+      expect(err).toContain("App '/wbe' does not exist");
+      expect(master.requests.map((r) => r.method)).toEqual(['GET']);
+    });
+
+    it('exits 2 before any request when the definition names another app', async () => {
+      master = await startFakeMaster({});
+      const { code, err } = await cairn(['apps', 'update', '/db'], { stdin: '{"id":"/prod/web","mem":64}' });
+      expect(code).toBe(ExitCode.Usage);
+      expect(err).toBe('error: stdin defines app "/prod/web", not /db: fix the id or drop it\n');
+      expect(master.requests).toHaveLength(0);
+    });
+
+    it('accepts the id without its leading slash in the body', async () => {
+      master = await startFakeMaster({ 'GET /v2/apps/db': { body: { app: db } }, 'PUT /v2/apps/db': deployed });
+      const { code } = await cairn(['apps', 'update', '/db'], { stdin: '{"id":"db","mem":64}' });
+      expect(code).toBe(ExitCode.Ok);
+    });
+
+    it('exits 2 without waiting when stdin is a terminal and no --file is given', async () => {
+      master = await startFakeMaster({});
+      const io = { ...captureIo(), stdin: Object.assign(Readable.from([]), { isTTY: true }) };
+      const code = await run(['apps', 'update', '/db', '--master', master.url], io);
+      expect(code).toBe(ExitCode.Usage);
+      expect(io.err()).toBe('error: no app definition: give --file FILE, or pipe the JSON on stdin\n');
+      expect(master.requests).toHaveLength(0);
+    });
+
+    it('exits 1 with the lock hint for a 409 of a locked app', async () => {
+      master = await startFakeMaster({
+        'GET /v2/apps/db': { body: { app: db } },
+        'PUT /v2/apps/db': {
+          status: 409,
+          body: {
+            message: "App is locked by one or more deployments. Override with the option '?force=true'.",
+            deployments: [{ id: 'd-9' }],
+          },
+        },
+      });
+      const { code, out, err } = await cairn(['apps', 'update', '/db'], { stdin: '{"mem":64}' });
+      expect({ code, out }).toEqual({ code: ExitCode.Refused, out: '' });
+      expect(err.split('\n')).toEqual([
+        expect.stringMatching(
+          /^error: App is locked by one or more deployments\..*\(HTTP 409 from PUT .*\/v2\/apps\/db\?partialUpdate=true\)$/,
+        ),
+        '  locked by deployment d-9: retry with --force (cancels the deployment)',
+        '',
+      ]);
+    });
+
+    it('exits 1 and prints each validation detail for a 422', async () => {
+      master = await startFakeMaster({
+        'GET /v2/apps/db': { body: { app: db } },
+        'PUT /v2/apps/db': {
+          status: 422,
+          body: { message: 'Invalid JSON', details: [{ path: '/mem', errors: ['error.min'] }] },
+        },
+      });
+      const { code, err } = await cairn(['apps', 'update', '/db'], { stdin: '{"mem":-1}' });
+      expect(code).toBe(ExitCode.Refused);
+      expect(err).toContain('error: Invalid JSON (HTTP 422 from PUT ');
+      expect(err).toContain('\n  /mem: error.min\n');
+    });
+  });
+
+  describe('patch', () => {
+    it('PATCHes the fields without asking first (PATCH never creates) and reports the deployment', async () => {
+      master = await startFakeMaster({
+        'PATCH /v2/apps/prod/web': { body: { deploymentId: 'd-5', version: 'v5' } },
+      });
+      const file = join(dir, 'patch.json');
+      await writeFile(file, '{"instances": 3}');
+      const { code, out } = await cairn(['apps', 'patch', '/prod/web', '--file', file, '--force']);
+      expect(code).toBe(ExitCode.Ok);
+      expect(out).toBe('Patching /prod/web: deployment d-5, version v5\n');
+      expect(master.requests).toHaveLength(1);
+      expect(master.requests[0]).toMatchObject({ method: 'PATCH', body: '{"instances":3}' });
+      expect(Object.fromEntries(master.requests[0].query)).toEqual({ force: 'true' });
+    });
+
+    it('warns about ignored fields', async () => {
+      master = await startFakeMaster({
+        'PATCH /v2/apps/db': {
+          body: { deploymentId: 'd-5', version: 'v5' },
+          headers: { 'x-cairn-ignored-fields': 'cpu' },
+        },
+      });
+      const { code, err } = await cairn(['apps', 'patch', 'db'], { stdin: '{"cpu":2}' });
+      expect(code).toBe(ExitCode.Ok);
+      expect(err).toBe('warning: the master ignored unknown app field cpu (misspelt?)\n');
+    });
+
+    it('exits 1 for an unknown app', async () => {
+      master = await startFakeMaster({
+        'PATCH /v2/apps/nope': { status: 404, body: { message: "App '/nope' does not exist" } },
+      });
+      const { code, err } = await cairn(['apps', 'patch', 'nope'], { stdin: '{"cpus":1}' });
+      expect(code).toBe(ExitCode.Refused);
+      expect(err).toContain("App '/nope' does not exist");
+    });
+
+    it('exits 2 for input that is not a JSON object', async () => {
+      master = await startFakeMaster({});
+      const { code, err } = await cairn(['apps', 'patch', 'db'], { stdin: '3' });
+      expect(code).toBe(ExitCode.Usage);
+      expect(err).toContain('stdin: an app definition must be a JSON object, got number');
+      expect(master.requests).toHaveLength(0);
+    });
+  });
+
+  describe('versions', () => {
+    const versions = ['2025-01-03T00:00:00.000Z', '2025-01-02T00:00:00.000Z'];
+
+    it('prints one version per line, as the API orders them', async () => {
+      master = await startFakeMaster({ 'GET /v2/apps/prod/web/versions': { body: { versions } } });
+      expect(await cairn(['apps', 'versions', 'prod/web'])).toEqual({
+        code: 0,
+        out: versions.join('\n') + '\n',
+        err: '',
+      });
+    });
+
+    it('--json prints the API answer', async () => {
+      master = await startFakeMaster({ 'GET /v2/apps/db/versions': { body: { versions } } });
+      const { out } = await cairn(['apps', 'versions', '/db', '--json']);
+      expect(JSON.parse(out)).toEqual({ versions });
+    });
+
+    it('says so when there are none, and exits 1 for an unknown app', async () => {
+      master = await startFakeMaster({
+        'GET /v2/apps/db/versions': { body: { versions: [] } },
+        'GET /v2/apps/nope/versions': { status: 404, body: { message: "App '/nope' does not exist" } },
+      });
+      expect((await cairn(['apps', 'versions', 'db'])).out).toBe('No versions.\n');
+      expect((await cairn(['apps', 'versions', 'nope'])).code).toBe(ExitCode.Refused);
+    });
+  });
+
+  describe('revert', () => {
+    it('PUTs only the version (Marathon rollback) and reports the deployment', async () => {
+      master = await startFakeMaster({ 'PUT /v2/apps/prod/web': { body: { deploymentId: 'd-6', version: 'v6' } } });
+      const { code, out } = await cairn(['apps', 'revert', '/prod/web', '2025-01-02T00:00:00.000Z']);
+      expect(code).toBe(ExitCode.Ok);
+      expect(out).toBe('Reverting /prod/web to version 2025-01-02T00:00:00.000Z: deployment d-6, version v6\n');
+      expect(JSON.parse(master.requests[0].body)).toEqual({ version: '2025-01-02T00:00:00.000Z' });
+      expect(master.requests[0].query.toString()).toBe('');
+    });
+
+    it('--force and --json', async () => {
+      master = await startFakeMaster({ 'PUT /v2/apps/db': { body: { deploymentId: 'd-6', version: 'v6' } } });
+      const { out } = await cairn(['apps', 'revert', 'db', 'v1', '--force', '--json']);
+      expect(JSON.parse(out)).toEqual({ deploymentId: 'd-6', version: 'v6' });
+      expect(master.requests[0].query.get('force')).toBe('true');
+    });
+
+    it('exits 1 with the API message for a version that does not exist', async () => {
+      master = await startFakeMaster({
+        'PUT /v2/apps/db': { status: 404, body: { message: 'Version v0 of app /db does not exist' } },
+      });
+      const { code, err } = await cairn(['apps', 'revert', 'db', 'v0']);
+      expect(code).toBe(ExitCode.Refused);
+      expect(err).toContain('Version v0 of app /db does not exist');
+    });
+
+    it('exits 2 without a version', async () => {
+      master = await startFakeMaster({});
+      const { code, err } = await cairn(['apps', 'revert', 'db']);
+      expect(code).toBe(ExitCode.Usage);
+      expect(err).toContain("missing required argument 'version'");
+    });
+  });
+
+  describe('restart', () => {
+    it('POSTs /restart, with force=true only under --force', async () => {
+      master = await startFakeMaster({ 'POST /v2/apps/db/restart': { body: { deploymentId: 'd-7', version: 'v7' } } });
+      expect((await cairn(['apps', 'restart', 'db'])).out).toBe('Restarting /db: deployment d-7, version v7\n');
+      await cairn(['apps', 'restart', 'db', '--force']);
+      expect(master.requests.map((r) => r.query.toString())).toEqual(['', 'force=true']);
     });
   });
 

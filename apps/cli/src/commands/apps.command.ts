@@ -1,11 +1,14 @@
 import { Command } from 'commander';
+import { appPath, displayId } from '../app-id';
 import type { CliContext } from '../cli-context';
 import { UsageError } from '../errors';
 import { MasterClient, MasterReply } from '../http/master-client';
+import { forceParam, withQuery } from '../http/query';
 import { addJsonOption, addMasterOption, parseNonNegativeInt, resolveMasterUrl } from '../options';
 import { ApiApp, appFields, appRow, APPS_COLUMNS } from '../output/app-view';
 import type { Output } from '../output/output';
-import { readJsonInput } from '../read-input';
+import { DeploymentResult, deploymentNote, ignoredFieldsWarning, offsetNote } from '../output/write-result';
+import { readAppDefinition } from '../read-input';
 
 interface ApiOptions {
   readonly master?: string;
@@ -14,19 +17,28 @@ interface ApiOptions {
   readonly force?: boolean;
 }
 
-const FORCE_HELP = 'cancel the deployments that lock the app (otherwise a locked app is an error)';
-const forceQuery = (opts: ApiOptions) => (opts.force ? '&force=true' : '');
-
-interface DeploymentReply {
-  readonly deploymentId?: string;
-  readonly version?: string;
+interface DefinitionOptions extends ApiOptions {
+  /** Where the app definition comes from; `-` or absent is stdin. */
+  readonly file?: string;
+  /** Marathon's partialUpdate: merge (true, its default) or replace the whole definition. */
+  readonly partial?: boolean;
 }
+
+const FORCE_HELP = 'cancel the deployments that lock the app (otherwise a locked app is an error)';
+const FILE_HELP = "JSON file with the app definition, or '-' for stdin (the default; not a terminal)";
 
 /** `cairn apps ...`: Marathon's /v2/apps from a terminal. */
 export function registerAppsCommand(program: Command, ctx: CliContext, output: Output): void {
-  const apps = program.command('apps').description('list, show, create, scale and delete apps (the /v2/apps API)');
+  const apps = program
+    .command('apps')
+    .description('list, show, create, update, scale, restart, revert and delete apps (the /v2/apps API)');
   const client = (opts: ApiOptions) => new MasterClient(resolveMasterUrl(opts.master, ctx.env));
   const api = (command: Command) => addJsonOption(addMasterOption(command));
+  // Printed in --json mode too: stderr never mixes with the JSON on stdout.
+  const warnIgnored = (reply: MasterReply<unknown>) => {
+    const warning = ignoredFieldsWarning(reply);
+    if (warning !== undefined) output.note(warning);
+  };
 
   api(apps.command('list').description('list apps')).action(async (opts: ApiOptions) => {
     const reply = await client(opts).get<{ apps?: ApiApp[] }>('/v2/apps');
@@ -48,18 +60,57 @@ export function registerAppsCommand(program: Command, ctx: CliContext, output: O
     apps
       .command('create')
       .description('create an app from a JSON app definition (Marathon AppDefinition)')
-      .argument('<file>', "JSON file, or '-' for stdin"),
+      .argument('<file>', "JSON file, or '-' for stdin")
+      .option('--force', FORCE_HELP),
   ).action(async (file: string, opts: ApiOptions) => {
-    const definition = await readJsonInput(file, ctx.io.stdin);
-    if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) {
-      const got = Array.isArray(definition) ? 'an array' : definition === null ? 'null' : typeof definition;
-      throw new UsageError(`${file === '-' ? 'stdin' : file}: an app definition must be a JSON object, got ${got}`);
-    }
-    const reply = await client(opts).post<ApiApp>('/v2/apps', definition);
+    const definition = await readAppDefinition(file, ctx.io.stdin);
+    const reply = await client(opts).post<ApiApp>(withQuery('/v2/apps', forceParam(opts.force)), definition);
+    warnIgnored(reply);
     if (opts.json) return output.json(reply.body);
     output.line(
       `Created app ${String(reply.body?.id ?? '?')} (version ${String(reply.body?.version ?? '?')}${offsetNote(reply)})`,
     );
+  });
+
+  api(
+    apps
+      .command('update')
+      .description('change an existing app: merge the given fields (default) or replace its definition (PUT)')
+      .argument('<id>', 'app id')
+      .option('--file <file>', FILE_HELP)
+      .option('--partial', 'merge the given fields into the app (the default: partialUpdate=true)')
+      .option('--no-partial', 'replace the whole definition: fields left out go back to their defaults')
+      .option('--force', FORCE_HELP),
+  ).action(async (id: string, opts: DefinitionOptions) => {
+    const definition = await readAppDefinition(opts.file, ctx.io.stdin);
+    assertSameApp(id, definition, opts.file);
+    const master = client(opts);
+    // PUT on a missing app would create one (Marathon semantics); a typo must not. 404 -> exit 1.
+    await master.get(appPath(id));
+    const query = { partialUpdate: opts.partial ?? true, ...forceParam(opts.force) };
+    const reply = await master.put<DeploymentResult>(withQuery(appPath(id), query), definition);
+    warnIgnored(reply);
+    if (opts.json) return output.json(reply.body);
+    output.line(`Updating ${displayId(id)}: ${deploymentNote(reply)}`);
+  });
+
+  api(
+    apps
+      .command('patch')
+      .description('merge the given fields into an existing app (PATCH; an unknown app is an error)')
+      .argument('<id>', 'app id')
+      .option('--file <file>', FILE_HELP)
+      .option('--force', FORCE_HELP),
+  ).action(async (id: string, opts: DefinitionOptions) => {
+    const definition = await readAppDefinition(opts.file, ctx.io.stdin);
+    assertSameApp(id, definition, opts.file);
+    const reply = await client(opts).patch<DeploymentResult>(
+      withQuery(appPath(id), forceParam(opts.force)),
+      definition,
+    );
+    warnIgnored(reply);
+    if (opts.json) return output.json(reply.body);
+    output.line(`Patching ${displayId(id)}: ${deploymentNote(reply)}`);
   });
 
   api(
@@ -73,9 +124,10 @@ export function registerAppsCommand(program: Command, ctx: CliContext, output: O
     const master = client(opts);
     // PUT on a missing app would create one (Marathon semantics); a typo must not. 404 -> exit 1.
     await master.get(appPath(id));
-    const reply = await master.put<DeploymentReply>(`${appPath(id)}?partialUpdate=true${forceQuery(opts)}`, {
-      instances,
-    });
+    const reply = await master.put<DeploymentResult>(
+      withQuery(appPath(id), { partialUpdate: true, ...forceParam(opts.force) }),
+      { instances },
+    );
     if (opts.json) return output.json(reply.body);
     output.line(`Scaling ${displayId(id)} to ${instances} instance(s): ${deploymentNote(reply)}`);
   });
@@ -87,39 +139,63 @@ export function registerAppsCommand(program: Command, ctx: CliContext, output: O
       .argument('<id>', 'app id')
       .option('--force', FORCE_HELP),
   ).action(async (id: string, opts: ApiOptions) => {
-    const reply = await client(opts).post<DeploymentReply>(
-      `${appPath(id)}/restart${opts.force ? '?force=true' : ''}`,
+    const reply = await client(opts).post<DeploymentResult>(
+      withQuery(`${appPath(id)}/restart`, forceParam(opts.force)),
       {},
     );
     if (opts.json) return output.json(reply.body);
     output.line(`Restarting ${displayId(id)}: ${deploymentNote(reply)}`);
   });
 
+  api(
+    apps
+      .command('versions')
+      .description('list the stored versions of an app, newest first (for apps revert)')
+      .argument('<id>', 'app id'),
+  ).action(async (id: string, opts: ApiOptions) => {
+    const reply = await client(opts).get<{ versions?: unknown[] }>(`${appPath(id)}/versions`);
+    if (opts.json) return output.json(reply.body);
+    const versions = reply.body?.versions ?? [];
+    if (versions.length === 0) output.line('No versions.');
+    for (const version of versions) output.line(String(version));
+  });
+
+  api(
+    apps
+      .command('revert')
+      .description('roll an app back to a stored version (a new deployment to that definition)')
+      .argument('<id>', 'app id')
+      .argument('<version>', "a version from 'cairn apps versions ID', e.g. 2025-01-02T03:04:05.000Z")
+      .option('--force', FORCE_HELP),
+  ).action(async (id: string, version: string, opts: ApiOptions) => {
+    // A body of only `version` is Marathon's rollback; it cannot create an app, so no GET first.
+    const reply = await client(opts).put<DeploymentResult>(withQuery(appPath(id), forceParam(opts.force)), {
+      version,
+    });
+    if (opts.json) return output.json(reply.body);
+    output.line(`Reverting ${displayId(id)} to version ${version}: ${deploymentNote(reply)}`);
+  });
+
   api(apps.command('delete').description('delete an app').argument('<id>', 'app id')).action(
     async (id: string, opts: ApiOptions) => {
-      const reply = await client(opts).delete<DeploymentReply>(appPath(id));
+      const reply = await client(opts).delete<DeploymentResult>(appPath(id));
       if (opts.json) return output.json(reply.body);
       output.line(`Deleting ${displayId(id)}: ${deploymentNote(reply)}`);
     },
   );
 }
 
-/** `/v2/apps/prod/web` for `prod/web` or `/prod/web`; each segment URL-encoded. */
-export function appPath(id: string): string {
-  const segments = id.split('/').filter((segment) => segment !== '');
-  if (segments.length === 0) throw new UsageError(`'${id}' is not an app id (expected e.g. /prod/web)`);
-  return '/v2/apps/' + segments.map(encodeURIComponent).join('/');
-}
-
-function displayId(id: string): string {
-  return '/' + id.split('/').filter(Boolean).join('/');
-}
-
-function deploymentNote(reply: MasterReply<DeploymentReply>): string {
-  const body = reply.body ?? {};
-  return `deployment ${body.deploymentId ?? '-'}, version ${body.version ?? '-'}${offsetNote(reply)}`;
-}
-
-function offsetNote(reply: MasterReply<unknown>): string {
-  return reply.offset === undefined ? '' : `, log offset ${reply.offset}`;
+/**
+ * The master takes the app id from the path and ignores the body's; a body naming another app
+ * is a mistake (a file edited for one app applied to another), refused before any request.
+ */
+function assertSameApp(id: string, definition: Record<string, unknown>, file: string | undefined): void {
+  const bodyId = definition.id;
+  if (bodyId === undefined) return;
+  if (typeof bodyId !== 'string' || displayId(bodyId) !== displayId(id)) {
+    const source = file === undefined || file === '-' ? 'stdin' : file;
+    throw new UsageError(
+      `${source} defines app ${JSON.stringify(bodyId)}, not ${displayId(id)}: fix the id or drop it`,
+    );
+  }
 }

@@ -1,4 +1,5 @@
-import { describeBody, networkReason } from './api-errors';
+import { ApiRefusedError } from '../errors';
+import { describeBody, httpError, lockHint, networkReason } from './api-errors';
 
 describe('describeBody (Marathon error shapes)', () => {
   const cases = [
@@ -60,5 +61,43 @@ describe('networkReason', () => {
 
   it('names a timeout with its bound', () => {
     expect(networkReason(new DOMException('aborted', 'TimeoutError'), 250)).toBe('no answer within 250 ms');
+  });
+});
+
+describe('lockHint (409 of a locked app)', () => {
+  const locked = (ids: string[]) =>
+    JSON.stringify({
+      message: "App is locked by one or more deployments. Override with the option '?force=true'.",
+      deployments: ids.map((id) => ({ id })),
+    });
+
+  it('names the locking deployment and the flag that overrides it', () => {
+    expect(lockHint(locked(['d-1']))).toEqual([
+      'locked by deployment d-1: retry with --force (cancels the deployment)',
+    ]);
+  });
+
+  it('names every locking deployment', () => {
+    expect(lockHint(locked(['d-1', 'd-2']))).toEqual([
+      'locked by deployments d-1, d-2: retry with --force (cancels the deployments)',
+    ]);
+  });
+
+  it.each([
+    ['a 409 about something else', JSON.stringify({ message: 'An app with id [/db] already exists.' })],
+    ['an empty list', locked([])],
+    ['a body that is not JSON', 'conflict'],
+  ])('says nothing for %s', (_name, body) => {
+    expect(lockHint(body)).toEqual([]);
+  });
+
+  it('is a detail line of the 409 error, after the API message', () => {
+    const error = httpError(
+      { method: 'PUT', url: 'http://m/v2/apps/a' },
+      { status: 409, statusText: 'Conflict' },
+      locked(['d-1']),
+    );
+    expect(error).toBeInstanceOf(ApiRefusedError);
+    expect(error.lines()[1]).toBe('  locked by deployment d-1: retry with --force (cancels the deployment)');
   });
 });

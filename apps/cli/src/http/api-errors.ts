@@ -18,6 +18,7 @@ export interface AnswerHead {
 export function httpError(request: RequestLine, head: AnswerHead, bodyText: string): CliError {
   const { message, details } = describeBody(bodyText, head.statusText);
   const line = { ...request, status: head.status };
+  if (head.status === 409) details.push(...lockHint(bodyText));
   if (head.status >= 400 && head.status < 500) return new ApiRefusedError(line, message, details);
   const detailText = details.length > 0 ? `: ${details.join('; ')}` : '';
   return new ServerError(line, message + detailText, head.retryAfter);
@@ -72,6 +73,28 @@ export function describeBody(bodyText: string, statusText: string): { message: s
     message: typeof message === 'string' && message !== '' ? message : statusText || bodyText.trim(),
     details: formatDetails(details),
   };
+}
+
+/**
+ * Marathon's 409 for a locked app lists the locking deployments (`deployments: [{id}]`) and tells
+ * the client to add `?force=true`; the operator needs the CLI's words for that. One line, or none
+ * when the 409 is about something else (an app that already exists).
+ */
+export function lockHint(bodyText: string): string[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    return [];
+  }
+  const deployments = (body as { deployments?: unknown } | null)?.deployments;
+  if (!Array.isArray(deployments)) return [];
+  const ids = deployments
+    .map((d) => (d as { id?: unknown } | null)?.id)
+    .filter((id): id is string => typeof id === 'string');
+  if (ids.length === 0) return [];
+  const noun = ids.length === 1 ? 'deployment' : 'deployments';
+  return [`locked by ${noun} ${ids.join(', ')}: retry with --force (cancels the ${noun})`];
 }
 
 function formatDetails(details: unknown): string[] {

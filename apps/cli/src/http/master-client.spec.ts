@@ -19,6 +19,25 @@ describe('MasterClient', () => {
     expect(master.requests[0].body).toBe('{"id":"/a"}');
   });
 
+  it('reads X-Cairn-Ignored-Fields as a list of field names, and sends PATCH with a JSON body', async () => {
+    master = await startFakeMaster({
+      'PATCH /v2/apps/a': { body: { deploymentId: 'd' }, headers: { 'x-cairn-ignored-fields': 'instanses, foo,' } },
+    });
+    const reply = await new MasterClient(master.url).patch('/v2/apps/a', { instanses: 2 });
+    expect(reply.ignoredFields).toEqual(['instanses', 'foo']);
+    expect(master.requests[0]).toMatchObject({ method: 'PATCH', body: '{"instanses":2}' });
+  });
+
+  it('has no ignoredFields when the header is absent or empty', async () => {
+    master = await startFakeMaster({
+      'PUT /v2/apps/a': { body: {} },
+      'PUT /v2/apps/b': { body: {}, headers: { 'x-cairn-ignored-fields': '' } },
+    });
+    const client = new MasterClient(master.url);
+    expect((await client.put('/v2/apps/a', {})).ignoredFields).toBeUndefined();
+    expect((await client.put('/v2/apps/b', {})).ignoredFields).toBeUndefined();
+  });
+
   it('keeps a path prefix of the base URL (a master behind a proxy)', async () => {
     master = await startFakeMaster({ 'GET /cairn/v2/apps': { body: { apps: [] } } });
     const reply = await new MasterClient(`${master.url}/cairn/`).get('/v2/apps');

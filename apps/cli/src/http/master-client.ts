@@ -12,6 +12,11 @@ export interface MasterReply<T> {
   readonly body: T;
   /** X-Cairn-Offset: the offset of the last event the request wrote (absent when nothing changed). */
   readonly offset?: number;
+  /**
+   * X-Cairn-Ignored-Fields: top-level fields of a written app definition the master does not
+   * know and dropped (a typo such as `instanses` would otherwise pass silently). Absent when none.
+   */
+  readonly ignoredFields?: readonly string[];
 }
 
 /**
@@ -38,6 +43,10 @@ export class MasterClient {
 
   put<T>(path: string, body: unknown): Promise<MasterReply<T>> {
     return this.request<T>('PUT', path, body);
+  }
+
+  patch<T>(path: string, body: unknown): Promise<MasterReply<T>> {
+    return this.request<T>('PATCH', path, body);
   }
 
   delete<T>(path: string): Promise<MasterReply<T>> {
@@ -72,6 +81,7 @@ export class MasterClient {
       status: response.status,
       body: parseJson<T>({ method, url, status: response.status }, text),
       offset: offsetOf(response),
+      ignoredFields: ignoredFieldsOf(response),
     };
   }
 
@@ -133,6 +143,14 @@ function offsetOf(response: Response): number | undefined {
   const raw = response.headers.get('x-cairn-offset');
   const offset = raw === null ? NaN : Number(raw);
   return Number.isSafeInteger(offset) ? offset : undefined;
+}
+
+function ignoredFieldsOf(response: Response): string[] | undefined {
+  const fields = (response.headers.get('x-cairn-ignored-fields') ?? '')
+    .split(',')
+    .map((field) => field.trim())
+    .filter((field) => field !== '');
+  return fields.length > 0 ? fields : undefined;
 }
 
 /** Resolves with the answer once its headers arrive; rejects on a network error or after `timeoutMs`. */

@@ -11,6 +11,8 @@ const DEMAND_CHANGES = new Set<CairnEvent['type']>([
   'AppUpdated',
   'AppScaled',
   'AppRestartRequested',
+  'LaunchDelayReset',
+  'TaskUnreachableInactive',
   'AgentRegistered',
   'AgentReregistered',
   'OfferAccepted',

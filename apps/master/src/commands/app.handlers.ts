@@ -6,6 +6,9 @@ import {
   DeleteAppCommand,
   RestartAppCommand,
   CancelDeploymentCommand,
+  UpdateAppsCommand,
+  KillTasksCommand,
+  ResetLaunchDelayCommand,
 } from './app.commands';
 
 @CommandHandler(CreateAppCommand)
@@ -18,3 +21,9 @@ export class DeleteAppHandler extends SequencedHandler<DeleteAppCommand> {}
 export class RestartAppHandler extends SequencedHandler<RestartAppCommand> {}
 @CommandHandler(CancelDeploymentCommand)
 export class CancelDeploymentHandler extends SequencedHandler<CancelDeploymentCommand> {}
+@CommandHandler(UpdateAppsCommand)
+export class UpdateAppsHandler extends SequencedHandler<UpdateAppsCommand> {}
+@CommandHandler(KillTasksCommand)
+export class KillTasksHandler extends SequencedHandler<KillTasksCommand> {}
+@CommandHandler(ResetLaunchDelayCommand)
+export class ResetLaunchDelayHandler extends SequencedHandler<ResetLaunchDelayCommand> {}

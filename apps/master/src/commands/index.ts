@@ -4,6 +4,9 @@ import {
   DeleteAppHandler,
   RestartAppHandler,
   UpdateAppHandler,
+  UpdateAppsHandler,
+  KillTasksHandler,
+  ResetLaunchDelayHandler,
 } from './app.handlers';
 import {
   DisconnectAgentHandler,
@@ -17,7 +20,10 @@ import {
 export const commandHandlers = [
   CreateAppHandler,
   UpdateAppHandler,
+  UpdateAppsHandler,
   DeleteAppHandler,
+  KillTasksHandler,
+  ResetLaunchDelayHandler,
   RestartAppHandler,
   CancelDeploymentHandler,
   RegisterAgentHandler,

@@ -5,6 +5,7 @@ import {
   Delete,
   Get,
   HttpCode,
+  Patch,
   Post,
   Put,
   Query,
@@ -14,8 +15,16 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import { CommandRejected } from '@cairn/domain';
 import type { AppDefinition, CairnEvent } from '@cairn/events';
+import type { TaskRecord } from '@cairn/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CreateAppCommand, DeleteAppCommand, RestartAppCommand, UpdateAppCommand } from '../commands';
+import {
+  CreateAppCommand,
+  DeleteAppCommand,
+  KillTasksCommand,
+  RestartAppCommand,
+  UpdateAppCommand,
+  UpdateAppsCommand,
+} from '../commands';
 import { MasterRuntime } from '../core/master-runtime';
 import type { CommandOutcome } from '../core/sequencer';
 import { FULL_SINGLE_APP_EMBED, parseAppEmbed } from './app-embed';
@@ -24,6 +33,7 @@ import { LabelSelectorSyntaxError, matchesLabels, parseLabelSelectors, type Labe
 import { taskInfo, tasksByApp } from './task.view';
 import { MarathonValidationError } from './errors';
 import { validateAppDefinition, validatePathId } from './validation';
+import { requireJsonBody } from './validation/require-json-body';
 import { withOffset } from './write-reply';
 import { parseBoolean, requestOrigin } from './request-origin';
 
@@ -31,6 +41,8 @@ import { parseBoolean, requestOrigin } from './request-origin';
 export const ANONYMOUS = 'anonymous';
 /** Marathon names the deployment a write started in this header. */
 export const DEPLOYMENT_ID_HEADER = 'Marathon-Deployment-Id';
+/** Top-level app fields a write ignored (Marathon ignores them silently; the CLI warns). */
+export const IGNORED_FIELDS_HEADER = 'X-Cairn-Ignored-Fields';
 
 /** Marathon's /v2/apps. App ids are paths (`/prod/web`), so routes take the rest of the URL. */
 @Controller('v2/apps')
@@ -88,8 +100,9 @@ export class AppsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const checked = validateAppDefinition(body, { mode: 'create' });
+    const checked = validateAppDefinition(requireJsonBody(body), { mode: 'create' });
     if (!checked.ok) throw new MarathonValidationError(checked.message, checked.details);
+    withIgnoredFields(reply, checked.ignoredFields);
     const outcome = await this.commands.execute(
       new CreateAppCommand(
         { kind: 'CreateApp', app: checked.app, force: parseBoolean(force, false) },
@@ -137,8 +150,9 @@ export class AppsController {
   ) {
     const appId = this.pathAppId(request);
     const partial = parseBoolean(partialUpdate, true);
-    const checked = validateAppDefinition(body, { mode: 'update', pathId: appId, partial });
+    const checked = validateAppDefinition(requireJsonBody(body), { mode: 'update', pathId: appId, partial });
     if (!checked.ok) throw new MarathonValidationError(checked.message, checked.details);
+    withIgnoredFields(reply, checked.ignoredFields);
     let input = checked.app;
     let asPartial = partial;
     if (checked.rollbackTo !== undefined) {
@@ -165,22 +179,138 @@ export class AppsController {
         deploymentIds: runningDeploymentIdsOf(outcome),
       });
     }
-    const changed = outcome.events.find((e) => e.type === 'AppUpdated' || e.type === 'AppScaled');
-    const version =
-      changed?.type === 'AppUpdated'
-        ? changed.data.app.version
-        : changed?.type === 'AppScaled'
-          ? changed.data.lastScalingAt
-          : (this.runtime.projection.state.apps.get(appId)?.version ?? null);
-    return deploymentResult(outcome, version);
+    return deploymentResult(outcome, this.versionAfter(outcome, appId));
+  }
+
+  /** PATCH /v2/apps/{id}: Marathon's partial update of an app that must exist; the body's id is ignored. */
+  @Patch('*')
+  async patch(
+    @Req() request: FastifyRequest,
+    @Body() body: unknown,
+    @Query('force') force: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const appId = this.pathAppId(request);
+    const patch = withoutId(requireJsonBody(body));
+    const checked = validateAppDefinition(patch, { mode: 'update', pathId: appId, partial: true });
+    if (!checked.ok) throw new MarathonValidationError(checked.message, checked.details);
+    if (checked.rollbackTo !== undefined) {
+      throw new MarathonValidationError('Object is not valid', [
+        { path: '/version', errors: ['a PATCH cannot roll back: use PUT with {"version": ...}'] },
+      ]);
+    }
+    withIgnoredFields(reply, checked.ignoredFields);
+    this.validateMergedPatch(appId, checked.app, true);
+    const outcome = await this.commands.execute(
+      new UpdateAppCommand(
+        {
+          kind: 'UpdateApp',
+          appId,
+          body: checked.app,
+          partial: true,
+          mustExist: true,
+          force: parseBoolean(force, false),
+        },
+        ANONYMOUS,
+        requestOrigin(request),
+      ),
+    );
+    withDeploymentHeaders(reply, outcome);
+    return deploymentResult(outcome, this.versionAfter(outcome, appId));
+  }
+
+  /** PUT /v2/apps: create or update many apps (partial by default) in one deployment. */
+  @Put()
+  async updateMany(
+    @Req() request: FastifyRequest,
+    @Body() body: unknown,
+    @Query('partialUpdate') partialUpdate: string | undefined,
+    @Query('force') force: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.bulk(request, body, parseBoolean(partialUpdate, true), false, force, reply);
+  }
+
+  /** PATCH /v2/apps: patch many apps that must all exist, in one deployment. */
+  @Patch()
+  async patchMany(
+    @Req() request: FastifyRequest,
+    @Body() body: unknown,
+    @Query('force') force: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.bulk(request, body, true, true, force, reply);
+  }
+
+  private async bulk(
+    request: FastifyRequest,
+    body: unknown,
+    partial: boolean,
+    mustExist: boolean,
+    force: string | undefined,
+    reply: FastifyReply,
+  ) {
+    const items = requireJsonBody(body);
+    if (!Array.isArray(items)) {
+      throw new MarathonValidationError('Invalid JSON', [{ path: '/', errors: ['error.expected.jsarray'] }]);
+    }
+    const apps: { appId: string; body: Record<string, unknown> }[] = [];
+    const ignored = new Set<string>();
+    items.forEach((item: unknown, index) => {
+      const id = (item as { id?: unknown } | null)?.id;
+      if (typeof id !== 'string') {
+        throw new MarathonValidationError('Object is not valid', [
+          { path: `/(${index})/id`, errors: ['an app in a bulk update needs its id'] },
+        ]);
+      }
+      const checked = validateAppDefinition(item, { mode: 'update', pathId: id, partial });
+      if (!checked.ok) {
+        throw new MarathonValidationError(
+          checked.message,
+          checked.details.map((d) => ({ ...d, path: `/(${index})${d.path === '/' ? '' : d.path}` })),
+        );
+      }
+      if (checked.rollbackTo !== undefined) {
+        throw new MarathonValidationError('Object is not valid', [
+          { path: `/(${index})/version`, errors: ['a bulk update cannot roll back: use PUT /v2/apps/{id}'] },
+        ]);
+      }
+      checked.ignoredFields.forEach((field) => ignored.add(field));
+      this.validateMergedPatch(checked.app.id as string, checked.app, partial);
+      apps.push({ appId: checked.app.id as string, body: checked.app });
+    });
+    withIgnoredFields(reply, [...ignored]);
+    const outcome = await this.commands.execute(
+      new UpdateAppsCommand(
+        { kind: 'UpdateApps', apps, partial, mustExist, force: parseBoolean(force, false) },
+        ANONYMOUS,
+        requestOrigin(request),
+      ),
+    );
+    withDeploymentHeaders(reply, outcome);
+    return deploymentResult(outcome, outcome.events.find((e) => e.type === 'DeploymentStarted')?.at ?? null);
+  }
+
+  /** The app's version after this command's own events (a later write may already be applied). */
+  private versionAfter(outcome: CommandOutcome, appId: string): string | null {
+    const changed = outcome.events.find(
+      (e) => (e.type === 'AppUpdated' && e.data.app.id === appId) || (e.type === 'AppScaled' && e.data.appId === appId),
+    );
+    if (changed?.type === 'AppUpdated') return changed.data.app.version;
+    if (changed?.type === 'AppScaled') return changed.data.lastScalingAt;
+    return this.runtime.projection.state.apps.get(appId)?.version ?? null;
   }
 
   @Delete('*')
   async remove(
     @Req() request: FastifyRequest,
     @Query('force') force: string | undefined,
+    @Query() query: Record<string, string | undefined>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    // `tasks` is a reserved last segment of app ids: DELETE /v2/apps/{id}/tasks[/{taskId}] kills tasks.
+    const tasksOf = wildcard(request).match(/^(.*)\/tasks(?:\/([^/]+))?\/?$/);
+    if (tasksOf) return this.killTasks(request, this.toAppId(tasksOf[1]!), tasksOf[2], query, reply);
     const appId = this.pathAppId(request);
     const outcome = await this.commands.execute(
       // Marathon's DELETE /v2/apps/{id} defaults to force=true: a stuck deployment must not block it.
@@ -193,6 +323,43 @@ export class AppsController {
     withDeploymentHeaders(reply, outcome);
     const last = outcome.events[outcome.events.length - 1];
     return deploymentResult(outcome, last?.at ?? null);
+  }
+
+  /**
+   * Marathon's AppTasksResource: one task (`{task}`), or every task of the app, or those on `host`
+   * (`*` = all) (`{tasks}`); with `scale`, the app shrinks by as many (a deploymentResult).
+   */
+  private async killTasks(
+    request: FastifyRequest,
+    appId: string,
+    taskId: string | undefined,
+    query: Record<string, string | undefined>,
+    reply: FastifyReply,
+  ) {
+    const { scale, force } = killFlags(query);
+    const state = this.runtime.projection.state;
+    if (!state.apps.has(appId)) throw new CommandRejected('not-found', `App '${appId}' does not exist`);
+    let victims: TaskRecord[];
+    if (taskId !== undefined) {
+      const task = state.tasks.get(taskId);
+      if (!task || task.appId !== appId) throw new CommandRejected('not-found', `Task '${taskId}' does not exist`);
+      victims = [task];
+    } else {
+      const host = query.host;
+      victims = (tasksByApp(state).get(appId) ?? []).filter((t) => !host || host === '*' || t.host === host);
+    }
+    const outcome = await this.commands.execute(
+      new KillTasksCommand(
+        { kind: 'KillTasks', taskIds: victims.map((t) => t.taskId), scale, force },
+        ANONYMOUS,
+        requestOrigin(request),
+      ),
+    );
+    withDeploymentHeaders(reply, outcome);
+    if (scale) return deploymentResult(outcome, this.versionAfter(outcome, appId));
+    // The tasks as they were when the kill was decided (Marathon answers with the killed tasks).
+    const view = (task: TaskRecord) => taskInfo(task, state);
+    return taskId !== undefined ? { task: view(victims[0]!) } : { tasks: victims.map(view) };
   }
 
   private async storedVersion(appId: string, version: string): Promise<AppDefinition> {
@@ -238,6 +405,25 @@ function labelSelectorsOf(label: string | string[] | undefined): LabelSelector[]
     if (error instanceof LabelSelectorSyntaxError) throw new BadRequestException(error.message);
     throw error;
   }
+}
+
+/** Marathon's kill flags: `scale` and `wipe` (a plain kill here: Cairn has no resident tasks) exclude each other. */
+export function killFlags(query: Record<string, string | undefined>): { scale: boolean; force: boolean } {
+  const scale = parseBoolean(query.scale, false);
+  const wipe = parseBoolean(query.wipe, false);
+  if (scale && wipe) throw new BadRequestException('You cannot use scale and wipe at the same time.');
+  return { scale, force: parseBoolean(query.force, false) };
+}
+
+/** A PATCH names its app in the path only (Marathon ignores the body's id). */
+function withoutId(body: unknown): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const { id: _id, ...rest } = body as Record<string, unknown>;
+  return rest;
+}
+
+export function withIgnoredFields(reply: FastifyReply, fields: readonly string[]): void {
+  if (fields.length > 0) reply.header(IGNORED_FIELDS_HEADER, fields.join(','));
 }
 
 function wildcard(request: FastifyRequest): string {

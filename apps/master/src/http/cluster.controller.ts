@@ -1,6 +1,9 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Query, Req } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { FastifyRequest } from 'fastify';
 import {
   addResources,
+  CommandRejected,
   EMPTY_RESOURCES,
   deploymentLaunches,
   launchQueue,
@@ -10,6 +13,11 @@ import {
 import { AgentGateway } from '../agents/agent-gateway';
 import { MasterRuntime } from '../core/master-runtime';
 import { appDefinitionView } from './app.view';
+import { ResetLaunchDelayCommand } from '../commands';
+import { ANONYMOUS } from './apps.controller';
+import { requestOrigin } from './request-origin';
+import { validatePathId } from './validation';
+import { MarathonValidationError } from './errors';
 
 /** Agents, offers and queue reasons (Cairn's /v1) and Marathon's launch queue (/v2/queue). */
 @Controller()
@@ -17,7 +25,22 @@ export class ClusterController {
   constructor(
     private readonly runtime: MasterRuntime,
     private readonly gateway: AgentGateway,
+    private readonly commands: CommandBus,
   ) {}
+
+  /** Marathon's DELETE /v2/queue/{id}/delay: the app's next launch is immediate (204). */
+  @Delete('v2/queue/*')
+  @HttpCode(204)
+  async resetDelay(@Req() request: FastifyRequest): Promise<void> {
+    const raw = decodeURIComponent((request.params as Record<string, string>)['*'] ?? '');
+    const delayOf = raw.match(/^(.*)\/delay\/?$/);
+    const checked = validatePathId(delayOf ? delayOf[1]! : raw);
+    if (!checked.ok) throw new MarathonValidationError(checked.message, checked.details);
+    if (!delayOf) throw new CommandRejected('not-found', `Unknown path '${request.url}'`);
+    await this.commands.execute(
+      new ResetLaunchDelayCommand({ kind: 'ResetLaunchDelay', appId: checked.id }, ANONYMOUS, requestOrigin(request)),
+    );
+  }
 
   @Get('v1/agents')
   agents() {

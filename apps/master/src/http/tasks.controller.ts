@@ -1,10 +1,17 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AGENT_TOKEN } from '../tokens';
 import { UnavailableError } from '../core/errors';
 import { CommandRejected } from '@cairn/domain';
 import { MasterRuntime } from '../core/master-runtime';
 import { AgentGateway } from '../agents/agent-gateway';
 import { allTasks, taskInfo } from './task.view';
+import { KillTasksCommand } from '../commands';
+import { ANONYMOUS, deploymentResult, killFlags, withDeploymentHeaders } from './apps.controller';
+import { requestOrigin } from './request-origin';
+import { requireJsonBody } from './validation/require-json-body';
+import { MarathonValidationError } from './errors';
 
 /** Bytes one files request may return (Mesos caps /files/read similarly). */
 export const FILES_READ_MAX_BYTES = 1024 * 1024;
@@ -18,15 +25,50 @@ export class TasksController {
     private readonly runtime: MasterRuntime,
     private readonly gateway: AgentGateway,
     @Inject(AGENT_TOKEN) private readonly agentToken: string,
+    private readonly commands: CommandBus,
   ) {}
 
+  /**
+   * Marathon's GET /v2/tasks: `status` and `status[]` (repeatable) select `running` and/or
+   * `staging` tasks; other values are ignored, as Marathon ignores them.
+   */
   @Get('v2/tasks')
-  tasks(@Query('status') status?: string) {
+  tasks(@Query() query: Record<string, string | string[] | undefined>) {
     this.runtime.assertReadable();
-    const wanted = status ? `TASK_${status.toUpperCase()}` : null;
+    const wanted = taskStatesWanted([query.status, query['status[]']].flat());
     const state = this.runtime.projection.state;
-    const tasks = allTasks(state).filter((t) => !wanted || t.state === wanted);
+    const tasks = allTasks(state).filter((t) => !wanted || wanted.has(t.state));
     return { tasks: tasks.map((task) => taskInfo(task, state)) };
+  }
+
+  /** Marathon's POST /v2/tasks/delete `{"ids": [...]}`: ids it does not know are left out, as Marathon does. */
+  @Post('v2/tasks/delete')
+  @HttpCode(200)
+  async killMany(
+    @Body() body: unknown,
+    @Query() query: Record<string, string | undefined>,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { scale, force } = killFlags(query);
+    const ids = (requireJsonBody(body) as { ids?: unknown } | null)?.ids;
+    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
+      throw new MarathonValidationError('Invalid JSON', [
+        { path: '/ids', errors: ['error.expected.jsarray of strings'] },
+      ]);
+    }
+    const state = this.runtime.projection.state;
+    const victims = ids.flatMap((id) => state.tasks.get(id) ?? []);
+    const outcome = await this.commands.execute(
+      new KillTasksCommand(
+        { kind: 'KillTasks', taskIds: victims.map((t) => t.taskId), scale, force },
+        ANONYMOUS,
+        requestOrigin(request),
+      ),
+    );
+    withDeploymentHeaders(reply, outcome);
+    if (scale) return deploymentResult(outcome, outcome.events.find((e) => e.type === 'DeploymentStarted')?.at ?? null);
+    return { tasks: victims.map((task) => taskInfo(task, state)) };
   }
 
   @Get('v1/tasks/:taskId/files/:file')
@@ -87,4 +129,18 @@ export class TasksController {
     for (const failure of state.lastTaskFailure.values()) if (failure.taskId === taskId) return failure.slaveId;
     return undefined;
   }
+}
+
+/** The task states `status` values select, or null for all (Marathon knows `running` and `staging`). */
+export function taskStatesWanted(values: readonly (string | undefined)[]): Set<string> | null {
+  const wanted = new Set<string>();
+  for (const value of values) {
+    const status = value?.toLowerCase();
+    if (status === 'running') wanted.add('TASK_RUNNING');
+    if (status === 'staging') {
+      wanted.add('TASK_STAGING');
+      wanted.add('TASK_STARTING');
+    }
+  }
+  return wanted.size > 0 ? wanted : null;
 }

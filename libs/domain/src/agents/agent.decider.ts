@@ -1,6 +1,7 @@
 import type { AgentReregisteredData, CairnEvent } from '@cairn/events';
-import { causedBy, CommandRejected, draft, EventDraft, ROOT } from '../command';
-import type { ClusterState, LaunchDelay } from '../state';
+import { Cause, causedBy, CommandRejected, draft, EventDraft, ROOT } from '../command';
+import { countsAsInstance, type ClusterState, type LaunchDelay, type TaskRecord } from '../state';
+import { selectScaleDownVictims } from '../apps/kill-selection';
 import { isTerminal } from '../tasks/task-states';
 import { failureBackoff } from '../tasks/backoff';
 import type { AgentCommand, DisconnectAgent, RegisterAgent } from './agent.commands';
@@ -71,8 +72,29 @@ function registerAgent(command: RegisterAgent, state: ClusterState): EventDraft[
       events.push(...failureBackoff(task, state, command.meta.now, delays).map((d) => causedBy(d, { draft: gone })));
     }
   }
+  const adopted: TaskRecord[] = [];
   for (const { taskId, state: reportedState } of reported) {
     const logged = state.tasks.get(taskId);
+    if (logged && logged.agentId === agentId && logged.unreachable && !isTerminal(reportedState)) {
+      // Back before its expunge: the task is adopted (its own word on its state), counted again.
+      events.push(
+        draft(
+          'TaskStatusUpdated',
+          {
+            taskId,
+            agentId,
+            state: reportedState,
+            updateId: null,
+            reason: 'REASON_RECONCILIATION',
+            message: `adopted back: agent ${info.hostname} returned before the task was expunged`,
+            exitCode: null,
+          },
+          because,
+        ),
+      );
+      adopted.push({ ...logged, state: reportedState, unreachable: null });
+      continue;
+    }
     if ((logged && logged.agentId === agentId) || isTerminal(reportedState)) continue;
     events.push(
       draft(
@@ -81,6 +103,42 @@ function registerAgent(command: RegisterAgent, state: ClusterState): EventDraft[
         because,
       ),
     );
+  }
+  events.push(...surplusAfterAdoption(state, adopted, because));
+  return events;
+}
+
+/**
+ * Adopted tasks count again, so an app whose inactive tasks were replaced meanwhile has too many:
+ * the surplus is killed, tasks of an older config version first, then in the app's kill order
+ * (Marathon). An app a deployment works on is left to the deployment, which reaches its own counts.
+ */
+function surplusAfterAdoption(state: ClusterState, adopted: readonly TaskRecord[], because: Cause): EventDraft[] {
+  const events: EventDraft[] = [];
+  const adoptedIds = new Map(adopted.map((t) => [t.taskId, t]));
+  for (const appId of new Set(adopted.map((t) => t.appId))) {
+    const app = state.apps.get(appId);
+    if (!app || state.deploymentOfApp.has(appId)) continue;
+    // The adopted tasks as they are once adopted: in the state their agent reported.
+    const live = [...state.tasks.values()]
+      .filter((t) => t.appId === appId && (adoptedIds.has(t.taskId) || countsAsInstance(t)))
+      .map((t) => adoptedIds.get(t.taskId) ?? t);
+    const surplus = live.length - app.instances;
+    if (surplus <= 0) continue;
+    const current = app.versionInfo.lastConfigChangeAt;
+    const outdated = live.filter((t) => t.appVersion < current);
+    const victims = selectScaleDownVictims({ killSelection: 'OLDEST_FIRST' }, outdated, surplus);
+    const upToDate = live.filter((t) => t.appVersion >= current);
+    victims.push(...selectScaleDownVictims(app, upToDate, surplus - victims.length, state.agents));
+    for (const task of victims) {
+      events.push(
+        draft(
+          'TaskKillRequested',
+          { taskId: task.taskId, agentId: task.agentId, reason: 'surplus after an unreachable task came back' },
+          because,
+        ),
+      );
+    }
   }
   return events;
 }

@@ -20,6 +20,21 @@ export interface UpdateApp {
   readonly body: Record<string, unknown>;
   readonly partial: boolean;
   readonly force: boolean;
+  /** PATCH /v2/apps/{id}: the app must exist (404), it is never created. */
+  readonly mustExist?: boolean;
+  readonly meta: CommandMeta;
+}
+
+/**
+ * Marathon's PUT /v2/apps (create or update, `partial` by default) and PATCH /v2/apps (`mustExist`):
+ * many apps changed in ONE deployment, its steps ordered by the apps' dependencies.
+ */
+export interface UpdateApps {
+  readonly kind: 'UpdateApps';
+  readonly apps: readonly { readonly appId: string; readonly body: Record<string, unknown> }[];
+  readonly partial: boolean;
+  readonly force: boolean;
+  readonly mustExist: boolean;
   readonly meta: CommandMeta;
 }
 
@@ -31,4 +46,4 @@ export interface DeleteApp {
   readonly meta: CommandMeta;
 }
 
-export type AppCommand = CreateApp | UpdateApp | DeleteApp;
+export type AppCommand = CreateApp | UpdateApp | UpdateApps | DeleteApp;

@@ -2,7 +2,8 @@ import type { AppDefinition } from '@cairn/events';
 import { draft, EventDraft } from '../command';
 import { evolve } from '../decider';
 import { given, iso, meta, recorded, stateAfter, T0 } from '../testing/decider-spec';
-import type { CreateApp, DeleteApp, UpdateApp } from './app.commands';
+import type { CreateApp, DeleteApp, UpdateApp, UpdateApps } from './app.commands';
+import { eventsOf } from '../testing/decider-spec';
 
 const MINUTE_MS = 60_000;
 const T1 = T0 + MINUTE_MS;
@@ -263,6 +264,80 @@ describe('UpdateApp', () => {
   it('changes nothing after a scale when the count is asked for again', () => {
     given([appCreated(anApp()), appScaled('/web', 4)])
       .when(updateApp('/web', { instances: 4 }, { now: T1 + MINUTE_MS }))
+      .thenNothingHappened();
+  });
+});
+
+describe('UpdateApp with mustExist (PATCH)', () => {
+  it('changes an app that exists', () => {
+    given([appCreated(anApp())])
+      .when({ ...updateApp('/web', { cpus: 2 }), mustExist: true })
+      .thenApps([
+        appUpdated(
+          anApp({ cpus: 2, version: iso(T1), versionInfo: { lastScalingAt: iso(T1), lastConfigChangeAt: iso(T1) } }),
+        ),
+      ]);
+  });
+
+  it('never creates one: 404', () => {
+    given([])
+      .when({ ...updateApp('/web', { cmd: 'sleep 1' }), mustExist: true })
+      .thenThrows('not-found', "App '/web' does not exist");
+  });
+});
+
+describe('UpdateApps (PUT /v2/apps, PATCH /v2/apps)', () => {
+  const updateApps = (
+    apps: { appId: string; body: Record<string, unknown> }[],
+    { mustExist = false, partial = true } = {},
+  ): UpdateApps => ({ kind: 'UpdateApps', apps, partial, mustExist, force: false, meta: meta(T1) });
+
+  it('creates and updates several apps in ONE deployment, ordered by dependencies', () => {
+    given([appCreated(anApp())])
+      .when(
+        updateApps([
+          { appId: '/web', body: { cpus: 2, dependencies: ['/db'] } },
+          { appId: '/db', body: { cmd: 'sleep 1' } },
+        ]),
+      )
+      .thenState((state, events) => {
+        expect(state.apps.get('/web')?.cpus).toBe(2);
+        expect(state.apps.get('/db')?.cmd).toBe('sleep 1');
+        const started = eventsOf(events, 'DeploymentStarted');
+        expect(started).toHaveLength(1);
+        const order = started[0]!.steps.flatMap((step) => step.actions.map((a) => a.app));
+        expect(order.indexOf('/db')).toBeLessThan(order.indexOf('/web'));
+      });
+  });
+
+  it('with mustExist refuses the whole batch when one app is unknown (nothing is written)', () => {
+    given([appCreated(anApp())])
+      .when(
+        updateApps(
+          [
+            { appId: '/web', body: { cpus: 2 } },
+            { appId: '/nope', body: { cpus: 2 } },
+          ],
+          { mustExist: true },
+        ),
+      )
+      .thenThrows('not-found', "App '/nope' does not exist");
+  });
+
+  it('refuses an app named twice', () => {
+    given([appCreated(anApp())])
+      .when(
+        updateApps([
+          { appId: '/web', body: { cpus: 2 } },
+          { appId: '/web', body: { cpus: 3 } },
+        ]),
+      )
+      .thenThrows('invalid', /more than once/);
+  });
+
+  it('changes nothing when no app changes', () => {
+    given([appCreated(anApp())])
+      .when(updateApps([{ appId: '/web', body: { cpus: 1 } }]))
       .thenNothingHappened();
   });
 });

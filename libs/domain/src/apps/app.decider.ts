@@ -2,8 +2,8 @@ import { isoTime } from '@cairn/common/iso-time';
 import { canonicalJson } from '@cairn/common/canonical-json';
 import type { AppDefinition, CairnEvent } from '@cairn/events';
 import { CommandMeta, CommandRejected, draft, EventDraft } from '../command';
-import type { ClusterState, Ownership } from '../state';
-import type { AppCommand, CreateApp, DeleteApp, UpdateApp } from './app.commands';
+import { countsAsInstance, type ClusterState, type Ownership } from '../state';
+import type { AppCommand, CreateApp, DeleteApp, UpdateApp, UpdateApps } from './app.commands';
 import { withAppDefaults } from './app-defaults';
 import { selectScaleDownVictims } from './kill-selection';
 import { withDeployment } from '../deployments/deployment.decider';
@@ -18,6 +18,8 @@ export function decideApp(command: AppCommand, state: ClusterState): EventDraft[
       return createApp(command, state);
     case 'UpdateApp':
       return updateApp(command, state);
+    case 'UpdateApps':
+      return updateApps(command, state);
     case 'DeleteApp':
       return deleteApp(command, state);
     default: {
@@ -40,12 +42,40 @@ function createApp({ app, meta, force }: CreateApp, state: ClusterState): EventD
   return deployed(state, meta, id, force, createDecision(app, meta.now, undefined));
 }
 
-function updateApp({ appId, body, partial, meta, force }: UpdateApp, state: ClusterState): EventDraft[] {
+function updateApp({ appId, body, partial, meta, force, mustExist }: UpdateApp, state: ClusterState): EventDraft[] {
+  return deployed(state, meta, appId, force, updateDecision(state, appId, body, partial, mustExist === true, meta.now));
+}
+
+/** Every app's decision, then one deployment for all the changes (the plan orders them by dependencies). */
+function updateApps({ apps, partial, mustExist, meta, force }: UpdateApps, state: ClusterState): EventDraft[] {
+  const seen = new Set<string>();
+  const events: EventDraft[] = [];
+  const changes = new Map<string, AppChange>();
+  for (const { appId, body } of apps) {
+    if (seen.has(appId)) throw new CommandRejected('invalid', `App '${appId}' is given more than once`);
+    seen.add(appId);
+    const decision = updateDecision(state, appId, body, partial, mustExist, meta.now);
+    events.push(...decision.events);
+    if (decision.change) changes.set(appId, decision.change);
+  }
+  if (changes.size === 0) return events;
+  return withDeployment(state, meta, changes, force, events);
+}
+
+function updateDecision(
+  state: ClusterState,
+  appId: string,
+  body: Record<string, unknown>,
+  partial: boolean,
+  mustExist: boolean,
+  now: number,
+): AppDecision {
   const input: Record<string, unknown> = { ...withoutServerOwned(body), id: appId };
   const current = state.apps.get(appId);
+  if (!current && mustExist) throw new CommandRejected('not-found', `App '${appId}' does not exist`);
   // The app may have been deleted since the request was checked: the body must stand alone.
-  if (!current) return deployed(state, meta, appId, force, createDecision(input, meta.now, undefined));
-  return deployed(state, meta, appId, force, changeDecision(state, current, input, partial, meta.now));
+  if (!current) return createDecision(input, now, undefined);
+  return changeDecision(state, current, input, partial, now);
 }
 
 function deleteApp({ appId, meta, force }: DeleteApp, state: ClusterState): EventDraft[] {
@@ -90,23 +120,31 @@ export function changeDecision(
   assertRunnable(next);
   if (sameConfig(current, next)) {
     if (next.instances === current.instances) return { events: [], change: null };
-    const scaled: AppDefinition = {
-      ...current,
-      instances: next.instances,
-      version,
-      versionInfo: { ...current.versionInfo, lastScalingAt: version },
-    };
-    return {
-      events: [
-        draft('AppScaled', { appId: current.id, instances: next.instances, lastScalingAt: version }),
-        ...scaleDownKills(state, current, next.instances),
-      ],
-      change: { original: current, target: scaled },
-    };
+    return scaleDecision(current, next.instances, now, scaleDownKills(state, current, next.instances));
   }
   next.versionInfo = { lastScalingAt: version, lastConfigChangeAt: version };
   // Old tasks are replaced by the deployment's rolling restart, not killed here.
   return { events: [draft('AppUpdated', { app: next })], change: { original: current, target: next } };
+}
+
+/** Only the instance count changes (the config version stays); `kills` are the tasks it ends now. */
+export function scaleDecision(
+  current: AppDefinition,
+  instances: number,
+  now: number,
+  kills: readonly EventDraft[],
+): AppDecision {
+  const version = nextVersion(now, current);
+  const scaled: AppDefinition = {
+    ...current,
+    instances,
+    version,
+    versionInfo: { ...current.versionInfo, lastScalingAt: version },
+  };
+  return {
+    events: [draft('AppScaled', { appId: current.id, instances, lastScalingAt: version }), ...kills],
+    change: { original: current, target: scaled },
+  };
 }
 
 export function deleteDecision(state: ClusterState, current: AppDefinition): AppDecision {
@@ -134,7 +172,7 @@ export function restartDecision(current: AppDefinition, now: number): AppDecisio
 }
 
 function scaleDownKills(state: ClusterState, app: AppDefinition, instances: number): EventDraft[] {
-  const live = [...state.tasks.values()].filter((t) => t.appId === app.id && !t.killRequested);
+  const live = [...state.tasks.values()].filter((t) => t.appId === app.id && countsAsInstance(t));
   return selectScaleDownVictims(app, live, live.length - instances, state.agents).map((t) =>
     draft('TaskKillRequested', { taskId: t.taskId, agentId: t.agentId, reason: 'scaled down' }),
   );

@@ -170,11 +170,12 @@ export function bucketsOf(
   return reconcileAction(action, state.apps.get(action.app), tasksByApp.get(action.app) ?? [], state.agents);
 }
 
-/** Non-terminal tasks grouped by app, in the state's order (one pass), less those `except` names. */
+/** Non-terminal tasks grouped by app, in the state's order (one pass), less inactive ones and those `except` names. */
 export function groupTasksByApp(state: ClusterState, except?: ReadonlySet<string>): Map<string, TaskRecord[]> {
   const grouped = new Map<string, TaskRecord[]>();
   for (const task of state.tasks.values()) {
-    if (except?.has(task.taskId)) continue;
+    // An inactive unreachable task is replaced: it only waits for its expunge (or its agent).
+    if (except?.has(task.taskId) || task.unreachable?.inactive) continue;
     const list = grouped.get(task.appId);
     if (list) list.push(task);
     else grouped.set(task.appId, [task]);

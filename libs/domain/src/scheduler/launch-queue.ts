@@ -1,6 +1,6 @@
 import type { AppDefinition } from '@cairn/events';
 import type { TaskDemand } from '../placement';
-import type { ClusterState } from '../state';
+import { countsAsInstance, type ClusterState } from '../state';
 
 /** One app's unmet demand: `count` more tasks wanted now. */
 export interface QueuedApp {
@@ -11,10 +11,10 @@ export interface QueuedApp {
   readonly delayedUntilMs: number | null;
 }
 
-/** Tasks that count towards an app's instances: not terminal, not being killed. */
+/** Tasks that count towards an app's instances: not terminal, not being killed, not inactive. */
 export function activeTaskCount(state: ClusterState, appId: string): number {
   let n = 0;
-  for (const task of state.tasks.values()) if (task.appId === appId && !task.killRequested) n++;
+  for (const task of state.tasks.values()) if (task.appId === appId && countsAsInstance(task)) n++;
   return n;
 }
 
@@ -31,7 +31,7 @@ export function launchQueue(
 ): QueuedApp[] {
   const active = new Map<string, number>();
   for (const task of state.tasks.values()) {
-    if (!task.killRequested) active.set(task.appId, (active.get(task.appId) ?? 0) + 1);
+    if (countsAsInstance(task)) active.set(task.appId, (active.get(task.appId) ?? 0) + 1);
   }
   const queue: QueuedApp[] = [];
   for (const app of [...state.apps.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {

@@ -23,4 +23,11 @@ export interface Tick {
   readonly meta: CommandMeta;
 }
 
-export type SchedulerCommand = Tick;
+/** Marathon's DELETE /v2/queue/{id}/delay: the app's next launch is immediate. */
+export interface ResetLaunchDelay {
+  readonly kind: 'ResetLaunchDelay';
+  readonly appId: string;
+  readonly meta: CommandMeta;
+}
+
+export type SchedulerCommand = Tick | ResetLaunchDelay;

@@ -2,7 +2,7 @@ import { isoTime } from '@cairn/common/iso-time';
 import { SeededIdSource } from '@cairn/common/ids';
 import type { AppDefinition, TaskLaunchedData } from '@cairn/events';
 import { allocate, AgentSlot, OfferDraft } from '../allocator';
-import { causedBy, draft, EventDraft, ROOT } from '../command';
+import { Cause, causedBy, draft, EventDraft, ROOT } from '../command';
 import { funnelReason, placeTasks, QueuedLaunch, NoMatchReason } from '../placement';
 import type { AgentFacts } from '../constraints';
 import {
@@ -13,7 +13,14 @@ import {
   subtractResources,
   sumResources,
 } from '../resources';
-import type { AgentRecord, ClusterState, EventRef, LaunchDelay } from '../state';
+import {
+  countsAsInstance,
+  type AgentRecord,
+  type ClusterState,
+  type EventRef,
+  type LaunchDelay,
+  type TaskRecord,
+} from '../state';
 import { failureBackoff } from '../tasks/backoff';
 import { SUPPORTED_CAPABILITIES } from '../agents/agent.decider';
 import { endsTask, taskIdFor, uniqueTaskUuid } from '../tasks/task-states';
@@ -32,16 +39,29 @@ export function decideTick(command: Tick, state: ClusterState): EventDraft[] {
   const ids = new SeededIdSource(command.seed);
   const lost = unreachableAgents(command, state);
   // Tasks this tick already ends (their agent is unreachable): nothing else decides about them now.
-  const ended = new Set(lost.flatMap((e) => (e.type === 'TaskStatusUpdated' ? [e.data.taskId] : [])));
+  const touched = new Set(
+    lost.flatMap((e) => (e.type.startsWith('Task') ? [(e.data as { taskId: string }).taskId] : [])),
+  );
+  const expired = unreachableTimers(command, state, touched);
+  const changed = [...lost, ...expired];
+  const ended = new Set(
+    changed.flatMap((e) =>
+      e.type === 'TaskStatusUpdated' || e.type === 'TaskUnreachableInactive' ? [e.data.taskId] : [],
+    ),
+  );
   const timedOut = launchTimeouts(command, state, ended);
-  if (state.deployments.size === 0) return [...lost, ...timedOut, ...allocationPass(state, now, ids, new Map())];
+  if (state.deployments.size === 0) return [...changed, ...timedOut, ...allocationPass(state, now, ids, new Map())];
   const tasksByApp = groupTasksByApp(state, ended);
   const demand = deploymentDemand(state, tasksByApp);
   const launches = launchesOf(demand);
-  return [...lost, ...timedOut, ...advanceDeployments(state, demand), ...allocationPass(state, now, ids, launches)];
+  return [...changed, ...timedOut, ...advanceDeployments(state, demand), ...allocationPass(state, now, ids, launches)];
 }
 
-/** Agents disconnected for longer than the timeout: unreachable, their tasks replaced. */
+/**
+ * Agents disconnected for longer than the timeout: unreachable. Each of their tasks is ended at
+ * once (TASK_UNREACHABLE, replaced) or, when its app's `unreachableStrategy` keeps it, marked
+ * TaskUnreachable: it counts until inactive and is expunged later (see unreachableTimers).
+ */
 function unreachableAgents(command: Tick, state: ClusterState): EventDraft[] {
   const events: EventDraft[] = [];
   const connected = new Set(command.connectedAgentIds);
@@ -50,23 +70,86 @@ function unreachableAgents(command: Tick, state: ClusterState): EventDraft[] {
     // A timeout starts a chain: the agent's tasks are lost because of it.
     const lost = draft('AgentUnreachable', { agentId: agent.agentId }, ROOT);
     events.push(lost);
+    const message = `agent ${agent.hostname} stayed away for ${command.agentUnreachableMs} ms`;
     for (const task of state.tasks.values()) {
-      if (task.agentId !== agent.agentId) continue;
-      events.push(
-        draft(
-          'TaskStatusUpdated',
-          {
-            taskId: task.taskId,
-            agentId: agent.agentId,
-            state: 'TASK_UNREACHABLE',
-            updateId: null,
-            reason: 'REASON_AGENT_UNREACHABLE',
-            message: `agent ${agent.hostname} stayed away for ${command.agentUnreachableMs} ms`,
-            exitCode: null,
-          },
-          { draft: lost },
-        ),
+      if (task.agentId !== agent.agentId || task.unreachable) continue;
+      const timers = task.killRequested ? null : unreachableTimersOf(state.apps.get(task.appId));
+      if (timers === null) {
+        events.push(unreachableStatus(task, message, { draft: lost }));
+        continue;
+      }
+      const kept = draft(
+        'TaskUnreachable',
+        { taskId: task.taskId, agentId: task.agentId, message, ...timers },
+        {
+          draft: lost,
+        },
       );
+      events.push(kept);
+      if (timers.inactiveAfterSeconds === 0) {
+        events.push(draft('TaskUnreachableInactive', { taskId: task.taskId, agentId: task.agentId }, { draft: kept }));
+      }
+    }
+  }
+  return events;
+}
+
+/**
+ * The timers of an app's `unreachableStrategy`, or null when its tasks end at once (Marathon's
+ * default {0, 0}, or an app that is gone). "disabled": kept, never inactive, never expunged.
+ */
+function unreachableTimersOf(
+  app: AppDefinition | undefined,
+): { inactiveAfterSeconds: number | null; expungeAfterSeconds: number | null } | null {
+  const strategy = app?.unreachableStrategy as unknown;
+  if (strategy === 'disabled') return { inactiveAfterSeconds: null, expungeAfterSeconds: null };
+  if (typeof strategy !== 'object' || strategy === null) return null;
+  const { inactiveAfterSeconds = 0, expungeAfterSeconds = 0 } = strategy as {
+    inactiveAfterSeconds?: number;
+    expungeAfterSeconds?: number;
+  };
+  if (expungeAfterSeconds <= 0) return null;
+  return { inactiveAfterSeconds, expungeAfterSeconds };
+}
+
+/** The master's TASK_UNREACHABLE: the task ends (it is expunged; its app replaces it if it wants it). */
+function unreachableStatus(task: TaskRecord, message: string, cause: Cause): EventDraft {
+  return draft(
+    'TaskStatusUpdated',
+    {
+      taskId: task.taskId,
+      agentId: task.agentId,
+      state: 'TASK_UNREACHABLE',
+      updateId: null,
+      reason: 'REASON_AGENT_UNREACHABLE',
+      message,
+      exitCode: null,
+    },
+    cause,
+  );
+}
+
+/**
+ * The strategy's timers of tasks kept unreachable: after `inactiveAfterSeconds` a task stops
+ * counting (TaskUnreachableInactive: its replacement launches), after `expungeAfterSeconds` it is
+ * expunged (TASK_UNREACHABLE ends it; if it comes back its agent is told to kill it).
+ */
+function unreachableTimers(command: Tick, state: ClusterState, except: ReadonlySet<string>): EventDraft[] {
+  let anyUnreachable = false;
+  for (const agent of state.agents.values()) anyUnreachable ||= agent.status !== 'ACTIVE';
+  if (!anyUnreachable) return []; // kept tasks live only on agents that are not active
+  const now = command.meta.now;
+  const events: EventDraft[] = [];
+  for (const task of state.tasks.values()) {
+    const unreachable = task.unreachable;
+    if (!unreachable || except.has(task.taskId)) continue;
+    const away = now - Date.parse(unreachable.since);
+    const { inactiveAfterSeconds: inactive, expungeAfterSeconds: expunge } = unreachable;
+    if (expunge !== null && away >= expunge * 1000) {
+      const message = `expunged: unreachable for ${expunge} s (unreachableStrategy.expungeAfterSeconds)`;
+      events.push(unreachableStatus(task, message, unreachable.by));
+    } else if (!unreachable.inactive && inactive !== null && away >= inactive * 1000) {
+      events.push(draft('TaskUnreachableInactive', { taskId: task.taskId, agentId: task.agentId }, unreachable.by));
     }
   }
   return events;
@@ -92,7 +175,8 @@ function launchTimeouts(command: Tick, state: ClusterState, ended: ReadonlySet<s
   const stagedBefore = isoTime(now - timeoutMs);
   for (const task of state.tasks.values()) {
     if (task.startedAt !== null || task.stagedAt > stagedBefore) continue;
-    if (endsTask(task.state) || ended.has(task.taskId)) continue;
+    // An unreachable task waits for its agent (or its expunge), not for a launch timeout.
+    if (endsTask(task.state) || task.unreachable || ended.has(task.taskId)) continue;
     const age = now - Date.parse(task.stagedAt);
     if (!task.killRequested) {
       const kill = draft(
@@ -239,7 +323,7 @@ function withGroupByCounts(constraints: readonly (readonly string[])[], state: C
 function placedInstances(state: ClusterState, appIds: ReadonlySet<string>): Map<string, AgentFacts[]> {
   const placed = new Map<string, AgentFacts[]>();
   for (const task of state.tasks.values()) {
-    if (task.killRequested || !appIds.has(task.appId)) continue;
+    if (!countsAsInstance(task) || !appIds.has(task.appId)) continue;
     const agent = state.agents.get(task.agentId);
     const facts = { hostname: task.host, attributes: agent?.attributes ?? {} };
     const list = placed.get(task.appId);

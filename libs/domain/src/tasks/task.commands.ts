@@ -30,4 +30,19 @@ export interface ReadinessReport {
   readonly lastResponse: { readonly status: number; readonly contentType: string; readonly body: string } | null;
 }
 
-export type TaskCommand = ReportTaskStatus;
+/**
+ * Marathon's task kill (DELETE /v2/apps/{id}/tasks[/{taskId}], POST /v2/tasks/delete). Without
+ * `scale` each killed task is replaced, as its app still wants its instances; with `scale` the
+ * apps' instance counts drop by the tasks killed, in one deployment (refused while another locks
+ * the apps, unless `force`). Marathon's `wipe` only differs for resident tasks (which Cairn does
+ * not have): here it is a plain kill.
+ */
+export interface KillTasks {
+  readonly kind: 'KillTasks';
+  readonly taskIds: readonly string[];
+  readonly scale: boolean;
+  readonly force: boolean;
+  readonly meta: CommandMeta;
+}
+
+export type TaskCommand = ReportTaskStatus | KillTasks;

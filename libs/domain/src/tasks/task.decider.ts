@@ -50,7 +50,27 @@ export function evolveTask(state: ClusterState, event: CairnEvent, ownership: Ow
         health: event.data.healthChecks.map(() => null),
         ready: event.data.readinessChecks.length === 0,
         launchedBy: { eventId: event.id, correlationId: event.correlationId },
+        unreachable: null,
       });
+      return;
+    }
+    case 'TaskUnreachable': {
+      const task = state.tasks.get(event.data.taskId);
+      if (!task) return;
+      const unreachable = {
+        since: event.at,
+        inactiveAfterSeconds: event.data.inactiveAfterSeconds,
+        expungeAfterSeconds: event.data.expungeAfterSeconds,
+        inactive: false,
+        by: { eventId: event.id, correlationId: event.correlationId },
+      };
+      state.tasks.set(task.taskId, { ...task, state: 'TASK_UNREACHABLE', unreachable });
+      return;
+    }
+    case 'TaskUnreachableInactive': {
+      const task = state.tasks.get(event.data.taskId);
+      if (!task?.unreachable) return;
+      state.tasks.set(task.taskId, { ...task, unreachable: { ...task.unreachable, inactive: true } });
       return;
     }
     case 'TaskHealthChanged':
@@ -70,6 +90,9 @@ export function evolveTask(state: ClusterState, event: CairnEvent, ownership: Ow
         failures: event.data.failures,
         untilMs: Date.parse(event.data.until),
       });
+      return;
+    case 'LaunchDelayReset':
+      state.launchDelays.delete(event.data.appId);
       return;
     default:
       return;
@@ -102,13 +125,15 @@ function applyStatus(
     return;
   }
   const startedAt = data.state === 'TASK_RUNNING' && task.startedAt === null ? at : task.startedAt;
+  // A word about the task from its agent: it is reachable again (adopted back, if it was unreachable).
   if (ownership === 'owned') {
     const owned = task as Mutable<TaskRecord>;
     owned.state = data.state;
     owned.startedAt = startedAt;
+    owned.unreachable = null;
     return;
   }
-  state.tasks.set(data.taskId, { ...task, state: data.state, startedAt });
+  state.tasks.set(data.taskId, { ...task, state: data.state, startedAt, unreachable: null });
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

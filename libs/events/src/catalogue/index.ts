@@ -3,7 +3,7 @@ import { EventEnvelope } from '../envelope';
 import { appCreatedV1, appDeletedV1, appScaledV1, appScaledV2, appUpdatedV1 } from './app.events';
 import { leaderElectedV1 } from './cluster.events';
 import { agentDisconnectedV1, agentRegisteredV1, agentReregisteredV1, agentUnreachableV1 } from './agent.events';
-import { launchDelayedV1, offerAcceptedV1, offerDeclinedV1, offersMadeV1 } from './offer.events';
+import { launchDelayedV1, launchDelayResetV1, offerAcceptedV1, offerDeclinedV1, offersMadeV1 } from './offer.events';
 import {
   taskHealthChangedV1,
   taskKillRequestedV1,
@@ -11,6 +11,8 @@ import {
   taskLaunchedV2,
   taskReadinessChangedV1,
   taskStatusUpdatedV1,
+  taskUnreachableInactiveV1,
+  taskUnreachableV1,
 } from './task.events';
 import {
   appRestartRequestedV1,
@@ -32,6 +34,11 @@ export const catalogue = {
   AppScaled: { current: 2, versions: { 1: appScaledV1, 2: appScaledV2 }, key: (d: AppScaledData) => d.appId },
   AppDeleted: { current: 1, versions: { 1: appDeletedV1 }, key: (d: AppDeletedData) => d.appId },
   LaunchDelayed: { current: 1, versions: { 1: launchDelayedV1 }, key: (d: LaunchDelayedData) => d.appId },
+  LaunchDelayReset: {
+    current: 1,
+    versions: { 1: launchDelayResetV1 },
+    key: (d: LaunchDelayResetData) => d.appId,
+  },
   AgentRegistered: { current: 1, versions: { 1: agentRegisteredV1 }, key: (d: AgentRegisteredData) => d.agentId },
   AgentReregistered: {
     current: 1,
@@ -50,6 +57,12 @@ export const catalogue = {
   },
   TaskStatusUpdated: { current: 1, versions: { 1: taskStatusUpdatedV1 }, key: (d: TaskStatusUpdatedData) => d.taskId },
   TaskKillRequested: { current: 1, versions: { 1: taskKillRequestedV1 }, key: (d: TaskKillRequestedData) => d.taskId },
+  TaskUnreachable: { current: 1, versions: { 1: taskUnreachableV1 }, key: (d: TaskUnreachableData) => d.taskId },
+  TaskUnreachableInactive: {
+    current: 1,
+    versions: { 1: taskUnreachableInactiveV1 },
+    key: (d: TaskUnreachableInactiveData) => d.taskId,
+  },
   TaskHealthChanged: { current: 1, versions: { 1: taskHealthChangedV1 }, key: (d: TaskHealthChangedData) => d.taskId },
   TaskReadinessChanged: {
     current: 1,
@@ -93,6 +106,7 @@ export type AppScaledData = z.infer<typeof appScaledV2>;
 export type AppDeletedData = z.infer<typeof appDeletedV1>;
 
 export type LaunchDelayedData = z.infer<typeof launchDelayedV1>;
+export type LaunchDelayResetData = z.infer<typeof launchDelayResetV1>;
 export type AgentRegisteredData = z.infer<typeof agentRegisteredV1>;
 export type AgentReregisteredData = z.infer<typeof agentReregisteredV1>;
 export type AgentDisconnectedData = z.infer<typeof agentDisconnectedV1>;
@@ -103,6 +117,8 @@ export type OfferDeclinedData = z.infer<typeof offerDeclinedV1>;
 export type TaskLaunchedData = z.infer<typeof taskLaunchedV2>;
 export type TaskStatusUpdatedData = z.infer<typeof taskStatusUpdatedV1>;
 export type TaskKillRequestedData = z.infer<typeof taskKillRequestedV1>;
+export type TaskUnreachableData = z.infer<typeof taskUnreachableV1>;
+export type TaskUnreachableInactiveData = z.infer<typeof taskUnreachableInactiveV1>;
 export type TaskHealthChangedData = z.infer<typeof taskHealthChangedV1>;
 export type TaskReadinessChangedData = z.infer<typeof taskReadinessChangedV1>;
 export type AppRestartRequestedData = z.infer<typeof appRestartRequestedV1>;
@@ -118,6 +134,7 @@ export type AppScaled = EventEnvelope<'AppScaled', AppScaledData>;
 export type AppDeleted = EventEnvelope<'AppDeleted', AppDeletedData>;
 
 export type LaunchDelayed = EventEnvelope<'LaunchDelayed', LaunchDelayedData>;
+export type LaunchDelayReset = EventEnvelope<'LaunchDelayReset', LaunchDelayResetData>;
 export type AgentRegistered = EventEnvelope<'AgentRegistered', AgentRegisteredData>;
 export type AgentReregistered = EventEnvelope<'AgentReregistered', AgentReregisteredData>;
 export type AgentDisconnected = EventEnvelope<'AgentDisconnected', AgentDisconnectedData>;
@@ -128,6 +145,8 @@ export type OfferDeclined = EventEnvelope<'OfferDeclined', OfferDeclinedData>;
 export type TaskLaunched = EventEnvelope<'TaskLaunched', TaskLaunchedData>;
 export type TaskStatusUpdated = EventEnvelope<'TaskStatusUpdated', TaskStatusUpdatedData>;
 export type TaskKillRequested = EventEnvelope<'TaskKillRequested', TaskKillRequestedData>;
+export type TaskUnreachable = EventEnvelope<'TaskUnreachable', TaskUnreachableData>;
+export type TaskUnreachableInactive = EventEnvelope<'TaskUnreachableInactive', TaskUnreachableInactiveData>;
 export type TaskHealthChanged = EventEnvelope<'TaskHealthChanged', TaskHealthChangedData>;
 export type TaskReadinessChanged = EventEnvelope<'TaskReadinessChanged', TaskReadinessChangedData>;
 export type AppRestartRequested = EventEnvelope<'AppRestartRequested', AppRestartRequestedData>;
@@ -144,6 +163,7 @@ export type CairnEvent =
   | AppScaled
   | AppDeleted
   | LaunchDelayed
+  | LaunchDelayReset
   | AgentRegistered
   | AgentReregistered
   | AgentDisconnected
@@ -154,6 +174,8 @@ export type CairnEvent =
   | TaskLaunched
   | TaskStatusUpdated
   | TaskKillRequested
+  | TaskUnreachable
+  | TaskUnreachableInactive
   | TaskHealthChanged
   | TaskReadinessChanged
   | AppRestartRequested

@@ -35,3 +35,9 @@ export const launchDelayedV1 = z.object({
   failures: z.number().int().min(1),
   until: z.string().datetime({ offset: true }),
 });
+
+/**
+ * Marathon's DELETE /v2/queue/{id}/delay: the app's backoff is cleared, so its next launch is
+ * immediate; the next failure counts from one again. Key: the app id.
+ */
+export const launchDelayResetV1 = z.object({ appId: z.string().startsWith('/') });

@@ -42,6 +42,27 @@ export const taskKillRequestedV1 = z.object({
   reason: z.string().min(1),
 });
 
+/**
+ * The task's agent became unreachable and its app's `unreachableStrategy` keeps it (Marathon's
+ * Unreachable instance): it still counts towards the app's instances until it turns inactive
+ * (`TaskUnreachableInactive`), and it is expunged (a TASK_UNREACHABLE status ends it) after
+ * `expungeAfterSeconds`, unless its agent comes back first. The strategy's timers are copied here
+ * when the decision is made; null: never ("disabled"). Key: the task id.
+ */
+export const taskUnreachableV1 = z.object({
+  taskId: z.string().min(1),
+  agentId: z.string().min(1),
+  message: z.string(),
+  inactiveAfterSeconds: z.number().min(0).nullable(),
+  expungeAfterSeconds: z.number().min(0).nullable(),
+});
+
+/** An unreachable task stopped counting towards its app's instances: it is replaced. Key: the task id. */
+export const taskUnreachableInactiveV1 = z.object({
+  taskId: z.string().min(1),
+  agentId: z.string().min(1),
+});
+
 /** Marathon's health check protocols (notes §2.2): one list for the REST edge, the events and the agent. */
 export const HEALTH_CHECK_PROTOCOLS = [
   'HTTP',

@@ -37,6 +37,10 @@ export const EVENT_DOCS: Record<EventType, EventDoc> = {
     meaning: "An app's next launch waits until `until` (Marathon's backoff after task failures).",
     key: { path: 'data.appId' },
   },
+  LaunchDelayReset: {
+    meaning: "An operator cleared an app's launch backoff (DELETE /v2/queue/{id}/delay): it launches at once.",
+    key: { path: 'data.appId' },
+  },
   AgentRegistered: {
     meaning: 'A new agent joined with its resources and attributes; the master assigned its id.',
     key: { path: 'data.agentId' },
@@ -76,6 +80,15 @@ export const EVENT_DOCS: Record<EventType, EventDoc> = {
   TaskKillRequested: {
     meaning:
       'The master asked an agent to kill a task (scale down, app deleted, deployment step, failed health check, or unknown to the log).',
+    key: { path: 'data.taskId' },
+  },
+  TaskUnreachable: {
+    meaning:
+      "The task's agent became unreachable and its app's unreachableStrategy keeps it: it counts until inactive, and is expunged after expungeAfterSeconds unless its agent returns.",
+    key: { path: 'data.taskId' },
+  },
+  TaskUnreachableInactive: {
+    meaning: 'An unreachable task stopped counting towards its app (inactiveAfterSeconds passed): it is replaced.',
     key: { path: 'data.taskId' },
   },
   TaskHealthChanged: {

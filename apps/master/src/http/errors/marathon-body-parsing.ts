@@ -1,10 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { EmptyJsonBodyError, InvalidJsonBodyError } from './json-body.errors';
+import { InvalidJsonBodyError } from './json-body.errors';
 
 /**
  * Makes request bodies JSON-only, as Marathon's resources are (`@Consumes(application/json)`):
  *
+ * - an empty body with a JSON content type is no body (`undefined`), as Marathon takes it;
  * - a malformed JSON body is answered with the parser's own message
  *   (`{"message": "Invalid JSON", "details": "Unexpected token } in JSON at position 9"}`)
  *   instead of Fastify's generic one; parsing itself stays Fastify's secure parser (a
@@ -25,7 +26,9 @@ export function useMarathonBodyParsing(app: NestFastifyApplication): void {
   fastify.removeContentTypeParser('text/plain');
   app.useBodyParser('application/json', {}, (request, body, done) => {
     if (body.length === 0) {
-      done(new EmptyJsonBodyError(), undefined);
+      // Marathon clients send `Content-Type: application/json` on every request, DELETE and
+      // POST /restart included: no body is no body. Routes that need one refuse it (requireJsonBody).
+      done(null, undefined);
       return;
     }
     // Fastify's default parser takes the raw body as a Buffer here, as in Nest's own JSON parser.

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CommandRejected } from '@cairn/domain';
 import { validateAppDefinition } from '../validation';
+import { requireJsonBody } from '../validation/require-json-body';
 import { MarathonExceptionFilter } from './marathon-exception.filter';
 import { useMarathonBodyParsing } from './marathon-body-parsing';
 import { MarathonValidationError } from './marathon-validation.error';
@@ -13,9 +14,15 @@ import { UnavailableError } from '../../core/errors';
 class ProbeController {
   @Post('v2/apps')
   create(@Body() body: unknown) {
-    const checked = validateAppDefinition(body, { mode: 'create' });
+    const checked = validateAppDefinition(requireJsonBody(body), { mode: 'create' });
     if (!checked.ok) throw new MarathonValidationError(checked.message, checked.details);
     return checked.app;
+  }
+
+  /** A route without a body, as Marathon clients call it: JSON content type, empty body. */
+  @Post('v2/apps/restart')
+  restart(@Body() body: unknown) {
+    return { bodyWasAbsent: body === undefined };
   }
 
   @Get('rejected/:kind')
@@ -213,6 +220,12 @@ describe('useMarathonBodyParsing', () => {
       expect(body).toEqual({ message: 'Unsupported Media Type' });
     },
   );
+
+  it('an empty JSON body on a route that takes none is no body (Marathon clients send the header always)', async () => {
+    const { status, body } = await call(`${probe.url}/v2/apps/restart`, postJson(''));
+    expect(status).toBe(201);
+    expect(body).toEqual({ bodyWasAbsent: true });
+  });
 
   it('a JSON content type with parameters is still JSON', async () => {
     const { status } = await call(

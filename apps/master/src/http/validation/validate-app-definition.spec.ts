@@ -66,7 +66,7 @@ describe('validateAppDefinition: Marathon reference examples', () => {
         lastScalingAt: '2024-01-01T00:00:00.000Z',
         lastConfigChangeAt: '2024-01-01T00:00:00.000Z',
       });
-      expect(validateAppDefinition(stored, CREATE)).toEqual({ ok: true, app: expect.anything() });
+      expect(validateAppDefinition(stored, CREATE)).toEqual({ ok: true, app: expect.anything(), ignoredFields: [] });
     }
   });
 });
@@ -90,13 +90,10 @@ describe('validateAppDefinition: what an accepted app looks like', () => {
     expect(app.dependencies).toEqual(['/prod/db', '/ops/log', '/abs/x']);
   });
 
-  it('keeps unknown fields exactly as sent', () => {
+  it('drops unknown top-level fields, as Marathon’s readers do, and names them', () => {
     const extra = { nested: { list: [1, 'two', null, true] }, owner: 'me' };
-    expect(accepted({ ...SIMPLE, 'x-extra': extra, futureFlag: null })).toEqual({
-      ...SIMPLE,
-      'x-extra': extra,
-      futureFlag: null,
-    });
+    const result = validateAppDefinition({ ...SIMPLE, 'x-extra': extra, futureFlag: null }, CREATE);
+    expect(result).toEqual({ ok: true, app: SIMPLE, ignoredFields: ['x-extra', 'futureFlag'] });
   });
 
   it('treats null in a known field as "not given" and drops it', () => {
@@ -260,6 +257,7 @@ describe('validateAppDefinition: updates (PUT /v2/apps/{id})', () => {
         ok: true,
         app: { id: '/web' },
         rollbackTo: '2024-01-01T00:00:00.000Z',
+        ignoredFields: [],
       });
     }
   });

@@ -30,9 +30,9 @@ export interface AppValidationOptions {
 
 export type AppValidationFailure = { ok: false; message: string; details: ValidationDetail[] };
 export type AppValidationResult =
-  | { ok: true; app: Record<string, unknown>; rollbackTo?: undefined }
+  | { ok: true; app: Record<string, unknown>; rollbackTo?: undefined; ignoredFields: string[] }
   /** A partial update holding only `id` and `version`: roll the app back to that stored version. */
-  | { ok: true; app: Record<string, unknown>; rollbackTo: string }
+  | { ok: true; app: Record<string, unknown>; rollbackTo: string; ignoredFields: string[] }
   | AppValidationFailure;
 export type PathIdValidationResult = { ok: true; id: string } | AppValidationFailure;
 
@@ -52,7 +52,8 @@ const VALIDATOR_OPTIONS: ValidatorOptions = {
  * On success `app` is the body as sent, with the id (and relative dependencies) normalised to
  * absolute paths, known fields sent as `null` dropped (null means "not given" to Marathon), and
  * the server-owned `version`, `versionInfo` and GET-only fields (`tasks`, `deployments`, ...)
- * dropped. Unknown fields are kept. In update mode `app.id` is the path id.
+ * dropped. Unknown top-level fields are dropped and named in `ignoredFields` (Marathon's readers
+ * ignore them). In update mode `app.id` is the path id.
  *
  * With `partial`, rules that need fields a patch may omit are skipped; validate the merged
  * result again (mode `create`, which requires its id) to judge the whole app.
@@ -60,7 +61,7 @@ const VALIDATOR_OPTIONS: ValidatorOptions = {
 export function validateAppDefinition(body: unknown, options: AppValidationOptions): AppValidationResult {
   const problem = jsonBodyProblem(body);
   if (problem !== undefined) return failure(INVALID_JSON_MESSAGE, [{ path: '/', errors: [problem] }]);
-  const input = withoutIgnoredFields(body as Record<string, unknown>);
+  const { kept: input, ignoredFields } = withoutIgnoredFields(body as Record<string, unknown>);
 
   let pathId: string | undefined;
   if (options.mode === 'update') {
@@ -77,7 +78,10 @@ export function validateAppDefinition(body: unknown, options: AppValidationOptio
   // The parse layer passed, so the body now has the DTO's shape.
   const app = input as AppDefinitionDto;
   const partial = options.mode === 'update' && options.partial === true;
-  if (partial && app.version !== undefined) return versionRequest(input, app.version, pathId!);
+  if (partial && app.version !== undefined) {
+    const rollback = versionRequest(input, app.version, pathId!);
+    return rollback.ok ? { ...rollback, ignoredFields } : rollback;
+  }
 
   const rules = new DetailsCollector();
   const scope: RuleScope = { wholeApp: !partial };
@@ -90,7 +94,7 @@ export function validateAppDefinition(body: unknown, options: AppValidationOptio
     if (violation !== undefined) rules.add(`/constraints(${index})`, violation);
   });
   if (!rules.isEmpty) return failure(OBJECT_NOT_VALID_MESSAGE, rules.toDetails());
-  return { ok: true, app: acceptedApp(input, id) };
+  return { ok: true, app: acceptedApp(input, id), ignoredFields };
 }
 
 /**
@@ -114,7 +118,11 @@ export function validatePathId(raw: string): PathIdValidationResult {
  * A partial update carrying `version`: Marathon's request to roll back to that stored version,
  * allowed only together with `id`.
  */
-function versionRequest(input: Record<string, unknown>, version: string, pathId: string): AppValidationResult {
+function versionRequest(
+  input: Record<string, unknown>,
+  version: string,
+  pathId: string,
+): { ok: true; app: Record<string, unknown>; rollbackTo: string } | AppValidationFailure {
   const others = Object.keys(input).filter(
     (key) => APP_DEFINITION_FIELDS.has(key) && key !== 'id' && key !== 'version',
   );
@@ -123,15 +131,27 @@ function versionRequest(input: Record<string, unknown>, version: string, pathId:
   return { ok: true, app: { id: pathId }, rollbackTo: version };
 }
 
-/** Drops what Marathon's reader ignores: `null` for a known field ("not given") and GET-only fields. */
-function withoutIgnoredFields(body: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Drops what Marathon's reader ignores: `null` for a known field ("not given"), GET-only fields,
+ * and top-level fields it does not know (named in `ignoredFields`, so the caller can warn: a
+ * misspelt `healthcheck` must not pass silently).
+ */
+function withoutIgnoredFields(body: Record<string, unknown>): {
+  kept: Record<string, unknown>;
+  ignoredFields: string[];
+} {
   const kept: Record<string, unknown> = {};
+  const ignoredFields: string[] = [];
   for (const [key, value] of Object.entries(body)) {
-    if (value === null && APP_DEFINITION_FIELDS.has(key)) continue;
     if (APP_INFO_ONLY_FIELDS.has(key)) continue;
+    if (!APP_DEFINITION_FIELDS.has(key)) {
+      ignoredFields.push(key);
+      continue;
+    }
+    if (value === null) continue;
     kept[key] = value;
   }
-  return kept;
+  return { kept, ignoredFields };
 }
 
 function acceptedApp(input: Record<string, unknown>, id: string): Record<string, unknown> {
