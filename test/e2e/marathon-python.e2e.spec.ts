@@ -76,6 +76,8 @@ describe('marathon-python 0.13.0 against Cairn [file]', () => {
       throw new Error(
         `the scenario ${status === 'timeout' ? 'timed out' : `exited ${status.code ?? status.signal}`}\n${report}`,
       );
+    // The steps and the events seen, in the run's log: what the client did, not only that it passed.
+    process.stderr.write(`[marathon-python] ${output.trimEnd().replace(/\n/g, '\n[marathon-python] ')}\n`);
     expect(output).toContain('SCENARIO OK');
     expect(output).not.toContain('FAILED');
     // Every step ran: a scenario that stopped early would not reach the event check.
