@@ -105,6 +105,7 @@ export async function writeTaskLifecycleLog(dataDir: string, tasks: number): Pro
         healthChecks: [CHECK],
         readinessChecks: [],
         placement: null,
+        fetch: [],
       }),
       status('TASK_STARTING'),
       status('TASK_RUNNING'),

@@ -75,7 +75,8 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
       labels: {},
       constraints: [],
       healthChecks: [],
-      portDefinitions: [{ port: 0, protocol: 'tcp', name: 'default' }],
+      // port 0 asks for a service port: the first free one of Marathon's range [10000, 20000).
+      portDefinitions: [{ port: 10000, protocol: 'tcp', name: 'default' }],
       requirePorts: false,
       backoffSeconds: 1,
       backoffFactor: 1.15,

@@ -60,8 +60,24 @@ function expectKeepsInput(app: Json, input: Json): void {
   const [shown, hidden] = [true, false].map((inProfile) =>
     Object.fromEntries(Object.entries(rest).filter(([key]) => Object.hasOwn(SHOWN_APP_FIELDS, key) === inProfile)),
   );
-  expect(app).toMatchObject(shown);
+  expect(app).toMatchObject(withServicePorts(shown));
   for (const key of Object.keys(hidden)) expect(app).not.toHaveProperty(key);
+  // A `port: 0` asks Marathon for a service port: it is stored as one of [10000, 20000).
+  ((rest.portDefinitions as Json[] | undefined) ?? []).forEach((p, i) => {
+    if ((p.port ?? 0) !== 0) return;
+    expect(app.portDefinitions[i].port).toBeGreaterThanOrEqual(10_000);
+    expect(app.portDefinitions[i].port).toBeLessThan(20_000);
+  });
+}
+
+function withServicePorts(input: Json): Json {
+  if (!Array.isArray(input.portDefinitions)) return input;
+  return {
+    ...input,
+    portDefinitions: (input.portDefinitions as Json[]).map((p) =>
+      (p.port ?? 0) === 0 ? { ...p, port: expect.any(Number) } : p,
+    ),
+  };
 }
 
 /** The input split into the fields the master kept and those it said it ignored. */

@@ -137,15 +137,21 @@ describe('decodeRecord', () => {
     expect(appScaledV2.safeParse(decoded.data).success).toBe(true);
   });
 
-  it('upcasts TaskLaunched v1, launched before tasks ran checks, to v2 with no checks', () => {
+  it('upcasts TaskLaunched v1, launched before tasks ran checks, to v3 with no checks and nothing to fetch', () => {
     const old = fixture<{ data: object }>('task-launched.v1.json');
     const decoded = decodeRecord(rawRecord(old, 4));
     expect(decoded).toEqual({
       ...old,
-      v: 2,
-      data: { ...old.data, healthChecks: [], readinessChecks: [], placement: null },
+      v: 3,
+      data: { ...old.data, healthChecks: [], readinessChecks: [], placement: null, fetch: [] },
       offset: 4,
     });
+  });
+
+  it('upcasts TaskLaunched v2, launched before the agent fetched artifacts, to v3 with nothing to fetch', () => {
+    const old = fixture<{ data: object }>('task-launched.v2.json');
+    const decoded = decodeRecord(rawRecord(old, 5));
+    expect(decoded).toEqual({ ...old, v: 3, data: { ...old.data, fetch: [] }, offset: 5 });
   });
 
   it('refuses an old version whose data fails that version’s schema, before upcasting', () => {

@@ -24,6 +24,12 @@ export const upcasters: readonly Upcaster[] = [
     from: 1,
     up: (data) => ({ ...(data as object), healthChecks: [], readinessChecks: [], placement: null }),
   },
+  {
+    // TaskLaunched v2 tasks fetched nothing (the agent had no fetcher before v3).
+    type: 'TaskLaunched',
+    from: 2,
+    up: (data) => ({ ...(data as object), fetch: [] }),
+  },
 ];
 
 const byStep = new Map(upcasters.map((u) => [`${u.type}@${u.from}`, u]));

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { transformFileSync } from '@swc/core';
@@ -33,8 +33,15 @@ const executor = new ProcessExecutor({ workDir: process.argv[2], clock });
 })();
 `;
 
-function compileExecutor(): void {
-  for (const name of readdirSync(__dirname)) {
+/** The executor's sources, its subdirectories (fetch/) included, as CommonJS next to the agent script. */
+function compileExecutor(dir = ''): void {
+  for (const entry of readdirSync(join(__dirname, dir), { withFileTypes: true })) {
+    const name = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      mkdirSync(join(compiled, name), { recursive: true });
+      compileExecutor(name);
+      continue;
+    }
     if (!name.endsWith('.ts') || name.endsWith('.spec.ts') || name === 'executor-test-support.ts') continue;
     const { code } = transformFileSync(join(__dirname, name), {
       jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
@@ -43,7 +50,7 @@ function compileExecutor(): void {
     });
     writeFileSync(join(compiled, name.replace(/\.ts$/, '.js')), code);
   }
-  writeFileSync(join(compiled, 'agent.js'), AGENT_SCRIPT);
+  if (dir === '') writeFileSync(join(compiled, 'agent.js'), AGENT_SCRIPT);
 }
 
 function startAgent(specs: unknown[]): Promise<LaunchedTask[]> {

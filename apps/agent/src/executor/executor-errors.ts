@@ -47,3 +47,13 @@ export class ExecutorClosedError extends ExecutorError {
     super(`task ${details.taskId} not launched: this executor is closed`, details);
   }
 }
+
+/**
+ * An artifact of the task could not be fetched (or the fetch was stopped: `aborted`, by its
+ * timeout or a kill); the command never started and the sandbox is gone.
+ */
+export class FetchFailedError extends ExecutorError {
+  constructor(readonly details: { taskId: string; uri: string; cause: string; aborted: boolean }) {
+    super(`Failed to fetch '${details.uri}': ${details.cause}`, details);
+  }
+}

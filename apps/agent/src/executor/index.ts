@@ -7,3 +7,4 @@ export type { TaskCheckpoint } from './task-checkpoint';
 export { inheritedEnvironment, taskEnvironment } from './task-environment';
 export type { TaskExit } from './task-exit';
 export * from './task-spec';
+export { DEFAULT_FETCH_LIMITS, type FetchArtifact, type FetchLimits } from './fetch';

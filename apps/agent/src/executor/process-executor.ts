@@ -2,6 +2,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import type { Clock } from '@cairn/common';
 import {
   ExecutorClosedError,
+  FetchFailedError,
   InvalidCommandError,
   InvalidTaskIdError,
   LaunchFailedError,
@@ -15,6 +16,7 @@ import { recoverSandbox } from './sandbox-recovery';
 import { writeCheckpoint, CHECKPOINT_FORMAT_VERSION, type TaskCheckpoint } from './task-checkpoint';
 import { inheritedEnvironment, taskEnvironment } from './task-environment';
 import { exitFromStatus, statusForSignal, type TaskExit } from './task-exit';
+import { ArtifactFetchError, DEFAULT_FETCH_LIMITS, fetchArtifacts, type FetchLimits } from './fetch';
 import { isValidTaskId, type TaskSpec } from './task-spec';
 import { findProcessesByArgument } from './process-scan';
 import { wrapperMarker } from './task-wrapper';
@@ -43,6 +45,8 @@ export interface ProcessExecutorOptions {
    * `in-process` = the agent itself (fork copies the agent's page tables).
    */
   launcher?: 'child' | 'in-process';
+  /** Bounds of a task's fetch (fetch/artifact.ts); default 120 s per task, 1 GiB per artifact. */
+  fetchLimits?: Partial<FetchLimits>;
 }
 
 export interface LaunchedTask {
@@ -90,6 +94,9 @@ export class ProcessExecutor {
   private cancelPoll?: () => void;
   private closed = false;
   private readonly spawner: WrapperSpawner;
+  private readonly fetchLimits: FetchLimits;
+  /** Tasks whose artifacts are being fetched: a kill stops the fetch (the command never starts). */
+  private readonly fetching = new Map<string, AbortController>();
 
   constructor(private readonly options: ProcessExecutorOptions) {
     this.inheritedEnv = options.inheritedEnv ?? inheritedEnvironment(process.env);
@@ -97,6 +104,7 @@ export class ProcessExecutor {
     this.defaultKillGracePeriodMs = options.defaultKillGracePeriodMs ?? DEFAULT_KILL_GRACE_PERIOD_MS;
     this.adoptedPollIntervalMs = options.adoptedPollIntervalMs ?? DEFAULT_ADOPTED_POLL_INTERVAL_MS;
     this.spawner = options.launcher === 'in-process' ? new InProcessSpawner() : new ChildLauncherSpawner();
+    this.fetchLimits = { ...DEFAULT_FETCH_LIMITS, ...options.fetchLimits };
     void this.spawner.ready(); // start the launcher now, not on the first launch
   }
 
@@ -135,6 +143,7 @@ export class ProcessExecutor {
       }
       throw error;
     }
+    if (spec.fetch?.length) await this.fetchInto(spec, dir);
     let wrapper: SpawnedWrapper;
     try {
       wrapper = await this.spawner.spawn(spec, {
@@ -200,6 +209,14 @@ export class ProcessExecutor {
   }
 
   /**
+   * Stops a launch whose artifacts are being fetched (a kill before the command started): the
+   * launch fails with FetchFailedError (`aborted`). Does nothing for any other task.
+   */
+  stopLaunch(taskId: string): void {
+    this.fetching.get(taskId)?.abort(new Error('the task was killed while its artifacts were being fetched'));
+  }
+
+  /**
    * Re-adopts the tasks whose sandboxes are in the work dir (after an agent restart): a recorded
    * exit is reported; a live wrapper (same pid, start time and boot) is watched; anything else is
    * lost. Exits found here go to onExit listeners too (attach them first), and are returned.
@@ -255,12 +272,42 @@ export class ProcessExecutor {
   close(): void {
     this.closed = true;
     this.cancelPoll?.();
+    for (const fetching of this.fetching.values()) fetching.abort(new Error('the agent is stopping'));
     for (const task of this.tasks.values()) {
       task.cancelEscalation?.();
       task.wrapper?.forget();
     }
     this.tasks.clear();
     this.spawner.close();
+  }
+
+  /**
+   * Fetches the task's artifacts into its fresh sandbox, bounded by the fetch timeout (on the
+   * executor's clock) and a kill. On failure the sandbox goes (as after a failed spawn: nothing
+   * ran, nothing to adopt) and the launch fails with FetchFailedError.
+   */
+  private async fetchInto(spec: TaskSpec, dir: string): Promise<void> {
+    const controller = new AbortController();
+    this.fetching.set(spec.taskId, controller);
+    const { timeoutMs, maxBytes } = this.fetchLimits;
+    const cancelTimer = this.options.clock.setTimer(timeoutMs, () =>
+      controller.abort(new Error(`the fetch took longer than the agent's limit of ${timeoutMs / 1000} s`)),
+    );
+    try {
+      await fetchArtifacts(spec.fetch ?? [], dir, maxBytes, controller.signal);
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      const { uri, reason } =
+        error instanceof ArtifactFetchError ? error : { uri: spec.fetch?.[0]?.uri ?? '', reason: String(error) };
+      throw new FetchFailedError({ taskId: spec.taskId, uri, cause: reason, aborted: controller.signal.aborted });
+    } finally {
+      cancelTimer();
+      this.fetching.delete(spec.taskId);
+    }
+    if (this.closed) {
+      await rm(dir, { recursive: true, force: true });
+      throw new ExecutorClosedError({ taskId: spec.taskId });
+    }
   }
 
   /** Watches an adopted task: not our child, so its end is noticed by polling. */

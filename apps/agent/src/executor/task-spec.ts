@@ -1,3 +1,5 @@
+import type { FetchArtifact } from './fetch/artifact';
+
 /**
  * What an agent needs to run one task with the `process` executor. The master builds it from the
  * app definition and the accepted offer (ports, host); the executor never sees the app itself.
@@ -31,6 +33,8 @@ export interface TaskSpec {
   host: string;
   /** Marathon `taskKillGracePeriodSeconds`; absent = the executor's default (Mesos: 3 s). */
   killGracePeriodSeconds?: number;
+  /** Artifacts put in the sandbox before the command starts (fetch/); absent = none. */
+  fetch?: FetchArtifact[];
 }
 
 /**

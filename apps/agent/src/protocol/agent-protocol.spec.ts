@@ -29,9 +29,20 @@ describe('parseCommandLine', () => {
           portNames: ['http', null],
           healthChecks: [],
           readinessChecks: [],
+          fetch: [],
         },
       },
     });
+  });
+
+  it("reads fetch artifacts, filling Marathon's Artifact defaults", () => {
+    const parsed = launchWith({
+      fetch: [{ uri: 'http://h/a.tgz' }, { uri: 'file:///x', extract: false, executable: true, destPath: 'bin/x' }],
+    });
+    expect(parsed.ok && parsed.command.type === 'launch' && parsed.command.task.fetch).toEqual([
+      { uri: 'http://h/a.tgz', extract: true, executable: false, cache: false, destPath: null },
+      { uri: 'file:///x', extract: false, executable: true, cache: false, destPath: 'bin/x' },
+    ]);
   });
 
   const launchWith = (task: Record<string, unknown>) =>

@@ -140,6 +140,19 @@ export const readinessCheckSpecSchema = z.object({
 });
 export type ReadinessCheckSpec = z.infer<typeof readinessCheckSpecSchema>;
 
+/**
+ * One of a launch's `fetch` (Marathon's Artifact; defaults are Marathon's too, for a master that
+ * leaves a field out). Where it lands in the sandbox is checked when it is fetched.
+ */
+export const fetchArtifactSchema = z.object({
+  uri: z.string().min(1).max(1024),
+  extract: z.boolean().default(true),
+  executable: z.boolean().default(false),
+  cache: z.boolean().default(false),
+  destPath: nullable(z.string().min(1)),
+});
+export type FetchArtifactSpec = z.infer<typeof fetchArtifactSchema>;
+
 /** What the master sends to run a task; it becomes the executor's TaskSpec (launch-spec.ts). */
 export const launchTaskSchema = z
   .object({
@@ -164,6 +177,8 @@ export const launchTaskSchema = z
       .transform((v) => v ?? undefined),
     healthChecks: z.array(healthCheckSpecSchema).default([]),
     readinessChecks: z.array(readinessCheckSpecSchema).default([]),
+    /** Downloaded into the sandbox before the command starts (docs/fetch.md); a master before v3 sends none. */
+    fetch: z.array(fetchArtifactSchema).default([]),
   })
   // A check that cannot run is refused with the launch (TASK_ERROR), as Mesos's master
   // refuses a task whose health check does not validate: a task that can never be healthy

@@ -7,6 +7,8 @@ export const Reason = {
   CommandFailed: 'REASON_COMMAND_EXECUTOR_FAILED',
   /** The wrapper ended without recording an exit status. */
   ExecutorTerminated: 'REASON_EXECUTOR_TERMINATED',
+  /** The task's container could not be set up: Mesos's reason for a fetch that failed (uri in the message). */
+  ContainerLaunchFailed: 'REASON_CONTAINER_LAUNCH_FAILED',
   /** The launch was refused before anything ran (bad task id, empty command, a check that cannot run). */
   TaskInvalid: 'REASON_TASK_INVALID',
   /** A TASK_RUNNING update carrying a health check transition (`health`), as Mesos sends them. */

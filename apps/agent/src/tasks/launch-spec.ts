@@ -30,5 +30,6 @@ export function taskSpecOf(task: LaunchTask, agentHostname: string): CheckedTask
     ...(task.readinessChecks.length === 0
       ? {}
       : { readinessChecks: task.readinessChecks.map((check) => ({ ...check })) }),
+    ...(task.fetch.length === 0 ? {} : { fetch: task.fetch.map((artifact) => ({ ...artifact })) }),
   };
 }

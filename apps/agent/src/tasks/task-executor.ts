@@ -27,6 +27,11 @@ export interface TaskExecutor {
    * when it has a directory of its own (a COMMAND check runs there).
    */
   launch(spec: TaskSpec): Promise<{ taskId: string; pid: number; sandboxDir?: string }>;
+  /**
+   * Stops a launch under way before its command started (the process executor's fetch): that
+   * launch() then rejects. Optional: an executor whose launches cannot be stopped leaves it out.
+   */
+  stopLaunch?(taskId: string): void;
   /** Asks the task to stop (SIGTERM, then SIGKILL after the grace period); the exit comes through onExit. */
   kill(taskId: string, gracePeriodMs?: number): KillOutcome;
   /** Finds the tasks left by an earlier agent run. Exits found go to onExit listeners too. */

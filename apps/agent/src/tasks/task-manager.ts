@@ -1,6 +1,6 @@
 import type { Clock } from '@cairn/common';
 import type { Logger } from 'pino';
-import { InvalidCommandError, InvalidTaskIdError, TaskAlreadyLaunchedError } from '../executor';
+import { FetchFailedError, InvalidCommandError, InvalidTaskIdError, TaskAlreadyLaunchedError } from '../executor';
 import { hasChecks, NO_CHECKS, type CheckedTask, type CheckReport, type TaskChecks } from '../health/task-checks';
 import { parseCommandLine, type LaunchTask, type RegisteredTask, type StatusUpdate } from '../protocol/agent-protocol';
 import { isTerminalState, type TaskState } from '../protocol/task-state';
@@ -193,7 +193,11 @@ export class TaskManager {
     entry.killRequested = true;
     this.stopChecks(entry); // a task being killed is not checked (and its failing checks not reported)
     entry.killGracePeriodMs = gracePeriodSeconds === undefined ? undefined : gracePeriodSeconds * 1000;
-    if (entry.phase === 'launching') return; // killed as soon as launch() returns
+    if (entry.phase === 'launching') {
+      // Killed as soon as launch() returns; a fetch under way stops now (the command never starts).
+      this.options.executor.stopLaunch?.(taskId);
+      return;
+    }
     const outcome = this.options.executor.kill(taskId, entry.killGracePeriodMs);
     this.options.logger.info({ taskId, outcome, gracePeriodSeconds }, 'kill');
   }
@@ -295,23 +299,11 @@ export class TaskManager {
       this.options.logger.warn({ taskId: entry.taskId }, 'launch of a task that already ran here: ignored');
       return;
     }
-    const invalid = error instanceof InvalidTaskIdError || error instanceof InvalidCommandError;
     const message = error instanceof Error ? error.message : String(error);
     this.options.logger.warn({ taskId: entry.taskId, err: message }, 'launch failed');
-    this.tasks.set(entry.taskId, {
-      ...entry,
-      phase: 'ended',
-      state: invalid ? 'TASK_ERROR' : 'TASK_FAILED',
-      exitCode: null,
-    });
-    this.enqueue({
-      taskId: entry.taskId,
-      state: invalid ? 'TASK_ERROR' : 'TASK_FAILED',
-      reason: invalid ? Reason.TaskInvalid : Reason.CommandFailed,
-      message,
-      exitCode: null,
-      pid: null,
-    });
+    const { state, reason } = launchFailure(error, entry.killRequested);
+    this.tasks.set(entry.taskId, { ...entry, phase: 'ended', state, exitCode: null });
+    this.enqueue({ taskId: entry.taskId, state, reason, message, exitCode: null, pid: null });
     this.notifyChange();
   }
 
@@ -393,6 +385,22 @@ export class TaskManager {
   private notifyChange(): void {
     for (const listener of [...this.changeListeners]) listener();
   }
+}
+
+/**
+ * How a launch that never ran its command ends: refused (TASK_ERROR), its fetch stopped by a kill
+ * (TASK_KILLED, as asked), its fetch failed (TASK_FAILED, Mesos's container launch reason), or
+ * the spawn failed.
+ */
+function launchFailure(error: unknown, killRequested: boolean): { state: TaskState; reason: string | null } {
+  if (error instanceof InvalidTaskIdError || error instanceof InvalidCommandError) {
+    return { state: 'TASK_ERROR', reason: Reason.TaskInvalid };
+  }
+  if (error instanceof FetchFailedError) {
+    if (error.details.aborted && killRequested) return { state: 'TASK_KILLED', reason: null };
+    return { state: 'TASK_FAILED', reason: Reason.ContainerLaunchFailed };
+  }
+  return { state: 'TASK_FAILED', reason: Reason.CommandFailed };
 }
 
 function emptyEntry(taskId: string): TaskEntry {

@@ -53,7 +53,7 @@ function anApp(overrides: Record<string, unknown> = {}, at = T0): AppDefinition 
     readinessChecks: [],
     fetch: [],
     dependencies: [],
-    portDefinitions: [{ port: 0, protocol: 'tcp', name: 'default' }],
+    portDefinitions: [{ port: 10000, protocol: 'tcp', name: 'default' }],
     requirePorts: false,
     backoffSeconds: 1,
     backoffFactor: 1.15,
@@ -140,7 +140,7 @@ describe('CreateApp', () => {
           anApp({
             portDefinitions: [
               { port: 8080, protocol: 'tcp' },
-              { port: 0, protocol: 'tcp' },
+              { port: 10000, protocol: 'tcp' },
             ],
           }),
         ),
@@ -339,6 +339,50 @@ describe('UpdateApps (PUT /v2/apps, PATCH /v2/apps)', () => {
     given([appCreated(anApp())])
       .when(updateApps([{ appId: '/web', body: { cpus: 1 } }]))
       .thenNothingHappened();
+  });
+
+  it('gives two new apps of one bulk update different service ports', () => {
+    given([appCreated(anApp())])
+      .when(
+        updateApps([
+          { appId: '/a', body: { cmd: 'sleep 1', portDefinitions: [{ port: 0 }] } },
+          { appId: '/b', body: { cmd: 'sleep 1', portDefinitions: [{ port: 0 }] } },
+        ]),
+      )
+      .thenState((state) => {
+        const ports = ['/a', '/b'].map((id) => state.apps.get(id)?.portDefinitions[0]?.port);
+        expect(new Set(ports).size).toBe(2);
+      });
+  });
+});
+
+describe('service ports (port 0 in portDefinitions)', () => {
+  const api = (ports: number[], at = T0) =>
+    anApp({ id: '/api', portDefinitions: ports.map((port) => ({ port, protocol: 'tcp' })) }, at);
+
+  it('a new app takes the lowest service ports no other app holds', () => {
+    given([appCreated(anApp())])
+      .when(createApp({ id: '/api', cmd: 'sleep 1000', portDefinitions: [{ port: 0 }, { port: 10001 }, { port: 0 }] }))
+      .thenApps([appCreated(api([10002, 10001, 10003]))]);
+  });
+
+  it('a full update that still asks for 0 keeps the ports it had; a new index takes a free one', () => {
+    given([appCreated(anApp()), appCreated(api([10005]))])
+      .when(updateApp('/api', { cmd: 'sleep 1000', portDefinitions: [{ port: 0 }, { port: 0 }] }, { partial: false }))
+      .thenApps([appUpdated(api([10005, 10001], T1))]);
+  });
+
+  it('a scale of an app logged with port 0 (before decide assigned them) stays a scale', () => {
+    given([appCreated(anApp({ portDefinitions: [{ port: 0, protocol: 'tcp', name: 'default' }] }))])
+      .when(updateApp('/web', { instances: 3 }))
+      .thenApps([appScaled('/web', 3)]);
+  });
+
+  it('refuses an app when every service port is taken', () => {
+    const range = Array.from({ length: 10_000 }, (_, i) => 10_000 + i);
+    given([appCreated(api(range))])
+      .when(createApp({ id: '/web', cmd: 'sleep 1000' }))
+      .thenThrows('invalid', 'All ports in the range [10000-20000) are already in use');
   });
 });
 

@@ -6,6 +6,7 @@ import { countsAsInstance, type ClusterState, type Ownership } from '../state';
 import type { AppCommand, CreateApp, DeleteApp, UpdateApp, UpdateApps } from './app.commands';
 import { withAppDefaults } from './app-defaults';
 import { selectScaleDownVictims } from './kill-selection';
+import { servicePortsTaken, withServicePorts } from './service-ports';
 import { withDeployment } from '../deployments/deployment.decider';
 import type { AppChange } from '../deployments/plan';
 
@@ -39,7 +40,7 @@ export interface AppDecision {
 function createApp({ app, meta, force }: CreateApp, state: ClusterState): EventDraft[] {
   const id = app.id as string;
   if (state.apps.has(id)) throw new CommandRejected('conflict', `An app with id [${id}] already exists.`);
-  return deployed(state, meta, id, force, createDecision(app, meta.now, undefined));
+  return deployed(state, meta, id, force, createDecision(app, meta.now, undefined, state.apps));
 }
 
 function updateApp({ appId, body, partial, meta, force, mustExist }: UpdateApp, state: ClusterState): EventDraft[] {
@@ -51,17 +52,21 @@ function updateApps({ apps, partial, mustExist, meta, force }: UpdateApps, state
   const seen = new Set<string>();
   const events: EventDraft[] = [];
   const changes = new Map<string, AppChange>();
+  // Service ports of the apps decided so far count as taken for the next ones.
+  const decided = new Map(state.apps);
   for (const { appId, body } of apps) {
     if (seen.has(appId)) throw new CommandRejected('invalid', `App '${appId}' is given more than once`);
     seen.add(appId);
-    const decision = updateDecision(state, appId, body, partial, mustExist, meta.now);
+    const decision = updateDecision(state, appId, body, partial, mustExist, meta.now, decided);
     events.push(...decision.events);
+    if (decision.change?.target) decided.set(appId, decision.change.target);
     if (decision.change) changes.set(appId, decision.change);
   }
   if (changes.size === 0) return events;
   return withDeployment(state, meta, changes, force, events);
 }
 
+/** `apps`: the state's apps plus those decided earlier in the same command (for service ports). */
 function updateDecision(
   state: ClusterState,
   appId: string,
@@ -69,13 +74,14 @@ function updateDecision(
   partial: boolean,
   mustExist: boolean,
   now: number,
+  apps: ReadonlyMap<string, AppDefinition> = state.apps,
 ): AppDecision {
   const input: Record<string, unknown> = { ...withoutServerOwned(body), id: appId };
   const current = state.apps.get(appId);
   if (!current && mustExist) throw new CommandRejected('not-found', `App '${appId}' does not exist`);
   // The app may have been deleted since the request was checked: the body must stand alone.
-  if (!current) return createDecision(input, now, undefined);
-  return changeDecision(state, current, input, partial, now);
+  if (!current) return createDecision(input, now, undefined, apps);
+  return changeDecision(state, current, input, partial, now, apps);
 }
 
 function deleteApp({ appId, meta, force }: DeleteApp, state: ClusterState): EventDraft[] {
@@ -89,13 +95,26 @@ function deployed(state: ClusterState, meta: CommandMeta, appId: string, force: 
   return withDeployment(state, meta, new Map([[appId, decision.change]]), force, decision.events);
 }
 
-/** A new app from a body (id set), defaults filled, version = the decision time. */
-export function createDecision(body: Record<string, unknown>, now: number, previous: AppDefinition | undefined) {
+/**
+ * A new app from a body (id set), defaults filled, version = the decision time, service ports
+ * assigned against `apps` (the apps of the state, plus any decided earlier in the same command).
+ */
+export function createDecision(
+  body: Record<string, unknown>,
+  now: number,
+  previous: AppDefinition | undefined,
+  apps: ReadonlyMap<string, AppDefinition>,
+) {
   const version = nextVersion(now, previous);
   const definition = withAppDefaults(withoutServerOwned(body), version, {
     lastScalingAt: version,
     lastConfigChangeAt: version,
   });
+  definition.portDefinitions = withServicePorts(
+    definition.portDefinitions,
+    previous?.portDefinitions,
+    servicePortsTaken(apps.values(), definition.id),
+  );
   assertRunnable(definition);
   return { events: [draft('AppCreated', { app: definition })], change: { original: null, target: definition } };
 }
@@ -110,6 +129,7 @@ export function changeDecision(
   input: Record<string, unknown>,
   partial: boolean,
   now: number,
+  apps: ReadonlyMap<string, AppDefinition> = state.apps,
 ): AppDecision {
   const version = nextVersion(now, current);
   const base = withoutServerOwned(current);
@@ -117,6 +137,12 @@ export function changeDecision(
   if (input.ports !== undefined) delete base.portDefinitions;
   const merged = partial ? { ...base, ...withoutServerOwned(input) } : withoutServerOwned(input);
   const next = withAppDefaults(merged, version, current.versionInfo);
+  // Only a config change assigns service ports: a scale of an app logged with port 0 (before
+  // decide assigned them) must stay a scale, not restart every task.
+  if (!sameConfig(current, next)) {
+    const taken = servicePortsTaken(apps.values(), next.id);
+    next.portDefinitions = withServicePorts(next.portDefinitions, current.portDefinitions, taken);
+  }
   assertRunnable(next);
   if (sameConfig(current, next)) {
     if (next.instances === current.instances) return { events: [], change: null };

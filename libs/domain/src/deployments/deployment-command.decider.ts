@@ -49,7 +49,7 @@ function cancelDeployment({ deploymentId, rollback, meta }: CancelDeployment, st
     const current = state.apps.get(appId);
     let decision: AppDecision;
     if (!original) decision = current ? deleteDecision(state, current) : { events: [], change: null };
-    else if (!current) decision = createDecision(original, meta.now, undefined);
+    else if (!current) decision = createDecision(original, meta.now, undefined, state.apps);
     else decision = changeDecision(state, current, original, false, meta.now);
     // Back to the same spec but tasks of the other version may still run: restart them.
     if (!decision.change && original && current && hasOtherVersions(state, appId, current)) {

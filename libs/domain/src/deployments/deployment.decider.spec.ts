@@ -53,11 +53,12 @@ const webDeploying = (): EventDraft[] => decide(createApp('/web', { instances: 2
 
 describe('DeploymentStarted: every change of an app is a plan of steps', () => {
   it('a new app: StartApplication (finished at once: a no-op kept for clients), then ScaleApplication', () => {
-    const web = definitionOf('/web');
+    // decide gives the new app's port 0 the first service port.
+    const web = definitionOf('/web', { portDefinitions: [{ port: 10000, name: 'default' }] });
     given([])
       .when(createApp('/web'))
       .then([
-        appCreated('/web'),
+        draft('AppCreated', { app: web }),
         started(
           T0,
           [[{ action: 'StartApplication', app: '/web' }], [{ action: 'ScaleApplication', app: '/web' }]],

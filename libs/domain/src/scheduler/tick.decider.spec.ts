@@ -129,6 +129,7 @@ describe('Tick: launching', () => {
             healthChecks: [],
             readinessChecks: [],
             placement: { agentsOffered: 1, passedOver: [], passedOverByReason: {} },
+            fetch: [],
           });
         }
       });

@@ -28,6 +28,7 @@ import { launchQueue, QueuedApp } from './launch-queue';
 import type { Tick } from './scheduler.commands';
 import { advanceDeployments, deploymentDemand, groupTasksByApp, launchesOf } from '../deployments/deployment.decider';
 import { healthCheckSpecs, readinessCheckSpecs } from '../tasks/check-specs';
+import { fetchSpecs } from '../tasks/fetch-specs';
 
 /** The built-in app scheduler is one framework; others (a test framework, jobs) come beside it. */
 export const APPS_FRAMEWORK_ID = 'cairn-apps';
@@ -435,6 +436,7 @@ function taskLaunched(
     healthChecks: healthCheckSpecs(app),
     readinessChecks: readinessCheckSpecs(app),
     placement,
+    fetch: fetchSpecs(app),
   });
 }
 

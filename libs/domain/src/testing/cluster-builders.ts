@@ -128,7 +128,11 @@ export const appBody = (id: string, fields: Record<string, unknown> = {}): Recor
   ...fields,
 });
 
-/** The AppCreated `decide` records for that body at `at` (defaults filled by the real code). */
+/**
+ * The AppCreated `decide` records for that body at `at` (defaults filled by the real code), except
+ * for service ports: a port 0 stays 0 here, as in an app logged before decide assigned them
+ * (apps/service-ports.ts), so placement tests keep "0 = any host port".
+ */
 export function appCreated(id: string, fields: Record<string, unknown> = {}, at = T0): EventDraft {
   return draft('AppCreated', { app: definitionOf(id, fields, at) });
 }
@@ -195,6 +199,7 @@ export class TaskBuilder {
       healthChecks: [],
       readinessChecks: [],
       placement: null,
+      fetch: [],
     };
   }
 

@@ -9,6 +9,7 @@ import {
   taskKillRequestedV1,
   taskLaunchedV1,
   taskLaunchedV2,
+  taskLaunchedV3,
   taskReadinessChangedV1,
   taskStatusUpdatedV1,
   taskUnreachableInactiveV1,
@@ -51,8 +52,8 @@ export const catalogue = {
   OfferAccepted: { current: 1, versions: { 1: offerAcceptedV1 }, key: (d: OfferAcceptedData) => d.offerId },
   OfferDeclined: { current: 1, versions: { 1: offerDeclinedV1 }, key: (d: OfferDeclinedData) => d.offerId },
   TaskLaunched: {
-    current: 2,
-    versions: { 1: taskLaunchedV1, 2: taskLaunchedV2 },
+    current: 3,
+    versions: { 1: taskLaunchedV1, 2: taskLaunchedV2, 3: taskLaunchedV3 },
     key: (d: TaskLaunchedData) => d.taskId,
   },
   TaskStatusUpdated: { current: 1, versions: { 1: taskStatusUpdatedV1 }, key: (d: TaskStatusUpdatedData) => d.taskId },
@@ -114,7 +115,7 @@ export type AgentUnreachableData = z.infer<typeof agentUnreachableV1>;
 export type OffersMadeData = z.infer<typeof offersMadeV1>;
 export type OfferAcceptedData = z.infer<typeof offerAcceptedV1>;
 export type OfferDeclinedData = z.infer<typeof offerDeclinedV1>;
-export type TaskLaunchedData = z.infer<typeof taskLaunchedV2>;
+export type TaskLaunchedData = z.infer<typeof taskLaunchedV3>;
 export type TaskStatusUpdatedData = z.infer<typeof taskStatusUpdatedV1>;
 export type TaskKillRequestedData = z.infer<typeof taskKillRequestedV1>;
 export type TaskUnreachableData = z.infer<typeof taskUnreachableV1>;

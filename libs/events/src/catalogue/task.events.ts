@@ -120,6 +120,25 @@ export const taskLaunchedV2 = taskLaunchedV1.extend({
 });
 
 /**
+ * One artifact the agent downloads into the task's sandbox before the command starts (Marathon's
+ * `fetch[i]`, or a legacy `uris[i]`, defaults filled by the master). `destPath`: the file's path
+ * relative to the sandbox, or null for the uri's last path segment. `cache` is recorded as asked;
+ * the agent does not cache (docs/fetch.md).
+ */
+export const fetchArtifactSpecSchema = z.object({
+  uri: z.string().min(1).max(1024),
+  extract: z.boolean(),
+  executable: z.boolean(),
+  cache: z.boolean(),
+  destPath: z.string().min(1).nullable(),
+});
+
+/** v3: the artifacts to fetch travel with the launch (v2 tasks fetched nothing). */
+export const taskLaunchedV3 = taskLaunchedV2.extend({
+  fetch: z.array(fetchArtifactSpecSchema),
+});
+
+/**
  * A health check of a task changed verdict (only transitions are events: alive <-> not alive, and
  * reaching maxConsecutiveFailures). Carries the values as of this transition. Key: the task id.
  */

@@ -202,6 +202,20 @@ describe('renderMarathonEvents: tasks and health', () => {
     expect(lookup.tasks.size).toBe(0);
   });
 
+  it('renders a task kept unreachable as the Unreachable and UnreachableInactive conditions', () => {
+    const lookup = new RenderLookup();
+    const timers = { message: 'agent gone', inactiveAfterSeconds: 5, expungeAfterSeconds: 30 };
+    const [, unreachable, inactive] = play(lookup, [
+      rec('TaskLaunched', task),
+      rec('TaskUnreachable', { taskId: task.taskId, agentId: task.agentId, ...timers }),
+      rec('TaskUnreachableInactive', { taskId: task.taskId, agentId: task.agentId }),
+    ]);
+    expect(unreachable).toEqual([
+      expect.objectContaining({ eventType: 'instance_changed_event', condition: 'Unreachable', runSpecId: APP }),
+    ]);
+    expect(inactive).toEqual([expect.objectContaining({ condition: 'UnreachableInactive', host: task.host })]);
+  });
+
   it('renders a task it has no launch for from its id and its agent', () => {
     const lookup = new RenderLookup();
     const [, [status]] = play(lookup, [

@@ -53,6 +53,13 @@ export function renderMarathonEvents(
       return deploymentCancelled(event, lookup, options);
     case 'AppDeleted':
       return [marathon('app_terminated_event', at, { appId: event.data.appId })];
+    case 'TaskUnreachable':
+    case 'TaskUnreachableInactive': {
+      // Marathon's instance conditions for an unreachableStrategy that keeps the task.
+      const task = lookup.tasks.get(event.data.taskId) ?? unknownTask(event.data.taskId, event.data.agentId, lookup);
+      const condition = event.type === 'TaskUnreachable' ? 'Unreachable' : 'UnreachableInactive';
+      return [instanceChanged(at, task, condition)];
+    }
     default:
       return [];
   }

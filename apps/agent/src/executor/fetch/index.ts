@@ -1,0 +1,2 @@
+export * from './artifact';
+export { ArtifactFetchError, fetchArtifacts } from './fetch-artifacts';

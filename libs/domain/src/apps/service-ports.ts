@@ -1,0 +1,68 @@
+import type { AppDefinition } from '@cairn/events';
+import { CommandRejected } from '../command';
+
+/**
+ * Marathon's `--local_port_min` / `--local_port_max` defaults: service ports for `port: 0` come
+ * from [10000, 20000), max exclusive as in Marathon (`Range(min, max)`).
+ */
+export const SERVICE_PORT_MIN = 10_000;
+export const SERVICE_PORT_MAX = 20_000;
+
+type PortDefinition = AppDefinition['portDefinitions'][number];
+
+/**
+ * The service ports every app in `apps` holds, except `exceptAppId`'s own: what a new port 0 of
+ * that app may not take. Non-zero ports users chose count too (Marathon's `taken` does the same).
+ */
+export function servicePortsTaken(apps: Iterable<AppDefinition>, exceptAppId: string): Set<number> {
+  const taken = new Set<number>();
+  for (const app of apps) {
+    if (app.id === exceptAppId) continue;
+    for (const definition of app.portDefinitions) if (definition.port !== 0) taken.add(definition.port);
+  }
+  return taken;
+}
+
+/**
+ * Marathon's dynamic service ports, decided once so that the app's event records them and replay
+ * never picks again: each `portDefinitions[i].port` of 0 becomes a cluster-unique service port.
+ * An update keeps the port its previous version had at the same index when that index still asks
+ * for 0 (a full PUT of the same body changes nothing); any other 0 takes the lowest port of the
+ * range that no other app and no other port of this app holds. Ports the user gave are kept as
+ * they are, duplicates across apps included: Marathon leaves their uniqueness to the user.
+ * Throws CommandRejected when the range is used up.
+ */
+export function withServicePorts(
+  portDefinitions: readonly PortDefinition[],
+  previous: readonly PortDefinition[] | undefined,
+  takenByOthers: ReadonlySet<number>,
+): PortDefinition[] {
+  if (portDefinitions.every((definition) => definition.port !== 0)) return [...portDefinitions];
+  const taken = new Set(takenByOthers);
+  for (const definition of portDefinitions) if (definition.port !== 0) taken.add(definition.port);
+  const assigned = portDefinitions.map((definition, index) => {
+    if (definition.port !== 0) return definition.port;
+    const kept = previous?.[index]?.port;
+    if (kept !== undefined && inRange(kept) && !taken.has(kept)) {
+      taken.add(kept);
+      return kept;
+    }
+    return 0;
+  });
+  let candidate = SERVICE_PORT_MIN;
+  return portDefinitions.map((definition, index) => {
+    if (assigned[index] !== 0) return { ...definition, port: assigned[index] };
+    while (candidate < SERVICE_PORT_MAX && taken.has(candidate)) candidate++;
+    if (candidate >= SERVICE_PORT_MAX) {
+      throw new CommandRejected(
+        'invalid',
+        `All ports in the range [${SERVICE_PORT_MIN}-${SERVICE_PORT_MAX}) are already in use`,
+        [{ path: '/portDefinitions', errors: ['no free service port left for port 0'] }],
+      );
+    }
+    taken.add(candidate);
+    return { ...definition, port: candidate };
+  });
+}
+
+const inRange = (port: number) => port >= SERVICE_PORT_MIN && port < SERVICE_PORT_MAX;
