@@ -64,8 +64,8 @@ export class MasterHttp {
 
   /** The log's end offset now (what the next event will be at or after). */
   async endOffset(): Promise<number> {
-    const info = await this.expect<{ cairn: { endOffset: number } }>('GET', '/v2/info');
-    return info.body.cairn.endOffset;
+    const info = await this.expect<{ endOffset: number }>('GET', '/v1/info');
+    return info.body.endOffset;
   }
 
   close(): void {

@@ -16,7 +16,7 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
     await master?.stop();
   });
 
-  it('answers /ping, /v2/info (naming the backend) and /v2/leader', async () => {
+  it('answers /ping, /v2/info (Marathon keys only), /v1/info (naming the backend) and /v2/leader', async () => {
     const ping = await master.http.get('/ping');
     expect(ping.status).toBe(200);
     expect(ping.text).toBe('pong');
@@ -29,13 +29,21 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
       version: expect.any(String),
       leader: expect.stringMatching(/^[^:]+:\d+$/),
       frameworkId: expect.any(String),
+      // marathon-python parses all three config objects unconditionally: each must be there.
       marathon_config: expect.any(Object),
-      cairn: {
-        logBackend: backend,
-        cluster: master.cluster,
-        appliedOffset: expect.any(Number),
-        endOffset: expect.any(Number),
-      },
+      zookeeper_config: expect.any(Object),
+      http_config: { http_port: master.port },
+    });
+    // Cairn's own figures moved to /v1/info: an unknown key breaks marathon-python's get_info().
+    expect(info.body).not.toHaveProperty('cairn');
+
+    const cairnInfo = await master.http.get('/v1/info');
+    expect(cairnInfo.status).toBe(200);
+    expect(cairnInfo.body).toMatchObject({
+      logBackend: backend,
+      cluster: master.cluster,
+      appliedOffset: expect.any(Number),
+      endOffset: expect.any(Number),
     });
 
     const leader = await master.http.get('/v2/leader');
@@ -87,15 +95,20 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
     expect(app.version).toMatch(ISO_TIMESTAMP);
     expect(app.versionInfo).toEqual({ lastScalingAt: app.version, lastConfigChangeAt: app.version });
     expect(app).not.toHaveProperty('args');
+    // /v2 speaks Marathon 1.6's field set: strict clients (marathon-python) reject any other key.
     expect(app).not.toHaveProperty('x-unknown');
 
     const one = await master.http.get('/v2/apps/defaults/minimal');
     expect(one.status).toBe(200);
     expect(one.body).toEqual({ app });
 
+    // The list embeds tasks only when asked (Marathon's default: counts and deployments).
     const list = await master.http.get('/v2/apps');
     expect(list.status).toBe(200);
-    expect(list.body.apps).toContainEqual(app);
+    const { tasks: _tasks, ...withoutTasks } = app;
+    expect(list.body.apps).toContainEqual(withoutTasks);
+    const withTasks = await master.http.get('/v2/apps?embed=apps.tasks');
+    expect(withTasks.body.apps).toContainEqual(app);
   });
 
   it('ignores a version or versionInfo sent by the client', async () => {
@@ -222,7 +235,7 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
     expect(put.status).toBe(200);
     expect(writeOffset(put)).toBeUndefined();
     const infoAfter = await master.info();
-    expect(infoAfter.cairn.endOffset).toBe(infoBefore.cairn.endOffset);
+    expect(infoAfter.endOffset).toBe(infoBefore.endOffset);
     expect((await master.http.get('/v2/apps/noop/put')).body.app).toEqual(created.body);
   });
 
@@ -248,13 +261,13 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
   it('refuses a duplicate POST with 409 and Marathon message, writing nothing', async () => {
     const first = await master.http.post('/v2/apps', { id: '/dup/app', cmd: 'sleep 1' });
     expect(first.status).toBe(201);
-    const endBefore = (await master.info()).cairn.endOffset;
+    const endBefore = (await master.info()).endOffset;
 
     const second = await master.http.post('/v2/apps', { id: '/dup/app', cmd: 'sleep 2' });
     expect(second.status).toBe(409);
     expect(second.body).toEqual({ message: 'An app with id [/dup/app] already exists.' });
     expect(writeOffset(second)).toBeUndefined();
-    expect((await master.info()).cairn.endOffset).toBe(endBefore);
+    expect((await master.info()).endOffset).toBe(endBefore);
     expect((await master.http.get('/v2/apps/dup/app')).body.app.cmd).toBe('sleep 1');
   });
 
@@ -275,8 +288,8 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
       offsets.push(offset);
       // "Writes answer once the events are durable and applied."
       const info = await master.info();
-      expect(info.cairn.appliedOffset).toBeGreaterThanOrEqual(offset);
-      expect(info.cairn.endOffset).toBeGreaterThan(offset);
+      expect(info.appliedOffset).toBeGreaterThanOrEqual(offset);
+      expect(info.endOffset).toBeGreaterThan(offset);
     }
     for (let i = 1; i < offsets.length; i++) {
       expect(offsets[i]).toBeGreaterThan(offsets[i - 1]);
@@ -290,7 +303,7 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
   it('answers each of concurrent scales with the version that scale wrote', async () => {
     const SCALES = 10;
     expect((await master.http.post('/v2/apps', { id: '/concurrent/scale', cmd: 'sleep 1' })).status).toBe(201);
-    const start = (await master.info()).cairn.endOffset;
+    const start = (await master.info()).endOffset;
     const replies = await Promise.all(
       Array.from({ length: SCALES }, (_, i) =>
         master.http.put('/v2/apps/concurrent/scale?force=true', { instances: i + 2 }),
@@ -307,11 +320,12 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
     expect(mismatched).toEqual([]);
   });
 
-  it('lists apps as { apps: [...] }, each once and equal to its GET', async () => {
+  it('lists apps as { apps: [...] }, each once and, with the same embeds, equal to its GET', async () => {
     for (const id of ['/list/one', '/list/two', '/list/nested/three']) {
       expect((await master.http.post('/v2/apps', { id, cmd: 'sleep 1' })).status).toBe(201);
     }
-    const list = await master.http.get('/v2/apps');
+    // GET /v2/apps/{id} always embeds tasks and lastTaskFailure; the list only when asked.
+    const list = await master.http.get('/v2/apps?embed=apps.tasks&embed=apps.lastTaskFailure');
     expect(list.status).toBe(200);
     const ids: string[] = list.body.apps.map((a: { id: string }) => a.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -321,5 +335,42 @@ describeEachBackend('Marathon /v2/apps', (backend) => {
       expect(one.status).toBe(200);
       expect(one.body.app).toEqual(app);
     }
+  });
+  it('filters GET /v2/apps by label selectors; a malformed selector is a 400 { message }', async () => {
+    const apps = [
+      { id: '/labels/web', labels: { tier: 'web', team: 'a' } },
+      { id: '/labels/db', labels: { tier: 'db', team: 'a' } },
+      { id: '/labels/none', labels: {} },
+    ];
+    for (const app of apps) {
+      expect((await master.http.post('/v2/apps', { ...app, cmd: 'sleep 1', instances: 0 })).status).toBe(201);
+    }
+    const ids = async (selector: string) => {
+      const res = await master.http.get(`/v2/apps?id=/labels/&label=${encodeURIComponent(selector)}`);
+      expect(res.status).toBe(200);
+      return res.body.apps.map((a: Json) => a.id).sort();
+    };
+    expect(await ids('tier')).toEqual(['/labels/db', '/labels/web']);
+    expect(await ids('tier==web')).toEqual(['/labels/web']);
+    expect(await ids('tier!=web')).toEqual(['/labels/db']);
+    expect(await ids('tier in (db, cache)')).toEqual(['/labels/db']);
+    expect(await ids('team==a,tier notin (db)')).toEqual(['/labels/web']);
+
+    const bad = await master.http.get(`/v2/apps?label=${encodeURIComponent('tier in (web')}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toEqual({ message: expect.stringContaining('label selector') });
+  });
+
+  it('embeds on request: tasks and taskStats on the list, counts and deployments always', async () => {
+    expect((await master.http.post('/v2/apps', { id: '/embed/one', cmd: 'sleep 1', instances: 0 })).status).toBe(201);
+    const plain = (await master.http.get('/v2/apps?id=/embed/one')).body.apps[0];
+    expect(plain).toMatchObject({ tasksRunning: 0, deployments: expect.any(Array) });
+    expect(plain).not.toHaveProperty('tasks');
+    expect(plain).not.toHaveProperty('taskStats');
+    const embedded = (await master.http.get('/v2/apps?id=/embed/one&embed=apps.tasks&embed=apps.taskStats')).body
+      .apps[0];
+    expect(embedded).toMatchObject({ tasks: [], taskStats: {} });
+    const single = (await master.http.get('/v2/apps/embed/one?embed=app.readiness')).body.app;
+    expect(single).toMatchObject({ tasks: [], readinessCheckResults: [], tasksStaged: 0 });
   });
 });

@@ -124,7 +124,7 @@ describe('cairn CLI against a master [file]', () => {
   });
 
   it('events tail --follow prints an event written after it started', async () => {
-    const end = (await master.info()).cairn.endOffset;
+    const end = (await master.info()).endOffset;
     const follower = startCli(['events', 'tail', '--follow', '--json', '--from', String(end)], {
       env: master.cliEnv(),
     });

@@ -112,7 +112,7 @@ function expectDetailAt(body: Json, path: string | RegExp, name: string): void {
 }
 
 async function endOffset(master: MasterHandle): Promise<number> {
-  return (await master.info()).cairn.endOffset;
+  return (await master.info()).endOffset;
 }
 
 async function eventsFrom(master: MasterHandle, from: number): Promise<Json[]> {

@@ -23,7 +23,7 @@ describe('a second writer on the same cluster [kafka]', () => {
     // B takes over the same cluster (its own data dir; the log is the topic).
     b = await startMaster({ backend: 'kafka', cluster: a.cluster });
     expect((await b.http.get('/v2/apps/fence/before')).status).toBe(200);
-    expect((await b.info()).cairn.appliedOffset).toBeGreaterThanOrEqual(beforeOffset);
+    expect((await b.info()).appliedOffset).toBeGreaterThanOrEqual(beforeOffset);
 
     // A still believes it leads until it writes: that write must fail, and A must stop.
     let aWrite: HttpResponse | Error;

@@ -1,4 +1,5 @@
 import { IncomingHttpHeaders, request as httpRequest } from 'node:http';
+import { checkMarathonResponse } from './marathon-shapes';
 
 /**
  * Response bodies are whatever the server sent; tests index into them freely and let the
@@ -69,7 +70,16 @@ export function sendRequest<T>(
       res.on('error', reject);
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parseBody(text, res.headers) as T, text });
+        const body = parseBody(text, res.headers);
+        const status = res.statusCode ?? 0;
+        try {
+          // Every /v2 answer the suite sees must keep to Marathon's field sets (marathon-shapes.ts).
+          checkMarathonResponse(method, url, status, body, typeof body !== 'string');
+        } catch (error) {
+          reject(error);
+          return;
+        }
+        resolve({ status, headers: res.headers, body: body as T, text });
       });
     });
     req.setTimeout(timeoutMs, () =>

@@ -55,3 +55,5 @@ export { allEvents, appTasks, endOffset, readTaskFile, stateHash, waitForRunning
 export type { EventView, MasterApi, TaskView } from './task-expect';
 export { foldRollingRestart, getApp, waitForNoDeployment, waitForSettled } from './deployment-expect';
 export type { RollingRestartFold } from './deployment-expect';
+export { checkMarathonResponse, MarathonShapeError, shapeOf, shapeViolations } from './marathon-shapes';
+export type { Shape, ShapeViolation } from './marathon-shapes';

@@ -27,10 +27,12 @@ export interface StartMasterOptions {
   readonly readyTimeoutMs?: number;
 }
 
-/** The part of GET /v2/info the harness relies on. */
+/** GET /v1/info: Cairn's view of its log (Marathon's /v2/info carries no Cairn fields). */
 export interface MasterInfo {
-  readonly name: string;
-  readonly cairn: { logBackend: string; cluster: string; appliedOffset: number; endOffset: number };
+  readonly logBackend: string;
+  readonly cluster: string;
+  readonly appliedOffset: number;
+  readonly endOffset: number;
   readonly [field: string]: Json;
 }
 
@@ -125,7 +127,7 @@ export class MasterHandle {
     if (options.waitUntilReady ?? true) await this.waitUntilReady();
   }
 
-  /** Polls /v2/info until it answers 200, then checks that the master runs the backend we asked for. */
+  /** Polls /v1/info until it answers 200, then checks that the master runs the backend we asked for. */
   async waitUntilReady(timeoutMs = this.readyTimeoutMs): Promise<MasterInfo> {
     const proc = this.current;
     const info = await waitFor(
@@ -134,13 +136,13 @@ export class MasterHandle {
         if (status) {
           throw new FatalWaitError(`master exited before it was ready (code ${status.code}, signal ${status.signal})`);
         }
-        const res = await this.http.get<MasterInfo>('/v2/info', { timeoutMs: 2_000 });
+        const res = await this.http.get<MasterInfo>('/v1/info', { timeoutMs: 2_000 });
         return res.status === 200 ? res.body : undefined;
       },
       {
         timeoutMs,
         intervalMs: READY_POLL_INTERVAL_MS,
-        describe: `master ${this.cluster} (${this.backend}) at ${this.url} to answer /v2/info with 200`,
+        describe: `master ${this.cluster} (${this.backend}) at ${this.url} to answer /v1/info with 200`,
         onTimeout: () => this.describeLogs(),
         abortOn: (err) => err instanceof FatalWaitError,
       },
@@ -149,9 +151,9 @@ export class MasterHandle {
       if (err instanceof FatalWaitError) throw new Error(`${err.message}\n${this.describeLogs()}`);
       throw err;
     });
-    if (info.cairn?.logBackend !== this.backend || info.cairn?.cluster !== this.cluster) {
+    if (info.logBackend !== this.backend || info.cluster !== this.cluster) {
       throw new Error(
-        `master reports backend ${info.cairn?.logBackend} and cluster ${info.cairn?.cluster}; ` +
+        `master reports backend ${info.logBackend} and cluster ${info.cluster}; ` +
           `the test asked for ${this.backend} and ${this.cluster}`,
       );
     }
@@ -190,8 +192,8 @@ export class MasterHandle {
   }
 
   async info(): Promise<MasterInfo> {
-    const res = await this.http.get<MasterInfo>('/v2/info');
-    if (res.status !== 200) throw new Error(`GET /v2/info answered ${res.status}: ${res.text}`);
+    const res = await this.http.get<MasterInfo>('/v1/info');
+    if (res.status !== 200) throw new Error(`GET /v1/info answered ${res.status}: ${res.text}`);
     return res.body;
   }
 
@@ -200,7 +202,7 @@ export class MasterHandle {
     return waitFor(
       async () => {
         const info = await this.info();
-        return info.cairn.appliedOffset >= offset ? info : undefined;
+        return info.appliedOffset >= offset ? info : undefined;
       },
       { timeoutMs, describe: `master ${this.cluster} to apply offset ${offset}`, onTimeout: () => this.describeLogs() },
     );
@@ -232,7 +234,7 @@ export function uniqueCluster(): string {
 
 /**
  * Starts `node dist/apps/cli/src/main.js master` on a free port with its own data dir and cluster,
- * and (by default) waits until /v2/info answers 200 on the requested backend.
+ * and (by default) waits until /v1/info answers 200 on the requested backend.
  */
 export async function startMaster(options: StartMasterOptions): Promise<MasterHandle> {
   if (options.backend === 'kafka') requireKafkaBrokers();

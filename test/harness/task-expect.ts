@@ -96,11 +96,11 @@ export async function allEvents(master: MasterApi, types?: readonly string[]): P
   return types ? events.filter((e) => types.includes(e.type)) : events;
 }
 
-/** `cairn.endOffset` of /v2/info: where the next event will go. */
+/** `endOffset` of /v1/info: where the next event will go. */
 export async function endOffset(master: MasterApi): Promise<number> {
-  const res = await master.http.get<{ cairn: { endOffset: number } }>('/v2/info');
-  if (res.status !== 200) throw new Error(`GET /v2/info answered ${res.status}: ${res.text}`);
-  return res.body.cairn.endOffset;
+  const res = await master.http.get<{ endOffset: number }>('/v1/info');
+  if (res.status !== 200) throw new Error(`GET /v1/info answered ${res.status}: ${res.text}`);
+  return res.body.endOffset;
 }
 
 /** GET /v1/state/hash. */

@@ -1,3 +1,5 @@
+import { MarathonShapeError } from './marathon-shapes';
+
 export interface WaitForOptions {
   readonly timeoutMs?: number;
   readonly intervalMs?: number;
@@ -41,7 +43,8 @@ export async function waitFor<T>(
       lastValue = value;
       lastError = undefined;
     } catch (err) {
-      if (options.abortOn?.(err)) throw err;
+      // A response outside Marathon's profile stays so: retrying would only hide it until the timeout.
+      if (err instanceof MarathonShapeError || options.abortOn?.(err)) throw err;
       lastError = err;
     }
     if (Date.now() >= deadline) break;

@@ -27,7 +27,9 @@ import {
 } from '../commands';
 import { MasterRuntime } from '../core/master-runtime';
 import type { CommandOutcome } from '../core/sequencer';
-import { appInfo, appInfos } from './app.view';
+import { FULL_SINGLE_APP_EMBED, parseAppEmbed } from './app-embed';
+import { appDefinitionView, appInfo, appInfos } from './app.view';
+import { LabelSelectorSyntaxError, matchesLabels, parseLabelSelectors, type LabelSelector } from './label-selector';
 import { taskInfo, tasksByApp } from './task.view';
 import { MarathonValidationError } from './errors';
 import { validateAppDefinition, validatePathId } from './validation';
@@ -50,18 +52,30 @@ export class AppsController {
     private readonly commands: CommandBus,
   ) {}
 
+  /**
+   * GET /v2/apps: `id` and `cmd` are case-insensitive substrings, `label` a Marathon label
+   * selector (a malformed one is a 400), `embed` as in Marathon (counts and deployments always).
+   */
   @Get()
-  list(@Query('id') idFilter?: string, @Query('cmd') cmdFilter?: string) {
+  list(
+    @Query('id') idFilter?: string,
+    @Query('cmd') cmdFilter?: string,
+    @Query('label') label?: string | string[],
+    @Query('embed') embed?: string | string[],
+  ) {
     this.runtime.assertReadable();
+    const selectors = labelSelectorsOf(label);
     const apps = [...this.runtime.projection.state.apps.values()]
       .filter((app) => !idFilter || app.id.toLowerCase().includes(idFilter.toLowerCase()))
       .filter((app) => !cmdFilter || (app.cmd ?? '').toLowerCase().includes(cmdFilter.toLowerCase()))
+      .filter((app) => matchesLabels(selectors, app.labels ?? {}))
       .sort((a, b) => a.id.localeCompare(b.id));
-    return { apps: appInfos(apps, this.runtime.projection.state) };
+    const state = this.runtime.projection.state;
+    return { apps: appInfos(apps, state, parseAppEmbed(embed, 'list'), this.runtime.clock.now()) };
   }
 
   @Get('*')
-  async show(@Req() request: FastifyRequest) {
+  async show(@Req() request: FastifyRequest, @Query('embed') embed?: string | string[]) {
     this.runtime.assertReadable();
     const state = this.runtime.projection.state;
     const raw = wildcard(request);
@@ -71,10 +85,12 @@ export class AppsController {
     const appId = this.toAppId(tasksOf ? tasksOf[1] : versionsOf ? versionsOf[1] : raw);
     const app = state.apps.get(appId);
     if (!app) throw new CommandRejected('not-found', `App '${appId}' does not exist`);
-    if (tasksOf) return { tasks: (tasksByApp(state).get(appId) ?? []).map(taskInfo) };
+    if (tasksOf) return { tasks: (tasksByApp(state).get(appId) ?? []).map((task) => taskInfo(task, state)) };
     if (versionsOf && !versionsOf[2]) return { versions: this.runtime.projection.appVersions.versions(appId) };
-    if (versionsOf) return this.storedVersion(appId, versionsOf[2]);
-    return { app: appInfo(app, state) };
+    if (versionsOf) return appDefinitionView(await this.storedVersion(appId, versionsOf[2]));
+    return {
+      app: appInfo(app, state, parseAppEmbed(embed, 'single'), { nowMs: this.runtime.clock.now() }),
+    };
   }
 
   @Post()
@@ -96,7 +112,10 @@ export class AppsController {
     );
     const created = appOf(outcome.events);
     withDeploymentHeaders(reply, outcome).status(201).header('Location', `/v2/apps${created.id}`);
-    return appInfo(created, this.runtime.projection.state, [], runningDeploymentIdsOf(outcome));
+    return appInfo(created, this.runtime.projection.state, FULL_SINGLE_APP_EMBED, {
+      tasks: [],
+      deploymentIds: runningDeploymentIdsOf(outcome),
+    });
   }
 
   /** POST /v2/apps/{id}/restart: a rolling restart (the only POST under an app). */
@@ -155,7 +174,10 @@ export class AppsController {
     const created = outcome.events.find((e) => e.type === 'AppCreated');
     if (created?.type === 'AppCreated') {
       reply.status(201).header('Location', `/v2/apps${appId}`);
-      return appInfo(created.data.app, this.runtime.projection.state, [], runningDeploymentIdsOf(outcome));
+      return appInfo(created.data.app, this.runtime.projection.state, FULL_SINGLE_APP_EMBED, {
+        tasks: [],
+        deploymentIds: runningDeploymentIdsOf(outcome),
+      });
     }
     return deploymentResult(outcome, this.versionAfter(outcome, appId));
   }
@@ -336,7 +358,8 @@ export class AppsController {
     withDeploymentHeaders(reply, outcome);
     if (scale) return deploymentResult(outcome, this.versionAfter(outcome, appId));
     // The tasks as they were when the kill was decided (Marathon answers with the killed tasks).
-    return taskId !== undefined ? { task: taskInfo(victims[0]!) } : { tasks: victims.map(taskInfo) };
+    const view = (task: TaskRecord) => taskInfo(task, state);
+    return taskId !== undefined ? { task: view(victims[0]!) } : { tasks: victims.map(view) };
   }
 
   private async storedVersion(appId: string, version: string): Promise<AppDefinition> {
@@ -368,6 +391,19 @@ export class AppsController {
     const checked = validatePathId(raw);
     if (!checked.ok) throw new MarathonValidationError(checked.message, checked.details);
     return checked.id;
+  }
+}
+
+/**
+ * A malformed `label=` is Marathon's 400 `{message}` (its parser's failure), not a 500. A repeated
+ * `label` adds its selectors (all must hold, as within one).
+ */
+function labelSelectorsOf(label: string | string[] | undefined): LabelSelector[] {
+  try {
+    return [label ?? []].flat().flatMap((one) => parseLabelSelectors(one));
+  } catch (error) {
+    if (error instanceof LabelSelectorSyntaxError) throw new BadRequestException(error.message);
+    throw error;
   }
 }
 

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyRequest } from 'fastify';
 import {
@@ -12,14 +12,14 @@ import {
 } from '@cairn/domain';
 import { AgentGateway } from '../agents/agent-gateway';
 import { MasterRuntime } from '../core/master-runtime';
-import { appInfo } from './app.view';
+import { appDefinitionView } from './app.view';
 import { ResetLaunchDelayCommand } from '../commands';
 import { ANONYMOUS } from './apps.controller';
 import { requestOrigin } from './request-origin';
 import { validatePathId } from './validation';
 import { MarathonValidationError } from './errors';
 
-/** Agents and offers (Cairn's /v1) and Marathon's launch queue (/v2/queue). */
+/** Agents, offers and queue reasons (Cairn's /v1) and Marathon's launch queue (/v2/queue). */
 @Controller()
 export class ClusterController {
   constructor(
@@ -72,17 +72,25 @@ export class ClusterController {
     return { offers: [...this.runtime.projection.state.pendingOffers.keys()] };
   }
 
+  /**
+   * Marathon's launch queue, each item with the fields marathon-python's MarathonQueueItem accepts
+   * (no `role`: Marathon 1.9 added it and that client rejects it). `lastUnusedOffers` comes only
+   * with `embed=lastUnusedOffers`, as in Marathon; the state keeps the reasons of the last offers,
+   * not the offers, so each entry names its reasons only. The numbers behind the reasons
+   * (requested, available) are Cairn's extra, at /v1/queue.
+   */
   @Get('v2/queue')
-  queue() {
+  queue(@Query('embed') embed?: string | string[]) {
     this.runtime.assertReadable();
     const state = this.runtime.projection.state;
     const now = this.runtime.clock.now();
+    const withOffers = [embed ?? []].flat().includes('lastUnusedOffers');
     return {
       queue: launchQueue(state, now, deploymentLaunches(state)).map((q) => {
         const reasons = state.queueReasons.get(q.app.id);
         const summary = summariseReasons(reasons ? [reasons] : []);
         return {
-          app: appInfo(q.app, state),
+          app: appDefinitionView(q.app),
           count: q.count,
           delay: {
             timeLeftSeconds: q.delayedUntilMs === null ? 0 : Math.ceil((q.delayedUntilMs - now) / 1000),
@@ -94,9 +102,23 @@ export class ClusterController {
             unusedOffersCount: summary.unusedOffersCount,
             rejectSummaryLastOffers: summary.rejectSummary,
           },
-          lastUnusedOffers: reasons ? [{ reason: reasons.map((r) => r.reason), details: reasons }] : [],
+          ...(withOffers ? { lastUnusedOffers: reasons ? [{ reason: reasons.map((r) => r.reason) }] : [] } : {}),
         };
       }),
+    };
+  }
+
+  /** Why each queued app did not fit the last offers it saw, with the numbers (Cairn's extra). */
+  @Get('v1/queue')
+  queueReasons() {
+    this.runtime.assertReadable();
+    const state = this.runtime.projection.state;
+    return {
+      queue: launchQueue(state, this.runtime.clock.now(), deploymentLaunches(state)).map((q) => ({
+        appId: q.app.id,
+        count: q.count,
+        reasons: state.queueReasons.get(q.app.id) ?? [],
+      })),
     };
   }
 }

@@ -1,7 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { CommandRejected } from '@cairn/domain';
 import { MasterRuntime } from '../core/master-runtime';
-import { deploymentInfo, deploymentProgress } from './deployments.controller';
+import { deploymentInfo } from './deployment.view';
+import { deploymentProgress } from './deployments.controller';
 
 /**
  * Cairn's own view of a deployment (/v1): Marathon's fields, the request that started it, and,

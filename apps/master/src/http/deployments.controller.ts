@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CancelDeploymentCommand } from '../commands';
 import { MasterRuntime } from '../core/master-runtime';
 import { ANONYMOUS, deploymentResult, withDeploymentHeaders } from './apps.controller';
+import { deploymentInfo } from './deployment.view';
 import { parseBoolean, requestOrigin } from './request-origin';
 
 /** Marathon's /v2/deployments: the deployments in progress, and cancel / roll back. */
@@ -50,25 +51,6 @@ export class DeploymentsController {
     }
     return deploymentResult(outcome, outcome.events.find((e) => e.type === 'DeploymentStarted')?.at ?? null);
   }
-}
-
-/** Marathon's DeploymentInfo (its field set exactly: strict clients reject others). */
-export function deploymentInfo(deployment: DeploymentRecord, _state: ClusterState): Record<string, unknown> {
-  const current = deployment.steps[deployment.currentStep]?.actions ?? [];
-  return {
-    id: deployment.deploymentId,
-    version: deployment.version,
-    affectedApps: deployment.affectedApps,
-    affectedPods: [],
-    steps: deployment.steps,
-    currentActions: current.map((action) => ({
-      action: action.action,
-      app: action.app,
-      readinessCheckResults: [],
-    })),
-    currentStep: deployment.currentStep + 1,
-    totalSteps: deployment.steps.length,
-  };
 }
 
 /** What each current action waits for (Cairn's extra, served under /v1). */

@@ -2,7 +2,7 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { MasterRuntime } from '../core/master-runtime';
 import { CAIRN_VERSION } from '../version';
 
-/** /ping, Marathon's /v2/info and /v2/leader, and Cairn's /v1/state/hash. */
+/** /ping, Marathon's /v2/info and /v2/leader, and Cairn's /v1/info and /v1/state/hash. */
 @Controller()
 export class InfoController {
   constructor(private readonly runtime: MasterRuntime) {}
@@ -13,10 +13,17 @@ export class InfoController {
     return 'pong';
   }
 
+  /**
+   * Marathon's /v2/info with only the keys marathon-python's MarathonInfo, MarathonConfig,
+   * MarathonZooKeeperConfig and MarathonHttpConfig accept (notes §9): that client parses all
+   * three config objects unconditionally, so each must be present, and an unknown key fails
+   * `get_info()`. Cairn keeps no ZooKeeper (its store is the event log): `zookeeper_config` is
+   * empty. Cairn's own figures are at /v1/info.
+   */
   @Get('v2/info')
-  async info() {
+  info() {
     this.runtime.assertReadable();
-    const { config, projection, instance } = this.runtime;
+    const { config, instance } = this.runtime;
     return {
       name: 'cairn',
       version: CAIRN_VERSION,
@@ -26,19 +33,26 @@ export class InfoController {
       frameworkId: config.cluster,
       marathon_config: {
         hostname: config.host,
-        http_port: config.port,
         framework_name: 'cairn',
         leader_proxy_connection_timeout_ms: 5000,
       },
+      zookeeper_config: {},
       http_config: { http_port: config.port },
-      cairn: {
-        logBackend: this.runtime.log.backend,
-        cluster: config.cluster,
-        appliedOffset: projection.appliedOffset,
-        endOffset: await this.runtime.log.endOffset(),
-        eventsApplied: projection.eventsApplied,
-        leaderEpoch: projection.state.leader?.epoch ?? null,
-      },
+    };
+  }
+
+  /** Cairn's view of its log: the backend, the cluster (topic key) and how far the state is applied. */
+  @Get('v1/info')
+  async cairnInfo() {
+    this.runtime.assertReadable();
+    const { config, projection } = this.runtime;
+    return {
+      logBackend: this.runtime.log.backend,
+      cluster: config.cluster,
+      appliedOffset: projection.appliedOffset,
+      endOffset: await this.runtime.log.endOffset(),
+      eventsApplied: projection.eventsApplied,
+      leaderEpoch: projection.state.leader?.epoch ?? null,
     };
   }
 

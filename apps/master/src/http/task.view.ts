@@ -1,12 +1,19 @@
 import type { ClusterState, TaskRecord } from '@cairn/domain';
 
-/** Marathon's task JSON (`/v2/tasks`, `/v2/apps/{id}/tasks`, embedded in apps). */
-export function taskInfo(task: TaskRecord): Record<string, unknown> {
+/**
+ * Marathon's task JSON (`/v2/tasks`, `/v2/apps/{id}/tasks`, embedded in apps), with exactly the
+ * fields marathon-python's MarathonTask accepts (notes §9). `servicePorts` are the ports of its
+ * app's portDefinitions (what load balancers pair with `ports`); `healthCheckResults` is always
+ * present, empty until a check reported.
+ */
+export function taskInfo(task: TaskRecord, state: ClusterState): Record<string, unknown> {
+  const app = state.apps.get(task.appId);
   return {
     id: task.taskId,
     appId: task.appId,
     host: task.host,
     ports: task.ports,
+    servicePorts: app ? app.portDefinitions.map((p) => p.port) : [],
     slaveId: task.agentId,
     stagedAt: task.stagedAt,
     startedAt: task.startedAt ?? undefined,

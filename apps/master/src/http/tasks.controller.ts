@@ -36,8 +36,9 @@ export class TasksController {
   tasks(@Query() query: Record<string, string | string[] | undefined>) {
     this.runtime.assertReadable();
     const wanted = taskStatesWanted([query.status, query['status[]']].flat());
-    const tasks = allTasks(this.runtime.projection.state).filter((t) => !wanted || wanted.has(t.state));
-    return { tasks: tasks.map(taskInfo) };
+    const state = this.runtime.projection.state;
+    const tasks = allTasks(state).filter((t) => !wanted || wanted.has(t.state));
+    return { tasks: tasks.map((task) => taskInfo(task, state)) };
   }
 
   /** Marathon's POST /v2/tasks/delete `{"ids": [...]}`: ids it does not know are left out, as Marathon does. */
@@ -67,7 +68,7 @@ export class TasksController {
     );
     withDeploymentHeaders(reply, outcome);
     if (scale) return deploymentResult(outcome, outcome.events.find((e) => e.type === 'DeploymentStarted')?.at ?? null);
-    return { tasks: victims.map(taskInfo) };
+    return { tasks: victims.map((task) => taskInfo(task, state)) };
   }
 
   @Get('v1/tasks/:taskId/files/:file')
