@@ -6,9 +6,11 @@ import { CairnConfig, loadConfig } from './config/cairn-config';
 import { MasterRuntime } from './core/master-runtime';
 import { SchedulerTicker } from './agents/scheduler-ticker';
 import { resolveAgentToken } from './config/agent-token';
-import { createEventLog } from './log/create-event-log';
+import { createEventLog, leadershipFor } from './log/create-event-log';
 import { PinoLogger } from './logging/pino-logger';
 import { useMarathonBodyParsing } from './http/errors';
+import { useLeaderProxy } from './http/leader-proxy';
+import { AgentGateway } from './agents/agent-gateway';
 import { MasterModule } from './master.module';
 
 export { loadConfig } from './config/cairn-config';
@@ -40,14 +42,22 @@ export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise
   // server must cut them, or a SIGTERMed master would wait for its agents forever.
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true });
   const agentToken = resolveAgentToken(config);
-  const log = createEventLog(config, { writer: true, instance: `${config.host}:${config.port}/${process.pid}` });
+  const clientInstance = `${config.host}:${config.port}/${process.pid}`;
+  // On Kafka the log is read as a standby; the writer opens (and fences) only when elected.
+  const log = createEventLog(config, { writer: config.log !== 'kafka', instance: clientInstance });
+  const leadership = leadershipFor(config, log, clientInstance);
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    MasterModule.register({ config, log, seed, agentToken: agentToken.token }),
+    MasterModule.register({ config, log, seed, agentToken: agentToken.token, ...leadership }),
     adapter,
     { logger, abortOnError: false },
   );
   useMarathonBodyParsing(app);
+  const runtime = app.get(MasterRuntime);
+  useLeaderProxy(app, runtime);
+  // A master that stops leading drops its agents' command streams: they go on to the new leader.
+  const gateway = app.get(AgentGateway);
+  runtime.onRoleChange((leading) => leading || gateway.disconnectAll());
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -56,13 +66,13 @@ export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise
   const instance = `${config.host}:${port}`;
   logger.log(`listening on ${url} (log: ${config.log}, cluster: ${config.cluster}, id seed: ${seed})`, 'Master');
 
-  const runtime = app.get(MasterRuntime);
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((resolve) => (resolveDone = resolve));
   runtime.onFatalError(() => resolveDone(1));
 
   try {
-    await runtime.start(instance);
+    // A sole master (file log) leads before it serves; on Kafka it serves once it knows who leads.
+    await runtime.start(instance, { untilLeading: config.log !== 'kafka' });
     app.get(SchedulerTicker).start();
     if (agentToken.file) logger.log(`agents authenticate with the token in ${agentToken.file}`, 'Master');
   } catch (error) {

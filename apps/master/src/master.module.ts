@@ -5,14 +5,14 @@ import { SeededIdSource, SystemClock } from '@cairn/common';
 import type { EventLog } from '@cairn/eventlog';
 import { commandHandlers } from './commands';
 import type { CairnConfig } from './config/cairn-config';
-import { MasterRuntime } from './core/master-runtime';
+import { MasterRuntime, type CreateElection, type OpenLogWriter } from './core/master-runtime';
 import { AppsController } from './http/apps.controller';
 import { MarathonExceptionFilter } from './http/errors';
 import { EventsController } from './http/events.controller';
 import { InfoController } from './http/info.controller';
 import { LeaderController } from './http/leader.controller';
 import { MarathonEventsController } from './http/marathon-events/marathon-events.controller';
-import { AGENT_TOKEN, CAIRN_CONFIG, CLOCK, EVENT_LOG, ID_SOURCE } from './tokens';
+import { AGENT_TOKEN, CAIRN_CONFIG, CLOCK, CREATE_ELECTION, EVENT_LOG, ID_SOURCE, OPEN_LOG_WRITER } from './tokens';
 import { AgentGateway } from './agents/agent-gateway';
 import { AgentTokenGuard } from './agents/agent-token.guard';
 import { AgentsInternalController } from './agents/agents-internal.controller';
@@ -25,7 +25,10 @@ import { eventHandlers } from './effects';
 
 export interface MasterModuleOptions {
   readonly config: CairnConfig;
+  /** The log as a reader (on the file log: its single writer, opened at start). */
   readonly log: EventLog;
+  readonly openWriter: OpenLogWriter;
+  readonly createElection: CreateElection;
   readonly seed: string;
   readonly agentToken: string;
 }
@@ -52,6 +55,8 @@ export class MasterModule {
       providers: [
         { provide: CAIRN_CONFIG, useValue: options.config },
         { provide: EVENT_LOG, useValue: options.log },
+        { provide: OPEN_LOG_WRITER, useValue: options.openWriter },
+        { provide: CREATE_ELECTION, useValue: options.createElection },
         { provide: CLOCK, useValue: new SystemClock() },
         { provide: ID_SOURCE, useValue: new SeededIdSource(options.seed) },
         { provide: AGENT_TOKEN, useValue: options.agentToken },

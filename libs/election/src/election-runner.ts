@@ -41,6 +41,7 @@ type PendingInput = (now: number) => MachineInput;
  */
 export class ElectionRunner implements Election {
   readonly candidate: string;
+  readonly canHandOver = true;
   readonly timings: ResolvedTimings;
   private state: MachineState | null = null;
   private readonly listeners = new Set<ElectionListener>();

@@ -63,6 +63,8 @@ export interface StopOptions {
 export interface Election {
   /** This candidate's id (the master's `host:port`). */
   readonly candidate: string;
+  /** Whether other candidates can exist, so leadership can be handed over (false for a sole writer). */
+  readonly canHandOver: boolean;
   /** Follows the election topic and campaigns; resolves once caught up with it. */
   campaign(): Promise<void>;
   /** What this candidate knows now; `leading` accounts for the lease. */

@@ -5,3 +5,4 @@ export * from './election-transport';
 export { ElectionRunner, type ElectionRunnerOptions, type ElectionLogSink } from './election-runner';
 export * from './memory';
 export * from './kafka';
+export * from './sole/sole-election';

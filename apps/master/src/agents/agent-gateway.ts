@@ -63,6 +63,11 @@ export class AgentGateway implements BeforeApplicationShutdown {
 
   /** Ends every agent stream before the server closes (agents then re-register elsewhere). */
   beforeApplicationShutdown(): void {
+    this.disconnectAll();
+  }
+
+  /** Closes every agent's command stream (shutdown, or this master no longer leads). */
+  disconnectAll(): void {
     for (const { channel } of this.connections.values()) channel.close();
     this.connections.clear();
   }

@@ -53,7 +53,7 @@ export class AgentsInternalController {
 
   @Get(':agentId/commands')
   commands(@Param('agentId') agentId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
-    this.runtime.assertReadable();
+    this.runtime.assertLeader(); // agents hold their command stream with the leader only
     if (!this.runtime.projection.state.agents.has(agentId)) {
       void reply.status(404).send({ message: `Agent '${agentId}' is not registered` });
       return;

@@ -26,6 +26,10 @@ export interface CairnConfig {
   readonly tickMs: number;
   /** Marathon's task_launch_timeout: a task not RUNNING this long after its launch is killed. */
   readonly taskLaunchTimeoutMs: number;
+  /** The leader's heartbeat period on the election topic (Kafka only; docs/election.md). */
+  readonly electionHeartbeatMs: number;
+  /** A standby claims leadership after this long without a heartbeat (at least 3 heartbeats). */
+  readonly electionTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -59,10 +63,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     tickMs: parsePositiveInt('CAIRN_TICK_MS', env.CAIRN_TICK_MS ?? '1000'),
     taskLaunchTimeoutMs:
       parsePositiveInt('CAIRN_TASK_LAUNCH_TIMEOUT_SECONDS', env.CAIRN_TASK_LAUNCH_TIMEOUT_SECONDS ?? '300') * 1000,
+    electionHeartbeatMs: parsePositiveInt('CAIRN_ELECTION_HEARTBEAT_MS', env.CAIRN_ELECTION_HEARTBEAT_MS ?? '100'),
+    electionTimeoutMs: parsePositiveInt('CAIRN_ELECTION_TIMEOUT_MS', env.CAIRN_ELECTION_TIMEOUT_MS ?? '500'),
     ...overrides,
   };
   if (!CLUSTER_NAME.test(config.cluster)) {
     throw new ConfigError(`CAIRN_CLUSTER '${config.cluster}' must be 1-200 of [a-zA-Z0-9._-] (it names a Kafka topic)`);
+  }
+  if (config.electionTimeoutMs < 3 * config.electionHeartbeatMs) {
+    throw new ConfigError(
+      `CAIRN_ELECTION_TIMEOUT_MS (${config.electionTimeoutMs}) must be at least 3 × CAIRN_ELECTION_HEARTBEAT_MS (${config.electionHeartbeatMs})`,
+    );
   }
   if (config.log === 'kafka' && config.kafkaBrokers.length === 0) {
     throw new ConfigError('CAIRN_LOG=kafka needs KAFKA_BROKERS (e.g. 127.0.0.1:9092)');

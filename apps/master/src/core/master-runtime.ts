@@ -1,43 +1,65 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus, EventBus } from '@nestjs/cqrs';
 import type { Clock, IdSource } from '@cairn/common';
-import type { EventLog } from '@cairn/eventlog';
+import { WriterFencedError, type EventLog } from '@cairn/eventlog';
+import type { Election } from '@cairn/election';
 import type { Command } from '@cairn/domain';
 import type { CairnEvent, RecordedEvent } from '@cairn/events';
-import { CAIRN_CONFIG, CLOCK, EVENT_LOG, ID_SOURCE } from '../tokens';
+import { CAIRN_CONFIG, CLOCK, CREATE_ELECTION, EVENT_LOG, ID_SOURCE, OPEN_LOG_WRITER } from '../tokens';
 import type { CairnConfig } from '../config/cairn-config';
 import { UnavailableError } from './errors';
-import { readEvents } from './event-stream';
+import { followEvents, readEvents } from './event-stream';
 import { ProjectionRunner } from './projection-runner';
 import { CommandOutcome, Sequencer } from './sequencer';
 import { EventApplied } from './event-applied';
 import { ElectLeaderCommand } from '../commands/cluster.commands';
 
-export type MasterPhase = 'starting' | 'replaying' | 'electing' | 'ready' | 'stopped';
+/**
+ * `standby`: follows the log and serves reads; `promoting`: elected, fencing and catching up;
+ * `ready`: the leader, accepting commands.
+ */
+export type MasterPhase = 'starting' | 'replaying' | 'standby' | 'promoting' | 'ready' | 'stopped';
+
+/** Opens the log's writer: the file log's lock (already held), or a Kafka producer that fences. */
+export type OpenLogWriter = () => Promise<EventLog>;
+/** Makes this master's election once its name and the log's last term are known. */
+export type CreateElection = (instance: string, minTerm: number) => Election;
 
 /**
- * The master's spine: owns the log, the projection runner and the sequencer, and runs the
- * writer's start-up: open (file: lock + recover; Kafka: fence), replay the log through the
- * projection, append LeaderElected through the sequencer, and only then accept commands.
+ * The master's spine: owns the projection runner, the election and, while it leads, the
+ * sequencer. Every master replays the log and then follows it as a standby (serving reads); the
+ * election decides who leads. The leader opens the writer (Kafka: its InitProducerId fences the
+ * previous leader), catches up to the end of the log, appends LeaderElected(term) and only then
+ * accepts commands. A deposed or fenced leader goes back to following; it never reopens the writer
+ * on its own.
  */
 @Injectable()
 export class MasterRuntime implements OnApplicationShutdown {
   private readonly logger = new Logger('MasterRuntime');
   readonly projection = new ProjectionRunner();
   private sequencer: Sequencer | null = null;
+  private writer: EventLog | null = null;
+  private election: Election | null = null;
   private phase: MasterPhase = 'starting';
   private fatalError: Error | null = null;
   private fatalListeners: ((error: Error) => void)[] = [];
+  private roleListeners: ((leading: boolean) => void)[] = [];
+  private following: { abort: AbortController; done: Promise<void> } | null = null;
+  /** Promotions and demotions, one at a time, in the order the election decided them. */
+  private transitions: Promise<void> = Promise.resolve();
   /** `host:port` where this master listens: its name as leader (Marathon's /v2/leader). */
   instance = 'unknown';
   /** When this master became the leader (ms): agents get a timeout from then to reconnect. */
   leaderSinceMs = 0;
 
   constructor(
+    /** The log as a reader: replay, following, and every read the API serves. */
     @Inject(EVENT_LOG) readonly log: EventLog,
     @Inject(CLOCK) readonly clock: Clock,
     @Inject(ID_SOURCE) readonly ids: IdSource,
     @Inject(CAIRN_CONFIG) readonly config: CairnConfig,
+    @Inject(OPEN_LOG_WRITER) private readonly openWriter: OpenLogWriter,
+    @Inject(CREATE_ELECTION) private readonly createElection: CreateElection,
     private readonly eventBus: EventBus,
     private readonly commandBus: CommandBus,
   ) {}
@@ -46,50 +68,106 @@ export class MasterRuntime implements OnApplicationShutdown {
     return this.phase;
   }
 
+  /** The leader, accepting commands. */
   get isReady(): boolean {
     return this.phase === 'ready';
   }
 
-  /** Runs start-up; resolves when the master accepts commands. */
-  async start(instance: string): Promise<void> {
+  /** Who leads now, as far as the election knows (`host:port`), or null. */
+  get leader(): string | null {
+    return this.election?.current().leader ?? null;
+  }
+
+  /** Whether another master could take over (false for the file log's sole writer). */
+  get canHandOver(): boolean {
+    return this.election?.canHandOver ?? false;
+  }
+
+  /**
+   * Runs start-up: opens and replays the log, follows it, and campaigns. Resolves once this master
+   * serves reads and knows who leads (a standby), or leads (when `untilLeading`, as a sole master).
+   */
+  async start(instance: string, options: { untilLeading?: boolean } = {}): Promise<void> {
     this.instance = instance;
     const startedAt = this.clock.now();
     await this.log.open();
     this.phase = 'replaying';
-    // Nothing else holds the replayed records yet (the sequencer is made afterwards, from a deep copy).
+    // Nothing else holds the replayed records yet (a sequencer is made later, from a deep copy).
     for await (const events of readEvents(this.log, { from: 0 })) this.projection.apply(events, { owned: true });
     this.logger.log(
       `replayed ${this.projection.eventsApplied} events to offset ${this.projection.appliedOffset} in ${this.clock.now() - startedAt} ms`,
     );
-    this.phase = 'electing';
-    this.sequencer = new Sequencer({
-      log: this.log,
-      projection: this.projection,
-      ids: this.ids,
-      onApplied: (events) => this.publish(events),
-      onFatal: (error) => this.onFatal(error),
+    this.phase = 'standby';
+    this.startFollowing();
+    const election = this.createElection(instance, this.projection.state.leader?.epoch ?? 0);
+    this.election = election;
+    const leading = new Promise<void>((resolve) => this.onRoleChange((lead) => lead && resolve()));
+    election.subscribe((change) => {
+      if (change.type === 'elected') this.transition(() => this.promote(change.term));
+      else if (change.type === 'deposed') this.transition(() => this.demote(`deposed (${change.reason})`));
+      else if (change.leader !== null) this.logger.log(`term ${change.term}: ${change.leader} leads`);
     });
-    const { offset } = await this.commandBus.execute(
-      new ElectLeaderCommand({ kind: 'ElectLeader', instance: this.instance }, 'system'),
-    );
-    this.leaderSinceMs = this.clock.now();
-    this.phase = 'ready';
-    this.logger.log(`leader ${this.instance}, epoch ${this.projection.state.leader?.epoch} at offset ${offset}`);
+    await election.campaign();
+    if (options.untilLeading) await leading;
+    // A standby serves once it knows who leads (its writes go there); a new cluster elects at once.
+    while (!this.serving && this.currentPhase !== 'stopped') await new Promise<void>((r) => this.clock.setTimer(10, r));
   }
 
-  /** Hands a command to the sequencer; 503 until start-up is done or after a fatal error. */
+  /**
+   * Whether this master serves the API: it leads, or it follows and knows which master leads
+   * (reads are local, writes are forwarded there). Before that, everything answers 503.
+   */
+  get serving(): boolean {
+    if (this.phase === 'ready') return true;
+    if (this.phase !== 'standby' && this.phase !== 'promoting') return false;
+    const leader = this.leader;
+    return leader !== null && leader !== this.instance;
+  }
+
+  /** Hands leadership to another master (DELETE /v2/leader). */
+  async resign(): Promise<void> {
+    if (!this.election?.canHandOver) throw new Error('no other master can take over');
+    await this.election.resign();
+  }
+
+  /** Calls `listener` with true when this master starts leading and false when it stops. */
+  onRoleChange(listener: (leading: boolean) => void): void {
+    this.roleListeners.push(listener);
+  }
+
+  /** Resolves once the projection has applied `offset` (a standby reading its own proxied write). */
+  async waitForOffset(offset: number, timeoutMs: number): Promise<boolean> {
+    const deadline = this.clock.now() + timeoutMs;
+    while (this.projection.appliedOffset < offset) {
+      if (this.clock.now() >= deadline || this.phase === 'stopped') return false;
+      await new Promise<void>((resolve) => this.clock.setTimer(5, resolve));
+    }
+    return true;
+  }
+
+  /** Hands a command to the sequencer; 503 unless this master leads (or after a fatal error). */
   execute(command: Command): Promise<CommandOutcome> {
-    const electing = this.phase === 'electing' && command.kind === 'ElectLeader';
+    const electing = this.phase === 'promoting' && command.kind === 'ElectLeader';
     if ((this.phase !== 'ready' && !electing) || !this.sequencer) {
-      return Promise.reject(
-        new UnavailableError(
-          this.fatalError
-            ? `this master stopped: ${this.fatalError.message}`
-            : `master is ${this.phase}; retry shortly`,
-        ),
-      );
+      return Promise.reject(new UnavailableError(this.notLeading()));
     }
     return this.sequencer.submit(command);
+  }
+
+  /** Throws the 503 error unless this master leads (the agent API: agents talk to the leader only). */
+  assertLeader(): void {
+    if (this.phase !== 'ready') throw new UnavailableError(this.notLeading());
+  }
+
+  private notLeading(): string {
+    if (this.fatalError) return `this master stopped: ${this.fatalError.message}`;
+    if (this.phase === 'standby' || this.phase === 'promoting') {
+      const leader = this.leader;
+      return leader && leader !== this.instance
+        ? `this master is a standby; the leader is ${leader}`
+        : `this master is a standby and no leader is known yet; retry shortly`;
+    }
+    return `master is ${this.phase}; retry shortly`;
   }
 
   /** Command metadata: time from the injected clock, ids from the seeded source. */
@@ -98,9 +176,9 @@ export class MasterRuntime implements OnApplicationShutdown {
     return { now: this.clock.now(), actor, commandId, correlationId: commandId };
   }
 
-  /** Throws the 503 error when the read model may not be served. */
+  /** Throws the 503 error when the read model may not be served (a standby serves it too). */
   assertReadable(): void {
-    if (this.phase !== 'ready') {
+    if (!this.serving) {
       throw new UnavailableError(
         this.fatalError ? `this master stopped: ${this.fatalError.message}` : `master is ${this.phase}; retry shortly`,
       );
@@ -113,8 +191,15 @@ export class MasterRuntime implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    const wasLeading = this.phase === 'ready';
     this.phase = 'stopped';
     this.sequencer?.stop(new Error('master is shutting down'));
+    // A leader that stops resigns: a standby takes over at once instead of after a timeout.
+    await this.election
+      ?.stop({ resign: wasLeading })
+      .catch((e) => this.logger.warn(`leaving the election: ${(e as Error).message}`));
+    await this.stopFollowing();
+    if (this.writer && this.writer !== this.log) await this.writer.close().catch(() => undefined);
     await this.log.close().catch((e) => this.logger.warn(`closing the log: ${(e as Error).message}`));
   }
 
@@ -122,7 +207,92 @@ export class MasterRuntime implements OnApplicationShutdown {
     for (const event of events) this.eventBus.publish(new EventApplied(event));
   }
 
+  private transition(step: () => Promise<void>): void {
+    this.transitions = this.transitions.then(step).catch((error: Error) => this.onFatal(error));
+  }
+
+  /**
+   * Elected for `term`: stop following, open the writer (fencing the previous leader), read what
+   * the log holds beyond the projection, and append LeaderElected(term) through a new sequencer.
+   */
+  private async promote(term: number): Promise<void> {
+    if (this.phase !== 'standby' || !this.election?.isLeader(term)) return;
+    this.phase = 'promoting';
+    const startedAt = this.clock.now();
+    await this.stopFollowing();
+    const writer = await this.openWriter();
+    this.writer = writer;
+    for await (const events of readEvents(writer, { from: this.projection.nextOffset })) this.projection.apply(events);
+    if (!this.election.isLeader(term)) {
+      await this.demote(`lost term ${term} while taking over`);
+      return;
+    }
+    this.sequencer = new Sequencer({
+      log: writer,
+      projection: this.projection,
+      ids: this.ids,
+      onApplied: (events) => this.publish(events),
+      onFatal: (error) => this.onSequencerStopped(error),
+    });
+    const { offset } = await this.commandBus.execute(
+      new ElectLeaderCommand({ kind: 'ElectLeader', instance: this.instance, term }, 'system'),
+    );
+    this.leaderSinceMs = this.clock.now();
+    this.phase = 'ready';
+    this.logger.log(
+      `leader ${this.instance}, term ${term} at offset ${offset} (${this.clock.now() - startedAt} ms to take over)`,
+    );
+    for (const listener of this.roleListeners) listener(true);
+  }
+
+  /** Stops leading (deposed, or fenced by a newer leader) and follows the log again. */
+  private async demote(why: string): Promise<void> {
+    if (this.phase === 'stopped' || this.phase === 'standby') return;
+    const wasLeading = this.phase === 'ready';
+    this.phase = 'standby';
+    this.logger.warn(`stepping down to standby: ${why}`);
+    this.sequencer?.stop(new Error(`this master no longer leads: ${why}`));
+    this.sequencer = null;
+    if (this.writer && this.writer !== this.log) await this.writer.close().catch(() => undefined);
+    this.writer = null;
+    if (wasLeading) for (const listener of this.roleListeners) listener(false);
+    this.startFollowing();
+  }
+
+  /** The sequencer stops on a fencing (a newer leader) or on an error it cannot recover from. */
+  private onSequencerStopped(error: Error): void {
+    if (error instanceof WriterFencedError && this.election?.canHandOver) {
+      this.transition(() => this.demote(`fenced by a newer leader (${error.message})`));
+      return;
+    }
+    this.onFatal(error);
+  }
+
+  /** Applies the log as it grows, from where the projection stands, until stopped. */
+  private startFollowing(): void {
+    const abort = new AbortController();
+    const done = (async () => {
+      try {
+        for await (const events of followEvents(this.log, this.projection.nextOffset, abort.signal)) {
+          this.projection.apply(events);
+        }
+      } catch (error) {
+        if (!abort.signal.aborted) this.onFatal(error as Error);
+      }
+    })();
+    this.following = { abort, done };
+  }
+
+  private async stopFollowing(): Promise<void> {
+    const following = this.following;
+    this.following = null;
+    if (!following) return;
+    following.abort.abort();
+    await following.done;
+  }
+
   private onFatal(error: Error): void {
+    if (this.fatalError) return;
     this.fatalError = error;
     this.phase = 'stopped';
     this.logger.error(`cannot go on: ${error.message}`);

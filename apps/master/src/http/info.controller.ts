@@ -1,4 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { CommandRejected } from '@cairn/domain';
 import { MasterRuntime } from '../core/master-runtime';
 import { CAIRN_VERSION } from '../version';
 
@@ -28,8 +29,8 @@ export class InfoController {
       name: 'cairn',
       version: CAIRN_VERSION,
       buildref: 'unknown',
-      elected: true,
-      leader: instance,
+      elected: this.runtime.isReady,
+      leader: this.runtime.leader ?? instance,
       frameworkId: config.cluster,
       marathon_config: {
         hostname: config.host,
@@ -47,6 +48,9 @@ export class InfoController {
     this.runtime.assertReadable();
     const { config, projection } = this.runtime;
     return {
+      role: this.runtime.isReady ? 'leader' : 'standby',
+      instance: this.runtime.instance,
+      leader: this.runtime.leader,
       logBackend: this.runtime.log.backend,
       cluster: config.cluster,
       appliedOffset: projection.appliedOffset,
@@ -56,10 +60,13 @@ export class InfoController {
     };
   }
 
+  /** Marathon's /v2/leader: the leader as far as this master knows (any master answers). */
   @Get('v2/leader')
   leader() {
     this.runtime.assertReadable();
-    return { leader: this.runtime.instance };
+    const leader = this.runtime.leader;
+    if (!leader) throw new CommandRejected('not-found', 'There is no leader');
+    return { leader };
   }
 
   @Get('v1/state/hash')

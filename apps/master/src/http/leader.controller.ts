@@ -3,20 +3,24 @@ import { CommandRejected } from '@cairn/domain';
 import { MasterRuntime } from '../core/master-runtime';
 
 /**
- * Marathon's DELETE /v2/leader: the leader abdicates and a standby takes over. Cairn masters do
- * not run standbys yet (the HA issue), so abdicating would leave the cluster without a leader:
- * refused plainly rather than answered as if it worked.
+ * Marathon's DELETE /v2/leader: the leader abdicates and a standby takes over (a standby forwards
+ * the request to the leader, as every write). A master without standbys (the file log's sole
+ * writer) cannot hand over: refused plainly rather than answered as if it worked.
  */
 @Controller('v2/leader')
 export class LeaderController {
   constructor(private readonly runtime: MasterRuntime) {}
 
   @Delete()
-  abdicate(): never {
-    this.runtime.assertReadable();
-    throw new CommandRejected(
-      'conflict',
-      `Leadership cannot be handed over: ${this.runtime.instance} runs without standby masters, so no other master could take over`,
-    );
+  async abdicate() {
+    this.runtime.assertLeader();
+    if (!this.runtime.canHandOver) {
+      throw new CommandRejected(
+        'conflict',
+        `Leadership cannot be handed over: ${this.runtime.instance} runs without standby masters, so no other master could take over`,
+      );
+    }
+    await this.runtime.resign();
+    return { message: 'Leadership abdicated' };
   }
 }

@@ -3,8 +3,10 @@ import type { EventLog } from '@cairn/eventlog';
 import { FileEventLog } from '@cairn/eventlog/file/file-event-log';
 import { KafkaEventLog } from '@cairn/eventlog/kafka/kafka-event-log';
 import type { CairnConfig } from '../config/cairn-config';
+import { kafkaElection, SoleElection } from '@cairn/election';
+import type { CreateElection, OpenLogWriter } from '../core/master-runtime';
 
-/** The configured log. A writer fences/locks on open; a reader (offline replay) does neither. */
+/** The configured log. A writer fences/locks on open; a reader (a standby, offline replay) does neither. */
 export function createEventLog(config: CairnConfig, role: { writer: boolean; instance: string }): EventLog {
   if (config.log === 'kafka') {
     return new KafkaEventLog({
@@ -16,4 +18,36 @@ export function createEventLog(config: CairnConfig, role: { writer: boolean; ins
     });
   }
   return new FileEventLog({ dir: join(config.dataDir, 'log'), readOnly: !role.writer });
+}
+
+/**
+ * What the runtime needs to lead: open the writer when elected, and the election itself. The file
+ * log admits one writer (its lock, taken when the log opens), so its master is the sole candidate
+ * and its "writer" is the log it already opened. On Kafka every master is a candidate, reads with
+ * a reader log and opens a fencing writer only when elected.
+ */
+export function leadershipFor(
+  config: CairnConfig,
+  log: EventLog,
+  instance: string,
+): { openWriter: OpenLogWriter; createElection: CreateElection } {
+  if (config.log !== 'kafka') {
+    return { openWriter: async () => log, createElection: (name, minTerm) => new SoleElection(name, minTerm) };
+  }
+  return {
+    openWriter: async () => {
+      const writer = createEventLog(config, { writer: true, instance });
+      await writer.open();
+      return writer;
+    },
+    createElection: (name, minTerm) =>
+      kafkaElection({
+        brokers: config.kafkaBrokers,
+        cluster: config.cluster,
+        candidate: name,
+        timings: { heartbeatMs: config.electionHeartbeatMs, electionTimeoutMs: config.electionTimeoutMs },
+        replicationFactor: config.kafkaReplicationFactor,
+        minTerm,
+      }),
+  };
 }

@@ -4,6 +4,8 @@ import type { CommandMeta } from '../command';
 export interface ElectLeader {
   readonly kind: 'ElectLeader';
   readonly instance: string;
+  /** The term the election gave it: the new epoch. Absent: the epoch after the log's last. */
+  readonly term?: number;
   readonly meta: CommandMeta;
 }
 
