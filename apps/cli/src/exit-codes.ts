@@ -32,7 +32,7 @@ Exit codes:
   'cairn master' and 'cairn dev' exit with the code the master stops with (0 after Ctrl-C).
 
 Environment:
-  CAIRN_MASTER   master URL for API commands (default http://127.0.0.1:8080)
+  CAIRN_MASTER   master URL(s) for API commands, comma-separated (default http://127.0.0.1:8080)
   CAIRN_PORT, CAIRN_HOST, CAIRN_LOG, CAIRN_DATA_DIR, KAFKA_BROKERS, CAIRN_CLUSTER, CAIRN_SEED
                  configure 'cairn master', 'cairn dev' and 'cairn replay' (flags override them)
   CAIRN_DEBUG=1  print stack traces of unexpected errors

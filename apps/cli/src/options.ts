@@ -19,7 +19,10 @@ export function parsePort(raw: string): number {
 }
 
 export function addMasterOption(command: Command): Command {
-  return command.option('--master <url>', `master URL (env CAIRN_MASTER, default ${DEFAULT_MASTER_URL})`);
+  return command.option(
+    '--master <url>',
+    `master URL, or several of one cluster separated by commas (env CAIRN_MASTER, default ${DEFAULT_MASTER_URL})`,
+  );
 }
 
 export function addJsonOption(command: Command): Command {

@@ -44,6 +44,30 @@ describe('MasterClient', () => {
     expect(reply.body).toEqual({ apps: [] });
   });
 
+  it('takes a comma-separated list of masters: an unreachable one is skipped, the next answers', async () => {
+    master = await startFakeMaster({ 'GET /v2/apps': { body: { apps: [] } } });
+    const gone = await startFakeMaster({});
+    const goneUrl = gone.url;
+    await gone.close(); // nothing listens there any more
+    const client = new MasterClient(`${goneUrl}, ${master.url}`);
+    expect((await client.get('/v2/apps')).body).toEqual({ apps: [] });
+    // The one that answered is asked first from now on.
+    expect(client.baseUrl).toBe(master.url);
+  });
+
+  it('does not move on when a master answers with an error: the answer is the cluster’s', async () => {
+    master = await startFakeMaster({ 'GET /refused': { status: 409, body: { message: 'conflict' } } });
+    const other = await startFakeMaster({ 'GET /refused': { body: {} } });
+    try {
+      await expect(new MasterClient(`${master.url},${other.url}`).get('/refused')).rejects.toBeInstanceOf(
+        ApiRefusedError,
+      );
+      expect(other.requests).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('maps 4xx to ApiRefusedError and 5xx to ServerError', async () => {
     master = await startFakeMaster({
       'GET /refused': { status: 409, body: { message: 'conflict' } },

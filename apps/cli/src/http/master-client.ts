@@ -1,6 +1,6 @@
 import { request as httpRequest, IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { CliError, ServerError } from '../errors';
+import { CliError, MasterUnreachableError, ServerError } from '../errors';
 import { AnswerHead, httpError, unreachable } from './api-errors';
 
 export const DEFAULT_MASTER_URL = 'http://127.0.0.1:8080';
@@ -25,12 +25,24 @@ export interface MasterReply<T> {
  */
 export class MasterClient {
   private readonly timeoutMs: number;
+  /**
+   * `--master a,b,c`: the masters of one cluster. Any of them answers (standbys serve reads and
+   * forward writes to the leader), so a request goes to the first that can be reached.
+   */
+  private masters: string[];
 
-  constructor(
-    readonly baseUrl: string,
-    options: { timeoutMs?: number } = {},
-  ) {
+  constructor(baseUrl: string, options: { timeoutMs?: number } = {}) {
     this.timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+    this.masters = baseUrl
+      .split(',')
+      .map((url) => url.trim())
+      .filter((url) => url !== '');
+    if (this.masters.length === 0) this.masters = [DEFAULT_MASTER_URL];
+  }
+
+  /** The master requests go to first (the last one that answered). */
+  get baseUrl(): string {
+    return this.masters[0]!;
   }
 
   get<T>(path: string): Promise<MasterReply<T>> {
@@ -54,6 +66,21 @@ export class MasterClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<MasterReply<T>> {
+    let firstError: unknown;
+    for (let i = 0; i < this.masters.length; i++) {
+      try {
+        return await this.requestOne<T>(method, path, body);
+      } catch (error) {
+        // Only an unreachable master is skipped: any answer, an error included, is the cluster's.
+        if (!(error instanceof MasterUnreachableError)) throw error;
+        firstError ??= error;
+        this.masters.push(this.masters.shift()!);
+      }
+    }
+    throw firstError;
+  }
+
+  private async requestOne<T>(method: string, path: string, body?: unknown): Promise<MasterReply<T>> {
     const url = this.url(path);
     const signal = AbortSignal.timeout(this.timeoutMs);
     let response: Response;
