@@ -45,6 +45,8 @@ export class MasterRuntime implements OnApplicationShutdown {
   private fatalListeners: ((error: Error) => void)[] = [];
   private roleListeners: ((leading: boolean) => void)[] = [];
   private following: { abort: AbortController; done: Promise<void> } | null = null;
+  /** Start-up is over: the election topic is read and the cluster's leader is known (or is this master). */
+  private started = false;
   /** Promotions and demotions, one at a time, in the order the election decided them. */
   private transitions: Promise<void> = Promise.resolve();
   /** `host:port` where this master listens: its name as leader (Marathon's /v2/leader). */
@@ -109,19 +111,28 @@ export class MasterRuntime implements OnApplicationShutdown {
     });
     await election.campaign();
     if (options.untilLeading) await leading;
-    // A standby serves once it knows who leads (its writes go there); a new cluster elects at once.
-    while (!this.serving && this.currentPhase !== 'stopped') await new Promise<void>((r) => this.clock.setTimer(10, r));
+    // A standby serves once it knows who leads (its writes go there). The leader the topic names may
+    // be dead (this very master before a restart): within one election timeout either its heartbeats
+    // prove it alive or a standby, perhaps this one, has claimed the next term.
+    const settledAt = this.clock.now() + this.config.electionTimeoutMs + this.config.electionHeartbeatMs;
+    const followsALeader = () => this.leader !== null && this.leader !== this.instance;
+    while (!this.isReady && !(followsALeader() && this.clock.now() >= settledAt) && this.currentPhase !== 'stopped') {
+      await new Promise<void>((r) => this.clock.setTimer(10, r));
+    }
+    this.started = true;
   }
 
   /**
-   * Whether this master serves the API: it leads, or it follows and knows which master leads
-   * (reads are local, writes are forwarded there). Before that, everything answers 503.
+   * Whether this master serves the API: it leads, or, once started, it follows and knows which
+   * other master leads (reads are local, writes are forwarded there). Otherwise everything
+   * answers 503 with Retry-After.
    */
   get serving(): boolean {
     if (this.phase === 'ready') return true;
-    if (this.phase !== 'standby' && this.phase !== 'promoting') return false;
-    const leader = this.leader;
-    return leader !== null && leader !== this.instance;
+    if (!this.started || (this.phase !== 'standby' && this.phase !== 'promoting')) return false;
+    // A standby serves reads from the followed state and forwards writes to the leader; while it
+    // takes over itself (the leader is itself but not ready yet) it answers 503 for a moment.
+    return this.leader !== null && this.leader !== this.instance;
   }
 
   /** Hands leadership to another master (DELETE /v2/leader). */
@@ -217,6 +228,9 @@ export class MasterRuntime implements OnApplicationShutdown {
    */
   private async promote(term: number): Promise<void> {
     if (this.phase !== 'standby' || !this.election?.isLeader(term)) return;
+    // A stale win (announced after a pause, when the log already holds a later leader): opening the
+    // writer would fence that leader for nothing.
+    if ((this.projection.state.leader?.epoch ?? 0) >= term) return;
     this.phase = 'promoting';
     const startedAt = this.clock.now();
     await this.stopFollowing();
@@ -234,9 +248,16 @@ export class MasterRuntime implements OnApplicationShutdown {
       onApplied: (events) => this.publish(events),
       onFatal: (error) => this.onSequencerStopped(error),
     });
-    const { offset } = await this.commandBus.execute(
-      new ElectLeaderCommand({ kind: 'ElectLeader', instance: this.instance, term }, 'system'),
-    );
+    let offset: number | null;
+    try {
+      ({ offset } = await this.commandBus.execute(
+        new ElectLeaderCommand({ kind: 'ElectLeader', instance: this.instance, term }, 'system'),
+      ));
+    } catch (error) {
+      // Stale (a later leader wrote first) or fenced meanwhile: not ours to lead.
+      await this.demote(`could not take term ${term}: ${(error as Error).message}`);
+      return;
+    }
     this.leaderSinceMs = this.clock.now();
     this.phase = 'ready';
     this.logger.log(
