@@ -14,6 +14,7 @@ import { launchSimulatedBenchmark } from './agents/launch-simulated.bench';
 import { rollingRestartBenchmark } from './agents/rolling-restart.bench';
 import { marathonEventsBenchmark } from './http/marathon-events.bench';
 import { electionFailoverBenchmark } from './election/election-failover.bench';
+import { masterFailoverBenchmark } from './ha/master-failover.bench';
 
 /** Every benchmark, in run order. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -23,6 +24,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   kafkaAppendBenchmark,
   kafkaReplayBenchmark,
   electionFailoverBenchmark,
+  masterFailoverBenchmark,
   launchSimulatedBenchmark,
   launchRealBenchmark,
   rollingRestartBenchmark,

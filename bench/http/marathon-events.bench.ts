@@ -77,7 +77,7 @@ export const marathonEventsBenchmark: Benchmark = {
         rows: [
           row({
             case: `${sizes.clients} clients, ${logEvents.toLocaleString('en-US')} log events each`,
-            unit: 'log events/s (all clients)',
+            unit: 'log events/s',
             comparison,
             targets: [],
             details: {

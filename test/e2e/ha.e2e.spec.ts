@@ -3,7 +3,7 @@ import { HttpResponse, Json, MasterHandle, requireWriteOffset, startMaster, wait
 jest.setTimeout(180_000);
 
 /** Election timings for a loaded 2-core CI machine: a slow heartbeat must not look like a death. */
-const HA_ENV = { CAIRN_ELECTION_HEARTBEAT_MS: '200', CAIRN_ELECTION_TIMEOUT_MS: '1200' };
+const HA_ENV = { CAIRN_ELECTION_HEARTBEAT_MS: '300', CAIRN_ELECTION_TIMEOUT_MS: '3000' };
 /** Failover is measured in the benchmark; here it only has to happen. */
 const TAKEOVER_TIMEOUT_MS = 30_000;
 

@@ -216,10 +216,17 @@ export class MasterHandle {
       CAIRN_DATA_DIR: this.dataDir,
       CAIRN_CLUSTER: this.cluster,
       KAFKA_BROKERS: this.backend === 'kafka' ? requireKafkaBrokers() : process.env.KAFKA_BROKERS,
+      // The suite loads both cores (jest, the broker, masters, agents): slow election timings, so a
+      // starved master's late heartbeat never deposes it mid-test. HA tests set their own.
+      CAIRN_ELECTION_HEARTBEAT_MS: String(TEST_ELECTION.heartbeatMs),
+      CAIRN_ELECTION_TIMEOUT_MS: String(TEST_ELECTION.timeoutMs),
       ...this.extraEnv,
     });
   }
 }
+
+/** Election timings of the suite's masters (production defaults are faster: README). */
+export const TEST_ELECTION = { heartbeatMs: 300, timeoutMs: 3_000 } as const;
 
 /** A wait that cannot succeed any more (the process died): stop polling at once. */
 class FatalWaitError extends Error {}

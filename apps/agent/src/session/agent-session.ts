@@ -58,6 +58,7 @@ export class AgentSession {
     const { masters, logger } = this.options;
     let index = 0;
     let failures = 0;
+    let failed = false;
     while (!this.stopped) {
       const masterUrl = masters[index % masters.length];
       try {
@@ -88,11 +89,19 @@ export class AgentSession {
         }
         if (!this.stopped) logger.warn({ master: masterUrl, err: errorText(error) }, 'cannot reach the master');
         index++;
+        failed = true;
       } finally {
         this.stream = undefined;
       }
       this.options.onDisconnected();
       if (this.stopped) break;
+      // A failover: the others of the --master list are tried at once (a standby answers 503 at
+      // once, a dead master refuses at once); the backoff applies between whole rounds of the list.
+      if (failed && index % masters.length !== 0) {
+        failed = false;
+        continue;
+      }
+      failed = false;
       failures++;
       await this.sleep(backoffDelayMs(this.options.backoff ?? RECONNECT_BACKOFF, failures, this.options.random));
     }

@@ -63,8 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     tickMs: parsePositiveInt('CAIRN_TICK_MS', env.CAIRN_TICK_MS ?? '1000'),
     taskLaunchTimeoutMs:
       parsePositiveInt('CAIRN_TASK_LAUNCH_TIMEOUT_SECONDS', env.CAIRN_TASK_LAUNCH_TIMEOUT_SECONDS ?? '300') * 1000,
-    electionHeartbeatMs: parsePositiveInt('CAIRN_ELECTION_HEARTBEAT_MS', env.CAIRN_ELECTION_HEARTBEAT_MS ?? '100'),
-    electionTimeoutMs: parsePositiveInt('CAIRN_ELECTION_TIMEOUT_MS', env.CAIRN_ELECTION_TIMEOUT_MS ?? '500'),
+    electionHeartbeatMs: parsePositiveInt('CAIRN_ELECTION_HEARTBEAT_MS', env.CAIRN_ELECTION_HEARTBEAT_MS ?? '200'),
+    electionTimeoutMs: parsePositiveInt('CAIRN_ELECTION_TIMEOUT_MS', env.CAIRN_ELECTION_TIMEOUT_MS ?? '1000'),
     ...overrides,
   };
   if (!CLUSTER_NAME.test(config.cluster)) {
