@@ -28,6 +28,8 @@ class FakeKafka {
   lso = 0;
   /** How many LSO reads still return the old value after a commit (marker not written yet). */
   markerLagReads = 0;
+  /** A transaction with records that neither committed nor aborted (its commit failed). */
+  private openTransaction = false;
   readonly producers: {
     disconnected: boolean;
     transactions: number;
@@ -61,6 +63,11 @@ class FakeKafka {
             if (script.initError) throw script.initError;
             initialised = true;
             this.events.push(`init p${index}`);
+            // InitProducerId settles a transaction left open (a failed commit): its marker lands.
+            if (this.openTransaction) {
+              this.openTransaction = false;
+              this.nextOffset += 1;
+            }
           }
           state.transactions += 1;
           let sent = false;
@@ -73,6 +80,7 @@ class FakeKafka {
               this.nextOffset += messages.length;
               state.sends.push(messages.length);
               sent = true;
+              this.openTransaction = true;
               return [{ topicName: TOPIC, partition: 0, errorCode: 0, baseOffset: String(baseOffset) }];
             },
             commit: async () => {
@@ -82,11 +90,13 @@ class FakeKafka {
               if (sent) {
                 this.events.push(`commit p${index}`);
                 this.nextOffset += 1; // the commit marker
+                this.openTransaction = false;
               }
               state.committed += 1;
             },
             abort: async () => {
               if (sent) this.nextOffset += 1;
+              this.openTransaction = false;
               state.aborted += 1;
             },
           };
@@ -212,6 +222,22 @@ describe('KafkaWriter', () => {
       lastOffset: 1,
     });
     expect(fake.events.at(-1)).toBe('init p1'); // settled before the error was thrown
+  });
+
+  it('after settling an ambiguous commit, waits until the LSO passes its marker before saying so', async () => {
+    // The race: settled, but the marker is not visible yet. Reading the log to the LSO now would
+    // miss a batch that did commit, and the batch would appear later, never applied.
+    const fake = new FakeKafka([{}, {}]);
+    const writer = writerOn(fake);
+    await writer.start();
+    fake.script(0).commitError = new Error('Request timed out');
+    fake.markerLagReads = 3;
+    const error = await writer.append(records(2)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppendOutcomeUnknownError);
+    // Records at 0..1, the settling marker at 2: the end the caller reads to is past it.
+    expect(await fake.lastStableOffset()).toBeGreaterThanOrEqual(3);
+    expect(fake.lso).toBeGreaterThanOrEqual(3);
+    expect(fake.markerLagReads).toBe(0);
   });
 
   it('asks for a reopen when an ambiguous commit cannot be settled', async () => {

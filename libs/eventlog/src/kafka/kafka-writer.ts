@@ -147,6 +147,16 @@ export class KafkaWriter {
     }
   }
 
+  /** Whether the LSO reached `target` within the commit-visibility timeout. */
+  private async becameStable(target: Offset): Promise<boolean> {
+    const deadline = Date.now() + COMMIT_VISIBLE_TIMEOUT_MS;
+    for (;;) {
+      if ((await this.deps.lastStableOffset()) >= target) return true;
+      if (Date.now() >= deadline) return false;
+      await sleep(COMMIT_VISIBLE_POLL_MS);
+    }
+  }
+
   private async failBeforeCommit(transaction: Transaction | null, error: Error, records: number): Promise<never> {
     this.throwIfFenced(error);
     // Nothing was committed. Abort so readers are not held back until the transaction times
@@ -186,6 +196,18 @@ export class KafkaWriter {
         `commit outcome unknown (${error.message}) and it could not be settled (${(settleError as Error).message}); ` +
           'reopen the log to settle it, then read it to learn whether the batch was recorded',
         { ...context, outcome: 'unknown', settleError: (settleError as Error).message },
+      );
+    }
+    // Settled is not yet visible: the coordinator writes the commit or abort marker after it
+    // answers. Until the LSO passes that marker a read to the LSO stops short of the batch, so a
+    // caller that reads now would miss a batch that did commit (and it would appear later, never
+    // applied). Wait as a normal commit does, but insist: without it the outcome stays unknown.
+    const lastOffset = offsets[offsets.length - 1];
+    if (lastOffset !== undefined && !(await this.becameStable(lastOffset + 2))) {
+      throw new WriterFailedError(
+        `commit outcome unknown (${error.message}): settled, but its marker did not become visible within ` +
+          `${COMMIT_VISIBLE_TIMEOUT_MS} ms; reopen the log, then read it to learn whether the batch was recorded`,
+        { ...context, outcome: 'unknown' },
       );
     }
     throw new AppendOutcomeUnknownError(
