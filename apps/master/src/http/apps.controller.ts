@@ -20,7 +20,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   CreateAppCommand,
   DeleteAppCommand,
-  KillTasksCommand,
   RestartAppCommand,
   UpdateAppCommand,
   UpdateAppsCommand,
@@ -34,13 +33,10 @@ import { taskInfo, tasksByApp } from './task.view';
 import { MarathonValidationError } from './errors';
 import { validateAppDefinition, validatePathId } from './validation';
 import { requireJsonBody } from './validation/require-json-body';
-import { withOffset } from './write-reply';
+import { killFlags, killTasks } from './task-kill';
+import { ANONYMOUS, deploymentResult, runningDeploymentIdsOf, withDeploymentHeaders } from './write-reply';
 import { parseBoolean, requestOrigin } from './request-origin';
 
-/** No authentication yet: every request acts as `anonymous` (recorded as the events' actor). */
-export const ANONYMOUS = 'anonymous';
-/** Marathon names the deployment a write started in this header. */
-export const DEPLOYMENT_ID_HEADER = 'Marathon-Deployment-Id';
 /** Top-level app fields a write ignored (Marathon ignores them silently; the CLI warns). */
 export const IGNORED_FIELDS_HEADER = 'X-Cairn-Ignored-Fields';
 
@@ -348,14 +344,7 @@ export class AppsController {
       const host = query.host;
       victims = (tasksByApp(state).get(appId) ?? []).filter((t) => !host || host === '*' || t.host === host);
     }
-    const outcome = await this.commands.execute(
-      new KillTasksCommand(
-        { kind: 'KillTasks', taskIds: victims.map((t) => t.taskId), scale, force },
-        ANONYMOUS,
-        requestOrigin(request),
-      ),
-    );
-    withDeploymentHeaders(reply, outcome);
+    const outcome = await killTasks(this.commands, request, reply, victims, { scale, force });
     if (scale) return deploymentResult(outcome, this.versionAfter(outcome, appId));
     // The tasks as they were when the kill was decided (Marathon answers with the killed tasks).
     const view = (task: TaskRecord) => taskInfo(task, state);
@@ -407,14 +396,6 @@ function labelSelectorsOf(label: string | string[] | undefined): LabelSelector[]
   }
 }
 
-/** Marathon's kill flags: `scale` and `wipe` (a plain kill here: Cairn has no resident tasks) exclude each other. */
-export function killFlags(query: Record<string, string | undefined>): { scale: boolean; force: boolean } {
-  const scale = parseBoolean(query.scale, false);
-  const wipe = parseBoolean(query.wipe, false);
-  if (scale && wipe) throw new BadRequestException('You cannot use scale and wipe at the same time.');
-  return { scale, force: parseBoolean(query.force, false) };
-}
-
 /** A PATCH names its app in the path only (Marathon ignores the body's id). */
 function withoutId(body: unknown): unknown {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
@@ -434,29 +415,4 @@ function appOf(events: readonly CairnEvent[]): AppDefinition {
   const created = events.find((e) => e.type === 'AppCreated');
   if (created?.type !== 'AppCreated') throw new Error('CreateApp produced no AppCreated event');
   return created.data.app;
-}
-
-/** The deployments a write started and that are still in progress (a no-op plan finishes at once). */
-export function runningDeploymentIdsOf(outcome: CommandOutcome): string[] {
-  const finished = new Set(
-    outcome.events.flatMap((e) => (e.type === 'DeploymentFinished' ? [e.data.deploymentId] : [])),
-  );
-  return deploymentIdsOf(outcome).filter((id) => !finished.has(id));
-}
-
-/** The deployments a write started (one per command today). */
-export function deploymentIdsOf(outcome: CommandOutcome): string[] {
-  return outcome.events.flatMap((e) => (e.type === 'DeploymentStarted' ? [e.data.deploymentId] : []));
-}
-
-/** Marathon's deploymentResult: `{deploymentId, version}`; a write that changed nothing names its command. */
-export function deploymentResult(outcome: CommandOutcome, version: string | null) {
-  const [deploymentId] = deploymentIdsOf(outcome);
-  return { deploymentId: deploymentId ?? outcome.events[0]?.causationId ?? null, version };
-}
-
-export function withDeploymentHeaders(reply: FastifyReply, outcome: CommandOutcome): FastifyReply {
-  const [deploymentId] = deploymentIdsOf(outcome);
-  if (deploymentId) reply.header(DEPLOYMENT_ID_HEADER, deploymentId);
-  return withOffset(reply, outcome);
 }

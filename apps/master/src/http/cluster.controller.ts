@@ -14,7 +14,7 @@ import { AgentGateway } from '../agents/agent-gateway';
 import { MasterRuntime } from '../core/master-runtime';
 import { appDefinitionView } from './app.view';
 import { ResetLaunchDelayCommand } from '../commands';
-import { ANONYMOUS } from './apps.controller';
+import { ANONYMOUS } from './write-reply';
 import { requestOrigin } from './request-origin';
 import { validatePathId } from './validation';
 import { MarathonValidationError } from './errors';

@@ -4,7 +4,7 @@ import { bucketsOf, groupTasksByApp, type ClusterState, type DeploymentRecord } 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CancelDeploymentCommand } from '../commands';
 import { MasterRuntime } from '../core/master-runtime';
-import { ANONYMOUS, deploymentResult, withDeploymentHeaders } from './apps.controller';
+import { ANONYMOUS, deploymentResult, withDeploymentHeaders } from './write-reply';
 import { deploymentInfo } from './deployment.view';
 import { parseBoolean, requestOrigin } from './request-origin';
 

@@ -7,9 +7,8 @@ import { CommandRejected } from '@cairn/domain';
 import { MasterRuntime } from '../core/master-runtime';
 import { AgentGateway } from '../agents/agent-gateway';
 import { allTasks, taskInfo } from './task.view';
-import { KillTasksCommand } from '../commands';
-import { ANONYMOUS, deploymentResult, killFlags, withDeploymentHeaders } from './apps.controller';
-import { requestOrigin } from './request-origin';
+import { deploymentResult } from './write-reply';
+import { killFlags, killTasks } from './task-kill';
 import { requireJsonBody } from './validation/require-json-body';
 import { MarathonValidationError } from './errors';
 
@@ -59,14 +58,7 @@ export class TasksController {
     }
     const state = this.runtime.projection.state;
     const victims = ids.flatMap((id) => state.tasks.get(id) ?? []);
-    const outcome = await this.commands.execute(
-      new KillTasksCommand(
-        { kind: 'KillTasks', taskIds: victims.map((t) => t.taskId), scale, force },
-        ANONYMOUS,
-        requestOrigin(request),
-      ),
-    );
-    withDeploymentHeaders(reply, outcome);
+    const outcome = await killTasks(this.commands, request, reply, victims, { scale, force });
     if (scale) return deploymentResult(outcome, outcome.events.find((e) => e.type === 'DeploymentStarted')?.at ?? null);
     return { tasks: victims.map((task) => taskInfo(task, state)) };
   }
