@@ -11,6 +11,7 @@ import {
 } from '../harness';
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
 import { createGunzip } from 'node:zlib';
+import { CLIENT_EVENT_TYPES } from '../harness/marathon-shapes';
 
 jest.setTimeout(180_000);
 
@@ -26,37 +27,6 @@ const HTTP_CHECK = {
   maxConsecutiveFailures: 3,
   delaySeconds: 0,
 };
-
-/** marathon-python 0.13.0's EventFactory.event_to_class: it raises on any other eventType. */
-const CLIENT_EVENT_TYPES = new Set([
-  'api_post_event',
-  'status_update_event',
-  'framework_message_event',
-  'subscribe_event',
-  'unsubscribe_event',
-  'add_health_check_event',
-  'remove_health_check_event',
-  'failed_health_check_event',
-  'health_status_changed_event',
-  'unhealthy_task_kill_event',
-  'group_change_success',
-  'group_change_failed',
-  'deployment_success',
-  'deployment_failed',
-  'deployment_info',
-  'deployment_step_success',
-  'deployment_step_failure',
-  'event_stream_attached',
-  'event_stream_detached',
-  'app_terminated_event',
-  'instance_changed_event',
-  'unknown_instance_terminated_event',
-  'unhealthy_instance_kill_event',
-  'instance_health_changed_event',
-  'pod_created_event',
-  'pod_updated_event',
-  'pod_deleted_event',
-]);
 
 interface Frame {
   readonly id: string | null;

@@ -336,6 +336,37 @@ export const INFO = object(
 /** Marathon's deploymentResult (the client returns it as a dict; Marathon's shape all the same). */
 export const DEPLOYMENT_RESULT = object('deployment result', ['deploymentId', 'version']);
 
+/** marathon-python 0.13.0's EventFactory.event_to_class (models/events.py): it raises on any other eventType. */
+export const CLIENT_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'api_post_event',
+  'status_update_event',
+  'framework_message_event',
+  'subscribe_event',
+  'unsubscribe_event',
+  'add_health_check_event',
+  'remove_health_check_event',
+  'failed_health_check_event',
+  'health_status_changed_event',
+  'unhealthy_task_kill_event',
+  'group_change_success',
+  'group_change_failed',
+  'deployment_success',
+  'deployment_failed',
+  'deployment_info',
+  'deployment_step_success',
+  'deployment_step_failure',
+  'event_stream_attached',
+  'event_stream_detached',
+  'app_terminated_event',
+  'instance_changed_event',
+  'unknown_instance_terminated_event',
+  'unhealthy_instance_kill_event',
+  'instance_health_changed_event',
+  'pod_created_event',
+  'pod_updated_event',
+  'pod_deleted_event',
+]);
+
 /** Marathon's error bodies: `{message}`, plus `details` (422, 400) or `deployments` (409). */
 export const ERROR = object('error', ['message', 'details', 'deployments'], {
   deployments: arrayOf(object('locking deployment', ['id'])),

@@ -4,6 +4,7 @@ import type { CairnEvent, DeploymentStartedData, EventData, EventType, RecordedE
 import { MARATHON_EVENT_TYPES, type MarathonEvent } from './marathon-event';
 import { renderMarathonEvents, type RenderOptions } from './render';
 import { RenderLookup } from './render-lookup';
+import { CLIENT_EVENT_TYPES } from '../../../../../test/harness/marathon-shapes';
 
 const AT = '2026-03-01T10:00:00.000Z';
 const FULL: RenderOptions = { planFormat: 'full' };
@@ -327,35 +328,5 @@ describe('RenderLookup', () => {
 });
 
 it('renders only event types marathon-python 0.13.0 knows', () => {
-  // EventFactory.event_to_class (models/events.py): any other eventType raises MarathonError.
-  const known = new Set([
-    'api_post_event',
-    'status_update_event',
-    'framework_message_event',
-    'subscribe_event',
-    'unsubscribe_event',
-    'add_health_check_event',
-    'remove_health_check_event',
-    'failed_health_check_event',
-    'health_status_changed_event',
-    'unhealthy_task_kill_event',
-    'group_change_success',
-    'group_change_failed',
-    'deployment_success',
-    'deployment_failed',
-    'deployment_info',
-    'deployment_step_success',
-    'deployment_step_failure',
-    'event_stream_attached',
-    'event_stream_detached',
-    'app_terminated_event',
-    'instance_changed_event',
-    'unknown_instance_terminated_event',
-    'unhealthy_instance_kill_event',
-    'instance_health_changed_event',
-    'pod_created_event',
-    'pod_updated_event',
-    'pod_deleted_event',
-  ]);
-  for (const type of MARATHON_EVENT_TYPES) expect(known.has(type)).toBe(true);
+  for (const type of MARATHON_EVENT_TYPES) expect(CLIENT_EVENT_TYPES.has(type)).toBe(true);
 });
