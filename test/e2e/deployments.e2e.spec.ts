@@ -16,6 +16,8 @@ import {
   TcpForwarder,
   TEST_MASTER_AGENT_ENV,
   waitFor,
+  ALIVE_HTTP_CHECK,
+  SERVE_SANDBOX_CMD,
   waitForSettled,
 } from '../harness';
 import { rmSync } from 'node:fs';
@@ -23,21 +25,9 @@ import { join } from 'node:path';
 
 jest.setTimeout(180_000);
 
-/**
- * Deployments and health checks with real processes: python's http.server serves each task's
- * sandbox on $PORT0, and the agent's HTTP check asks it for `/alive` every second.
- */
-const SERVE = 'mkdir -p www && touch www/alive && cd www && exec python3 -m http.server $PORT0 --bind 127.0.0.1';
-const HTTP_CHECK = {
-  protocol: 'HTTP',
-  path: '/alive',
-  portIndex: 0,
-  gracePeriodSeconds: 30,
-  intervalSeconds: 1,
-  timeoutSeconds: 2,
-  maxConsecutiveFailures: 3,
-  delaySeconds: 0,
-};
+/** Real tasks with health checks: python's http.server on $PORT0, checked on `/alive` every second. */
+const SERVE = SERVE_SANDBOX_CMD;
+const HTTP_CHECK = ALIVE_HTTP_CHECK;
 
 function webApp(id: string, fields: Record<string, unknown> = {}) {
   return {

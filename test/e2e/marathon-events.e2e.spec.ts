@@ -7,6 +7,8 @@ import {
   startMaster,
   TEST_MASTER_AGENT_ENV,
   waitFor,
+  ALIVE_HTTP_CHECK,
+  SERVE_SANDBOX_CMD,
   waitForSettled,
 } from '../harness';
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
@@ -15,18 +17,9 @@ import { CLIENT_EVENT_TYPES } from '../harness/marathon-shapes';
 
 jest.setTimeout(180_000);
 
-/** A task serving its sandbox on $PORT0, checked over HTTP every second (as deployments.e2e.spec.ts). */
-const SERVE = 'mkdir -p www && touch www/alive && cd www && exec python3 -m http.server $PORT0 --bind 127.0.0.1';
-const HTTP_CHECK = {
-  protocol: 'HTTP',
-  path: '/alive',
-  portIndex: 0,
-  gracePeriodSeconds: 30,
-  intervalSeconds: 1,
-  timeoutSeconds: 2,
-  maxConsecutiveFailures: 3,
-  delaySeconds: 0,
-};
+/** Real tasks with health checks: python's http.server on $PORT0, checked on `/alive` every second. */
+const SERVE = SERVE_SANDBOX_CMD;
+const HTTP_CHECK = ALIVE_HTTP_CHECK;
 
 interface Frame {
   readonly id: string | null;

@@ -57,3 +57,4 @@ export { foldRollingRestart, getApp, waitForNoDeployment, waitForSettled } from 
 export type { RollingRestartFold } from './deployment-expect';
 export { checkMarathonResponse, MarathonShapeError, shapeOf, shapeViolations } from './marathon-shapes';
 export type { Shape, ShapeViolation } from './marathon-shapes';
+export { ALIVE_HTTP_CHECK, SERVE_SANDBOX_CMD } from './web-task';
