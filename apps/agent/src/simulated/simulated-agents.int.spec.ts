@@ -93,6 +93,9 @@ describe('simulated agents against a real master', () => {
     );
     expect(tasks.every((t) => /^sim-[123]$/.test(t.host) && agents!.agentIds().includes(t.slaveId))).toBe(true);
 
+    // The create's deployment finishes on the tick after the last RUNNING: until then a scale is
+    // refused (409, the app is locked), so wait for it rather than race it.
+    await waitUntil(async () => (await app('/sim/web')).deployments.length === 0, 'the deployment finished');
     await put('/v2/apps/sim/web', { instances: 0 });
     await waitUntil(async () => agents!.stats().killed === 12 && agents!.stats().updatesPending === 0, '12 kills');
     expect((await app('/sim/web')).tasksRunning).toBe(0);
@@ -159,7 +162,8 @@ describe('simulated agents against a real master', () => {
   const get = <T>(path: string) => request<T>('GET', path);
   const post = (path: string, body: unknown) => request<unknown>('POST', path, body);
   const put = (path: string, body: unknown) => request<unknown>('PUT', path, body);
-  const app = async (id: string) => (await get<{ app: { tasksRunning: number } }>(`/v2/apps${id}`)).app;
+  const app = async (id: string) =>
+    (await get<{ app: { tasksRunning: number; deployments: { id: string }[] } }>(`/v2/apps${id}`)).app;
 
   async function events(): Promise<RecordedEvent[]> {
     const all: RecordedEvent[] = [];
