@@ -6,7 +6,7 @@ import { CairnConfig, loadConfig } from './config/cairn-config';
 import { MasterRuntime } from './core/master-runtime';
 import { SchedulerTicker } from './agents/scheduler-ticker';
 import { resolveAgentToken } from './config/agent-token';
-import { createEventLog, leadershipFor } from './log/create-event-log';
+import { createEventLog, createSnapshotStore, leadershipFor } from './log/create-event-log';
 import { PinoLogger } from './logging/pino-logger';
 import { useMarathonBodyParsing } from './http/errors';
 import { useLeaderProxy } from './http/leader-proxy';
@@ -48,7 +48,14 @@ export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise
   const leadership = leadershipFor(config, log, clientInstance);
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    MasterModule.register({ config, log, seed, agentToken: agentToken.token, ...leadership }),
+    MasterModule.register({
+      config,
+      log,
+      seed,
+      agentToken: agentToken.token,
+      snapshots: createSnapshotStore(config, clientInstance),
+      ...leadership,
+    }),
     adapter,
     { logger, abortOnError: false },
   );

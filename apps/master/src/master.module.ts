@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { SeededIdSource, SystemClock } from '@cairn/common';
-import type { EventLog } from '@cairn/eventlog';
+import type { EventLog, SnapshotStore } from '@cairn/eventlog';
 import { commandHandlers } from './commands';
 import type { CairnConfig } from './config/cairn-config';
 import { MasterRuntime, type CreateElection, type OpenLogWriter } from './core/master-runtime';
@@ -12,7 +12,16 @@ import { EventsController } from './http/events.controller';
 import { InfoController } from './http/info.controller';
 import { LeaderController } from './http/leader.controller';
 import { MarathonEventsController } from './http/marathon-events/marathon-events.controller';
-import { AGENT_TOKEN, CAIRN_CONFIG, CLOCK, CREATE_ELECTION, EVENT_LOG, ID_SOURCE, OPEN_LOG_WRITER } from './tokens';
+import {
+  AGENT_TOKEN,
+  CAIRN_CONFIG,
+  CLOCK,
+  CREATE_ELECTION,
+  EVENT_LOG,
+  ID_SOURCE,
+  OPEN_LOG_WRITER,
+  SNAPSHOT_STORE,
+} from './tokens';
 import { AgentGateway } from './agents/agent-gateway';
 import { AgentTokenGuard } from './agents/agent-token.guard';
 import { AgentsInternalController } from './agents/agents-internal.controller';
@@ -29,6 +38,7 @@ export interface MasterModuleOptions {
   readonly log: EventLog;
   readonly openWriter: OpenLogWriter;
   readonly createElection: CreateElection;
+  readonly snapshots: SnapshotStore;
   readonly seed: string;
   readonly agentToken: string;
 }
@@ -57,6 +67,7 @@ export class MasterModule {
         { provide: EVENT_LOG, useValue: options.log },
         { provide: OPEN_LOG_WRITER, useValue: options.openWriter },
         { provide: CREATE_ELECTION, useValue: options.createElection },
+        { provide: SNAPSHOT_STORE, useValue: options.snapshots },
         { provide: CLOCK, useValue: new SystemClock() },
         { provide: ID_SOURCE, useValue: new SeededIdSource(options.seed) },
         { provide: AGENT_TOKEN, useValue: options.agentToken },

@@ -8,3 +8,5 @@ export const AGENT_TOKEN = Symbol('AGENT_TOKEN');
 export const OPEN_LOG_WRITER = Symbol('OPEN_LOG_WRITER');
 /** `CreateElection`: this master's candidacy. */
 export const CREATE_ELECTION = Symbol('CREATE_ELECTION');
+/** `SnapshotStore`: where the leader keeps snapshots of the state. */
+export const SNAPSHOT_STORE = Symbol('SNAPSHOT_STORE');

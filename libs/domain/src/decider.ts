@@ -34,6 +34,7 @@ export function decide(command: Command, state: ClusterState): EventDraft[] {
     case 'DeleteApp':
       return decideApp(command, state);
     case 'ElectLeader':
+    case 'RecordSnapshot':
       return decideCluster(command, state);
     case 'RegisterAgent':
     case 'DisconnectAgent':
@@ -71,6 +72,7 @@ type Evolver = (state: ClusterState, event: CairnEvent, ownership: Ownership) =>
  */
 const EVOLVERS_BY_TYPE: Record<EventType, readonly Evolver[]> = {
   LeaderElected: [evolveCluster],
+  SnapshotWritten: [evolveCluster],
   AppCreated: [evolveApp, evolveOffers, evolveCauses],
   AppUpdated: [evolveApp, evolveOffers, evolveCauses],
   AppScaled: [evolveApp, evolveOffers, evolveCauses],

@@ -1,5 +1,6 @@
 export * from './command';
 export * from './state';
+export * from './state-hash';
 export * from './decider';
 export * from './apps/app.commands';
 export * from './apps/app-defaults';

@@ -147,6 +147,11 @@ export interface ClusterState {
    * the cluster is, and a restart (a new LeaderElected) must not change the hash.
    */
   leader: { instance: string; epoch: number } | null;
+  /**
+   * The last snapshot recorded in the log (SnapshotWritten), or null. Not hashed either: a
+   * snapshot records the state, it does not change it, and an idle cluster writes no new one.
+   */
+  lastSnapshot: { offset: number; hash: string } | null;
 }
 
 /** Bound of remembered status update ids (~3 per task: plenty for agents' retries). */
@@ -168,17 +173,17 @@ export function initialState(): ClusterState {
     demandCauses: new Map(),
     tasksLaunched: 0,
     leader: null,
+    lastSnapshot: null,
   };
 }
 
-/** The part of the state that the state hash covers: everything but leadership. */
+/** The part of the state that the state hash covers: everything but leadership and snapshots. */
 export function hashedView(state: ClusterState): unknown {
-  const { leader: _leader, ...rest } = state;
+  const { leader: _leader, lastSnapshot: _lastSnapshot, ...rest } = state;
   return rest;
 }
 
 /** A deep copy, for the sequencer's speculative state after an append failure. */
 export function cloneState(state: ClusterState): ClusterState {
-  const { leader, ...rest } = state;
-  return { ...structuredClone(rest), leader: leader && { ...leader } };
+  return structuredClone(state);
 }

@@ -4,3 +4,4 @@ export * from './kafka';
 export * from './fs';
 export * from './memory';
 export * from './file';
+export * from './snapshot';

@@ -10,3 +10,5 @@ export class ReportTaskStatusCommand extends SequencedCommand<'ReportTaskStatus'
 export class TickCommand extends SequencedCommand<'Tick'> {}
 /** The writer that finished its start-up claims the next epoch. */
 export class ElectLeaderCommand extends SequencedCommand<'ElectLeader'> {}
+/** The leader records a snapshot it stored. */
+export class RecordSnapshotCommand extends SequencedCommand<'RecordSnapshot'> {}

@@ -30,6 +30,14 @@ export interface CairnConfig {
   readonly electionHeartbeatMs: number;
   /** A standby claims leadership after this long without a heartbeat (at least 3 heartbeats). */
   readonly electionTimeoutMs: number;
+  /**
+   * The leader writes a snapshot once the log has grown this many offsets past the last one (and
+   * the state changed); 0 turns snapshots off. Kafka's commit markers take offsets too, so on
+   * Kafka this is at most this many events.
+   */
+  readonly snapshotEvery: number;
+  /** Snapshots kept (the older are deleted). */
+  readonly snapshotsKept: number;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +73,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       parsePositiveInt('CAIRN_TASK_LAUNCH_TIMEOUT_SECONDS', env.CAIRN_TASK_LAUNCH_TIMEOUT_SECONDS ?? '300') * 1000,
     electionHeartbeatMs: parsePositiveInt('CAIRN_ELECTION_HEARTBEAT_MS', env.CAIRN_ELECTION_HEARTBEAT_MS ?? '200'),
     electionTimeoutMs: parsePositiveInt('CAIRN_ELECTION_TIMEOUT_MS', env.CAIRN_ELECTION_TIMEOUT_MS ?? '1000'),
+    snapshotEvery: parseNonNegativeInt('CAIRN_SNAPSHOT_EVERY', env.CAIRN_SNAPSHOT_EVERY ?? '100000'),
+    snapshotsKept: parsePositiveInt('CAIRN_SNAPSHOTS_KEPT', env.CAIRN_SNAPSHOTS_KEPT ?? '3'),
     ...overrides,
   };
   if (!CLUSTER_NAME.test(config.cluster)) {
@@ -92,6 +102,12 @@ function parsePort(raw: string): number {
 function parseLog(raw: string): 'file' | 'kafka' {
   if (raw !== 'file' && raw !== 'kafka') throw new ConfigError(`CAIRN_LOG '${raw}' must be 'file' or 'kafka'`);
   return raw;
+}
+
+function parseNonNegativeInt(name: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} '${raw}' must be 0 or a positive integer`);
+  return n;
 }
 
 function parsePositiveInt(name: string, raw: string): number {

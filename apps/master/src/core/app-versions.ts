@@ -9,7 +9,7 @@ export const APP_VERSIONS_MAX = 50;
  * One stored version of an app: the offsets of the events that make it, oldest first — the
  * config event (AppCreated/AppUpdated) and the scales and restarts on top of it.
  */
-interface VersionEntry {
+export interface VersionEntry {
   readonly version: string;
   readonly offsets: readonly number[];
 }
@@ -39,6 +39,17 @@ export class AppVersionIndex {
       default:
         return;
     }
+  }
+
+  /** Every app's versions, oldest first (what a snapshot stores). Entries are never mutated. */
+  entries(): [string, readonly VersionEntry[]][] {
+    return Array.from(this.byApp, ([appId, entries]) => [appId, entries.slice()]);
+  }
+
+  /** Replaces the index with one read from a snapshot. */
+  restore(entries: Iterable<readonly [string, readonly VersionEntry[]]>): void {
+    this.byApp.clear();
+    for (const [appId, versions] of entries) this.byApp.set(appId, [...versions]);
   }
 
   /** Newest first, as Marathon lists them. */

@@ -1,18 +1,27 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus, EventBus } from '@nestjs/cqrs';
 import type { Clock, IdSource } from '@cairn/common';
-import { WriterFencedError, type EventLog } from '@cairn/eventlog';
+import { WriterFencedError, type EventLog, type SnapshotStore } from '@cairn/eventlog';
 import type { Election } from '@cairn/election';
 import type { Command } from '@cairn/domain';
 import type { CairnEvent, RecordedEvent } from '@cairn/events';
-import { CAIRN_CONFIG, CLOCK, CREATE_ELECTION, EVENT_LOG, ID_SOURCE, OPEN_LOG_WRITER } from '../tokens';
+import { CAIRN_CONFIG, CLOCK, CREATE_ELECTION, EVENT_LOG, ID_SOURCE, OPEN_LOG_WRITER, SNAPSHOT_STORE } from '../tokens';
 import type { CairnConfig } from '../config/cairn-config';
 import { UnavailableError } from './errors';
 import { followEvents, readEvents } from './event-stream';
 import { ProjectionRunner } from './projection-runner';
 import { CommandOutcome, Sequencer } from './sequencer';
 import { EventApplied } from './event-applied';
-import { ElectLeaderCommand } from '../commands/cluster.commands';
+import { ElectLeaderCommand, RecordSnapshotCommand } from '../commands/cluster.commands';
+import { loadLatestSnapshot, Snapshotter } from '../snapshots/snapshots';
+
+/** How this master's state was rebuilt at start: from which snapshot, and what was replayed on top. */
+export interface Recovery {
+  /** The snapshot's offset, or null for a full replay. */
+  readonly snapshotOffset: number | null;
+  readonly replayedEvents: number;
+  readonly durationMs: number;
+}
 
 /**
  * `standby`: follows the log and serves reads; `promoting`: elected, fencing and catching up;
@@ -45,6 +54,9 @@ export class MasterRuntime implements OnApplicationShutdown {
   private fatalListeners: ((error: Error) => void)[] = [];
   private roleListeners: ((leading: boolean) => void)[] = [];
   private following: { abort: AbortController; done: Promise<void> } | null = null;
+  private snapshotter: Snapshotter | null = null;
+  /** Set once start-up has rebuilt the state. */
+  recovery: Recovery | null = null;
   /** Start-up is over: the election topic is read and the cluster's leader is known (or is this master). */
   private started = false;
   /** Promotions and demotions, one at a time, in the order the election decided them. */
@@ -62,6 +74,7 @@ export class MasterRuntime implements OnApplicationShutdown {
     @Inject(CAIRN_CONFIG) readonly config: CairnConfig,
     @Inject(OPEN_LOG_WRITER) private readonly openWriter: OpenLogWriter,
     @Inject(CREATE_ELECTION) private readonly createElection: CreateElection,
+    @Inject(SNAPSHOT_STORE) readonly snapshots: SnapshotStore,
     private readonly eventBus: EventBus,
     private readonly commandBus: CommandBus,
   ) {}
@@ -94,10 +107,25 @@ export class MasterRuntime implements OnApplicationShutdown {
     const startedAt = this.clock.now();
     await this.log.open();
     this.phase = 'replaying';
+    const snapshot = await loadLatestSnapshot(this.snapshots, this.log, this.logger);
+    if (snapshot) {
+      const { header, state, appVersions } = snapshot;
+      this.projection.restore({ ...header, state, appVersions });
+    }
+    const fromSnapshot = this.projection.eventsApplied;
     // Nothing else holds the replayed records yet (a sequencer is made later, from a deep copy).
-    for await (const events of readEvents(this.log, { from: 0 })) this.projection.apply(events, { owned: true });
+    for await (const events of readEvents(this.log, { from: this.projection.nextOffset })) {
+      this.projection.apply(events, { owned: true });
+    }
+    const replayedEvents = this.projection.eventsApplied - fromSnapshot;
+    this.recovery = {
+      snapshotOffset: snapshot?.header.offset ?? null,
+      replayedEvents,
+      durationMs: this.clock.now() - startedAt,
+    };
     this.logger.log(
-      `replayed ${this.projection.eventsApplied} events to offset ${this.projection.appliedOffset} in ${this.clock.now() - startedAt} ms`,
+      (snapshot ? `loaded the snapshot at offset ${snapshot.header.offset} and replayed ` : 'replayed ') +
+        `${replayedEvents} events to offset ${this.projection.appliedOffset} in ${this.recovery.durationMs} ms`,
     );
     this.phase = 'standby';
     this.startFollowing();
@@ -204,6 +232,7 @@ export class MasterRuntime implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     const wasLeading = this.phase === 'ready';
     this.phase = 'stopped';
+    await this.stopSnapshotter();
     this.sequencer?.stop(new Error('master is shutting down'));
     // A leader that stops resigns: a standby takes over at once instead of after a timeout.
     await this.election
@@ -212,6 +241,7 @@ export class MasterRuntime implements OnApplicationShutdown {
     await this.stopFollowing();
     if (this.writer && this.writer !== this.log) await this.writer.close().catch(() => undefined);
     await this.log.close().catch((e) => this.logger.warn(`closing the log: ${(e as Error).message}`));
+    await this.snapshots.close().catch((e) => this.logger.warn(`closing the snapshot store: ${(e as Error).message}`));
   }
 
   private publish(events: RecordedEvent<CairnEvent>[]): void {
@@ -263,7 +293,29 @@ export class MasterRuntime implements OnApplicationShutdown {
     this.logger.log(
       `leader ${this.instance}, term ${term} at offset ${offset} (${this.clock.now() - startedAt} ms to take over)`,
     );
+    this.startSnapshotter();
     for (const listener of this.roleListeners) listener(true);
+  }
+
+  /** The leader snapshots the state as the log grows (see Snapshotter). */
+  private startSnapshotter(): void {
+    this.snapshotter = new Snapshotter({
+      store: this.snapshots,
+      projection: this.projection,
+      clock: this.clock,
+      every: this.config.snapshotEvery,
+      logger: this.logger,
+      record: async (snapshot) => {
+        await this.commandBus.execute(new RecordSnapshotCommand({ kind: 'RecordSnapshot', ...snapshot }, 'system'));
+      },
+    });
+    this.snapshotter.start();
+  }
+
+  private async stopSnapshotter(): Promise<void> {
+    const snapshotter = this.snapshotter;
+    this.snapshotter = null;
+    await snapshotter?.stop();
   }
 
   /** Stops leading (deposed, or fenced by a newer leader) and follows the log again. */
@@ -272,6 +324,7 @@ export class MasterRuntime implements OnApplicationShutdown {
     const wasLeading = this.phase === 'ready';
     this.phase = 'standby';
     this.logger.warn(`stepping down to standby: ${why}`);
+    await this.stopSnapshotter();
     this.sequencer?.stop(new Error(`this master no longer leads: ${why}`));
     this.sequencer = null;
     if (this.writer && this.writer !== this.log) await this.writer.close().catch(() => undefined);

@@ -1,7 +1,7 @@
-import { canonicalJson, sha256Hex } from '@cairn/common';
-import { ClusterState, evolve, hashedView, initialState } from '@cairn/domain';
+import { ClusterState, evolve, initialState, stateHash, stateHashSteps, viewOf } from '@cairn/domain';
 import type { CairnEvent, RecordedEvent } from '@cairn/events';
-import { AppVersionIndex } from './app-versions';
+import { AppVersionIndex, type VersionEntry } from './app-versions';
+import { runInSlices } from './pacing';
 
 /** The projection stopped on an error: the served state can no longer be trusted. */
 export class ProjectionFailedError extends Error {
@@ -23,6 +23,7 @@ export class ProjectionFailedError extends Error {
 export class ProjectionRunner {
   private current: ClusterState = initialState();
   private lastOffset = -1;
+  private lastId: string | null = null;
   private applied = 0;
   private failure: ProjectionFailedError | null = null;
   /** Indexes kept beside the state (outside its hash), fed the same applied events with their offsets. */
@@ -48,6 +49,31 @@ export class ProjectionRunner {
     return this.applied;
   }
 
+  /** The id of the last applied event (a snapshot names it, to be matched against the log). */
+  get lastEventId(): string | null {
+    return this.lastId;
+  }
+
+  /**
+   * Starts from a snapshot instead of the empty state: the state as it was after `offset`, with
+   * `events` folded into it. Only before anything was applied.
+   */
+  restore(snapshot: {
+    state: ClusterState;
+    offset: number;
+    eventId: string;
+    events: number;
+    appVersions: Iterable<readonly [string, readonly VersionEntry[]]>;
+  }): void {
+    this.throwIfFailed();
+    if (this.applied > 0 || this.lastOffset >= 0) throw new Error('a projection is restored before it applies events');
+    this.current = snapshot.state;
+    this.lastOffset = snapshot.offset;
+    this.lastId = snapshot.eventId;
+    this.applied = snapshot.events;
+    this.appVersions.restore(snapshot.appVersions);
+  }
+
   /**
    * Applies durable events. `owned`: the events were decoded for this call alone and nothing else
    * holds this state's records (start-up and offline replay), so records are updated in place
@@ -70,13 +96,21 @@ export class ProjectionRunner {
       }
       this.appVersions.observe(event);
       this.lastOffset = event.offset;
+      this.lastId = event.id;
       this.applied++;
     }
   }
 
-  /** sha256 of the canonical serialisation of the hashed state (see hashedView). */
+  /** The state hash (see libs/domain/src/state-hash.ts), in one go: offline replay and tests. */
   hash(): string {
-    return sha256Hex(canonicalJson(hashedView(this.state)));
+    return stateHash(this.state);
+  }
+
+  /** The state hash and the offset it is at, computed in slices that leave the event loop free. */
+  async hashInSlices(): Promise<{ hash: string; offset: number }> {
+    const offset = this.lastOffset;
+    const hash = await runInSlices(stateHashSteps(viewOf(this.state), 500));
+    return { hash, offset };
   }
 
   private fail(message: string, offset: number): never {

@@ -57,6 +57,9 @@ export class InfoController {
       endOffset: await this.runtime.log.endOffset(),
       eventsApplied: projection.eventsApplied,
       leaderEpoch: projection.state.leader?.epoch ?? null,
+      /** How this master rebuilt its state at start (snapshot offset or null, events replayed on top). */
+      recovery: this.runtime.recovery,
+      snapshots: { backend: this.runtime.snapshots.backend, last: projection.state.lastSnapshot },
     };
   }
 
@@ -69,9 +72,10 @@ export class InfoController {
     return { leader };
   }
 
+  /** Hashed in slices: a big state must not stall the event loop (and with it the election). */
   @Get('v1/state/hash')
-  stateHash() {
+  async stateHash() {
     this.runtime.assertReadable();
-    return { hash: this.runtime.projection.hash(), offset: this.runtime.projection.appliedOffset };
+    return this.runtime.projection.hashInSlices();
   }
 }

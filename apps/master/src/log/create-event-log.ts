@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { EventLog } from '@cairn/eventlog';
+import { FileSnapshotStore, KafkaSnapshotStore, NodeFs, type EventLog, type SnapshotStore } from '@cairn/eventlog';
 import { FileEventLog } from '@cairn/eventlog/file/file-event-log';
 import { KafkaEventLog } from '@cairn/eventlog/kafka/kafka-event-log';
 import type { CairnConfig } from '../config/cairn-config';
@@ -18,6 +18,20 @@ export function createEventLog(config: CairnConfig, role: { writer: boolean; ins
     });
   }
   return new FileEventLog({ dir: join(config.dataDir, 'log'), readOnly: !role.writer });
+}
+
+/** Where snapshots are kept: files beside the file log, or the `<cluster>.snapshots` topic on Kafka. */
+export function createSnapshotStore(config: CairnConfig, instance: string): SnapshotStore {
+  if (config.log === 'kafka') {
+    return new KafkaSnapshotStore({
+      brokers: config.kafkaBrokers,
+      cluster: config.cluster,
+      replicationFactor: config.kafkaReplicationFactor,
+      instance,
+      keep: config.snapshotsKept,
+    });
+  }
+  return new FileSnapshotStore(new NodeFs(), join(config.dataDir, 'snapshots'), config.snapshotsKept);
 }
 
 /**

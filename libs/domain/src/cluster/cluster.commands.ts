@@ -9,4 +9,14 @@ export interface ElectLeader {
   readonly meta: CommandMeta;
 }
 
-export type ClusterCommand = ElectLeader;
+/** The leader stored a snapshot of the state at `offset` and records it in the log. */
+export interface RecordSnapshot {
+  readonly kind: 'RecordSnapshot';
+  readonly offset: number;
+  readonly hash: string;
+  readonly format: number;
+  readonly bytes: number;
+  readonly meta: CommandMeta;
+}
+
+export type ClusterCommand = ElectLeader | RecordSnapshot;

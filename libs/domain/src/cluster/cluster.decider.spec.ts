@@ -45,3 +45,34 @@ describe('evolve (cluster)', () => {
     expect(canonicalJson(hashedView(after))).toBe(canonicalJson(hashedView(before)));
   });
 });
+
+describe('RecordSnapshot', () => {
+  const record = (offset: number, hash = 'b'.repeat(64)) => ({
+    kind: 'RecordSnapshot' as const,
+    offset,
+    hash,
+    format: 1,
+    bytes: 123,
+    meta: meta(T0),
+  });
+  const written = (offset: number, hash = 'b'.repeat(64)) =>
+    draft('SnapshotWritten', { offset, hash, format: 1, bytes: 123 });
+
+  it('records a stored snapshot', () => {
+    given([])
+      .when(record(10))
+      .then([written(10)]);
+  });
+
+  it('never records one at or before the last recorded (a racing writer across a handover)', () => {
+    given([written(10)])
+      .when(record(10))
+      .then([]);
+    given([written(10)])
+      .when(record(5))
+      .then([]);
+    given([written(10)])
+      .when(record(11))
+      .then([written(11)]);
+  });
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EventEnvelope } from '../envelope';
 import { appCreatedV1, appDeletedV1, appScaledV1, appScaledV2, appUpdatedV1 } from './app.events';
-import { leaderElectedV1 } from './cluster.events';
+import { leaderElectedV1, snapshotWrittenV1 } from './cluster.events';
 import { agentDisconnectedV1, agentRegisteredV1, agentReregisteredV1, agentUnreachableV1 } from './agent.events';
 import { launchDelayedV1, launchDelayResetV1, offerAcceptedV1, offerDeclinedV1, offersMadeV1 } from './offer.events';
 import {
@@ -30,6 +30,7 @@ import {
  */
 export const catalogue = {
   LeaderElected: { current: 1, versions: { 1: leaderElectedV1 }, key: () => 'cluster' },
+  SnapshotWritten: { current: 1, versions: { 1: snapshotWrittenV1 }, key: () => 'cluster' },
   AppCreated: { current: 1, versions: { 1: appCreatedV1 }, key: (d: AppCreatedData) => d.app.id },
   AppUpdated: { current: 1, versions: { 1: appUpdatedV1 }, key: (d: AppUpdatedData) => d.app.id },
   AppScaled: { current: 2, versions: { 1: appScaledV1, 2: appScaledV2 }, key: (d: AppScaledData) => d.appId },
@@ -101,6 +102,7 @@ export type EventType = keyof typeof catalogue;
 export const eventTypes = Object.keys(catalogue) as EventType[];
 
 export type LeaderElectedData = z.infer<typeof leaderElectedV1>;
+export type SnapshotWrittenData = z.infer<typeof snapshotWrittenV1>;
 export type AppCreatedData = z.infer<typeof appCreatedV1>;
 export type AppUpdatedData = z.infer<typeof appUpdatedV1>;
 export type AppScaledData = z.infer<typeof appScaledV2>;
@@ -129,6 +131,7 @@ export type DeploymentFinishedData = z.infer<typeof deploymentFinishedV1>;
 export type DeploymentCancelledData = z.infer<typeof deploymentCancelledV1>;
 
 export type LeaderElected = EventEnvelope<'LeaderElected', LeaderElectedData>;
+export type SnapshotWritten = EventEnvelope<'SnapshotWritten', SnapshotWrittenData>;
 export type AppCreated = EventEnvelope<'AppCreated', AppCreatedData>;
 export type AppUpdated = EventEnvelope<'AppUpdated', AppUpdatedData>;
 export type AppScaled = EventEnvelope<'AppScaled', AppScaledData>;
@@ -159,6 +162,7 @@ export type DeploymentCancelled = EventEnvelope<'DeploymentCancelled', Deploymen
 /** Every event Cairn writes, at its current version. */
 export type CairnEvent =
   | LeaderElected
+  | SnapshotWritten
   | AppCreated
   | AppUpdated
   | AppScaled

@@ -17,6 +17,11 @@ export const EVENT_DOCS: Record<EventType, EventDoc> = {
     meaning: 'A master became the single writer of the log; written first by every new leader, with a higher epoch.',
     key: { constant: 'cluster' },
   },
+  SnapshotWritten: {
+    meaning:
+      'The leader stored a snapshot of the state just after `offset`, whose hash is `hash`; masters start from the newest one and replay only what follows.',
+    key: { constant: 'cluster' },
+  },
   AppCreated: {
     meaning: 'A new app: the full Marathon AppDefinition with every default filled in and its version assigned.',
     key: { path: 'data.app.id' },
