@@ -15,6 +15,7 @@ import { rollingRestartBenchmark } from './agents/rolling-restart.bench';
 import { marathonEventsBenchmark } from './http/marathon-events.bench';
 import { electionFailoverBenchmark } from './election/election-failover.bench';
 import { masterFailoverBenchmark } from './ha/master-failover.bench';
+import { masterRecoveryBenchmark } from './ha/master-recovery.bench';
 
 /** Every benchmark, in run order. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -25,6 +26,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   kafkaReplayBenchmark,
   electionFailoverBenchmark,
   masterFailoverBenchmark,
+  masterRecoveryBenchmark,
   launchSimulatedBenchmark,
   launchRealBenchmark,
   rollingRestartBenchmark,
