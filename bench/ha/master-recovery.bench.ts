@@ -66,7 +66,8 @@ export const masterRecoveryBenchmark: Benchmark = {
       label,
       async run(rep) {
         const { seconds, recovery, tasksServed } = await coldStart(dataDir);
-        if (tasksServed !== tasks) throw new Error(`${label}: the master serves ${tasksServed} tasks, expected ${tasks}`);
+        if (tasksServed !== tasks)
+          throw new Error(`${label}: the master serves ${tasksServed} tasks, expected ${tasks}`);
         if ((recovery.snapshotOffset !== null) !== (key === 'snapshot')) {
           throw new Error(`${label}: recovered with snapshotOffset ${recovery.snapshotOffset}`);
         }

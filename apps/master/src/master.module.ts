@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { SeededIdSource, SystemClock } from '@cairn/common';
+import { SeededIdSource, SystemClock, type Clock } from '@cairn/common';
 import type { EventLog, SnapshotStore } from '@cairn/eventlog';
 import { commandHandlers } from './commands';
 import type { CairnConfig } from './config/cairn-config';
@@ -39,6 +39,8 @@ export interface MasterModuleOptions {
   readonly openWriter: OpenLogWriter;
   readonly createElection: CreateElection;
   readonly snapshots: SnapshotStore;
+  /** The master's only source of time (default: the system clock; a ManualClock in simulation). */
+  readonly clock?: Clock;
   readonly seed: string;
   readonly agentToken: string;
 }
@@ -68,7 +70,7 @@ export class MasterModule {
         { provide: OPEN_LOG_WRITER, useValue: options.openWriter },
         { provide: CREATE_ELECTION, useValue: options.createElection },
         { provide: SNAPSHOT_STORE, useValue: options.snapshots },
-        { provide: CLOCK, useValue: new SystemClock() },
+        { provide: CLOCK, useValue: options.clock ?? new SystemClock() },
         { provide: ID_SOURCE, useValue: new SeededIdSource(options.seed) },
         { provide: AGENT_TOKEN, useValue: options.agentToken },
         { provide: APP_FILTER, useClass: MarathonExceptionFilter },
