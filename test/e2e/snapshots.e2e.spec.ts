@@ -17,7 +17,12 @@ jest.setTimeout(180_000);
 const SNAPSHOT_EVERY = 20;
 
 interface InfoSnapshots {
-  recovery: { snapshotOffset: number | null; replayedEvents: number; durationMs: number } | null;
+  recovery: {
+    snapshotOffset: number | null;
+    snapshotVerified: boolean | null;
+    replayedEvents: number;
+    durationMs: number;
+  } | null;
   snapshots: { backend: string; last: { offset: number; hash: string } | null };
 }
 
@@ -82,6 +87,11 @@ describeEachBackend('snapshots', (backend) => {
     const newest = (await allEvents(m, ['SnapshotWritten'])).at(-1)!.data as { offset: number };
     expect(recovery.snapshotOffset).toBe(newest.offset);
     expect(recovery.replayedEvents).toBeGreaterThan(0);
+    // Its state hash is recomputed in the background once it serves.
+    await waitFor(async () => ((await info(m)).recovery?.snapshotVerified === true ? true : undefined), {
+      timeoutMs: 30_000,
+      describe: 'the loaded snapshot verified',
+    });
     expect(((await m.http.get<{ apps: unknown[] }>('/v2/apps')).body.apps ?? []).length).toBe(15);
     await expectLiveEqualsReplay(m);
   });

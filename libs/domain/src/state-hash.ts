@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { canonicalJson } from '@cairn/common/canonical-json';
 import type { ClusterState } from './state';
 
@@ -46,6 +46,12 @@ export function viewOf(state: ClusterState): StateView {
 
 const MOD = (1n << 256n) - 1n;
 
+/** One-shot sha256 (crypto.hash, Node ≥ 20.12, is about twice as fast as a Hash object per entry). */
+const sha256Hex: (text: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (text) => (crypto as unknown as { hash(a: string, d: string, e: string): string }).hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
+
 /**
  * The hash, as a generator that yields after every `entriesPerStep` entries: an async caller
  * gives the event loop a turn between steps (see hashStateInSteps in the master), a sync
@@ -59,7 +65,7 @@ export function* stateHashSteps(view: StateView, entriesPerStep = 2_000): Genera
     if (!hashed(field)) continue;
     let sum = 0n;
     for (const entry of entries) {
-      const digest = createHash('sha256').update(canonicalJson(entry)).digest('hex');
+      const digest = sha256Hex(canonicalJson(entry));
       sum = (sum + BigInt(`0x${digest}`)) & MOD;
       if (++sinceYield >= entriesPerStep) {
         sinceYield = 0;
@@ -69,7 +75,7 @@ export function* stateHashSteps(view: StateView, entriesPerStep = 2_000): Genera
     summary[field] = { size: entries.length, sum: sum.toString(16) };
   }
   for (const [field, value] of view.scalars) if (hashed(field)) summary[field] = value;
-  return createHash('sha256').update(canonicalJson(summary)).digest('hex');
+  return sha256Hex(canonicalJson(summary));
 }
 
 /** The state hash in one go (tests, offline replay, small states). */

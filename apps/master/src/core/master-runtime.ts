@@ -14,11 +14,15 @@ import { CommandOutcome, Sequencer } from './sequencer';
 import { EventApplied } from './event-applied';
 import { ElectLeaderCommand, RecordSnapshotCommand } from '../commands/cluster.commands';
 import { loadLatestSnapshot, Snapshotter } from '../snapshots/snapshots';
+import { stateHashSteps, viewOf, type StateView } from '@cairn/domain';
+import { runInSlices } from './pacing';
 
 /** How this master's state was rebuilt at start: from which snapshot, and what was replayed on top. */
 export interface Recovery {
   /** The snapshot's offset, or null for a full replay. */
   readonly snapshotOffset: number | null;
+  /** Its state hash was recomputed and matched (null: not yet, or no snapshot). */
+  readonly snapshotVerified: boolean | null;
   readonly replayedEvents: number;
   readonly durationMs: number;
 }
@@ -107,19 +111,26 @@ export class MasterRuntime implements OnApplicationShutdown {
     const startedAt = this.clock.now();
     await this.log.open();
     this.phase = 'replaying';
-    const snapshot = await loadLatestSnapshot(this.snapshots, this.log, this.logger);
+    // The snapshot's state hash is checked in the background, on a capture of the state as loaded:
+    // recomputing it is the costliest part of a load, and a mismatch (a codec bug, never a disk
+    // error: the body's sha256 was checked) stops the master below.
+    const snapshot = await loadLatestSnapshot(this.snapshots, this.log, this.logger, { verify: false });
     if (snapshot) {
       const { header, state, appVersions } = snapshot;
       this.projection.restore({ ...header, state, appVersions });
+      this.verifySnapshotInBackground(header.offset, header.hash, viewOf(state));
     }
     const fromSnapshot = this.projection.eventsApplied;
-    // Nothing else holds the replayed records yet (a sequencer is made later, from a deep copy).
+    // Nothing else holds the records of a full replay (a sequencer is made later, from a deep
+    // copy), so they are updated in place; after a snapshot the capture being hashed holds them.
+    const owned = snapshot === null;
     for await (const events of readEvents(this.log, { from: this.projection.nextOffset })) {
-      this.projection.apply(events, { owned: true });
+      this.projection.apply(events, { owned });
     }
     const replayedEvents = this.projection.eventsApplied - fromSnapshot;
     this.recovery = {
       snapshotOffset: snapshot?.header.offset ?? null,
+      snapshotVerified: snapshot ? (this.recovery?.snapshotVerified ?? null) : null,
       replayedEvents,
       durationMs: this.clock.now() - startedAt,
     };
@@ -127,6 +138,8 @@ export class MasterRuntime implements OnApplicationShutdown {
       (snapshot ? `loaded the snapshot at offset ${snapshot.header.offset} and replayed ` : 'replayed ') +
         `${replayedEvents} events to offset ${this.projection.appliedOffset} in ${this.recovery.durationMs} ms`,
     );
+    // The background check of a loaded snapshot may already have stopped this master.
+    if (this.fatalError) throw this.fatalError;
     this.phase = 'standby';
     this.startFollowing();
     const election = this.createElection(instance, this.projection.state.leader?.epoch ?? 0);
@@ -297,6 +310,27 @@ export class MasterRuntime implements OnApplicationShutdown {
     for (const listener of this.roleListeners) listener(true);
   }
 
+  /** Recomputes a loaded snapshot's hash in slices; a different hash stops the master. */
+  private verifySnapshotInBackground(offset: number, expected: string, view: StateView): void {
+    void runInSlices(stateHashSteps(view, 500)).then((hash) => {
+      const verified = hash === expected;
+      this.recovery = {
+        ...(this.recovery ?? { snapshotOffset: offset, replayedEvents: 0, durationMs: 0 }),
+        snapshotVerified: verified,
+      };
+      if (verified) {
+        this.logger.log(`the snapshot at offset ${offset} is verified: its state hashes to ${hash}`);
+        return;
+      }
+      this.onFatal(
+        new Error(
+          `the snapshot at offset ${offset} decoded to a state hashing to ${hash}, not ${expected} as written: ` +
+            `a snapshot format bug. Delete the snapshots (they are only a shortcut) and restart; please report it`,
+        ),
+      );
+    });
+  }
+
   /** The leader snapshots the state as the log grows (see Snapshotter). */
   private startSnapshotter(): void {
     this.snapshotter = new Snapshotter({
@@ -370,6 +404,10 @@ export class MasterRuntime implements OnApplicationShutdown {
     this.fatalError = error;
     this.phase = 'stopped';
     this.logger.error(`cannot go on: ${error.message}`);
+    // A master that cannot go on must not hold (or win) leadership: that would block a failover.
+    void this.election
+      ?.stop({ resign: true })
+      .catch((e) => this.logger.warn(`leaving the election: ${(e as Error).message}`));
     for (const listener of this.fatalListeners.splice(0)) listener(error);
   }
 }

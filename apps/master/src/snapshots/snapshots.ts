@@ -16,6 +16,7 @@ export async function loadLatestSnapshot(
   store: SnapshotStore,
   log: EventLog,
   logger: Pick<Logger, 'warn' | 'log'>,
+  options: { verify?: boolean } = {},
 ): Promise<SnapshotContents | null> {
   let metas: SnapshotMeta[];
   try {
@@ -31,7 +32,7 @@ export async function loadLatestSnapshot(
       continue;
     }
     try {
-      const contents = await decodeSnapshot(await store.read(meta));
+      const contents = await decodeSnapshot(await store.read(meta), options);
       const eventId = await eventIdAt(log, contents.header.offset);
       if (eventId !== contents.header.eventId) {
         skip(`the log has ${eventId ?? 'no event'} at that offset, the snapshot was of ${contents.header.eventId}`);

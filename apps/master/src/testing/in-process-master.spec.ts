@@ -2,6 +2,8 @@ import { ManualClock } from '@cairn/common';
 import { MemoryElectionTopic } from '@cairn/election';
 import { MemoryLogStore, MemorySnapshotStore } from '@cairn/eventlog';
 import { decodeRecord } from '@cairn/events';
+import { viewOf } from '@cairn/domain';
+import { encodeSnapshot, SNAPSHOT_FORMAT } from '../snapshots/snapshot-codec';
 import { createInProcessMaster, type InProcessMaster, type SimulatedCluster } from './in-process-master';
 
 /**
@@ -87,7 +89,45 @@ describe('masters in-process on the memory log (the simulation seam)', () => {
     void late.start().then(() => (lateStarted = true));
     await runUntil(clock, () => lateStarted);
     expect(late.runtime.recovery?.snapshotOffset).not.toBeNull();
+    await runUntil(clock, () => late.runtime.recovery?.snapshotVerified === true);
     await runUntil(clock, () => late.runtime.projection.appliedOffset === standby.runtime.projection.appliedOffset);
     expect(late.runtime.projection.hash()).toBe(standby.runtime.projection.hash());
+  });
+
+  it('a snapshot that decodes to a state other than the one it was written from stops the master', async () => {
+    const c = cluster();
+    const clock = c.clock as ManualClock;
+    const first = await createInProcessMaster(c, { instance: 'm1', seed: 'seed-1', config: TIMINGS });
+    open.push(first);
+    let started = false;
+    void first.start().then(() => (started = true));
+    await runUntil(clock, () => started && first.runtime.isReady);
+    await createApp(first, '/sim/a');
+    await first.close();
+
+    // A snapshot whose bytes are intact but whose recorded hash is not its state's (a codec bug).
+    const projection = first.runtime.projection;
+    const header = {
+      format: SNAPSHOT_FORMAT,
+      offset: projection.appliedOffset,
+      eventId: projection.lastEventId!,
+      events: projection.eventsApplied,
+      hash: 'f'.repeat(64),
+    };
+    const { body, sha256 } = await encodeSnapshot(viewOf(projection.state), [], header);
+    await c.snapshots.write(
+      { ...header, bytes: body.length, sha256, writtenAt: new Date(clock.now()).toISOString() },
+      body,
+    );
+
+    const second = await createInProcessMaster(c, { instance: 'm2', seed: 'seed-2', config: TIMINGS });
+    open.push(second);
+    const fatal: Error[] = [];
+    second.runtime.onFatalError((error) => fatal.push(error));
+    void second.start().catch(() => undefined);
+    await runUntil(clock, () => fatal.length > 0);
+    expect(fatal[0].message).toMatch(/decoded to a state hashing to [0-9a-f]{64}, not f{64}/);
+    expect(second.runtime.recovery?.snapshotVerified).toBe(false);
+    expect(second.runtime.currentPhase).toBe('stopped');
   });
 });
