@@ -6,6 +6,7 @@ import { CairnConfig, loadConfig } from './config/cairn-config';
 import { MasterRuntime } from './core/master-runtime';
 import { SchedulerTicker } from './agents/scheduler-ticker';
 import { resolveAgentToken } from './config/agent-token';
+import { describeKafkaSecurity } from './config/kafka-security';
 import { createEventLog, leadershipFor } from './log/create-event-log';
 import { PinoLogger } from './logging/pino-logger';
 import { useMarathonBodyParsing } from './http/errors';
@@ -64,7 +65,11 @@ export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise
   const url = `http://${config.host}:${port}`;
   // Named after where it listens (known only now, when CAIRN_PORT=0 picks a port).
   const instance = `${config.host}:${port}`;
-  logger.log(`listening on ${url} (log: ${config.log}, cluster: ${config.cluster}, id seed: ${seed})`, 'Master');
+  const kafka = config.log === 'kafka' ? `, Kafka: ${describeKafkaSecurity(config.kafkaSecurity)}` : '';
+  logger.log(
+    `listening on ${url} (log: ${config.log}, cluster: ${config.cluster}${kafka}, id seed: ${seed})`,
+    'Master',
+  );
 
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((resolve) => (resolveDone = resolve));

@@ -3,6 +3,7 @@ import type { EventLog } from '@cairn/eventlog';
 import { FileEventLog } from '@cairn/eventlog/file/file-event-log';
 import { KafkaEventLog } from '@cairn/eventlog/kafka/kafka-event-log';
 import type { CairnConfig } from '../config/cairn-config';
+import { kafkaConnection } from '../config/kafka-connection';
 import { kafkaElection, SoleElection } from '@cairn/election';
 import type { CreateElection, OpenLogWriter } from '../core/master-runtime';
 
@@ -10,7 +11,7 @@ import type { CreateElection, OpenLogWriter } from '../core/master-runtime';
 export function createEventLog(config: CairnConfig, role: { writer: boolean; instance: string }): EventLog {
   if (config.log === 'kafka') {
     return new KafkaEventLog({
-      brokers: config.kafkaBrokers,
+      ...kafkaConnection(config),
       cluster: config.cluster,
       replicationFactor: config.kafkaReplicationFactor,
       writer: role.writer,
@@ -42,7 +43,7 @@ export function leadershipFor(
     },
     createElection: (name, minTerm) =>
       kafkaElection({
-        brokers: config.kafkaBrokers,
+        ...kafkaConnection(config),
         cluster: config.cluster,
         candidate: name,
         timings: { heartbeatMs: config.electionHeartbeatMs, electionTimeoutMs: config.electionTimeoutMs },
