@@ -1,4 +1,10 @@
-import type { AppDefinition, DeploymentStartedData, TaskLaunchedData, TaskState } from '@cairn/events';
+import {
+  INITIAL_CLUSTER_VERSION,
+  type AppDefinition,
+  type DeploymentStartedData,
+  type TaskLaunchedData,
+  type TaskState,
+} from '@cairn/events';
 import type { Resources } from './resources';
 import type { NoMatchReason } from './placement';
 
@@ -147,6 +153,13 @@ export interface ClusterState {
    * the cluster is, and a restart (a new LeaderElected) must not change the hash.
    */
   leader: { instance: string; epoch: number } | null;
+  /**
+   * The event format level every master of the cluster reads (ClusterVersionRaised; 1 before
+   * any): the leader writes no event above it (cluster/format-gate.ts). Not hashed, like the
+   * leader: it says what the log may hold, not what the cluster runs, and a log that never raised
+   * it hashes as it did before levels existed (old and new masters compare during an upgrade).
+   */
+  clusterVersion: number;
 }
 
 /** Bound of remembered status update ids (~3 per task: plenty for agents' retries). */
@@ -168,17 +181,18 @@ export function initialState(): ClusterState {
     demandCauses: new Map(),
     tasksLaunched: 0,
     leader: null,
+    clusterVersion: INITIAL_CLUSTER_VERSION,
   };
 }
 
 /** The part of the state that the state hash covers: everything but leadership. */
 export function hashedView(state: ClusterState): unknown {
-  const { leader: _leader, ...rest } = state;
+  const { leader: _leader, clusterVersion: _clusterVersion, ...rest } = state;
   return rest;
 }
 
 /** A deep copy, for the sequencer's speculative state after an append failure. */
 export function cloneState(state: ClusterState): ClusterState {
-  const { leader, ...rest } = state;
-  return { ...structuredClone(rest), leader: leader && { ...leader } };
+  const { leader, clusterVersion, ...rest } = state;
+  return { ...structuredClone(rest), leader: leader && { ...leader }, clusterVersion };
 }
