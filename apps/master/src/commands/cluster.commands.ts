@@ -10,3 +10,5 @@ export class ReportTaskStatusCommand extends SequencedCommand<'ReportTaskStatus'
 export class TickCommand extends SequencedCommand<'Tick'> {}
 /** The writer that finished its start-up claims the next epoch. */
 export class ElectLeaderCommand extends SequencedCommand<'ElectLeader'> {}
+/** An operator raises the cluster's event format level (POST /v1/cluster/version). */
+export class RaiseClusterVersionCommand extends SequencedCommand<'RaiseClusterVersion'> {}

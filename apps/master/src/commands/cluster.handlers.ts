@@ -6,6 +6,7 @@ import {
   ReportTaskStatusCommand,
   TickCommand,
   ElectLeaderCommand,
+  RaiseClusterVersionCommand,
 } from './cluster.commands';
 
 @CommandHandler(RegisterAgentCommand)
@@ -18,3 +19,5 @@ export class ReportTaskStatusHandler extends SequencedHandler<ReportTaskStatusCo
 export class TickHandler extends SequencedHandler<TickCommand> {}
 @CommandHandler(ElectLeaderCommand)
 export class ElectLeaderHandler extends SequencedHandler<ElectLeaderCommand> {}
+@CommandHandler(RaiseClusterVersionCommand)
+export class RaiseClusterVersionHandler extends SequencedHandler<RaiseClusterVersionCommand> {}

@@ -11,6 +11,7 @@ import {
 import {
   DisconnectAgentHandler,
   ElectLeaderHandler,
+  RaiseClusterVersionHandler,
   RegisterAgentHandler,
   ReportTaskStatusHandler,
   TickHandler,
@@ -31,6 +32,7 @@ export const commandHandlers = [
   ReportTaskStatusHandler,
   TickHandler,
   ElectLeaderHandler,
+  RaiseClusterVersionHandler,
 ];
 export * from './app.commands';
 export * from './cluster.commands';

@@ -2,6 +2,7 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { CommandRejected } from '@cairn/domain';
 import { MasterRuntime } from '../core/master-runtime';
 import { CAIRN_VERSION } from '../version';
+import { EVENT_FORMAT_LEVEL } from '@cairn/events';
 
 /** /ping, Marathon's /v2/info and /v2/leader, and Cairn's /v1/info and /v1/state/hash. */
 @Controller()
@@ -57,6 +58,10 @@ export class InfoController {
       endOffset: await this.runtime.log.endOffset(),
       eventsApplied: projection.eventsApplied,
       leaderEpoch: projection.state.leader?.epoch ?? null,
+      // Upgrades (docs/operations.md): the level the cluster agreed on, and the highest this master reads.
+      clusterVersion: projection.state.clusterVersion,
+      formatLevel: EVENT_FORMAT_LEVEL,
+      release: CAIRN_VERSION,
     };
   }
 
