@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomSeed } from '@cairn/common';
+import { UnknownEventError } from '@cairn/events';
+import { CAIRN_VERSION } from './version';
 import { CairnConfig, loadConfig } from './config/cairn-config';
 import { MasterRuntime } from './core/master-runtime';
 import { SchedulerTicker } from './agents/scheduler-ticker';
@@ -83,6 +85,10 @@ export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise
   } catch (error) {
     await app.close().catch(() => undefined);
     logger.flush();
+    // A record of a newer release (docs/operations.md, "Upgrades"): say which release this is.
+    if (error instanceof UnknownEventError) {
+      throw new Error(`this master (Cairn ${CAIRN_VERSION}) cannot start: ${error.message}`, { cause: error });
+    }
     throw error;
   }
 

@@ -198,7 +198,7 @@ export class MasterRuntime implements OnApplicationShutdown {
   /** Throws the 503 error when the read model may not be served (a standby serves it too). */
   assertReadable(): void {
     const halted = this.halted;
-    if (halted) throw new UnavailableError(halted.message, 60, { halted });
+    if (halted) throw new UnavailableError(halted.message, 60);
     if (!this.serving) {
       throw new UnavailableError(
         this.fatalError ? `this master stopped: ${this.fatalError.message}` : `master is ${this.phase}; retry shortly`,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandRejected } from '@cairn/domain';
@@ -31,6 +31,7 @@ export class ClusterVersionController {
 
   /** `{"version": n}`, or no body: raise to the level this leader reads. 200 with the new version. */
   @Post()
+  @HttpCode(200)
   async raise(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
     const version = requestedVersion(body);
     const outcome: CommandOutcome = await this.commands.execute(

@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { CommandRejected } from '@cairn/domain';
 import { MasterRuntime } from '../core/master-runtime';
+import { UnavailableError } from '../core/errors';
 import { CAIRN_VERSION } from '../version';
 import { EVENT_FORMAT_LEVEL } from '@cairn/events';
 
@@ -46,6 +47,9 @@ export class InfoController {
   /** Cairn's view of its log: the backend, the cluster (topic key) and how far the state is applied. */
   @Get('v1/info')
   async cairnInfo() {
+    // A master that met a record it cannot read says which, and why (Marathon's /v2 errors have no such field).
+    const halted = this.runtime.halted;
+    if (halted) throw new UnavailableError(halted.message, 60, { role: 'halted', halted });
     this.runtime.assertReadable();
     const { config, projection } = this.runtime;
     return {
