@@ -142,6 +142,11 @@ describe('upgrades: a master never reads past an event it does not know', () => 
     expect(after.status).toBe(503);
     expect(after.body.halted).toMatchObject({ offset: unknownOffset });
     expect(await typesAfter(a.cluster, unknownOffset)).not.toContain('LeaderElected');
+    // Nor did it claim a term on the election topic (a claim without leading would stall the cluster).
+    const bName = new URL(b.url).host;
+    const election = await topicValues(kafka, `${a.cluster}.leader`);
+    expect(election.some((r) => r.candidate === new URL(a.url).host && r.type === 'claim')).toBe(true);
+    expect(election.filter((r) => r.candidate === bName && r.type === 'claim')).toEqual([]);
 
     // A master of this release started on that log fails its start with the message.
     const c = track(await startMaster({ backend: 'kafka', cluster: a.cluster, env: HA_ENV, waitUntilReady: false }));
@@ -170,4 +175,30 @@ async function typesAfter(cluster: string, offset: number): Promise<string[]> {
   } finally {
     await log.close();
   }
+}
+
+/** Every record value of a one-partition topic, as JSON, up to its end when called. */
+async function topicValues(kafka: Kafka, topic: string): Promise<Record<string, unknown>[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const [{ high }] = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const end = Number(high);
+  const values: Record<string, unknown>[] = [];
+  let position = 0;
+  const consumer = kafka.consumer({ groupId: `upgrades-e2e-${randomUUID()}`, readUncommitted: true });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        position = Number(message.offset) + 1;
+        if (position <= end) values.push(JSON.parse(message.value!.toString('utf8')));
+      },
+    });
+    await waitFor(async () => position >= end || undefined, { describe: `reading ${topic} to offset ${end}` });
+  } finally {
+    await consumer.disconnect();
+  }
+  return values;
 }
