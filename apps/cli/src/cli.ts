@@ -3,6 +3,7 @@ import type { CliContext, CliIo } from './cli-context';
 import { cliVersion } from './cli-version';
 import { registerAgentCommand } from './commands/agent.command';
 import { registerAgentsCommand } from './commands/agents.command';
+import { registerClusterCommand } from './commands/cluster.command';
 import { registerDeploymentsCommand } from './commands/deployments.command';
 import { registerAppsCommand } from './commands/apps.command';
 import { registerEventsCommand } from './commands/events.command';
@@ -58,6 +59,7 @@ export function buildProgram(ctx: CliContext, output: Output): Command {
   registerLogsCommand(program, ctx, output);
   registerEventsCommand(program, ctx, output);
   registerReplayCommand(program, ctx, output);
+  registerClusterCommand(program, ctx, output);
   return program;
 }
 

@@ -2,10 +2,13 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomSeed } from '@cairn/common';
+import { UnknownEventError } from '@cairn/events';
+import { CAIRN_VERSION } from './version';
 import { CairnConfig, loadConfig } from './config/cairn-config';
 import { MasterRuntime } from './core/master-runtime';
 import { SchedulerTicker } from './agents/scheduler-ticker';
 import { resolveAgentToken } from './config/agent-token';
+import { describeKafkaSecurity } from './config/kafka-security';
 import { createEventLog, createSnapshotStore, leadershipFor } from './log/create-event-log';
 import { PinoLogger } from './logging/pino-logger';
 import { useMarathonBodyParsing } from './http/errors';
@@ -71,7 +74,11 @@ export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise
   const url = `http://${config.host}:${port}`;
   // Named after where it listens (known only now, when CAIRN_PORT=0 picks a port).
   const instance = `${config.host}:${port}`;
-  logger.log(`listening on ${url} (log: ${config.log}, cluster: ${config.cluster}, id seed: ${seed})`, 'Master');
+  const kafka = config.log === 'kafka' ? `, Kafka: ${describeKafkaSecurity(config.kafkaSecurity)}` : '';
+  logger.log(
+    `listening on ${url} (log: ${config.log}, cluster: ${config.cluster}${kafka}, id seed: ${seed})`,
+    'Master',
+  );
 
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((resolve) => (resolveDone = resolve));
@@ -85,6 +92,10 @@ export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise
   } catch (error) {
     await app.close().catch(() => undefined);
     logger.flush();
+    // A record of a newer release (docs/operations.md, "Upgrades"): say which release this is.
+    if (error instanceof UnknownEventError) {
+      throw new Error(`this master (Cairn ${CAIRN_VERSION}) cannot start: ${error.message}`, { cause: error });
+    }
     throw error;
   }
 

@@ -27,6 +27,7 @@ import { AgentTokenGuard } from './agents/agent-token.guard';
 import { AgentsInternalController } from './agents/agents-internal.controller';
 import { SchedulerTicker } from './agents/scheduler-ticker';
 import { ClusterController } from './http/cluster.controller';
+import { ClusterVersionController } from './http/cluster-version.controller';
 import { TasksController } from './http/tasks.controller';
 import { DeploymentsController } from './http/deployments.controller';
 import { DeploymentProgressController } from './http/deployment-progress.controller';
@@ -60,6 +61,7 @@ export class MasterModule {
         MarathonEventsController,
         TasksController,
         ClusterController,
+        ClusterVersionController,
         DeploymentsController,
         DeploymentProgressController,
         AgentsInternalController,

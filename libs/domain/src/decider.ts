@@ -5,6 +5,7 @@ import { AppCommand } from './apps/app.commands';
 import { decideApp, evolveApp } from './apps/app.decider';
 import { ClusterCommand } from './cluster/cluster.commands';
 import { decideCluster, evolveCluster } from './cluster/cluster.decider';
+import { assertWritable } from './cluster/format-gate';
 import { AgentCommand } from './agents/agent.commands';
 import { decideAgent, evolveAgent } from './agents/agent.decider';
 import { TaskCommand } from './tasks/task.commands';
@@ -27,6 +28,12 @@ export type Command = AppCommand | ClusterCommand | AgentCommand | TaskCommand |
  * A command that changes nothing returns [].
  */
 export function decide(command: Command, state: ClusterState): EventDraft[] {
+  const drafts = decideCommand(command, state);
+  assertWritable(drafts, state.clusterVersion);
+  return drafts;
+}
+
+function decideCommand(command: Command, state: ClusterState): EventDraft[] {
   switch (command.kind) {
     case 'CreateApp':
     case 'UpdateApp':
@@ -35,6 +42,7 @@ export function decide(command: Command, state: ClusterState): EventDraft[] {
       return decideApp(command, state);
     case 'ElectLeader':
     case 'RecordSnapshot':
+    case 'RaiseClusterVersion':
       return decideCluster(command, state);
     case 'RegisterAgent':
     case 'DisconnectAgent':
@@ -98,4 +106,5 @@ const EVOLVERS_BY_TYPE: Record<EventType, readonly Evolver[]> = {
   DeploymentStepFinished: [evolveDeployment],
   DeploymentFinished: [evolveDeployment],
   DeploymentCancelled: [evolveDeployment],
+  ClusterVersionRaised: [evolveCluster],
 };

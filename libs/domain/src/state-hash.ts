@@ -15,8 +15,15 @@ import type { ClusterState } from './state';
  * an adversary, only against divergence and corruption, which is all it is used for.
  */
 
-/** Fields of ClusterState that say who writes or where snapshots are, not what the cluster is. */
-export const UNHASHED_FIELDS = ['leader', 'lastSnapshot'] as const satisfies readonly (keyof ClusterState)[];
+/**
+ * Fields of ClusterState that say who writes, where snapshots are and which event formats the log
+ * may hold, not what the cluster is.
+ */
+export const UNHASHED_FIELDS = [
+  'leader',
+  'lastSnapshot',
+  'clusterVersion',
+] as const satisfies readonly (keyof ClusterState)[];
 
 /**
  * A consistent view of a state taken in O(fields + entries) pointer copies: each map's and

@@ -1,4 +1,10 @@
-import type { AppDefinition, DeploymentStartedData, TaskLaunchedData, TaskState } from '@cairn/events';
+import {
+  INITIAL_CLUSTER_VERSION,
+  type AppDefinition,
+  type DeploymentStartedData,
+  type TaskLaunchedData,
+  type TaskState,
+} from '@cairn/events';
 import type { Resources } from './resources';
 import type { NoMatchReason } from './placement';
 
@@ -152,6 +158,13 @@ export interface ClusterState {
    * snapshot records the state, it does not change it, and an idle cluster writes no new one.
    */
   lastSnapshot: { offset: number; hash: string } | null;
+  /**
+   * The event format level every master of the cluster reads (ClusterVersionRaised; 1 before
+   * any): the leader writes no event above it (cluster/format-gate.ts). Not hashed, like the
+   * leader: it says what the log may hold, not what the cluster runs, and a log that never raised
+   * it hashes as it did before levels existed (old and new masters compare during an upgrade).
+   */
+  clusterVersion: number;
 }
 
 /** Bound of remembered status update ids (~3 per task: plenty for agents' retries). */
@@ -174,12 +187,13 @@ export function initialState(): ClusterState {
     tasksLaunched: 0,
     leader: null,
     lastSnapshot: null,
+    clusterVersion: INITIAL_CLUSTER_VERSION,
   };
 }
 
 /** The part of the state that the state hash covers: everything but leadership and snapshots. */
 export function hashedView(state: ClusterState): unknown {
-  const { leader: _leader, lastSnapshot: _lastSnapshot, ...rest } = state;
+  const { leader: _leader, lastSnapshot: _lastSnapshot, clusterVersion: _clusterVersion, ...rest } = state;
   return rest;
 }
 

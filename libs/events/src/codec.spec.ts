@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppendRecord, LogRecord } from '@cairn/eventlog';
 import { AppCreated, AppScaled, appScaledV2, CairnEvent, LeaderElected } from './catalogue';
-import { decodeRecord, encodeChecked, encodeEvent, EventValidationError } from './codec';
+import { decodeRecord, encodeChecked, encodeEvent, EventValidationError, UnknownEventError } from './codec';
+import { EVENT_FORMAT_LEVEL } from './format-level';
 
 const FIXTURE_DIR = join(__dirname, '..', 'test-fixtures');
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(join(FIXTURE_DIR, name), 'utf8')) as T;
@@ -113,16 +114,41 @@ describe('decodeRecord', () => {
 
   it('stops at an unknown type: type names are permanent, so it comes from a newer writer or damage', () => {
     const error = thrownBy(() => decodeRecord(rawRecord({ ...appScaled, type: 'AppTeleported' }, 11)));
+    expect(error).toBeInstanceOf(UnknownEventError);
     expect(error).toBeInstanceOf(EventValidationError);
-    expect((error as EventValidationError).details).toEqual({ type: 'AppTeleported', offset: 11 });
+    expect((error as EventValidationError).details).toEqual({ type: 'AppTeleported', v: 2, offset: 11 });
+    expect(error).toMatchObject({ type: 'AppTeleported', v: 2, offset: 11, knownVersion: null });
+    expect((error as Error).message).toBe(
+      `the record at offset 11 is AppTeleported v2, an event type this release does not know (it reads event format level ${EVENT_FORMAT_LEVEL}): ` +
+        'the log was written by a newer Cairn. Upgrade this master (docs/operations.md, "Upgrades")',
+    );
+  });
+
+  it("an unknown type is reported as such even when a newer envelope fails this release's envelope schema", () => {
+    const { actor: _actor, ...withoutActor } = appScaled;
+    const error = thrownBy(() => decodeRecord(rawRecord({ ...withoutActor, type: 'AppTeleported', extra: 1 }, 5)));
+    expect(error).toBeInstanceOf(UnknownEventError);
   });
 
   it('stops at a version newer than this release knows', () => {
     const error = thrownBy(() => decodeRecord(rawRecord({ ...appCreated, v: 2 }, 12)));
-    expect(error).toBeInstanceOf(EventValidationError);
+    expect(error).toBeInstanceOf(UnknownEventError);
+    expect(error).toMatchObject({
+      type: 'AppCreated',
+      v: 2,
+      offset: 12,
+      knownVersion: 1,
+      readerLevel: EVENT_FORMAT_LEVEL,
+    });
     expect((error as Error).message).toMatch(
-      /AppCreated v2 at offset 12 is newer than this release understands \(v1\)/,
+      /the record at offset 12 is AppCreated v2, newer than this release reads \(AppCreated up to v1\) \(it reads event format level \d+\)/,
     );
+  });
+
+  it('a known type at a known version that fails its schema is not "unknown": it is damage', () => {
+    const error = thrownBy(() => decodeRecord(rawRecord({ ...appScaled, data: { appId: 1 } }, 4)));
+    expect(error).toBeInstanceOf(EventValidationError);
+    expect(error).not.toBeInstanceOf(UnknownEventError);
   });
 
   it('upcasts AppScaled v1, as an older release wrote it, to v2 with lastScalingAt = the envelope time', () => {

@@ -3,6 +3,7 @@ import { envelopeSchema, EventEnvelope, RecordedEvent } from './envelope';
 import { CairnEvent, catalogue, EventType, isEventType } from './catalogue';
 import { upcastTo } from './upcast';
 import { decodeValidator } from './decode-validators';
+import { EVENT_FORMAT_LEVEL } from './format-level';
 
 /** An event that fails its own schema: it never reaches the log, and a record that fails never reaches a projection. */
 export class EventValidationError extends Error {
@@ -12,6 +13,34 @@ export class EventValidationError extends Error {
   ) {
     super(message);
     this.name = 'EventValidationError';
+  }
+}
+
+/**
+ * A record this release cannot read: a type it does not know, or a version newer than it knows.
+ * Written by a newer Cairn (or the log is damaged): never guessed at, never skipped. A master that
+ * meets one stops following and never leads (docs/operations.md, "Upgrades").
+ */
+export class UnknownEventError extends EventValidationError {
+  /** The highest event format level this release reads (format-level.ts). */
+  readonly readerLevel = EVENT_FORMAT_LEVEL;
+  constructor(
+    readonly type: string,
+    readonly v: number | undefined,
+    readonly offset: number,
+    /** What this release knows of the type: its current version, or null for an unknown type. */
+    readonly knownVersion: number | null,
+  ) {
+    super(
+      `the record at offset ${offset} is ${type}${v === undefined ? '' : ` v${v}`}, ` +
+        (knownVersion === null
+          ? 'an event type this release does not know'
+          : `newer than this release reads (${type} up to v${knownVersion})`) +
+        ` (it reads event format level ${EVENT_FORMAT_LEVEL}): the log was written by a newer Cairn. ` +
+        'Upgrade this master (docs/operations.md, "Upgrades")',
+      { type, v, offset },
+    );
+    this.name = 'UnknownEventError';
   }
 }
 
@@ -54,6 +83,14 @@ export function decodeRecord(record: LogRecord): RecordedEvent<CairnEvent> {
   const head = parsed as { type?: unknown; v?: unknown } | null;
   const type = typeof head === 'object' && head !== null ? head.type : undefined;
   const v = typeof head === 'object' && head !== null ? head.v : undefined;
+  // Before any schema: a newer release may have changed more than the type (an envelope field),
+  // and the operator must read "upgrade", not "invalid envelope".
+  if (typeof type === 'string' && type !== '' && !isEventType(type)) {
+    throw new UnknownEventError(type, typeof v === 'number' ? v : undefined, record.offset, null);
+  }
+  if (typeof type === 'string' && typeof v === 'number' && isEventType(type) && v > catalogue[type].current) {
+    throw new UnknownEventError(type, v, record.offset, catalogue[type].current);
+  }
   if (typeof type === 'string' && typeof v === 'number' && isEventType(type)) {
     const fast = decodeValidator(type, v);
     if (fast && fast(parsed)) {

@@ -12,3 +12,5 @@ export class TickCommand extends SequencedCommand<'Tick'> {}
 export class ElectLeaderCommand extends SequencedCommand<'ElectLeader'> {}
 /** The leader records a snapshot it stored. */
 export class RecordSnapshotCommand extends SequencedCommand<'RecordSnapshot'> {}
+/** An operator raises the cluster's event format level (POST /v1/cluster/version). */
+export class RaiseClusterVersionCommand extends SequencedCommand<'RaiseClusterVersion'> {}

@@ -7,6 +7,7 @@ import {
   TickCommand,
   ElectLeaderCommand,
   RecordSnapshotCommand,
+  RaiseClusterVersionCommand,
 } from './cluster.commands';
 
 @CommandHandler(RegisterAgentCommand)
@@ -21,3 +22,5 @@ export class TickHandler extends SequencedHandler<TickCommand> {}
 export class ElectLeaderHandler extends SequencedHandler<ElectLeaderCommand> {}
 @CommandHandler(RecordSnapshotCommand)
 export class RecordSnapshotHandler extends SequencedHandler<RecordSnapshotCommand> {}
+@CommandHandler(RaiseClusterVersionCommand)
+export class RaiseClusterVersionHandler extends SequencedHandler<RaiseClusterVersionCommand> {}

@@ -12,6 +12,7 @@ import {
   DisconnectAgentHandler,
   ElectLeaderHandler,
   RecordSnapshotHandler,
+  RaiseClusterVersionHandler,
   RegisterAgentHandler,
   ReportTaskStatusHandler,
   TickHandler,
@@ -33,6 +34,7 @@ export const commandHandlers = [
   TickHandler,
   ElectLeaderHandler,
   RecordSnapshotHandler,
+  RaiseClusterVersionHandler,
 ];
 export * from './app.commands';
 export * from './cluster.commands';

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { ConfigError } from './config-error';
+import { loadKafkaSecurity, type KafkaSecurity } from './kafka-security';
 
 /**
  * The master's configuration, from the environment (README documents each variable).
@@ -16,6 +18,8 @@ export interface CairnConfig {
   /** Names the topic `<cluster>.events` and the transactional id `<cluster>.leader`. */
   readonly cluster: string;
   readonly kafkaReplicationFactor: number;
+  /** TLS and SASL to the brokers (CAIRN_KAFKA_SSL*, CAIRN_KAFKA_SASL*); kafka-connection.ts passes them on. */
+  readonly kafkaSecurity: KafkaSecurity;
   /** Seed of the id source; random per start unless given (simulation, reproductions). */
   readonly seed?: string;
   /** The cluster's agent token (CAIRN_AGENT_TOKEN); see agent-token.ts when it is unset. */
@@ -40,12 +44,7 @@ export interface CairnConfig {
   readonly snapshotsKept: number;
 }
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 const CLUSTER_NAME = /^[a-zA-Z0-9._-]{1,200}$/;
 
@@ -64,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       'CAIRN_KAFKA_REPLICATION_FACTOR',
       env.CAIRN_KAFKA_REPLICATION_FACTOR ?? '1',
     ),
+    kafkaSecurity: loadKafkaSecurity(env),
     seed: env.CAIRN_SEED || undefined,
     agentToken: env.CAIRN_AGENT_TOKEN || undefined,
     agentUnreachableMs:

@@ -6,6 +6,8 @@ export class UnavailableError extends Error {
   constructor(
     message: string,
     readonly retryAfterSeconds = 1,
+    /** More fields of the 503 body (a halted master's reason, say). */
+    readonly extra: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = 'UnavailableError';

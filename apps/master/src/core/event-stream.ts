@@ -14,5 +14,18 @@ export async function* followEvents(
   from: Offset,
   signal: AbortSignal,
 ): AsyncIterable<RecordedEvent<CairnEvent>[]> {
-  for await (const batch of log.follow({ from, signal })) yield batch.map(decodeRecord);
+  for await (const batch of log.follow({ from, signal })) {
+    // Record by record: when one cannot be decoded (an event of a newer release), the events before
+    // it in the batch are still applied, so a halted standby stands right before the record it met.
+    const decoded: RecordedEvent<CairnEvent>[] = [];
+    for (const record of batch) {
+      try {
+        decoded.push(decodeRecord(record));
+      } catch (error) {
+        if (decoded.length > 0) yield decoded;
+        throw error;
+      }
+    }
+    yield decoded;
+  }
 }

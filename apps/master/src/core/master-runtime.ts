@@ -4,7 +4,7 @@ import type { Clock, IdSource } from '@cairn/common';
 import { WriterFencedError, type EventLog, type SnapshotStore } from '@cairn/eventlog';
 import type { Election } from '@cairn/election';
 import type { Command } from '@cairn/domain';
-import type { CairnEvent, RecordedEvent } from '@cairn/events';
+import { EVENT_FORMAT_LEVEL, UnknownEventError, type CairnEvent, type RecordedEvent } from '@cairn/events';
 import { CAIRN_CONFIG, CLOCK, CREATE_ELECTION, EVENT_LOG, ID_SOURCE, OPEN_LOG_WRITER, SNAPSHOT_STORE } from '../tokens';
 import type { CairnConfig } from '../config/cairn-config';
 import { UnavailableError } from './errors';
@@ -12,7 +12,8 @@ import { followEvents, readEvents } from './event-stream';
 import { ProjectionRunner } from './projection-runner';
 import { CommandOutcome, Sequencer } from './sequencer';
 import { EventApplied } from './event-applied';
-import { ElectLeaderCommand, RecordSnapshotCommand } from '../commands/cluster.commands';
+import { CAIRN_VERSION } from '../version';
+import { ElectLeaderCommand, RaiseClusterVersionCommand, RecordSnapshotCommand } from '../commands/cluster.commands';
 import { loadLatestSnapshot, Snapshotter } from '../snapshots/snapshots';
 import { stateHashSteps, viewOf, type StateView } from '@cairn/domain';
 import { runInSlices } from './pacing';
@@ -55,6 +56,8 @@ export class MasterRuntime implements OnApplicationShutdown {
   private election: Election | null = null;
   private phase: MasterPhase = 'starting';
   private fatalError: Error | null = null;
+  /** This master met a record it cannot read: it follows no more and never leads (see halt). */
+  private haltedBy: UnknownEventError | null = null;
   private fatalListeners: ((error: Error) => void)[] = [];
   private roleListeners: ((leading: boolean) => void)[] = [];
   private following: { abort: AbortController; done: Promise<void> } | null = null;
@@ -150,7 +153,10 @@ export class MasterRuntime implements OnApplicationShutdown {
       else if (change.type === 'deposed') this.transition(() => this.demote(`deposed (${change.reason})`));
       else if (change.leader !== null) this.logger.log(`term ${change.term}: ${change.leader} leads`);
     });
-    await election.campaign();
+    // A record it cannot read, met while following, stops the election (halt): start fails with it.
+    await election.campaign().catch((error: unknown) => {
+      throw this.haltedBy ?? error;
+    });
     if (options.untilLeading) await leading;
     // A standby serves once it knows who leads (its writes go there). The leader the topic names may
     // be dead (this very master before a restart): within one election timeout either its heartbeats
@@ -160,6 +166,7 @@ export class MasterRuntime implements OnApplicationShutdown {
     while (!this.isReady && !(followsALeader() && this.clock.now() >= settledAt) && this.currentPhase !== 'stopped') {
       await new Promise<void>((r) => this.clock.setTimer(10, r));
     }
+    if (this.haltedBy) throw this.haltedBy;
     this.started = true;
   }
 
@@ -199,7 +206,8 @@ export class MasterRuntime implements OnApplicationShutdown {
 
   /** Hands a command to the sequencer; 503 unless this master leads (or after a fatal error). */
   execute(command: Command): Promise<CommandOutcome> {
-    const electing = this.phase === 'promoting' && command.kind === 'ElectLeader';
+    const electing =
+      this.phase === 'promoting' && (command.kind === 'ElectLeader' || command.kind === 'RaiseClusterVersion');
     if ((this.phase !== 'ready' && !electing) || !this.sequencer) {
       return Promise.reject(new UnavailableError(this.notLeading()));
     }
@@ -212,6 +220,7 @@ export class MasterRuntime implements OnApplicationShutdown {
   }
 
   private notLeading(): string {
+    if (this.haltedBy) return this.haltedMessage(this.haltedBy);
     if (this.fatalError) return `this master stopped: ${this.fatalError.message}`;
     if (this.phase === 'standby' || this.phase === 'promoting') {
       const leader = this.leader;
@@ -230,6 +239,8 @@ export class MasterRuntime implements OnApplicationShutdown {
 
   /** Throws the 503 error when the read model may not be served (a standby serves it too). */
   assertReadable(): void {
+    const halted = this.halted;
+    if (halted) throw new UnavailableError(halted.message, 60);
     if (!this.serving) {
       throw new UnavailableError(
         this.fatalError ? `this master stopped: ${this.fatalError.message}` : `master is ${this.phase}; retry shortly`,
@@ -262,7 +273,9 @@ export class MasterRuntime implements OnApplicationShutdown {
   }
 
   private transition(step: () => Promise<void>): void {
-    this.transitions = this.transitions.then(step).catch((error: Error) => this.onFatal(error));
+    this.transitions = this.transitions
+      .then(step)
+      .catch((error: Error) => (error instanceof UnknownEventError ? this.halt(error) : this.onFatal(error)));
   }
 
   /**
@@ -291,11 +304,22 @@ export class MasterRuntime implements OnApplicationShutdown {
       onApplied: (events) => this.publish(events),
       onFatal: (error) => this.onSequencerStopped(error),
     });
+    // A log that holds nothing yet starts at the newest event format level its first leader reads:
+    // no master of an older release has ever read it (docs/operations.md, "Upgrades").
+    const freshLog = this.projection.eventsApplied === 0;
     let offset: number | null;
     try {
       ({ offset } = await this.commandBus.execute(
         new ElectLeaderCommand({ kind: 'ElectLeader', instance: this.instance, term }, 'system'),
       ));
+      if (freshLog && this.projection.state.clusterVersion < EVENT_FORMAT_LEVEL) {
+        await this.commandBus.execute(
+          new RaiseClusterVersionCommand(
+            { kind: 'RaiseClusterVersion', version: EVENT_FORMAT_LEVEL, instance: this.instance },
+            'system',
+          ),
+        );
+      }
     } catch (error) {
       // Stale (a later leader wrote first) or fenced meanwhile: not ours to lead.
       await this.demote(`could not take term ${term}: ${(error as Error).message}`);
@@ -385,7 +409,9 @@ export class MasterRuntime implements OnApplicationShutdown {
           this.projection.apply(events);
         }
       } catch (error) {
-        if (!abort.signal.aborted) this.onFatal(error as Error);
+        if (abort.signal.aborted) return;
+        if (error instanceof UnknownEventError) this.halt(error);
+        else this.onFatal(error as Error);
       }
     })();
     this.following = { abort, done };
@@ -397,6 +423,52 @@ export class MasterRuntime implements OnApplicationShutdown {
     if (!following) return;
     following.abort.abort();
     await following.done;
+  }
+
+  /**
+   * Why this master stopped following, when it met a record it cannot read (a newer Cairn wrote
+   * it): null otherwise. /v1/info and every 503 carry it.
+   */
+  get halted(): { message: string; type: string; v: number | null; offset: number; readerLevel: number } | null {
+    const error = this.haltedBy;
+    if (!error) return null;
+    return {
+      message: this.haltedMessage(error),
+      type: error.type,
+      v: error.v ?? null,
+      offset: error.offset,
+      readerLevel: error.readerLevel,
+    };
+  }
+
+  private haltedMessage(error: UnknownEventError): string {
+    return `this master (Cairn ${CAIRN_VERSION}) stopped following the log and will not lead: ${error.message}`;
+  }
+
+  /**
+   * A record this release cannot read (UnknownEventError), met while following or while taking
+   * over: applying anything past it would be guessing, and leading would write on a state that
+   * misses it. The master leaves the election (resigning if it led or was elected), closes its
+   * writer, and stays up answering 503 with the reason (docs/operations.md, "Upgrades"): a restart
+   * of the same release would stop at the same record, so exiting would only make a restart loop.
+   */
+  private halt(error: UnknownEventError): void {
+    if (this.haltedBy || this.fatalError) return;
+    this.haltedBy = error;
+    const wasLeading = this.phase === 'ready';
+    this.phase = 'stopped';
+    this.logger.error(this.haltedMessage(error));
+    this.sequencer?.stop(new Error(this.haltedMessage(error)));
+    this.sequencer = null;
+    if (wasLeading) for (const listener of this.roleListeners) listener(false);
+    const writer = this.writer;
+    this.writer = null;
+    void (async () => {
+      await this.election
+        ?.stop({ resign: true })
+        .catch((e) => this.logger.warn(`leaving the election: ${(e as Error).message}`));
+      if (writer && writer !== this.log) await writer.close().catch(() => undefined);
+    })();
   }
 
   private onFatal(error: Error): void {

@@ -1,7 +1,9 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { CommandRejected } from '@cairn/domain';
 import { MasterRuntime } from '../core/master-runtime';
+import { UnavailableError } from '../core/errors';
 import { CAIRN_VERSION } from '../version';
+import { EVENT_FORMAT_LEVEL } from '@cairn/events';
 
 /** /ping, Marathon's /v2/info and /v2/leader, and Cairn's /v1/info and /v1/state/hash. */
 @Controller()
@@ -45,6 +47,9 @@ export class InfoController {
   /** Cairn's view of its log: the backend, the cluster (topic key) and how far the state is applied. */
   @Get('v1/info')
   async cairnInfo() {
+    // A master that met a record it cannot read says which, and why (Marathon's /v2 errors have no such field).
+    const halted = this.runtime.halted;
+    if (halted) throw new UnavailableError(halted.message, 60, { role: 'halted', halted });
     this.runtime.assertReadable();
     const { config, projection } = this.runtime;
     return {
@@ -60,6 +65,10 @@ export class InfoController {
       /** How this master rebuilt its state at start (snapshot offset or null, events replayed on top). */
       recovery: this.runtime.recovery,
       snapshots: { backend: this.runtime.snapshots.backend, last: projection.state.lastSnapshot },
+      // Upgrades (docs/operations.md): the level the cluster agreed on, and the highest this master reads.
+      clusterVersion: projection.state.clusterVersion,
+      formatLevel: EVENT_FORMAT_LEVEL,
+      release: CAIRN_VERSION,
     };
   }
 

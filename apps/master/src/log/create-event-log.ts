@@ -3,6 +3,7 @@ import { FileSnapshotStore, KafkaSnapshotStore, NodeFs, type EventLog, type Snap
 import { FileEventLog } from '@cairn/eventlog/file/file-event-log';
 import { KafkaEventLog } from '@cairn/eventlog/kafka/kafka-event-log';
 import type { CairnConfig } from '../config/cairn-config';
+import { kafkaConnection } from '../config/kafka-connection';
 import { kafkaElection, SoleElection } from '@cairn/election';
 import type { CreateElection, OpenLogWriter } from '../core/master-runtime';
 
@@ -10,7 +11,7 @@ import type { CreateElection, OpenLogWriter } from '../core/master-runtime';
 export function createEventLog(config: CairnConfig, role: { writer: boolean; instance: string }): EventLog {
   if (config.log === 'kafka') {
     return new KafkaEventLog({
-      brokers: config.kafkaBrokers,
+      ...kafkaConnection(config),
       cluster: config.cluster,
       replicationFactor: config.kafkaReplicationFactor,
       writer: role.writer,
@@ -24,7 +25,7 @@ export function createEventLog(config: CairnConfig, role: { writer: boolean; ins
 export function createSnapshotStore(config: CairnConfig, instance: string): SnapshotStore {
   if (config.log === 'kafka') {
     return new KafkaSnapshotStore({
-      brokers: config.kafkaBrokers,
+      ...kafkaConnection(config),
       cluster: config.cluster,
       replicationFactor: config.kafkaReplicationFactor,
       instance,
@@ -56,7 +57,7 @@ export function leadershipFor(
     },
     createElection: (name, minTerm) =>
       kafkaElection({
-        brokers: config.kafkaBrokers,
+        ...kafkaConnection(config),
         cluster: config.cluster,
         candidate: name,
         timings: { heartbeatMs: config.electionHeartbeatMs, electionTimeoutMs: config.electionTimeoutMs },

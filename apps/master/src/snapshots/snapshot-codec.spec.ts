@@ -78,6 +78,7 @@ describe('snapshot codec', () => {
       'agents',
       'appliedUpdateIds',
       'apps',
+      'clusterVersion',
       'demandCauses',
       'deploymentOfApp',
       'deployments',

@@ -80,6 +80,11 @@ export class Snapshotter {
   private running: Promise<void> | null = null;
   /** The offset last found unchanged: no new check before another `every` offsets. */
   private unchangedAt = -1;
+  /**
+   * The last snapshot this master stored, recorded in the log or not (below cluster version 2
+   * SnapshotWritten is not written: the state's lastSnapshot then stays null).
+   */
+  private lastStored: { offset: number; hash: string } | null = null;
 
   constructor(private readonly options: SnapshotterOptions) {}
 
@@ -108,7 +113,11 @@ export class Snapshotter {
 
   private due(): boolean {
     const { projection, every } = this.options;
-    const since = Math.max(projection.state.lastSnapshot?.offset ?? -1, this.unchangedAt);
+    const since = Math.max(
+      projection.state.lastSnapshot?.offset ?? -1,
+      this.lastStored?.offset ?? -1,
+      this.unchangedAt,
+    );
     return projection.appliedOffset - since >= every;
   }
 
@@ -124,7 +133,11 @@ export class Snapshotter {
     const events = projection.eventsApplied;
     const pacer = new Pacer();
     const hash = await runInSlices(stateHashSteps(view, 500), pacer);
-    if (hash === projection.state.lastSnapshot?.hash) {
+    const previous = [projection.state.lastSnapshot, this.lastStored].reduce<{ offset: number; hash: string } | null>(
+      (newest, s) => (s && (!newest || s.offset > newest.offset) ? s : newest),
+      null,
+    );
+    if (hash === previous?.hash) {
       this.unchangedAt = offset;
       return null;
     }
@@ -145,6 +158,7 @@ export class Snapshotter {
       writtenAt: new Date(clock.now()).toISOString(),
     };
     await store.write(meta, body);
+    this.lastStored = { offset, hash };
     await this.options.record({ offset, hash, format: SNAPSHOT_FORMAT, bytes: body.length });
     this.options.logger.log(
       `snapshot at offset ${offset}: ${events} events, ${body.length} bytes, ${clock.now() - startedAt} ms`,

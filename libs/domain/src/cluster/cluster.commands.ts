@@ -19,4 +19,16 @@ export interface RecordSnapshot {
   readonly meta: CommandMeta;
 }
 
-export type ClusterCommand = ElectLeader | RecordSnapshot;
+/**
+ * The operator raises the cluster's event format level (POST /v1/cluster/version) once every
+ * master runs a release that reads it. Decided by the leader, which refuses a level above its own.
+ */
+export interface RaiseClusterVersion {
+  readonly kind: 'RaiseClusterVersion';
+  readonly version: number;
+  /** The leader deciding it (`host:port`), recorded in the event. */
+  readonly instance: string;
+  readonly meta: CommandMeta;
+}
+
+export type ClusterCommand = ElectLeader | RecordSnapshot | RaiseClusterVersion;

@@ -58,21 +58,29 @@ describe('RecordSnapshot', () => {
   const written = (offset: number, hash = 'b'.repeat(64)) =>
     draft('SnapshotWritten', { offset, hash, format: 1, bytes: 123 });
 
+  const atLevel2 = draft('ClusterVersionRaised', { version: 2, previous: 1, leader: 'm1' });
+
   it('records a stored snapshot', () => {
-    given([])
+    given([atLevel2])
       .when(record(10))
       .then([written(10)]);
   });
 
   it('never records one at or before the last recorded (a racing writer across a handover)', () => {
-    given([written(10)])
+    given([atLevel2, written(10)])
       .when(record(10))
       .then([]);
-    given([written(10)])
+    given([atLevel2, written(10)])
       .when(record(5))
       .then([]);
-    given([written(10)])
+    given([atLevel2, written(10)])
       .when(record(11))
       .then([written(11)]);
+  });
+
+  it('records nothing below cluster version 2, where a master of the previous release could not read it', () => {
+    given([])
+      .when(record(10))
+      .then([]);
   });
 });

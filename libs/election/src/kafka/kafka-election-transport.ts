@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  Kafka,
-  logLevel,
-  Partitioners,
-  type Admin,
-  type Consumer,
-  type EachBatchPayload,
-  type Producer,
-} from 'kafkajs';
-import { kafkaLogCreator, type KafkaLogSink } from '@cairn/eventlog/kafka/kafka-logger';
+import { Partitioners, type Kafka, type Admin, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import type { KafkaLogSink } from '@cairn/eventlog/kafka/kafka-logger';
+import { newKafkaClient, type KafkaConnection } from '@cairn/eventlog/kafka/kafka-client';
 import { KAFKA_RETRY, PRODUCER_MAX_IN_FLIGHT_REQUESTS } from '@cairn/eventlog/kafka/kafka-options';
 import { decodeElectionRecord, encodeElectionRecord, type ElectionRecord } from '../election-record';
 import type { ElectionTransport, TransportHandlers } from '../election-transport';
@@ -21,8 +14,8 @@ const PARTITION = 0;
  */
 export const ELECTION_FETCH_MAX_WAIT_MS = 100;
 
-export interface KafkaElectionTransportOptions {
-  readonly brokers: string[];
+/** `brokers`, and TLS / SASL when the brokers need them (the same KafkaConnection as the log's). */
+export interface KafkaElectionTransportOptions extends KafkaConnection {
   readonly cluster: string;
   readonly candidate: string;
   readonly replicationFactor: number;
@@ -80,13 +73,11 @@ export class KafkaElectionTransport implements ElectionTransport {
 
   private async startNow(handlers: TransportHandlers): Promise<void> {
     this.handlers = handlers;
-    const kafka = new Kafka({
-      clientId: `cairn-election-${this.options.candidate.replace(/[^a-zA-Z0-9._-]/g, '_')}`,
-      brokers: this.options.brokers,
-      retry: { ...KAFKA_RETRY },
-      logLevel: this.options.logger ? logLevel.WARN : logLevel.NOTHING,
-      logCreator: kafkaLogCreator(this.options.logger),
-    });
+    const kafka = newKafkaClient(
+      this.options,
+      `cairn-election-${this.options.candidate.replace(/[^a-zA-Z0-9._-]/g, '_')}`,
+      this.options.logger,
+    );
     this.kafka = kafka;
     this.admin = kafka.admin({ retry: { ...KAFKA_RETRY } });
     await this.admin.connect();

@@ -1,13 +1,13 @@
 import { SystemClock, type Clock } from '@cairn/common';
 import type { KafkaLogSink } from '@cairn/eventlog/kafka/kafka-logger';
+import type { KafkaConnection } from '@cairn/eventlog/kafka/kafka-client';
 import type { Term } from '../election';
 import { ElectionRunner } from '../election-runner';
 import type { ElectionTimings } from '../election-timings';
 import { KafkaElectionTransport } from './kafka-election-transport';
 
-export interface KafkaElectionOptions {
-  /** Bootstrap brokers, `host:port` (127.0.0.1 rather than localhost). */
-  readonly brokers: string[];
+/** `brokers`, and TLS / SASL when the brokers need them (the same KafkaConnection as the log's). */
+export interface KafkaElectionOptions extends KafkaConnection {
   /** Cluster name: the election topic is `<cluster>.leader`. */
   readonly cluster: string;
   /** This candidate's id: the master's `host:port`. */
@@ -26,6 +26,8 @@ export interface KafkaElectionOptions {
 export function kafkaElection(options: KafkaElectionOptions): ElectionRunner {
   const transport = new KafkaElectionTransport({
     brokers: options.brokers,
+    ssl: options.ssl,
+    sasl: options.sasl,
     cluster: options.cluster,
     candidate: options.candidate,
     replicationFactor: options.replicationFactor ?? 1,

@@ -162,10 +162,16 @@ describe('KafkaEventLog (integration)', () => {
     const refused: { name: string; partitions: number; config: Record<string, string>; message: RegExp }[] = [
       { name: 'three partitions', partitions: 3, config: {}, message: /3 partitions/ },
       {
+        name: 'two partitions (even with the right retention)',
+        partitions: 2,
+        config: { 'retention.ms': '-1', 'retention.bytes': '-1' },
+        message: /it has 2 partitions; the event log needs exactly 1.*To fix: Kafka cannot reduce a topic's partitions/,
+      },
+      {
         name: 'a one-day retention.ms',
         partitions: 1,
         config: { 'retention.ms': '86400000' },
-        message: /retention\.ms is 86400000/,
+        message: /retention\.ms is 86400000; it must be -1.*To fix: kafka-configs\.sh .*--add-config retention\.ms=-1 /,
       },
       {
         name: 'the broker default retention (7 days)',
@@ -183,7 +189,7 @@ describe('KafkaEventLog (integration)', () => {
         name: 'compaction',
         partitions: 1,
         config: { 'retention.ms': '-1', 'retention.bytes': '-1', 'cleanup.policy': 'compact' },
-        message: /compaction/,
+        message: /cleanup\.policy is 'compact'; compaction would delete events.*--add-config cleanup\.policy=delete /,
       },
     ];
 
@@ -207,6 +213,20 @@ describe('KafkaEventLog (integration)', () => {
       expect(error).toBeInstanceOf(LogConfigurationError);
       expect((error as Error).message).toMatch(message);
       expect((error as Error).message).toContain(`${cluster}.events`);
+    });
+
+    it('a reader (a standby, cairn replay) refuses an unfit topic too, before reading anything', async () => {
+      const cluster = uniqueCluster('refuse-reader');
+      const admin = await rawAdmin();
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic: `${cluster}.events`, numPartitions: 1, replicationFactor: 1, configEntries: [] }],
+      });
+      const log = new KafkaEventLog({ brokers: BROKERS, cluster, writer: false });
+      openLogs.push(log);
+      const error = await log.open().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LogConfigurationError);
+      expect((error as Error).message).toMatch(/retention\.ms is 604800000.*Cairn will neither read nor write it/);
     });
   });
 

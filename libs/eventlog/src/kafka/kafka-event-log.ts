@@ -1,7 +1,7 @@
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { AppendRecord, AppendResult, EventLog, FollowOptions, LogRecord, Offset, ReadOptions } from '../event-log';
 import { EventLogError, LogConfigurationError } from '../errors';
-import { kafkaLogCreator } from './kafka-logger';
+import { newKafkaClient } from './kafka-client';
 import {
   DEFAULT_INSTANCE,
   DEFAULT_REPLICATION_FACTOR,
@@ -63,13 +63,7 @@ export class KafkaEventLog implements EventLog {
 
   private async openNow(): Promise<void> {
     const instance = this.options.instance ?? DEFAULT_INSTANCE;
-    const kafka = new Kafka({
-      clientId: this.options.clientId ?? `cairn-${instance}`,
-      brokers: this.options.brokers,
-      retry: { ...KAFKA_RETRY },
-      logLevel: this.options.logger ? logLevel.WARN : logLevel.NOTHING,
-      logCreator: kafkaLogCreator(this.options.logger),
-    });
+    const kafka = newKafkaClient(this.options, this.options.clientId ?? `cairn-${instance}`, this.options.logger);
     const admin = kafka.admin({ retry: { ...KAFKA_RETRY } });
     let writer: KafkaWriter | null = null;
     try {

@@ -1,9 +1,9 @@
 import type { RetryOptions } from 'kafkajs';
+import type { KafkaConnection } from './kafka-client';
 import type { KafkaLogSink } from './kafka-logger';
 
-export interface KafkaEventLogOptions {
-  /** Bootstrap brokers, `host:port`. Use 127.0.0.1, not localhost (Node may try ::1 first). */
-  readonly brokers: string[];
+/** `brokers`, and TLS / SASL when the brokers need them (KafkaConnection). */
+export interface KafkaEventLogOptions extends KafkaConnection {
   /** Cluster name: the topic is `<cluster>.events`, the transactional id `<cluster>.leader`. */
   readonly cluster: string;
   /** Replication factor for a topic Cairn creates (3 in production, 1 on a single test broker). */

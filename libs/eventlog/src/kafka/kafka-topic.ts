@@ -5,6 +5,7 @@ import {
   CHECKED_CONFIG_NAMES,
   EVENTS_TOPIC_CONFIG,
   EVENTS_TOPIC_PARTITIONS,
+  topicConfigFixes,
   topicConfigProblems,
 } from './topic-config';
 
@@ -54,7 +55,7 @@ export async function ensureEventsTopic(
   if (problems.length > 0) {
     throw new LogConfigurationError(
       `Kafka topic '${topic}' cannot hold a Cairn event log: ${problems.join('; ')}. ` +
-        'Fix the topic (or use another cluster name); Cairn will not write to it as it is',
+        `Cairn will neither read nor write it as it is. To fix: ${topicConfigFixes(topic, observed).join('; or ')}`,
       { topic, partitions: observed.partitions, config: observed.config, problems },
     );
   }

@@ -1,4 +1,4 @@
-import { EVENTS_TOPIC_CONFIG, topicConfigProblems } from './topic-config';
+import { EVENTS_TOPIC_CONFIG, topicConfigFixes, topicConfigProblems } from './topic-config';
 
 describe('topicConfigProblems', () => {
   const fit = { partitions: 1, config: { ...EVENTS_TOPIC_CONFIG } };
@@ -49,5 +49,29 @@ describe('topicConfigProblems', () => {
         config: { 'retention.ms': '1', 'retention.bytes': '1', 'cleanup.policy': 'compact' },
       }),
     ).toHaveLength(4);
+  });
+});
+
+describe('topicConfigFixes', () => {
+  const fit = { partitions: 1, config: { ...EVENTS_TOPIC_CONFIG } };
+
+  it('has nothing to say about a fit topic', () => {
+    expect(topicConfigFixes('c.events', fit)).toEqual([]);
+  });
+
+  it('gives one kafka-configs command for every setting Kafka can change in place', () => {
+    const fixes = topicConfigFixes('c.events', {
+      partitions: 1,
+      config: { 'retention.ms': '604800000', 'retention.bytes': '1', 'cleanup.policy': 'compact,delete' },
+    });
+    expect(fixes).toHaveLength(1);
+    expect(fixes[0]).toContain(
+      '--entity-name c.events --add-config retention.ms=-1,retention.bytes=-1,cleanup.policy=delete',
+    );
+  });
+
+  it('says that partitions cannot be reduced', () => {
+    const fixes = topicConfigFixes('c.events', { ...fit, partitions: 2 });
+    expect(fixes).toEqual([expect.stringMatching(/cannot reduce a topic's partitions.*another CAIRN_CLUSTER/)]);
   });
 });

@@ -52,3 +52,30 @@ function isInfinite(value: string | undefined): boolean {
   if (value === undefined || !/^-?\d+$/.test(value.trim())) return false;
   return Number(value) < 0;
 }
+
+/**
+ * How to fix what topicConfigProblems found, for the operator reading the error: the settings
+ * Kafka can change in place as one kafka-configs command, and what it cannot change (partitions).
+ */
+export function topicConfigFixes(topic: string, observed: ObservedTopic): string[] {
+  const fixes: string[] = [];
+  const settings: string[] = [];
+  if (!isInfinite(observed.config['retention.ms'])) settings.push('retention.ms=-1');
+  if (!isInfinite(observed.config['retention.bytes'])) settings.push('retention.bytes=-1');
+  const policies = (observed.config['cleanup.policy'] ?? '').split(',').map((p) => p.trim());
+  if (policies.includes('compact')) settings.push('cleanup.policy=delete');
+  if (settings.length > 0) {
+    fixes.push(
+      `kafka-configs.sh --bootstrap-server <broker> --alter --entity-type topics --entity-name ${topic} ` +
+        `--add-config ${settings.join(',')} (events Kafka already deleted or compacted are gone: ` +
+        'check the log with `cairn replay` before trusting it)',
+    );
+  }
+  if (observed.partitions !== EVENTS_TOPIC_PARTITIONS) {
+    fixes.push(
+      `Kafka cannot reduce a topic's partitions: delete '${topic}' if it holds nothing of value, ` +
+        'or run Cairn under another CAIRN_CLUSTER (a new topic, created with one partition)',
+    );
+  }
+  return fixes;
+}

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import { LogConfigurationError } from '../errors';
 import type { LogRecord } from '../event-log';
-import { kafkaLogCreator, type KafkaLogSink } from '../kafka/kafka-logger';
+import type { KafkaLogSink } from '../kafka/kafka-logger';
+import { newKafkaClient, type KafkaConnection } from '../kafka/kafka-client';
 import { DEFAULT_INSTANCE, DEFAULT_REPLICATION_FACTOR, KAFKA_RETRY } from '../kafka/kafka-options';
 import { KafkaReaderSession, readSession } from '../kafka/kafka-reader';
 import { waitForLeader } from '../kafka/kafka-topic';
@@ -33,8 +34,7 @@ const SNAPSHOT_TOPIC_CONFIG: Readonly<Record<string, string>> = {
   'min.cleanable.dirty.ratio': '0.1',
 };
 
-export interface KafkaSnapshotStoreOptions {
-  readonly brokers: string[];
+export interface KafkaSnapshotStoreOptions extends KafkaConnection {
   readonly cluster: string;
   readonly replicationFactor?: number;
   readonly instance?: string;
@@ -193,13 +193,7 @@ export class KafkaSnapshotStore implements SnapshotStore {
 
   private async connect(): Promise<void> {
     const instance = this.options.instance ?? DEFAULT_INSTANCE;
-    const kafka = new Kafka({
-      clientId: `cairn-${instance}-snapshots`,
-      brokers: this.options.brokers,
-      retry: { ...KAFKA_RETRY },
-      logLevel: this.options.logger ? logLevel.WARN : logLevel.NOTHING,
-      logCreator: kafkaLogCreator(this.options.logger),
-    });
+    const kafka = newKafkaClient(this.options, `cairn-${instance}-snapshots`, this.options.logger);
     const admin = kafka.admin({ retry: { ...KAFKA_RETRY } });
     await admin.connect();
     try {

@@ -19,3 +19,14 @@ export const snapshotWrittenV1 = z.object({
   /** Compressed size, for operators watching snapshot growth. */
   bytes: z.number().int().min(0),
 });
+
+/**
+ * The operator raised the cluster's event format level: every master reads events of `version`
+ * (libs/events/src/format-level.ts), so the leader may now write them. Never lowered.
+ */
+export const clusterVersionRaisedV1 = z.object({
+  version: z.number().int().min(2),
+  previous: z.number().int().min(1),
+  /** The leader that wrote it (`host:port`); its own format level was at least `version`. */
+  leader: z.string().min(1),
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EventEnvelope } from '../envelope';
 import { appCreatedV1, appDeletedV1, appScaledV1, appScaledV2, appUpdatedV1 } from './app.events';
-import { leaderElectedV1, snapshotWrittenV1 } from './cluster.events';
+import { clusterVersionRaisedV1, leaderElectedV1, snapshotWrittenV1 } from './cluster.events';
 import { agentDisconnectedV1, agentRegisteredV1, agentReregisteredV1, agentUnreachableV1 } from './agent.events';
 import { launchDelayedV1, launchDelayResetV1, offerAcceptedV1, offerDeclinedV1, offersMadeV1 } from './offer.events';
 import {
@@ -96,6 +96,8 @@ export const catalogue = {
     versions: { 1: deploymentCancelledV1 },
     key: (d: DeploymentCancelledData) => d.deploymentId,
   },
+  // Format level 2 (format-level.ts): written only once the cluster reads it.
+  ClusterVersionRaised: { current: 1, versions: { 1: clusterVersionRaisedV1 }, key: () => 'cluster' },
 } as const;
 
 export type EventType = keyof typeof catalogue;
@@ -129,6 +131,7 @@ export type DeploymentStartedData = z.infer<typeof deploymentStartedV1>;
 export type DeploymentStepFinishedData = z.infer<typeof deploymentStepFinishedV1>;
 export type DeploymentFinishedData = z.infer<typeof deploymentFinishedV1>;
 export type DeploymentCancelledData = z.infer<typeof deploymentCancelledV1>;
+export type ClusterVersionRaisedData = z.infer<typeof clusterVersionRaisedV1>;
 
 export type LeaderElected = EventEnvelope<'LeaderElected', LeaderElectedData>;
 export type SnapshotWritten = EventEnvelope<'SnapshotWritten', SnapshotWrittenData>;
@@ -158,6 +161,7 @@ export type DeploymentStarted = EventEnvelope<'DeploymentStarted', DeploymentSta
 export type DeploymentStepFinished = EventEnvelope<'DeploymentStepFinished', DeploymentStepFinishedData>;
 export type DeploymentFinished = EventEnvelope<'DeploymentFinished', DeploymentFinishedData>;
 export type DeploymentCancelled = EventEnvelope<'DeploymentCancelled', DeploymentCancelledData>;
+export type ClusterVersionRaised = EventEnvelope<'ClusterVersionRaised', ClusterVersionRaisedData>;
 
 /** Every event Cairn writes, at its current version. */
 export type CairnEvent =
@@ -187,7 +191,8 @@ export type CairnEvent =
   | DeploymentStarted
   | DeploymentStepFinished
   | DeploymentFinished
-  | DeploymentCancelled;
+  | DeploymentCancelled
+  | ClusterVersionRaised;
 
 /** The data of one event type at its current version. */
 export type EventData<T extends EventType> = Extract<CairnEvent, { type: T }>['data'];

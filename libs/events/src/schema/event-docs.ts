@@ -126,4 +126,9 @@ export const EVENT_DOCS: Record<EventType, EventDoc> = {
     meaning: 'A deployment stopped where it was: superseded by a forced change, rolled back, or stopped on purpose.',
     key: { path: 'data.deploymentId' },
   },
+  ClusterVersionRaised: {
+    meaning:
+      "An operator raised the cluster's event format level: every master reads it, so the leader may write the event types it introduced.",
+    key: { constant: 'cluster' },
+  },
 };

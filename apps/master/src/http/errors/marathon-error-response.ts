@@ -42,7 +42,7 @@ export function toMarathonErrorResponse(exception: unknown): MarathonErrorRespon
   if (exception instanceof UnavailableError) {
     return {
       status: HttpStatus.SERVICE_UNAVAILABLE,
-      body: { message: exception.message },
+      body: { ...exception.extra, message: exception.message },
       headers: { 'Retry-After': String(exception.retryAfterSeconds) },
       unexpected: false,
     };
