@@ -79,8 +79,6 @@ describe('RecordSnapshot', () => {
   });
 
   it('records nothing below cluster version 2, where a master of the previous release could not read it', () => {
-    given([])
-      .when(record(10))
-      .then([]);
+    given([]).when(record(10)).then([]);
   });
 });
