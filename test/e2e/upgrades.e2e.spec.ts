@@ -4,8 +4,17 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { FileEventLog } from '@cairn/eventlog/file/file-event-log';
 import { KAFKA_RETRY } from '@cairn/eventlog/kafka/kafka-options';
 import { KafkaEventLog } from '@cairn/eventlog/kafka/kafka-event-log';
-import { EVENT_FORMAT_LEVEL } from '@cairn/events';
-import { Json, MasterHandle, requireKafkaBrokers, requireWriteOffset, sleep, startMaster, waitFor } from '../harness';
+import { encodeEvent, EVENT_FORMAT_LEVEL, type CairnEvent } from '@cairn/events';
+import {
+  Json,
+  MasterHandle,
+  requireKafkaBrokers,
+  requireWriteOffset,
+  sleep,
+  startMaster,
+  uniqueCluster,
+  waitFor,
+} from '../harness';
 
 jest.setTimeout(180_000);
 
@@ -40,6 +49,34 @@ const HALTED_MESSAGE =
 /** A master that met it while starting. */
 const START_MESSAGE = /this master \(Cairn [^)]+\) cannot start: the record at offset \d+ /;
 
+/**
+ * A log a previous release started (it holds events, none at a newer level), so the cluster is at
+ * version 1: a fresh log starts at the newest level its first leader reads, which would leave
+ * nothing to raise.
+ */
+async function seedPreviousReleaseLog(cluster: string): Promise<void> {
+  const log = new KafkaEventLog({
+    brokers: requireKafkaBrokers().split(','),
+    cluster,
+    writer: true,
+    instance: 'previous-release',
+  });
+  await log.open();
+  const id = randomUUID();
+  const elected: CairnEvent = {
+    id,
+    type: 'LeaderElected',
+    v: 1,
+    at: new Date().toISOString(),
+    actor: 'system',
+    correlationId: id,
+    causationId: null,
+    data: { instance: '127.0.0.1:1', epoch: 1 },
+  };
+  await log.append([encodeEvent(elected)]);
+  await log.close();
+}
+
 async function infoOf(master: MasterHandle): Promise<{ status: number; body: Json }> {
   const res = await master.http.get('/v1/info', { timeoutMs: 2_000 });
   return { status: res.status, body: res.body };
@@ -73,7 +110,9 @@ describe('upgrades: a master never reads past an event it does not know', () => 
   });
 
   it('[kafka] a standby meeting one halts: stays up, 503 with the reason, and never leads; a new master refuses to start', async () => {
-    const a = track(await startMaster({ backend: 'kafka', env: HA_ENV }));
+    const cluster = uniqueCluster();
+    await seedPreviousReleaseLog(cluster);
+    const a = track(await startMaster({ backend: 'kafka', cluster, env: HA_ENV }));
     await waitFor(async () => (await infoOf(a)).body?.role === 'leader', { describe: 'A leads' });
     const b = track(await startMaster({ backend: 'kafka', cluster: a.cluster, env: HA_ENV }));
     await waitFor(async () => (await infoOf(b)).body?.role === 'standby', { describe: 'B follows' });

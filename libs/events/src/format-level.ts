@@ -16,7 +16,10 @@ import type { EventType } from './catalogue';
  */
 export const EVENT_FORMAT_LEVEL = 2;
 
-/** The cluster version of a log with no ClusterVersionRaised: level 1, every type before levels existed. */
+/**
+ * The cluster version of a log with no ClusterVersionRaised: level 1, every type before levels
+ * existed. (A brand-new log is raised to its first leader's EVENT_FORMAT_LEVEL at once: MasterRuntime.)
+ */
 export const INITIAL_CLUSTER_VERSION = 1;
 
 /**
