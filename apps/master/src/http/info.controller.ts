@@ -1,12 +1,16 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { CommandRejected } from '@cairn/domain';
+import { EventLoopMonitor } from '../core/event-loop-monitor';
 import { MasterRuntime } from '../core/master-runtime';
 import { CAIRN_VERSION } from '../version';
 
 /** /ping, Marathon's /v2/info and /v2/leader, and Cairn's /v1/info and /v1/state/hash. */
 @Controller()
 export class InfoController {
-  constructor(private readonly runtime: MasterRuntime) {}
+  constructor(
+    private readonly runtime: MasterRuntime,
+    private readonly eventLoop: EventLoopMonitor,
+  ) {}
 
   @Get('ping')
   @Header('Content-Type', 'text/plain; charset=utf-8')
@@ -42,7 +46,10 @@ export class InfoController {
     };
   }
 
-  /** Cairn's view of its log: the backend, the cluster (topic key) and how far the state is applied. */
+  /**
+   * Cairn's view of its log: the backend, the cluster (topic key) and how far the state is applied;
+   * and the event loop's delay since start (the stall budget, docs/operations.md).
+   */
   @Get('v1/info')
   async cairnInfo() {
     this.runtime.assertReadable();
@@ -57,6 +64,7 @@ export class InfoController {
       endOffset: await this.runtime.log.endOffset(),
       eventsApplied: projection.eventsApplied,
       leaderEpoch: projection.state.leader?.epoch ?? null,
+      eventLoop: this.eventLoop.snapshot(),
     };
   }
 
