@@ -197,7 +197,7 @@ describe('the leader under a steady load: no leader change [kafka]', () => {
       const notes = masters.flatMap((m) =>
         `${m.stdout()}\n${m.stderr()}`
           .split('\n')
-          .filter((line) => /stepping down|stalled|deposed|lease|cannot go on/i.test(line))
+          .filter((line) => /stepping down|stalled|deposed|lease|cannot go on|silent for/i.test(line))
           .map((line) => `  ${m.url}: ${line.slice(0, 300)}`),
       );
       process.stdout.write(
@@ -232,6 +232,11 @@ describe('the leader under a steady load: no leader change [kafka]', () => {
       ];
       process.stdout.write(lines.join('\n') + '\n');
 
+      // The figures are Cairn's own (/v1/info), never in Marathon's /v2/info.
+      expect(Object.keys((await leader.http.get('/v2/info')).body)).not.toContain('eventLoop');
+      // No simulated agent was taken for cut off: every one answered its pings through the load.
+      const silent = masters.flatMap((m) => m.stderr().split('\n')).filter((line) => line.includes('silent for'));
+      expect(silent).toEqual([]);
       // The load really ran, and every request succeeded.
       expect(problems).toEqual([]);
       expect(writes).toBeGreaterThanOrEqual(Math.min(MAX_WRITES, 60));
