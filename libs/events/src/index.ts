@@ -1,4 +1,5 @@
 export * from './envelope';
 export * from './catalogue';
 export * from './codec';
+export { prepareDecodeValidators } from './decode-validators';
 export * from './upcast';

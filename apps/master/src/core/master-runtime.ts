@@ -4,7 +4,7 @@ import type { Clock, IdSource } from '@cairn/common';
 import { WriterFencedError, type EventLog } from '@cairn/eventlog';
 import type { Election } from '@cairn/election';
 import type { Command } from '@cairn/domain';
-import type { CairnEvent, RecordedEvent } from '@cairn/events';
+import { prepareDecodeValidators, type CairnEvent, type RecordedEvent } from '@cairn/events';
 import { CAIRN_CONFIG, CLOCK, CREATE_ELECTION, EVENT_LOG, ID_SOURCE, OPEN_LOG_WRITER } from '../tokens';
 import type { CairnConfig } from '../config/cairn-config';
 import { UnavailableError } from './errors';
@@ -92,6 +92,9 @@ export class MasterRuntime implements OnApplicationShutdown {
   async start(instance: string, options: { untilLeading?: boolean } = {}): Promise<void> {
     this.instance = instance;
     const startedAt = this.clock.now();
+    // Synchronous and long (ajv compiles every event schema): done before this master campaigns or
+    // serves, so it never stalls a leader in the middle of a request (the first /v1/events read).
+    prepareDecodeValidators();
     await this.log.open();
     this.phase = 'replaying';
     // Nothing else holds the replayed records yet (a sequencer is made later, from a deep copy).
