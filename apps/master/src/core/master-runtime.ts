@@ -92,9 +92,10 @@ export class MasterRuntime implements OnApplicationShutdown {
   async start(instance: string, options: { untilLeading?: boolean } = {}): Promise<void> {
     this.instance = instance;
     const startedAt = this.clock.now();
-    // Synchronous and long (ajv compiles every event schema): done before this master campaigns or
-    // serves, so it never stalls a leader in the middle of a request (the first /v1/events read).
-    prepareDecodeValidators();
+    // Synchronous and long (ajv compiles every event schema): on Kafka, where a stall can depose a
+    // leader, done before this master campaigns or serves rather than in the middle of a request
+    // (the first /v1/events read). The file log's sole master has no lease to lose.
+    if (this.config.log === 'kafka') prepareDecodeValidators();
     await this.log.open();
     this.phase = 'replaying';
     // Nothing else holds the replayed records yet (a sequencer is made later, from a deep copy).
