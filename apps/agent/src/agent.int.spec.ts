@@ -116,6 +116,13 @@ describe('cairn agent against a master', () => {
     expect(JSON.parse(readFileSync(join(work.dir, 'agent.json'), 'utf8'))).toMatchObject({ agentId: 'agent-1' });
   });
 
+  it('answers pings with pongs, and says so on its command stream', async () => {
+    const before = master.pongs.length;
+    await waitFor('two pongs', () => (master.pongs.length >= before + 2 ? true : undefined));
+    expect(new Set(master.pongs)).toEqual(new Set(['agent-1']));
+    expect(master.streamPongHeaders).toEqual(['1']);
+  });
+
   it('launches a task, reports it RUNNING, serves its stdout, kills it and reports KILLED after the RUNNING ack', async () => {
     master.send(launch(task(1), 'echo "hello from $MESOS_TASK_ID on $PORT0"; exec sleep 30'));
     const runningUpdate = await update(master, task(1), 'TASK_RUNNING');

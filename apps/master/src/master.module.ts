@@ -32,6 +32,7 @@ import { TasksController } from './http/tasks.controller';
 import { DeploymentsController } from './http/deployments.controller';
 import { DeploymentProgressController } from './http/deployment-progress.controller';
 import { eventHandlers } from './effects';
+import { EventLoopMonitor } from './core/event-loop-monitor';
 
 export interface MasterModuleOptions {
   readonly config: CairnConfig;
@@ -77,6 +78,7 @@ export class MasterModule {
         { provide: AGENT_TOKEN, useValue: options.agentToken },
         { provide: APP_FILTER, useClass: MarathonExceptionFilter },
         MasterRuntime,
+        EventLoopMonitor,
         AgentGateway,
         AgentTokenGuard,
         SchedulerTicker,

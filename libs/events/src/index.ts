@@ -1,5 +1,6 @@
 export * from './envelope';
 export * from './catalogue';
 export * from './codec';
+export { prepareDecodeValidators } from './decode-validators';
 export * from './upcast';
 export * from './format-level';

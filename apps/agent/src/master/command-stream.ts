@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Clock } from '@cairn/common';
 import { MasterRequestError } from '../agent-errors';
+import { ANSWERS_PINGS_HEADER } from '../protocol/agent-protocol';
 
 /** A command line longer than this is a broken master: the stream is dropped and reopened. */
 export const MAX_COMMAND_LINE_BYTES = 4 * 1024 * 1024;
@@ -65,6 +66,8 @@ export function openCommandStream(options: CommandStreamOptions): CommandStream 
       method: 'GET',
       headers: {
         accept: 'application/x-ndjson',
+        // The session answers every ping (AgentSession): the master may take our silence for a cut.
+        [ANSWERS_PINGS_HEADER]: '1',
         ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
       },
     },

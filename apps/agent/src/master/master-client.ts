@@ -4,6 +4,7 @@ import type { Clock } from '@cairn/common';
 import { AgentTokenRefusedError, MasterRequestError } from '../agent-errors';
 import {
   commandsPath,
+  pongPath,
   REGISTER_PATH,
   registerAnswerSchema,
   statusAnswerSchema,
@@ -97,6 +98,18 @@ export class MasterClient {
       return { kind: 'rejected', status: answer.status, message: messageOf(answer) };
     }
     return { kind: 'failed', reason: `HTTP ${answer.status}: ${messageOf(answer)}` };
+  }
+
+  /**
+   * `POST .../pong`: the answer to a ping, so the master can tell a live agent from one cut off
+   * (docs/agent-protocol.md §2). One attempt; a lost pong is made up by the next ping's.
+   */
+  async pong(masterUrl: string, agentId: string): Promise<boolean> {
+    try {
+      return (await this.post(masterUrl + pongPath(agentId), {})).status === 200;
+    } catch {
+      return false;
+    }
   }
 
   /** `GET .../commands`. */

@@ -10,6 +10,9 @@ import { TASK_STATES, type TaskState } from './task-state';
 export const REGISTER_PATH = '/internal/v1/agents/register';
 export const commandsPath = (agentId: string): string => `/internal/v1/agents/${encodeURIComponent(agentId)}/commands`;
 export const statusPath = (agentId: string): string => `/internal/v1/agents/${encodeURIComponent(agentId)}/status`;
+export const pongPath = (agentId: string): string => `/internal/v1/agents/${encodeURIComponent(agentId)}/pong`;
+/** On the command stream's request: this agent answers every ping with POST pongPath (§2). */
+export const ANSWERS_PINGS_HEADER = 'x-cairn-agent-pong';
 
 /** Container types the process executor runs: plain processes, as a Mesos agent's MESOS containerizer. */
 export const PROCESS_CAPABILITIES = ['MESOS'] as const;

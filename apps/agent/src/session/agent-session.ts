@@ -72,7 +72,11 @@ export class AgentSession {
         if (this.stopped) break;
         const stream = this.options.client.openCommandStream(registration.masterUrl, registration.answer.agentId, {
           idleTimeoutMs: this.options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
-          onLine: (line) => this.options.onLine(line),
+          onLine: (line) => {
+            // Answered at once, from here: the master drops a stream whose agent stays silent.
+            if (isPing(line)) void this.options.client.pong(registration.masterUrl, registration.answer.agentId);
+            this.options.onLine(line);
+          },
         });
         this.stream = stream;
         if (this.stopped) stream.close();
@@ -119,6 +123,15 @@ export class AgentSession {
         resolve();
       };
     });
+  }
+}
+
+function isPing(line: string): boolean {
+  if (line.length > 64) return false;
+  try {
+    return (JSON.parse(line) as { type?: unknown }).type === 'ping';
+  } catch {
+    return false;
   }
 }
 

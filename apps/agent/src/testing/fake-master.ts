@@ -27,6 +27,10 @@ export class FakeMaster {
   statusFailure: 503 | 409 | undefined;
   /** Task ids to put in the next registration answer's `reconcile.kill`. */
   killOnNextRegistration: string[] = [];
+  /** Agent ids of the pongs received (answers to pings), in order. */
+  readonly pongs: string[] = [];
+  /** `X-Cairn-Agent-Pong` of each command stream request, in order. */
+  readonly streamPongHeaders: (string | undefined)[] = [];
   private readonly streams = new Set<ServerResponse>();
   private readonly agents = new Set<string>();
   private nextAgent = 1;
@@ -85,7 +89,7 @@ export class FakeMaster {
       this.unauthorized.push(path);
       return reply(response, 401, { message: 'missing or wrong agent token' });
     }
-    const match = /^\/internal\/v1\/agents\/([^/]+)\/(commands|status)$/.exec(path);
+    const match = /^\/internal\/v1\/agents\/([^/]+)\/(commands|status|pong)$/.exec(path);
     if (path === '/internal/v1/agents/register' && request.method === 'POST') {
       const body = JSON.parse(await readBody(request)) as RegisterRequest;
       this.registrations.push(body);
@@ -98,7 +102,14 @@ export class FakeMaster {
     if (!match || !this.agents.has(decodeURIComponent(match[1]))) {
       return reply(response, 404, { message: `no such agent or path: ${path}` });
     }
+    if (match[2] === 'pong' && request.method === 'POST') {
+      await readBody(request);
+      this.pongs.push(decodeURIComponent(match[1]));
+      return reply(response, 200, {});
+    }
     if (match[2] === 'commands' && request.method === 'GET') {
+      const header = request.headers['x-cairn-agent-pong'];
+      this.streamPongHeaders.push(Array.isArray(header) ? header[0] : header);
       response.writeHead(200, { 'content-type': 'application/x-ndjson' });
       response.flushHeaders();
       this.streams.add(response);

@@ -14,4 +14,9 @@ export type AgentCommandMessage =
 export interface AgentChannel {
   send(message: AgentCommandMessage): void;
   close(): void;
+  /**
+   * Cuts the connection at once, without waiting for the agent (a silent agent: a partition swallows
+   * a graceful close). Its end is then noticed as any broken stream is. Default: close().
+   */
+  drop?(): void;
 }

@@ -6,7 +6,19 @@ interface Connection {
   readonly channel: AgentChannel;
   /** Where the agent connected from: its files server is reached there. */
   readonly address: string;
+  /** The agent answers pings (POST .../pong): its silence can be told from a quiet stream. */
+  readonly answersPings: boolean;
+  /** When the agent was last heard from (the stream opened, a pong, a status update). */
+  lastHeardMs: number;
 }
+
+/**
+ * An agent that answers pings and has not been heard from for this long is taken for cut off (a
+ * network partition drops packets silently: the master's TCP connection would linger for many
+ * minutes) and its stream is dropped, so the agent becomes unreachable as if it had disconnected.
+ * Three pings (PING_INTERVAL_MS, 5 s) missed; the agent's own idle timeout is 20 s.
+ */
+export const AGENT_SILENCE_MS = 15_000;
 
 /**
  * The live connections to agents: runtime facts, not state (they are not in the log and a new
@@ -20,9 +32,20 @@ export class AgentGateway implements BeforeApplicationShutdown {
   private readonly connections = new Map<string, Connection>();
 
   /** Registers a stream; returns a function that unregisters it (only if it is still current). */
-  connect(agentId: string, channel: AgentChannel, address: string, state: ClusterState): () => boolean {
+  connect(
+    agentId: string,
+    channel: AgentChannel,
+    address: string,
+    state: ClusterState,
+    liveness: { answersPings: boolean; nowMs: number } = { answersPings: false, nowMs: 0 },
+  ): () => boolean {
     this.connections.get(agentId)?.channel.close();
-    const connection = { channel, address };
+    const connection: Connection = {
+      channel,
+      address,
+      answersPings: liveness.answersPings,
+      lastHeardMs: liveness.nowMs,
+    };
     this.connections.set(agentId, connection);
     for (const task of state.tasks.values()) {
       if (task.agentId !== agentId) continue;
@@ -57,8 +80,27 @@ export class AgentGateway implements BeforeApplicationShutdown {
     return this.connections.get(agentId)?.address;
   }
 
-  pingAll(): void {
-    for (const { channel } of this.connections.values()) channel.send({ type: 'ping' });
+  /** The agent spoke (a pong, a status update): its stream is alive. */
+  heard(agentId: string, nowMs: number): void {
+    const connection = this.connections.get(agentId);
+    if (connection) connection.lastHeardMs = Math.max(connection.lastHeardMs, nowMs);
+  }
+
+  /**
+   * Pings every stream, and drops the streams of agents that answer pings but were silent for
+   * AGENT_SILENCE_MS (their end then runs as for any broken stream: DisconnectAgent). Agents that
+   * never answer pings (older agents) are only dropped when their connection breaks.
+   */
+  pingAll(nowMs = 0): void {
+    for (const [agentId, connection] of this.connections) {
+      const silentMs = nowMs - connection.lastHeardMs;
+      if (connection.answersPings && silentMs > AGENT_SILENCE_MS) {
+        this.logger.warn(`agent ${agentId} silent for ${silentMs} ms: dropping its command stream`);
+        (connection.channel.drop ?? connection.channel.close).call(connection.channel);
+        continue;
+      }
+      connection.channel.send({ type: 'ping' });
+    }
   }
 
   /** Ends every agent stream before the server closes (agents then re-register elsewhere). */

@@ -11,6 +11,9 @@ import { registerAgentBody, statusUpdateBody } from './agent-messages';
 import { AgentTokenGuard } from './agent-token.guard';
 import { DisconnectAgentCommand, RegisterAgentCommand, ReportTaskStatusCommand } from '../commands';
 
+/** Sent by agents that answer pings (POST .../pong): the master may then drop a silent agent's stream. */
+const ANSWERS_PINGS_HEADER = 'x-cairn-agent-pong';
+
 /** The agent-facing API of the leader (docs/agent-protocol.md). Every answer follows a durable event. */
 @Controller('internal/v1/agents')
 @UseGuards(AgentTokenGuard)
@@ -64,8 +67,14 @@ export class AgentsInternalController {
     const channel: AgentChannel = {
       send: (message: AgentCommandMessage) => void reply.raw.write(JSON.stringify(message) + '\n'),
       close: () => reply.raw.end(),
+      // A silent agent (cut off): destroy the socket, so 'close' below runs now rather than after
+      // TCP gives up on a peer that no longer answers (many minutes).
+      drop: () => reply.raw.destroy(),
     };
-    const disconnect = this.gateway.connect(agentId, channel, request.ip, this.runtime.projection.state);
+    const disconnect = this.gateway.connect(agentId, channel, request.ip, this.runtime.projection.state, {
+      answersPings: request.headers[ANSWERS_PINGS_HEADER] === '1',
+      nowMs: this.runtime.clock.now(),
+    });
     request.raw.on('close', () => {
       if (!disconnect()) return; // a newer stream of the same agent took over
       this.bus
@@ -74,10 +83,20 @@ export class AgentsInternalController {
     });
   }
 
+  /** The agent's answer to a ping on its command stream: it is alive (docs/agent-protocol.md §2). */
+  @Post(':agentId/pong')
+  @HttpCode(200)
+  pong(@Param('agentId') agentId: string) {
+    this.runtime.assertLeader();
+    this.gateway.heard(agentId, this.runtime.clock.now());
+    return {};
+  }
+
   @Post(':agentId/status')
   @HttpCode(200)
   async status(@Param('agentId') agentId: string, @Body() body: unknown) {
     const update = parse(statusUpdateBody, body);
+    this.gateway.heard(agentId, this.runtime.clock.now());
     await this.bus
       .execute(
         new ReportTaskStatusCommand(

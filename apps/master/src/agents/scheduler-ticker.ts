@@ -79,7 +79,7 @@ export class SchedulerTicker implements OnApplicationShutdown {
     const now = this.clock.now();
     if (now - this.lastPingMs < PING_INTERVAL_MS) return;
     this.lastPingMs = now;
-    this.gateway.pingAll();
+    this.gateway.pingAll(now);
   }
 
   private async tick(): Promise<void> {

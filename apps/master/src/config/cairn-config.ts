@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error';
 import { loadKafkaSecurity, type KafkaSecurity } from './kafka-security';
+import { ELECTION_TIMEOUT_BUDGET_FACTOR, SYNC_WORK_BUDGET_MS } from '../core/event-loop-monitor';
 
 /**
  * The master's configuration, from the environment (README documents each variable).
@@ -83,6 +84,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (config.electionTimeoutMs < 3 * config.electionHeartbeatMs) {
     throw new ConfigError(
       `CAIRN_ELECTION_TIMEOUT_MS (${config.electionTimeoutMs}) must be at least 3 × CAIRN_ELECTION_HEARTBEAT_MS (${config.electionHeartbeatMs})`,
+    );
+  }
+  // The stall budget (docs/operations.md): a leader whose event loop stalls past its lease is
+  // deposed, so the timeout must leave room for several stalls of the longest allowed sync work.
+  if (config.electionTimeoutMs < ELECTION_TIMEOUT_BUDGET_FACTOR * SYNC_WORK_BUDGET_MS) {
+    throw new ConfigError(
+      `CAIRN_ELECTION_TIMEOUT_MS (${config.electionTimeoutMs}) must be at least ${ELECTION_TIMEOUT_BUDGET_FACTOR} × ` +
+        `the master's synchronous work budget (${SYNC_WORK_BUDGET_MS} ms): ` +
+        `${ELECTION_TIMEOUT_BUDGET_FACTOR * SYNC_WORK_BUDGET_MS} ms or more`,
     );
   }
   if (config.log === 'kafka' && config.kafkaBrokers.length === 0) {

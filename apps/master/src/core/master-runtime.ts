@@ -4,7 +4,13 @@ import type { Clock, IdSource } from '@cairn/common';
 import { WriterFencedError, type EventLog, type SnapshotStore } from '@cairn/eventlog';
 import type { Election } from '@cairn/election';
 import type { Command } from '@cairn/domain';
-import { EVENT_FORMAT_LEVEL, UnknownEventError, type CairnEvent, type RecordedEvent } from '@cairn/events';
+import {
+  EVENT_FORMAT_LEVEL,
+  prepareDecodeValidators,
+  UnknownEventError,
+  type CairnEvent,
+  type RecordedEvent,
+} from '@cairn/events';
 import { CAIRN_CONFIG, CLOCK, CREATE_ELECTION, EVENT_LOG, ID_SOURCE, OPEN_LOG_WRITER, SNAPSHOT_STORE } from '../tokens';
 import type { CairnConfig } from '../config/cairn-config';
 import { UnavailableError } from './errors';
@@ -112,6 +118,10 @@ export class MasterRuntime implements OnApplicationShutdown {
   async start(instance: string, options: { untilLeading?: boolean } = {}): Promise<void> {
     this.instance = instance;
     const startedAt = this.clock.now();
+    // Synchronous and long (ajv compiles every event schema): on Kafka, where a stall can depose a
+    // leader, done before this master campaigns or serves rather than in the middle of a request
+    // (the first /v1/events read). The file log's sole master has no lease to lose.
+    if (this.config.log === 'kafka') prepareDecodeValidators();
     await this.log.open();
     this.phase = 'replaying';
     // The snapshot's state hash is checked in the background, on a capture of the state as loaded:

@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { CommandRejected } from '@cairn/domain';
+import { EventLoopMonitor } from '../core/event-loop-monitor';
 import { MasterRuntime } from '../core/master-runtime';
 import { UnavailableError } from '../core/errors';
 import { CAIRN_VERSION } from '../version';
@@ -8,7 +9,10 @@ import { EVENT_FORMAT_LEVEL } from '@cairn/events';
 /** /ping, Marathon's /v2/info and /v2/leader, and Cairn's /v1/info and /v1/state/hash. */
 @Controller()
 export class InfoController {
-  constructor(private readonly runtime: MasterRuntime) {}
+  constructor(
+    private readonly runtime: MasterRuntime,
+    private readonly eventLoop: EventLoopMonitor,
+  ) {}
 
   @Get('ping')
   @Header('Content-Type', 'text/plain; charset=utf-8')
@@ -44,7 +48,10 @@ export class InfoController {
     };
   }
 
-  /** Cairn's view of its log: the backend, the cluster (topic key) and how far the state is applied. */
+  /**
+   * Cairn's view of its log: the backend, the cluster (topic key) and how far the state is applied;
+   * and the event loop's delay since start (the stall budget, docs/operations.md).
+   */
   @Get('v1/info')
   async cairnInfo() {
     // A master that met a record it cannot read says which, and why (Marathon's /v2 errors have no such field).
@@ -69,6 +76,7 @@ export class InfoController {
       clusterVersion: projection.state.clusterVersion,
       formatLevel: EVENT_FORMAT_LEVEL,
       release: CAIRN_VERSION,
+      eventLoop: this.eventLoop.snapshot(),
     };
   }
 
