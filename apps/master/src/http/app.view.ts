@@ -152,12 +152,6 @@ export function appInfo(
   return info;
 }
 
-/** Every app's info, grouping the tasks once (not once per app). */
-export function appInfos(apps: readonly AppDefinition[], state: ClusterState, embed: AppEmbed, nowMs?: number): Json[] {
-  const grouped = tasksByApp(state);
-  return apps.map((app) => appInfo(app, state, embed, { tasks: grouped.get(app.id) ?? [], nowMs }));
-}
-
 /**
  * Marathon's readinessCheckResults: one per readiness check of each task that has some. The agent
  * reports transitions only, so the verdict is the task's (all its checks pass together).

@@ -27,7 +27,8 @@ import {
 import { MasterRuntime } from '../core/master-runtime';
 import type { CommandOutcome } from '../core/sequencer';
 import { FULL_SINGLE_APP_EMBED, parseAppEmbed } from './app-embed';
-import { appDefinitionView, appInfo, appInfos } from './app.view';
+import { appDefinitionView, appInfo } from './app.view';
+import { jsonListInSlices, sendJsonText } from './sliced-json';
 import { LabelSelectorSyntaxError, matchesLabels, parseLabelSelectors, type LabelSelector } from './label-selector';
 import { taskInfo, tasksByApp } from './task.view';
 import { MarathonValidationError } from './errors';
@@ -53,12 +54,13 @@ export class AppsController {
    * selector (a malformed one is a 400), `embed` as in Marathon (counts and deployments always).
    */
   @Get()
-  list(
+  async list(
+    @Res({ passthrough: true }) reply: FastifyReply,
     @Query('id') idFilter?: string,
     @Query('cmd') cmdFilter?: string,
     @Query('label') label?: string | string[],
     @Query('embed') embed?: string | string[],
-  ) {
+  ): Promise<string> {
     this.runtime.assertReadable();
     const selectors = labelSelectorsOf(label);
     const apps = [...this.runtime.projection.state.apps.values()]
@@ -67,7 +69,13 @@ export class AppsController {
       .filter((app) => matchesLabels(selectors, app.labels ?? {}))
       .sort((a, b) => a.id.localeCompare(b.id));
     const state = this.runtime.projection.state;
-    return { apps: appInfos(apps, state, parseAppEmbed(embed, 'list'), this.runtime.clock.now()) };
+    const embedded = parseAppEmbed(embed, 'list');
+    const grouped = tasksByApp(state);
+    const nowMs = this.runtime.clock.now();
+    const text = await jsonListInSlices('apps', apps, (app) =>
+      appInfo(app, state, embedded, { tasks: grouped.get(app.id) ?? [], nowMs }),
+    );
+    return sendJsonText(reply, text);
   }
 
   @Get('*')

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AGENT_TOKEN } from '../tokens';
 import { UnavailableError } from '../core/errors';
 import { CommandRejected } from '@cairn/domain';
+import { jsonListInSlices, sendJsonText } from './sliced-json';
 import { MasterRuntime } from '../core/master-runtime';
 import { AgentGateway } from '../agents/agent-gateway';
 import { allTasks, taskInfo } from './task.view';
@@ -32,12 +33,15 @@ export class TasksController {
    * `staging` tasks; other values are ignored, as Marathon ignores them.
    */
   @Get('v2/tasks')
-  tasks(@Query() query: Record<string, string | string[] | undefined>) {
+  async tasks(
+    @Query() query: Record<string, string | string[] | undefined>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     this.runtime.assertReadable();
     const wanted = taskStatesWanted([query.status, query['status[]']].flat());
-    const state = this.runtime.projection.state;
-    const tasks = allTasks(state).filter((t) => !wanted || wanted.has(t.state));
-    return { tasks: tasks.map((task) => taskInfo(task, state)) };
+    const tasks = allTasks(this.runtime.projection.state).filter((t) => !wanted || wanted.has(t.state));
+    const text = await jsonListInSlices('tasks', tasks, (task) => taskInfo(task, this.runtime.projection.state));
+    return sendJsonText(reply, text);
   }
 
   /** Marathon's POST /v2/tasks/delete `{"ids": [...]}`: ids it does not know are left out, as Marathon does. */
