@@ -58,6 +58,7 @@ export const masterRecoveryBenchmark: Benchmark = {
         `${(snapshot.bytes / 1e6).toFixed(1)} MB snapshot (written in ${snapshot.seconds.toFixed(1)} s)`,
     );
 
+    let stallFigures: Stalls | undefined;
     const recoveries: Record<string, { snapshotOffset: number | null; replayedEvents: number }[]> = {
       snapshot: [],
       full: [],
@@ -65,7 +66,8 @@ export const masterRecoveryBenchmark: Benchmark = {
     const side = (label: string, dataDir: string, key: 'snapshot' | 'full'): Side => ({
       label,
       async run(rep) {
-        const { seconds, recovery, tasksServed } = await coldStart(dataDir);
+        const { seconds, recovery, tasksServed, stalls } = await coldStart(dataDir, key === 'snapshot' && rep === 0);
+        if (stalls) stallFigures = stalls;
         if (tasksServed !== tasks)
           throw new Error(`${label}: the master serves ${tasksServed} tasks, expected ${tasks}`);
         if ((recovery.snapshotOffset !== null) !== (key === 'snapshot')) {
@@ -118,6 +120,7 @@ export const masterRecoveryBenchmark: Benchmark = {
             snapshotStartMaxSeconds: round(snapshotMax),
             fullReplayStartMaxSeconds: round(maxSeconds(comparison.baseline.runs)),
             replayedAfterSnapshot: recoveries.snapshot[0]?.replayedEvents ?? 0,
+            ...(stallFigures ?? {}),
           },
         }),
       ],
@@ -227,7 +230,52 @@ interface Recovery {
   replayedEvents: number;
 }
 
-async function coldStart(dataDir: string): Promise<{ seconds: number; recovery: Recovery; tasksServed: number }> {
+interface Stalls {
+  /** Longest /ping round trip while GET /v2/tasks (every task) was being answered. */
+  readonly pingMaxMsDuringTaskList: number;
+  /** The same while GET /v1/state/hash was being answered. */
+  readonly pingMaxMsDuringStateHash: number;
+  readonly taskListMs: number;
+  readonly stateHashMs: number;
+}
+
+/**
+ * The stall budget at this size: /ping round trips every 5 ms while a big answer is computed. A
+ * request that held the event loop would show as one long ping.
+ */
+async function measureStalls(http: MasterHttp): Promise<Stalls> {
+  const during = async (path: string): Promise<{ pingMaxMs: number; ms: number }> => {
+    let done = false;
+    let pingMaxMs = 0;
+    const pinger = (async () => {
+      while (!done) {
+        const start = process.hrtime.bigint();
+        await http.request('GET', '/ping').catch(() => undefined);
+        pingMaxMs = Math.max(pingMaxMs, Number(process.hrtime.bigint() - start) / 1e6);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    const start = process.hrtime.bigint();
+    await http.request('GET', path);
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    done = true;
+    await pinger;
+    return { pingMaxMs: Math.round(pingMaxMs), ms: Math.round(ms) };
+  };
+  const list = await during('/v2/tasks');
+  const hash = await during('/v1/state/hash');
+  return {
+    pingMaxMsDuringTaskList: list.pingMaxMs,
+    pingMaxMsDuringStateHash: hash.pingMaxMs,
+    taskListMs: list.ms,
+    stateHashMs: hash.ms,
+  };
+}
+
+async function coldStart(
+  dataDir: string,
+  probeStalls = false,
+): Promise<{ seconds: number; recovery: Recovery; tasksServed: number; stalls?: Stalls }> {
   const port = await freePort();
   const start = process.hrtime.bigint();
   const proc = CairnProcess.spawn('master', ['master'], {
@@ -252,7 +300,8 @@ async function coldStart(dataDir: string): Promise<{ seconds: number; recovery: 
     const seconds = secondsSince(start);
     const info = await http.request<{ recovery: Recovery }>('GET', '/v1/info');
     const listed = await http.request<{ tasks: unknown[] }>('GET', '/v2/tasks');
-    return { seconds, recovery: info.body.recovery, tasksServed: listed.body.tasks.length };
+    const stalls = probeStalls ? await measureStalls(http) : undefined;
+    return { seconds, recovery: info.body.recovery, tasksServed: listed.body.tasks.length, stalls };
   } finally {
     http.close();
     await proc.stop('SIGTERM').catch(() => undefined);
