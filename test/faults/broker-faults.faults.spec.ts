@@ -70,6 +70,10 @@ class WriteStream {
   private next = 1;
   private cursor = 0;
 
+  get masterList(): readonly MasterHandle[] {
+    return this.masters;
+  }
+
   constructor(
     private readonly masters: readonly MasterHandle[],
     private readonly prefix: string,
@@ -245,6 +249,24 @@ async function startCairn(brokers: string, replicationFactor: number) {
   return { cluster, masters, agent };
 }
 
+/** The masters' warnings and errors (pino JSON lines, level >= 40) logged since `since`, for the record. */
+function masterWarnings(masters: readonly MasterHandle[], since: number): string {
+  const lines: string[] = [];
+  for (const m of masters) {
+    for (const line of m.stderr().split('\n')) {
+      try {
+        const entry = JSON.parse(line) as { level: number; time: number; context?: string; msg: string };
+        if (entry.level >= 40 && entry.time >= since) {
+          lines.push(`  +${entry.time - since} ms ${m.url} ${entry.context ?? ''}: ${entry.msg.slice(0, 240)}`);
+        }
+      } catch {
+        // not a log entry
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
 /** Kills `node`, waits for the first write sent after the kill to be acknowledged; returns the ms. */
 async function killAndMeasure(stream: WriteStream, node: KafkaNode, kind: string): Promise<number> {
   const killedAt = Date.now();
@@ -258,7 +280,8 @@ async function killAndMeasure(stream: WriteStream, node: KafkaNode, kind: string
   const target = brokerSessionTimeoutMs() + 2_000;
   process.stderr.write(
     `[faults] ${kind} broker (node ${node.nodeId}) SIGKILLed: writes resumed after ${ms} ms ` +
-      `(target ${target} ms: ${ms <= target ? 'met' : 'MISSED'}; ${stream.failures} failed attempts so far)\n`,
+      `(target ${target} ms: ${ms <= target ? 'met' : 'MISSED'}; ${stream.failures} failed attempts so far)\n` +
+      `${masterWarnings(stream.masterList, killedAt)}\n`,
   );
   return ms;
 }
@@ -388,7 +411,8 @@ describe('one Kafka broker restarted under a running Cairn cluster', () => {
     });
     process.stderr.write(
       `[faults] single broker SIGKILLed for 2 s and restarted (JVM up in ${Date.now() - restartedAt} ms ` +
-        `by now): writes resumed ${ack.ackedAt - restartedAt} ms after the restart began\n`,
+        `by now): writes resumed ${ack.ackedAt - restartedAt} ms after the restart began\n` +
+        `${masterWarnings(masters, stoppedAt)}\n`,
     );
     expect(ackedWhileDown).toBe(0);
     const before = stream.acks.length;

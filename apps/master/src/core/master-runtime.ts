@@ -247,6 +247,7 @@ export class MasterRuntime implements OnApplicationShutdown {
       ids: this.ids,
       onApplied: (events) => this.publish(events),
       onFatal: (error) => this.onSequencerStopped(error),
+      delay: (ms) => new Promise<void>((resolve) => this.clock.setTimer(ms, resolve)),
     });
     let offset: number | null;
     try {

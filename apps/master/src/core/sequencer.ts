@@ -19,6 +19,15 @@ import { readEvents } from './event-stream';
 /** Commands decided into one append (one frame + fsync, or one Kafka transaction). */
 export const MAX_COMMANDS_PER_BATCH = 512;
 
+/**
+ * Recovering from a failed append (reopening the log, reading it) can fail too while the log's
+ * storage is away, e.g. a Kafka broker restarting: it is retried, backing off from the first delay
+ * to the max, this many times (about a minute and a half at the max delay), before the sequencer
+ * gives up. Commands submitted meanwhile are refused at once (503), not queued.
+ */
+export const RECOVERY_ATTEMPTS_MAX = 45;
+export const RECOVERY_BACKOFF_MS = { first: 50, max: 2_000 } as const;
+
 export interface CommandOutcome {
   /** The events this command produced, as applied (with offsets). Empty when nothing changed. */
   readonly events: RecordedEvent<CairnEvent>[];
@@ -34,6 +43,8 @@ export interface SequencerDeps {
   readonly onApplied?: (events: RecordedEvent<CairnEvent>[]) => void;
   /** The sequencer cannot go on (fenced, projection failed, log unrecoverable). */
   readonly onFatal: (error: Error) => void;
+  /** The pause between two recovery attempts (default: a timer). */
+  readonly delay?: (ms: number) => Promise<void>;
 }
 
 interface Pending {
@@ -63,6 +74,8 @@ export class Sequencer {
   private speculative: ClusterState;
   private draining = false;
   private stoppedBy: Error | null = null;
+  /** Why the last recovery attempt failed, while the sequencer retries it. */
+  private recovering: Error | null = null;
 
   constructor(private readonly deps: SequencerDeps) {
     this.speculative = cloneState(deps.projection.state);
@@ -71,6 +84,11 @@ export class Sequencer {
   submit(command: Command): Promise<CommandOutcome> {
     if (this.stoppedBy)
       return Promise.reject(new UnavailableError(`not accepting commands: ${this.stoppedBy.message}`));
+    if (this.recovering) {
+      return Promise.reject(
+        new UnavailableError(`recovering from a log error (${this.recovering.message}); retry shortly`),
+      );
+    }
     return new Promise<CommandOutcome>((resolve, reject) => {
       this.queue.push({ command, resolve, reject });
       if (!this.draining) void this.drain();
@@ -210,16 +228,38 @@ export class Sequencer {
         ),
       );
     }
-    try {
-      if (error instanceof WriterFailedError) {
-        // A failed write or fsync kills the writer; recovery is a reopen, never a retried fsync.
-        await this.deps.log.close();
-        await this.deps.log.open();
+    // A failed write or fsync kills the writer; recovery is a reopen, never a retried fsync.
+    const reopen = error instanceof WriterFailedError;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (reopen) {
+          await this.deps.log.close();
+          await this.deps.log.open();
+        }
+        await this.catchUpFromLog();
+        this.recovering = null;
+        return;
+      } catch (recoveryError) {
+        if (this.stoppedBy) return; // deposed meanwhile: the next leader reads the log itself
+        const fatal = recoveryError instanceof WriterFencedError || attempt >= RECOVERY_ATTEMPTS_MAX;
+        if (fatal) {
+          this.recovering = null;
+          this.fatal(recoveryError as Error, []);
+          return;
+        }
+        this.recovering = recoveryError as Error;
+        for (const pending of this.queue.splice(0)) {
+          pending.reject(
+            new UnavailableError(`recovering from a log error (${this.recovering.message}); retry shortly`),
+          );
+        }
+        await this.pause(Math.min(RECOVERY_BACKOFF_MS.first * 2 ** (attempt - 1), RECOVERY_BACKOFF_MS.max));
       }
-      await this.catchUpFromLog();
-    } catch (recoveryError) {
-      this.fatal(recoveryError as Error, []);
     }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return this.deps.delay ? this.deps.delay(ms) : new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   /** Applies whatever the log holds beyond the projection, then rebuilds the speculative state. */
