@@ -65,6 +65,8 @@ class WriteStream {
   /** Ids whose write failed ambiguously and then answered 409 on the retry: landed, unacknowledged. */
   readonly landedUnacked: string[] = [];
   failures = 0;
+  /** Why writes failed, with counts (status and message), since the last `takeFailureReasons()`. */
+  private reasons = new Map<string, number>();
   private stopped = false;
   private done: Promise<void> = Promise.resolve();
   private next = 1;
@@ -88,6 +90,17 @@ class WriteStream {
     await this.done;
   }
 
+  takeFailureReasons(): string {
+    const text = [...this.reasons].map(([reason, count]) => `  ${count} x ${reason}`).join('\n');
+    this.reasons = new Map();
+    return text;
+  }
+
+  private note(reason: string): void {
+    const key = reason.replace(/\d+ ms/g, 'N ms').replace(/offsets? \d+(\.\.\d+)?/g, 'offsets N');
+    this.reasons.set(key, (this.reasons.get(key) ?? 0) + 1);
+  }
+
   /** The first acknowledged write sent at or after `t` (ms since epoch). */
   firstAckSentAfter(t: number): Ack | undefined {
     return this.acks.find((a) => a.sentAt >= t);
@@ -102,8 +115,9 @@ class WriteStream {
       let res: HttpResponse | undefined;
       try {
         res = await master.http.post('/v2/apps', { id, cmd: 'sleep 1', instances: 0 }, { timeoutMs: WRITE_TIMEOUT_MS });
-      } catch {
+      } catch (error) {
         res = undefined;
+        this.note(`no answer from ${master.url}: ${(error as Error).message}`);
       }
       if (res?.status === 201) {
         const via = res.headers['x-marathon-leader'];
@@ -116,6 +130,7 @@ class WriteStream {
         this.next += 1;
         retrying = false;
       } else {
+        if (res) this.note(`${res.status} from ${master.url}: ${String(res.body?.message ?? res.text).slice(0, 160)}`);
         this.failures += 1;
         retrying = true;
         this.cursor += 1;
@@ -172,18 +187,24 @@ async function verify(options: {
   await waitForRunningTasks(leader, APP, INSTANCES, { timeoutMs: 120_000 });
 
   // Every master at the same offset, with the same hash as an offline replay of the log.
-  const end = (await stateHash(leader)).offset;
-  for (const m of masters) {
-    await waitFor(async () => (await stateHash(m)).offset >= end, {
-      timeoutMs: 60_000,
-      describe: `${m.url} at offset ${end}`,
-      onTimeout: () => m.describeLogs(),
-    });
+  // The cluster may still write (the scheduler, agent updates): compare at one offset, retrying the
+  // replay until no master has moved past it.
+  let compared = false;
+  for (let attempt = 1; attempt <= 5 && !compared; attempt++) {
+    const replay = await offlineReplay(leader);
+    for (const m of masters) {
+      await waitFor(async () => (await stateHash(m)).offset >= replay.offset, {
+        timeoutMs: 60_000,
+        describe: `${m.url} at offset ${replay.offset}`,
+        onTimeout: () => m.describeLogs(),
+      });
+    }
+    const hashes = await Promise.all(masters.map((m) => stateHash(m)));
+    if (hashes.some((h) => h.offset !== replay.offset)) continue;
+    expect(hashes.map((h) => h.hash)).toEqual(masters.map(() => replay.hash));
+    compared = true;
   }
-  const hashes = await Promise.all(masters.map((m) => stateHash(m)));
-  const replay = await offlineReplay(leader);
-  expect(hashes.map((h) => h.offset)).toEqual(masters.map(() => replay.offset));
-  expect(hashes.map((h) => h.hash)).toEqual(masters.map(() => replay.hash));
+  expect(compared).toBe(true);
 
   // The log itself, decoded record by record.
   const records = await readWholeLog(brokers, leader.cluster);
@@ -281,7 +302,7 @@ async function killAndMeasure(stream: WriteStream, node: KafkaNode, kind: string
   process.stderr.write(
     `[faults] ${kind} broker (node ${node.nodeId}) SIGKILLed: writes resumed after ${ms} ms ` +
       `(target ${target} ms: ${ms <= target ? 'met' : 'MISSED'}; ${stream.failures} failed attempts so far)\n` +
-      `${masterWarnings(stream.masterList, killedAt)}\n`,
+      `${masterWarnings(stream.masterList, killedAt)}\n${stream.takeFailureReasons()}\n`,
   );
   return ms;
 }
