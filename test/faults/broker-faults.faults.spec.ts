@@ -270,14 +270,14 @@ async function startCairn(brokers: string, replicationFactor: number) {
   return { cluster, masters, agent };
 }
 
-/** The masters' warnings and errors (pino JSON lines, level >= 40) logged since `since`, for the record. */
+/** The masters' warnings, errors and leadership changes (pino JSON lines) logged since `since`, for the record. */
 function masterWarnings(masters: readonly MasterHandle[], since: number): string {
   const lines: string[] = [];
   for (const m of masters) {
     for (const line of m.stderr().split('\n')) {
       try {
         const entry = JSON.parse(line) as { level: number; time: number; context?: string; msg: string };
-        if (entry.level >= 40 && entry.time >= since) {
+        if ((entry.level >= 40 || /leads|leader|standby|term/.test(entry.msg)) && entry.time >= since) {
           lines.push(`  +${entry.time - since} ms ${m.url} ${entry.context ?? ''}: ${entry.msg.slice(0, 240)}`);
         }
       } catch {
@@ -366,6 +366,8 @@ describe('three Kafka brokers, each kind SIGKILLed once under a running Cairn cl
     for (const { kind, pick } of order) {
       const log = (await partitionZero(admin, logTopic)).leader;
       const coordinator = (await partitionZero(admin, '__transaction_state')).leader;
+      const groups = (await partitionZero(admin, '__consumer_offsets').catch(() => ({ leader: -1 }))).leader;
+      const election = (await partitionZero(admin, `${cairn.cluster}.leader`)).leader;
       let victim = pick(log, coordinator);
       if (victim === undefined) {
         // The coordinator leads the log too: killing it is then both kinds at once; say so.
@@ -373,7 +375,8 @@ describe('three Kafka brokers, each kind SIGKILLed once under a running Cairn cl
         victim = coordinator;
       }
       process.stderr.write(
-        `[faults] log leader node ${log}, transaction coordinator node ${coordinator}: killing node ${victim} (${kind})\n`,
+        `[faults] log leader node ${log}, transaction coordinator node ${coordinator}, group coordinator node ` +
+          `${groups}, election topic leader node ${election}: killing node ${victim} (${kind})\n`,
       );
       const ackedBefore = stream.acks.length;
       resume[kind] = await killAndMeasure(stream, node(victim), kind);

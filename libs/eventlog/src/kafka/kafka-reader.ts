@@ -14,11 +14,12 @@ import {
   READER_MAX_WAIT_MS,
   READER_RESTART_BACKOFF_MAX_MS,
   READER_RESTART_BACKOFF_MS,
+  READER_GROUP_TIMINGS,
   READER_RESTARTS_MAX,
 } from './kafka-options';
 import { toLogRecord } from './kafka-record';
 
-/** While its consumer is not pulling, a reader's handler heartbeats this often (session 30 s). */
+/** While its consumer is not pulling, a reader's handler heartbeats this often (session: READER_GROUP_TIMINGS). */
 const BLOCKED_HEARTBEAT_EVERY_MS = 1_000;
 const PARTITION = 0;
 
@@ -89,6 +90,7 @@ export class KafkaReaderSession {
     }
     const consumer = this.deps.kafka.consumer({
       groupId: this.groupId,
+      ...READER_GROUP_TIMINGS,
       readUncommitted: false,
       maxWaitTimeInMs: READER_MAX_WAIT_MS,
       maxBytesPerPartition: READER_MAX_BYTES_PER_PARTITION,
