@@ -272,20 +272,26 @@ async function startCairn(brokers: string, replicationFactor: number) {
 
 /** The masters' warnings, errors and leadership changes (pino JSON lines) logged since `since`, for the record. */
 function masterWarnings(masters: readonly MasterHandle[], since: number): string {
-  const lines: string[] = [];
+  const seen = new Map<string, { first: number; count: number }>();
   for (const m of masters) {
     for (const line of m.stderr().split('\n')) {
       try {
         const entry = JSON.parse(line) as { level: number; time: number; context?: string; msg: string };
         if ((entry.level >= 40 || /leads|leader|standby|term/.test(entry.msg)) && entry.time >= since) {
-          lines.push(`  +${entry.time - since} ms ${m.url} ${entry.context ?? ''}: ${entry.msg.slice(0, 240)}`);
+          const key = `${m.url} ${entry.context ?? ''}: ${entry.msg.slice(0, 200)}`;
+          const known = seen.get(key);
+          if (known) known.count += 1;
+          else seen.set(key, { first: entry.time - since, count: 1 });
         }
       } catch {
         // not a log entry
       }
     }
   }
-  return lines.join('\n');
+  return [...seen]
+    .sort((a, b) => a[1].first - b[1].first)
+    .map(([key, { first, count }]) => `  +${first} ms ${key}${count > 1 ? ` (x${count})` : ''}`)
+    .join('\n');
 }
 
 /** Kills `node`, waits for the first write sent after the kill to be acknowledged; returns the ms. */
