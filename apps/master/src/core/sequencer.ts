@@ -21,12 +21,14 @@ export const MAX_COMMANDS_PER_BATCH = 512;
 
 /**
  * Recovering from a failed append (reopening the log, reading it) can fail too while the log's
- * storage is away, e.g. a Kafka broker restarting: it is retried, backing off from the first delay
- * to the max, this many times (about a minute and a half at the max delay), before the sequencer
- * gives up. Commands submitted meanwhile are refused at once (503), not queued.
+ * storage is away, e.g. a Kafka broker restarting or a partition leader moving: it is retried,
+ * backing off from the first delay to the max, this many times (a minute and a half at the max
+ * delay, more with the attempts' own time), before the sequencer gives up. The max stays short: a
+ * moved partition leader is usable at once, and every pause past that is a pause in writes.
+ * Commands submitted meanwhile are refused at once (503), not queued.
  */
-export const RECOVERY_ATTEMPTS_MAX = 45;
-export const RECOVERY_BACKOFF_MS = { first: 50, max: 2_000 } as const;
+export const RECOVERY_ATTEMPTS_MAX = 180;
+export const RECOVERY_BACKOFF_MS = { first: 50, max: 500 } as const;
 
 export interface CommandOutcome {
   /** The events this command produced, as applied (with offsets). Empty when nothing changed. */
