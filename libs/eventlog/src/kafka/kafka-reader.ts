@@ -150,7 +150,9 @@ export class KafkaReaderSession {
   /**
    * kafkajs restarts a crashed consumer after its initialRetryTime (5 ms here). Some crashes are
    * routine, e.g. "coordinator is loading" on a freshly started broker, so restarts back off and
-   * are bounded: past READER_RESTARTS_MAX the CRASH handler fails the read.
+   * are bounded: past READER_RESTARTS_MAX crashes without progress in between, the CRASH handler
+   * fails the read. Progress (the position moving) starts the count again, so a standby that
+   * follows for months survives any number of broker faults, each one a few crashes.
    */
   private async restartAfterBackoff(): Promise<boolean> {
     this.restarts += 1;
@@ -179,7 +181,10 @@ export class KafkaReaderSession {
   }
 
   private advance(next: Offset): void {
-    if (next > this.position) this.position = next;
+    if (next > this.position) {
+      this.position = next;
+      this.restarts = 0;
+    }
     if (this.position >= this.range.to) this.channel.end();
   }
 }
