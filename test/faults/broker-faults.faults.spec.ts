@@ -213,9 +213,25 @@ async function verify(options: {
   expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
   const byOffset = new Map(events.map((e) => [e.offset, e]));
 
+  const elected = events.filter((e) => e.type === 'LeaderElected');
   const created = events.filter((e) => e.type === 'AppCreated');
   const createdIds = created.map((e) => String((e.data as { app: { id: string } }).app.id));
-  expect(new Set(createdIds).size).toBe(createdIds.length); // nothing created twice
+  const twice = createdIds.filter((id, i) => createdIds.indexOf(id) !== i);
+  if (twice.length > 0) {
+    // What the log holds around each duplicate, and what the client saw, to tell how it happened.
+    for (const id of twice) {
+      const at = created.filter((_, i) => createdIds[i] === id).map((e) => e.offset);
+      const around = events
+        .filter((e) => e.offset >= at[0] - 8 && e.offset <= at[at.length - 1] + 3)
+        .map((e) => `${e.offset}:${e.type}`);
+      process.stderr.write(
+        `[faults] ${id} created at offsets ${at.join(', ')}; acked: ${JSON.stringify(stream.acks.filter((a) => a.id === id))}; ` +
+          `landed unacked: ${stream.landedUnacked.includes(id)}; log around: ${around.join(' ')}; ` +
+          `LeaderElected at ${elected.map((e) => e.offset).join(', ')}\n${masterWarnings(masters, 0)}\n`,
+      );
+    }
+  }
+  expect(twice).toEqual([]); // nothing created twice
   const createdAt = new Map(created.map((e, i) => [createdIds[i], e]));
   for (const ack of stream.acks) {
     const event = createdAt.get(ack.id);
@@ -226,7 +242,6 @@ async function verify(options: {
   for (const id of stream.landedUnacked) expect(createdAt.has(id)).toBe(true);
 
   // Never two writers: terms strictly increase, and each acknowledged write sits under its writer's term.
-  const elected = events.filter((e) => e.type === 'LeaderElected');
   const epochs = elected.map((e) => Number((e.data as { epoch: number }).epoch));
   for (let i = 1; i < epochs.length; i++) expect(epochs[i]).toBeGreaterThan(epochs[i - 1]);
   for (const ack of stream.acks) {

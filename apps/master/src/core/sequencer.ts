@@ -232,11 +232,18 @@ export class Sequencer {
     }
     // A failed write or fsync kills the writer; recovery is a reopen, never a retried fsync.
     const reopen = error instanceof WriterFailedError;
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1; !this.stoppedBy; attempt++) {
       try {
         if (reopen) {
           await this.deps.log.close();
+          // Reopening a writer fences whoever writes now: never once this sequencer was stopped
+          // (deposed), which may have happened while we waited.
+          if (this.stoppedBy) return;
           await this.deps.log.open();
+          if (this.stoppedBy) {
+            await this.deps.log.close();
+            return;
+          }
         }
         await this.catchUpFromLog();
         this.recovering = null;
@@ -267,8 +274,11 @@ export class Sequencer {
   /** Applies whatever the log holds beyond the projection, then rebuilds the speculative state. */
   private async catchUpFromLog(): Promise<void> {
     for await (const events of readEvents(this.deps.log, { from: this.deps.projection.nextOffset })) {
+      // Stopped (deposed) meanwhile: the projection is the follower's again, it must not apply twice.
+      if (this.stoppedBy) return;
       this.deps.projection.apply(events);
     }
+    if (this.stoppedBy) return;
     this.speculative = cloneState(this.deps.projection.state);
   }
 
