@@ -83,3 +83,5 @@ export const SEND_RECORDS_MAX = 10_000;
 export const COMMIT_VISIBLE_TIMEOUT_MS = 5_000;
 /** Pause between two LSO polls while waiting for our commit marker. */
 export const COMMIT_VISIBLE_POLL_MS = 1;
+/** Pause after a failed LSO read while waiting for our commit marker (a broker going away). */
+export const COMMIT_VISIBLE_RETRY_MS = 50;
