@@ -1,5 +1,7 @@
-// Three tiers by suffix, each a jest project: *.spec.ts (unit, pure and fast),
-// *.int.spec.ts (a real broker or real files), *.e2e.spec.ts (compiled processes).
+// Four tiers by suffix, each a jest project: *.spec.ts (unit, pure and fast),
+// *.int.spec.ts (a real broker or real files), *.e2e.spec.ts (compiled processes),
+// *.faults.spec.ts (test/faults: failover and broker faults, real processes and brokers; run last,
+// in band, with its own time budget by test/run-tests.js).
 const { readFileSync } = require('node:fs');
 const swc = JSON.parse(readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 delete swc.$schema;
@@ -22,9 +24,16 @@ module.exports = {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/{apps,libs,test,bench,infra}/**/*.spec.ts'],
-      testPathIgnorePatterns: ['\\.int\\.spec\\.ts$', '\\.e2e\\.spec\\.ts$', '/node_modules/', '/dist/'],
+      testPathIgnorePatterns: [
+        '\\.int\\.spec\\.ts$',
+        '\\.e2e\\.spec\\.ts$',
+        '\\.faults\\.spec\\.ts$',
+        '/node_modules/',
+        '/dist/',
+      ],
     },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,test,bench}/**/*.int.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'] },
+    { ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.faults.spec.ts'] },
   ],
 };

@@ -2,7 +2,9 @@
 'use strict';
 // `npm test`: builds dist/ when missing or older than its sources, starts a Kafka broker unless
 // KAFKA_BROKERS is set (Kafka tests are never skipped: no broker means a failed run), runs the unit
-// tier in parallel and then the int and e2e tiers in band, and always cleans up: the broker it
+// tier in parallel, then the int and e2e tiers in band, then the fault suite (test/faults, in band,
+// with a time budget: CAIRN_FAULTS_BUDGET_S, default 480 s; its 3-broker tests start their own
+// cluster), and always cleans up: the broker it
 // started, and any process the test harness recorded under $CAIRN_TEST_RUN_DIR/pids/ still alive.
 // Extra arguments go to jest: `npm test -- libs/eventlog`, `node test/run-tests.js --listTests`.
 // CAIRN_SKIP_BUILD=1 skips the build check (e.g. running int tests while dist/ cannot be rebuilt).
@@ -21,6 +23,8 @@ const EXTERNAL_BROKER_TIMEOUT_MS = 10_000;
 const BUILD_SOURCES = ['apps', 'libs', 'test/harness', 'bench']; // what tsconfig.build.json compiles
 const UNIT_WORKERS = Math.max(2, os.availableParallelism());
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 };
+/** The fault suite's budget on a 2-core CI machine; going over it is reported loudly (not a failure: timing noise). */
+const FAULTS_BUDGET_MS = Number(process.env.CAIRN_FAULTS_BUDGET_S || 480) * 1000;
 
 const say = (line) => process.stderr.write(`[test] ${line}\n`);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -325,13 +329,26 @@ async function main() {
   const integration = await jestPhase('int+e2e', ['--selectProjects', 'int', 'e2e', '--runInBand', '--forceExit'], env);
   if (interrupted) return SIGNAL_EXIT_CODES[interrupted];
 
-  const failed = [unit, integration].find((phase) => phase.code !== 0);
+  // Last, and on its own clock: failover and broker faults (real brokers killed) are slow and noisy.
+  const faultsStartedAt = Date.now();
+  const faults = await jestPhase('faults', ['--selectProjects', 'faults', '--runInBand', '--forceExit'], env);
+  if (interrupted) return SIGNAL_EXIT_CODES[interrupted];
+  const faultsMs = Date.now() - faultsStartedAt;
+  const overBudget = faults.total > 0 && faultsMs > FAULTS_BUDGET_MS;
+  if (faults.total > 0) {
+    say(
+      `fault suite: ${faults.total} tests in ${seconds(faultsMs)} of its ${seconds(FAULTS_BUDGET_MS)} budget` +
+        (overBudget ? ': OVER BUDGET, look at the slowest fault tests above' : ''),
+    );
+  }
+
+  const failed = [unit, integration, faults].find((phase) => phase.code !== 0);
   if (failed) return failed.code;
-  if (countTests && unit.total + integration.total === 0) {
+  if (countTests && unit.total + integration.total + faults.total === 0) {
     say('no test ran: check the path or pattern given to jest');
     return 1;
   }
-  const counts = countTests ? `: ${unit.total} unit, ${integration.total} int+e2e tests` : '';
+  const counts = countTests ? `: ${unit.total} unit, ${integration.total} int+e2e, ${faults.total} fault tests` : '';
   say(`done in ${seconds(Date.now() - startedAt)}${counts}`);
   return 0;
 }

@@ -187,12 +187,12 @@ function readMetaProperties(logDir) {
   return meta;
 }
 
-function brokerProperties({ nodeId, port, controllerPort, logDir, extraProperties }) {
+function brokerProperties({ nodeId, port, controllerPort, logDir, quorumVoters, extraProperties }) {
   const props = {
     'process.roles': 'broker,controller',
     'node.id': nodeId,
     // Static voters: no --standalone at format time, and the same shape scales to 3 nodes.
-    'controller.quorum.voters': `${nodeId}@127.0.0.1:${controllerPort}`,
+    'controller.quorum.voters': quorumVoters || `${nodeId}@127.0.0.1:${controllerPort}`,
     // 127.0.0.1, never localhost: Node may resolve localhost to ::1 first.
     listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
     'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
@@ -388,6 +388,10 @@ async function startBroker({
   extraProperties = {},
   detached = false,
   log = defaultLog,
+  // A node of a multi-node cluster (startCluster): every node formats with the same cluster id and
+  // lists the same static voters.
+  clusterId: formatClusterId,
+  quorumVoters,
 } = {}) {
   if (!dataDir || !port || !controllerPort) {
     throw new KafkaInfraError('startBroker needs dataDir, port and controllerPort', { dataDir, port, controllerPort });
@@ -411,7 +415,10 @@ async function startBroker({
     }
   }
 
-  fs.writeFileSync(propsFile, brokerProperties({ nodeId, port, controllerPort, logDir, extraProperties }) + '\n');
+  fs.writeFileSync(
+    propsFile,
+    brokerProperties({ nodeId, port, controllerPort, logDir, quorumVoters, extraProperties }) + '\n',
+  );
   fs.writeFileSync(log4jFile, log4jProperties(logFile));
 
   const deadline = Date.now() + startTimeoutMs;
@@ -428,7 +435,7 @@ async function startBroker({
         'kafka.tools.StorageTool',
         'format',
         '-t',
-        newClusterId(),
+        formatClusterId || newClusterId(),
         '-c',
         propsFile,
       ],
@@ -458,6 +465,7 @@ async function startBroker({
   const exitPromise = new Promise((resolve) =>
     child.once('exit', (code, signal) => {
       exited = { code, signal };
+      if (sweepFile) fs.rmSync(sweepFile, { force: true });
       resolve(exited);
     }),
   );
@@ -493,6 +501,19 @@ async function startBroker({
     return exited;
   };
 
+  /** Sends `signal` (SIGKILL: a crash; SIGTERM: a controlled shutdown) and resolves once the JVM exited. */
+  const kill = async (signal = 'SIGKILL') => {
+    if (!exited && pid) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        /* already gone */
+      }
+      await exitPromise;
+    }
+    return exited;
+  };
+
   const fail = async (reason) => {
     await stop({ timeoutMs: 5000 });
     const message = `Kafka broker on ${brokers} did not come up: ${reason}`;
@@ -515,7 +536,153 @@ async function startBroker({
     await sleep(READY_POLL_INTERVAL_MS);
   }
   const startMs = Date.now() - startedAt;
-  return { brokers, pid, startTime, clusterId, dataDir, logFile, startMs, stop };
+  return { brokers, pid, startTime, clusterId, dataDir, logFile, startMs, stop, kill, exited: exitPromise };
+}
+
+/**
+ * Broker settings of the multi-node cluster: every internal topic replicated to 3 with a minimum
+ * ISR of 2 (a write survives the loss of any one broker), and a broker that stops heartbeating is
+ * fenced by the controller quorum after CLUSTER_BROKER_SESSION_TIMEOUT_MS: its partitions move and
+ * it leaves every ISR, so writes with acks=all resume.
+ */
+const CLUSTER_BROKER_SESSION_TIMEOUT_MS = 4000;
+const CLUSTER_BROKER_HEARTBEAT_INTERVAL_MS = 500;
+
+function clusterProperties(nodes) {
+  const replicas = Math.min(3, nodes);
+  const minIsr = Math.max(1, replicas - 1);
+  return {
+    'offsets.topic.replication.factor': replicas,
+    'transaction.state.log.replication.factor': replicas,
+    'transaction.state.log.min.isr': minIsr,
+    'default.replication.factor': replicas,
+    'min.insync.replicas': minIsr,
+    'share.coordinator.state.topic.replication.factor': replicas,
+    'share.coordinator.state.topic.min.isr': minIsr,
+    'broker.session.timeout.ms': CLUSTER_BROKER_SESSION_TIMEOUT_MS,
+    'broker.heartbeat.interval.ms': CLUSTER_BROKER_HEARTBEAT_INTERVAL_MS,
+    // A follower that stops fetching leaves the ISR after this long even if it still heartbeats.
+    'replica.lag.time.max.ms': 6000,
+    // Quorum (KRaft controllers, one per node here): a dead active controller is replaced fast.
+    'controller.quorum.election.timeout.ms': 1000,
+    'controller.quorum.fetch.timeout.ms': 2000,
+    // Leadership goes back to the preferred replica only when we say so: a broker that comes back
+    // must not move the log's leader again in the middle of a test.
+    'auto.leader.rebalance.enable': false,
+  };
+}
+
+/**
+ * Starts an `nodes`-node KRaft cluster on 127.0.0.1, each node a combined broker + controller JVM
+ * with its own data dir (`<dataDir>/node-<id>`), its own two ports (from `ports`, or `freePorts`),
+ * all formatted with one cluster id and listing the same static voters. Resolves once every node
+ * answers describeCluster. Each node's handle can be killed (SIGKILL by default) and restarted on
+ * the same data dir and ports. `stop()` stops every node still running.
+ */
+async function startCluster({
+  dataDir,
+  nodes = 3,
+  ports,
+  heapMb = 384,
+  startTimeoutMs = 2 * DEFAULT_START_TIMEOUT_MS,
+  extraProperties = {},
+  detached = false,
+  log = defaultLog,
+} = {}) {
+  if (!dataDir) throw new KafkaInfraError('startCluster needs dataDir', {});
+  if (!Number.isInteger(nodes) || nodes < 1) throw new KafkaInfraError(`cannot start ${nodes} nodes`, { nodes });
+  if (!ports || ports.length < 2 * nodes) {
+    throw new KafkaInfraError(`startCluster needs ${2 * nodes} ports (a client and a controller port per node)`, {
+      ports,
+    });
+  }
+  dataDir = path.resolve(dataDir);
+  fs.mkdirSync(dataDir, { recursive: true });
+  await ensureJars({ log });
+  // A restart of `npm run kafka:start -- --nodes 3` reuses the data: keep its cluster id.
+  const known = readMetaProperties(path.join(dataDir, 'node-1', 'kraft'));
+  const clusterId = (known && known['cluster.id']) || newClusterId();
+  const specs = Array.from({ length: nodes }, (_, i) => ({
+    nodeId: i + 1,
+    port: ports[2 * i],
+    controllerPort: ports[2 * i + 1],
+    dataDir: path.join(dataDir, `node-${i + 1}`),
+  }));
+  const quorumVoters = specs.map((s) => `${s.nodeId}@127.0.0.1:${s.controllerPort}`).join(',');
+  const brokers = specs.map((s) => `127.0.0.1:${s.port}`).join(',');
+  const properties = { ...clusterProperties(nodes), ...extraProperties };
+
+  const launch = (spec) =>
+    startBroker({
+      ...spec,
+      heapMb,
+      startTimeoutMs,
+      extraProperties: properties,
+      detached,
+      log,
+      clusterId,
+      quorumVoters,
+    });
+
+  const handles = specs.map((spec) => {
+    let current = null;
+    const handle = {
+      nodeId: spec.nodeId,
+      port: spec.port,
+      controllerPort: spec.controllerPort,
+      address: `127.0.0.1:${spec.port}`,
+      dataDir: spec.dataDir,
+      get pid() {
+        return current ? current.pid : null;
+      },
+      get logFile() {
+        return path.join(spec.dataDir, 'broker.log');
+      },
+      get running() {
+        return current !== null && !current.hasExited;
+      },
+      /** Starts the node (again): same data, ports and settings. */
+      async start() {
+        if (handle.running) {
+          throw new KafkaInfraError(`node ${spec.nodeId} is already running`, { nodeId: spec.nodeId });
+        }
+        const node = await launch(spec);
+        node.hasExited = false;
+        void node.exited.then(() => (node.hasExited = true));
+        current = node;
+        return node;
+      },
+      /** Kills the JVM (SIGKILL: a crash) and resolves once it exited. */
+      async kill(signal = 'SIGKILL') {
+        const node = current;
+        current = null;
+        if (node) await node.kill(signal);
+      },
+      /** SIGTERM (controlled shutdown), SIGKILL after the timeout. */
+      async stop(options) {
+        const node = current;
+        current = null;
+        if (node) await node.stop(options);
+      },
+      async restart(signal = 'SIGKILL') {
+        await handle.kill(signal);
+        return handle.start();
+      },
+    };
+    return handle;
+  });
+
+  const startedAt = Date.now();
+  const results = await Promise.allSettled(handles.map((h) => h.start()));
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(handles.map((h) => h.stop({ timeoutMs: 5000 }).catch(() => undefined)));
+    throw failed.reason;
+  }
+  const stopAll = async (options) => {
+    await Promise.all(handles.map((h) => h.stop(options)));
+  };
+  return { brokers, clusterId, dataDir, nodes: handles, startMs: Date.now() - startedAt, stop: stopAll };
 }
 
 function consoleConsumerLog4j(dir) {
@@ -602,6 +769,8 @@ module.exports = {
   KafkaInfraError,
   ensureJars,
   startBroker,
+  startCluster,
+  CLUSTER_BROKER_SESSION_TIMEOUT_MS,
   waitForBroker,
   stopPid,
   processStartTime,

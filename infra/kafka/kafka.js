@@ -3,9 +3,12 @@
 // `npm run kafka:start` / `npm run kafka:stop` / `node infra/kafka/kafka.js status`: a development
 // broker on 127.0.0.1:9092 that keeps running after the command returns, with data kept in
 // infra/kafka/.cache/data (or $KAFKA_DATA_DIR) across restarts.
+// `npm run kafka:start -- --nodes 3`: a 3-node KRaft cluster instead (combined broker + controller
+// per node, replication factor 3, min.insync.replicas 2) on 127.0.0.1:9092,9094,9096 (controllers
+// on the next port of each), data in infra/kafka/.cache/cluster-3 (or $KAFKA_DATA_DIR).
 const fs = require('node:fs');
 const path = require('node:path');
-const { startBroker, stopPid, processStartTime, isAlive, KAFKA_VERSION } = require('./broker');
+const { startBroker, startCluster, stopPid, processStartTime, isAlive, KAFKA_VERSION } = require('./broker');
 
 const CACHE_DIR = path.join(__dirname, '.cache');
 const PID_FILE = path.join(CACHE_DIR, 'broker.json');
@@ -20,7 +23,7 @@ function envPort(name, fallback) {
   return port;
 }
 
-/** The broker recorded in the pid file, if that very process (same pid and start time) still runs. */
+/** The broker(s) recorded in the pid file whose processes (same pid and start time) still run. */
 function runningBroker() {
   let record;
   try {
@@ -28,8 +31,47 @@ function runningBroker() {
   } catch {
     return null;
   }
-  const alive = isAlive(record.pid) && processStartTime(record.pid) === String(record.startTime);
-  return alive ? record : null;
+  const processes = (record.nodes || [record]).filter(
+    (node) => isAlive(node.pid) && processStartTime(node.pid) === String(node.startTime),
+  );
+  if (processes.length === 0) return null;
+  return { ...record, processes, pid: processes.map((p) => p.pid).join(',') };
+}
+
+function nodesArgument() {
+  const at = process.argv.indexOf('--nodes');
+  const raw = at >= 0 ? process.argv[at + 1] : (process.argv.find((a) => a.startsWith('--nodes=')) || '').slice(8);
+  if (!raw) return 1;
+  const nodes = Number(raw);
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 9) throw new Error(`--nodes ${raw}: expected 1 to 9`);
+  return nodes;
+}
+
+async function startMany(nodes) {
+  const dataDir = path.resolve(process.env.KAFKA_DATA_DIR || path.join(CACHE_DIR, `cluster-${nodes}`));
+  const base = envPort('KAFKA_PORT', DEFAULT_PORT);
+  const ports = Array.from({ length: 2 * nodes }, (_, i) => base + i);
+  const startedAt = Date.now();
+  const cluster = await startCluster({ dataDir, nodes, ports, detached: true });
+  const record = {
+    brokers: cluster.brokers,
+    dataDir: cluster.dataDir,
+    nodes: cluster.nodes.map((n) => ({
+      nodeId: n.nodeId,
+      pid: n.pid,
+      startTime: processStartTime(n.pid),
+      address: n.address,
+      logFile: n.logFile,
+    })),
+  };
+  fs.mkdirSync(CACHE_DIR, { recursive: true });
+  fs.writeFileSync(PID_FILE, JSON.stringify(record, null, 2) + '\n');
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  console.log(`Kafka ${KAFKA_VERSION}: ${nodes} nodes running on ${cluster.brokers} (up in ${seconds} s).`);
+  for (const n of record.nodes) console.log(`  node ${n.nodeId}: ${n.address}, pid ${n.pid}, log ${n.logFile}`);
+  console.log(
+    `  use it: KAFKA_BROKERS=${cluster.brokers} CAIRN_KAFKA_REPLICATION_FACTOR=3; stop it: npm run kafka:stop`,
+  );
 }
 
 async function start() {
@@ -38,6 +80,8 @@ async function start() {
     console.log(`Kafka is already running on ${running.brokers} (pid ${running.pid}).`);
     return;
   }
+  const nodes = nodesArgument();
+  if (nodes > 1) return startMany(nodes);
   const dataDir = path.resolve(process.env.KAFKA_DATA_DIR || path.join(CACHE_DIR, 'data'));
   const startedAt = Date.now();
   const broker = await startBroker({
@@ -68,7 +112,8 @@ async function stop() {
     console.log('No Kafka broker started by `npm run kafka:start` is running.');
     return;
   }
-  const { killed } = await stopPid(running.pid, { startTime: running.startTime });
+  const results = await Promise.all(running.processes.map((p) => stopPid(p.pid, { startTime: p.startTime })));
+  const killed = results.some((r) => r.killed);
   fs.rmSync(PID_FILE, { force: true });
   console.log(
     `Kafka on ${running.brokers} (pid ${running.pid}) stopped${killed ? ' (killed after the timeout)' : ''}.`,

@@ -90,7 +90,8 @@ export class MasterHandle {
       CAIRN_DATA_DIR: this.dataDir,
       CAIRN_CLUSTER: this.cluster,
     };
-    if (process.env.KAFKA_BROKERS) env.KAFKA_BROKERS = process.env.KAFKA_BROKERS;
+    const brokers = this.extraEnv.KAFKA_BROKERS ?? process.env.KAFKA_BROKERS; // a test's own cluster first
+    if (brokers) env.KAFKA_BROKERS = brokers;
     return env;
   }
 
@@ -215,7 +216,8 @@ export class MasterHandle {
       CAIRN_LOG: this.backend,
       CAIRN_DATA_DIR: this.dataDir,
       CAIRN_CLUSTER: this.cluster,
-      KAFKA_BROKERS: this.backend === 'kafka' ? requireKafkaBrokers() : process.env.KAFKA_BROKERS,
+      KAFKA_BROKERS:
+        this.backend === 'kafka' ? (this.extraEnv.KAFKA_BROKERS ?? requireKafkaBrokers()) : process.env.KAFKA_BROKERS,
       // The suite loads both cores (jest, the broker, masters, agents): slow election timings, so a
       // starved master's late heartbeat never deposes it mid-test. HA tests set their own.
       CAIRN_ELECTION_HEARTBEAT_MS: String(TEST_ELECTION.heartbeatMs),
@@ -244,7 +246,7 @@ export function uniqueCluster(): string {
  * and (by default) waits until /v1/info answers 200 on the requested backend.
  */
 export async function startMaster(options: StartMasterOptions): Promise<MasterHandle> {
-  if (options.backend === 'kafka') requireKafkaBrokers();
+  if (options.backend === 'kafka' && !options.env?.KAFKA_BROKERS) requireKafkaBrokers();
   const master = new MasterHandle(
     options.backend,
     options.dataDir ?? tempDir(`master-${options.backend}`),

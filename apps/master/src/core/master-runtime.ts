@@ -313,6 +313,7 @@ export class MasterRuntime implements OnApplicationShutdown {
       ids: this.ids,
       onApplied: (events) => this.publish(events),
       onFatal: (error) => this.onSequencerStopped(error),
+      delay: (ms) => new Promise<void>((resolve) => this.clock.setTimer(ms, resolve)),
     });
     // A log that holds nothing yet starts at the newest event format level its first leader reads:
     // no master of an older release has ever read it (docs/operations.md, "Upgrades").

@@ -5,7 +5,7 @@ import { MemoryEventLog } from '@cairn/eventlog/memory/memory-event-log';
 import { UnavailableError } from './errors';
 import { readEvents } from './event-stream';
 import { ProjectionRunner } from './projection-runner';
-import { Sequencer } from './sequencer';
+import { RECOVERY_ATTEMPTS_MAX, Sequencer } from './sequencer';
 
 const clock = new ManualClock(Date.UTC(2026, 10, 25, 12, 0, 0));
 let commandSeq = 0;
@@ -49,6 +49,14 @@ async function replayHash(log: MemoryEventLog): Promise<string> {
   const fresh = new ProjectionRunner();
   for await (const events of readEvents(log, { from: 0 })) fresh.apply(events);
   return fresh.hash();
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 describe('Sequencer', () => {
@@ -128,6 +136,50 @@ describe('Sequencer', () => {
     expect(reopen).toHaveBeenCalledTimes(1);
     await expect(sequencer.submit(create('/x'))).resolves.toMatchObject({ offset: expect.any(Number) });
     expect(fatal).toEqual([]);
+  });
+
+  it('retries a recovery that fails while the log is away (a broker restarting), refusing commands meanwhile', async () => {
+    const { log, projection, sequencer, fatal } = await setup();
+    await sequencer.submit(create('/before'));
+    // The append fails after it landed, and the first reads of the log fail too (broker down).
+    log.failNextAppend(new AppendOutcomeUnknownError('commit timed out'), { committed: true });
+    const realRead = log.read.bind(log);
+    let readFailures = 3;
+    jest.spyOn(log, 'read').mockImplementation((options) => {
+      if (readFailures-- > 0) throw new Error('Connection error: connect ECONNREFUSED');
+      return realRead(options);
+    });
+    const first = sequencer.submit(create('/maybe'));
+    await expect(first).rejects.toBeInstanceOf(UnavailableError);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect(sequencer.submit(create('/meanwhile'))).rejects.toThrow(/recovering from a log error/);
+    await waitUntil(() => readFailures < 0);
+    await expect(sequencer.submit(create('/after'))).resolves.toMatchObject({ offset: expect.any(Number) });
+    expect(fatal).toEqual([]);
+    expect(projection.state.apps.has('/maybe')).toBe(true); // it did land: read back, not guessed
+    expect(projection.state.apps.has('/meanwhile')).toBe(false);
+    expect(projection.hash()).toBe(await replayHash(log));
+  });
+
+  it('gives up after RECOVERY_ATTEMPTS_MAX failed recoveries: onFatal fires once', async () => {
+    const log = new MemoryEventLog();
+    await log.open();
+    const fatal: Error[] = [];
+    const sequencer = new Sequencer({
+      log,
+      projection: new ProjectionRunner(),
+      ids: new SeededIdSource('sequencer-spec'),
+      onFatal: (error) => fatal.push(error),
+      delay: () => Promise.resolve(),
+    });
+    log.failNextAppend(new Error('broker gone'));
+    const read = jest.spyOn(log, 'read').mockImplementation(() => {
+      throw new Error('still gone');
+    });
+    await expect(sequencer.submit(create('/x'))).rejects.toBeInstanceOf(UnavailableError);
+    await waitUntil(() => fatal.length > 0);
+    expect(read).toHaveBeenCalledTimes(RECOVERY_ATTEMPTS_MAX);
+    expect(fatal.map((e) => e.message)).toEqual(['still gone']);
   });
 
   it('stops for good when fenced: the batch and every later command fail, onFatal fires once', async () => {

@@ -19,6 +19,17 @@ import { readEvents } from './event-stream';
 /** Commands decided into one append (one frame + fsync, or one Kafka transaction). */
 export const MAX_COMMANDS_PER_BATCH = 512;
 
+/**
+ * Recovering from a failed append (reopening the log, reading it) can fail too while the log's
+ * storage is away, e.g. a Kafka broker restarting or a partition leader moving: it is retried,
+ * backing off from the first delay to the max, this many times (a minute and a half at the max
+ * delay, more with the attempts' own time), before the sequencer gives up. The max stays short: a
+ * moved partition leader is usable at once, and every pause past that is a pause in writes.
+ * Commands submitted meanwhile are refused at once (503), not queued.
+ */
+export const RECOVERY_ATTEMPTS_MAX = 180;
+export const RECOVERY_BACKOFF_MS = { first: 50, max: 500 } as const;
+
 export interface CommandOutcome {
   /** The events this command produced, as applied (with offsets). Empty when nothing changed. */
   readonly events: RecordedEvent<CairnEvent>[];
@@ -34,6 +45,8 @@ export interface SequencerDeps {
   readonly onApplied?: (events: RecordedEvent<CairnEvent>[]) => void;
   /** The sequencer cannot go on (fenced, projection failed, log unrecoverable). */
   readonly onFatal: (error: Error) => void;
+  /** The pause between two recovery attempts (default: a timer). */
+  readonly delay?: (ms: number) => Promise<void>;
 }
 
 interface Pending {
@@ -63,6 +76,8 @@ export class Sequencer {
   private speculative: ClusterState;
   private draining = false;
   private stoppedBy: Error | null = null;
+  /** Why the last recovery attempt failed, while the sequencer retries it. */
+  private recovering: Error | null = null;
 
   constructor(private readonly deps: SequencerDeps) {
     this.speculative = cloneState(deps.projection.state);
@@ -71,6 +86,11 @@ export class Sequencer {
   submit(command: Command): Promise<CommandOutcome> {
     if (this.stoppedBy)
       return Promise.reject(new UnavailableError(`not accepting commands: ${this.stoppedBy.message}`));
+    if (this.recovering) {
+      return Promise.reject(
+        new UnavailableError(`recovering from a log error (${this.recovering.message}); retry shortly`),
+      );
+    }
     return new Promise<CommandOutcome>((resolve, reject) => {
       this.queue.push({ command, resolve, reject });
       if (!this.draining) void this.drain();
@@ -210,23 +230,55 @@ export class Sequencer {
         ),
       );
     }
-    try {
-      if (error instanceof WriterFailedError) {
-        // A failed write or fsync kills the writer; recovery is a reopen, never a retried fsync.
-        await this.deps.log.close();
-        await this.deps.log.open();
+    // A failed write or fsync kills the writer; recovery is a reopen, never a retried fsync.
+    const reopen = error instanceof WriterFailedError;
+    for (let attempt = 1; !this.stoppedBy; attempt++) {
+      try {
+        if (reopen) {
+          await this.deps.log.close();
+          // Reopening a writer fences whoever writes now: never once this sequencer was stopped
+          // (deposed), which may have happened while we waited.
+          if (this.stoppedBy) return;
+          await this.deps.log.open();
+          if (this.stoppedBy) {
+            await this.deps.log.close();
+            return;
+          }
+        }
+        await this.catchUpFromLog();
+        this.recovering = null;
+        return;
+      } catch (recoveryError) {
+        if (this.stoppedBy) return; // deposed meanwhile: the next leader reads the log itself
+        const fatal = recoveryError instanceof WriterFencedError || attempt >= RECOVERY_ATTEMPTS_MAX;
+        if (fatal) {
+          this.recovering = null;
+          this.fatal(recoveryError as Error, []);
+          return;
+        }
+        this.recovering = recoveryError as Error;
+        for (const pending of this.queue.splice(0)) {
+          pending.reject(
+            new UnavailableError(`recovering from a log error (${this.recovering.message}); retry shortly`),
+          );
+        }
+        await this.pause(Math.min(RECOVERY_BACKOFF_MS.first * 2 ** (attempt - 1), RECOVERY_BACKOFF_MS.max));
       }
-      await this.catchUpFromLog();
-    } catch (recoveryError) {
-      this.fatal(recoveryError as Error, []);
     }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return this.deps.delay ? this.deps.delay(ms) : new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   /** Applies whatever the log holds beyond the projection, then rebuilds the speculative state. */
   private async catchUpFromLog(): Promise<void> {
     for await (const events of readEvents(this.deps.log, { from: this.deps.projection.nextOffset })) {
+      // Stopped (deposed) meanwhile: the projection is the follower's again, it must not apply twice.
+      if (this.stoppedBy) return;
       this.deps.projection.apply(events);
     }
+    if (this.stoppedBy) return;
     this.speculative = cloneState(this.deps.projection.state);
   }
 

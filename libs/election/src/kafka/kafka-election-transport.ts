@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Partitioners, type Kafka, type Admin, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
 import type { KafkaLogSink } from '@cairn/eventlog/kafka/kafka-logger';
 import { newKafkaClient, type KafkaConnection } from '@cairn/eventlog/kafka/kafka-client';
-import { KAFKA_RETRY, PRODUCER_MAX_IN_FLIGHT_REQUESTS } from '@cairn/eventlog/kafka/kafka-options';
+import {
+  KAFKA_RETRY,
+  PRODUCER_MAX_IN_FLIGHT_REQUESTS,
+  READER_GROUP_TIMINGS,
+} from '@cairn/eventlog/kafka/kafka-options';
 import { decodeElectionRecord, encodeElectionRecord, type ElectionRecord } from '../election-record';
 import type { ElectionTransport, TransportHandlers } from '../election-transport';
 import { ensureLeaderTopic } from './kafka-leader-topic';
@@ -105,6 +109,8 @@ export class KafkaElectionTransport implements ElectionTransport {
   private async startConsumer(kafka: Kafka): Promise<void> {
     const consumer = kafka.consumer({
       groupId: this.groupId,
+      // A dead group coordinator costs the election this session at most (see READER_GROUP_TIMINGS).
+      ...READER_GROUP_TIMINGS,
       readUncommitted: true,
       maxWaitTimeInMs: ELECTION_FETCH_MAX_WAIT_MS,
       allowAutoTopicCreation: false,

@@ -45,6 +45,17 @@ export const KAFKA_RETRY: Readonly<RetryOptions> = {
 /** Only one transaction per producer at a time: in-flight 1 keeps idempotence and order safe. */
 export const PRODUCER_MAX_IN_FLIGHT_REQUESTS = 1;
 
+/**
+ * Every reader (and the election's reader) is the only member of a consumer group of its own. When
+ * the broker coordinating that group dies, kafkajs restarts the consumer, which joins the group
+ * again under a new member id; the new coordinator, which loaded the old member from
+ * `__consumer_offsets`, holds the join until that member's session expires. kafkajs's default
+ * session (30 s) made a broker kill cost the election over 30 s; the broker's minimum
+ * (`group.min.session.timeout.ms`, 6 s by default) bounds it to that. Heartbeats go out from the
+ * fetch loop (max wait 100 ms) and from a blocked reader every second, well within it.
+ */
+export const READER_GROUP_TIMINGS = { sessionTimeout: 6_000, rebalanceTimeout: 10_000, heartbeatInterval: 1_000 };
+
 /** Read-committed fetches wait at most this long for data (also bounds disconnect time). */
 export const READER_MAX_WAIT_MS = 100;
 /** Per-partition fetch size: large, so a replay gets many batches per round trip. */
@@ -72,3 +83,5 @@ export const SEND_RECORDS_MAX = 10_000;
 export const COMMIT_VISIBLE_TIMEOUT_MS = 5_000;
 /** Pause between two LSO polls while waiting for our commit marker. */
 export const COMMIT_VISIBLE_POLL_MS = 1;
+/** Pause after a failed LSO read while waiting for our commit marker (a broker going away). */
+export const COMMIT_VISIBLE_RETRY_MS = 50;

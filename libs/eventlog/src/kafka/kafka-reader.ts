@@ -14,11 +14,12 @@ import {
   READER_MAX_WAIT_MS,
   READER_RESTART_BACKOFF_MAX_MS,
   READER_RESTART_BACKOFF_MS,
+  READER_GROUP_TIMINGS,
   READER_RESTARTS_MAX,
 } from './kafka-options';
 import { toLogRecord } from './kafka-record';
 
-/** While its consumer is not pulling, a reader's handler heartbeats this often (session 30 s). */
+/** While its consumer is not pulling, a reader's handler heartbeats this often (session: READER_GROUP_TIMINGS). */
 const BLOCKED_HEARTBEAT_EVERY_MS = 1_000;
 const PARTITION = 0;
 
@@ -89,6 +90,7 @@ export class KafkaReaderSession {
     }
     const consumer = this.deps.kafka.consumer({
       groupId: this.groupId,
+      ...READER_GROUP_TIMINGS,
       readUncommitted: false,
       maxWaitTimeInMs: READER_MAX_WAIT_MS,
       maxBytesPerPartition: READER_MAX_BYTES_PER_PARTITION,
@@ -148,7 +150,9 @@ export class KafkaReaderSession {
   /**
    * kafkajs restarts a crashed consumer after its initialRetryTime (5 ms here). Some crashes are
    * routine, e.g. "coordinator is loading" on a freshly started broker, so restarts back off and
-   * are bounded: past READER_RESTARTS_MAX the CRASH handler fails the read.
+   * are bounded: past READER_RESTARTS_MAX crashes without progress in between, the CRASH handler
+   * fails the read. Progress (the position moving) starts the count again, so a standby that
+   * follows for months survives any number of broker faults, each one a few crashes.
    */
   private async restartAfterBackoff(): Promise<boolean> {
     this.restarts += 1;
@@ -177,7 +181,10 @@ export class KafkaReaderSession {
   }
 
   private advance(next: Offset): void {
-    if (next > this.position) this.position = next;
+    if (next > this.position) {
+      this.position = next;
+      this.restarts = 0;
+    }
     if (this.position >= this.range.to) this.channel.end();
   }
 }

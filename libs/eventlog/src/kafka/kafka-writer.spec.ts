@@ -105,7 +105,14 @@ class FakeKafka {
     },
   } as unknown as Kafka;
 
+  /** How many LSO reads still fail (the admin's broker went away). */
+  lsoReadFailures = 0;
+
   readonly lastStableOffset = async () => {
+    if (this.lsoReadFailures > 0) {
+      this.lsoReadFailures -= 1;
+      throw new Error('Connection error: read ECONNRESET');
+    }
     if (this.markerLagReads > 0) {
       this.markerLagReads -= 1;
       return this.lso;
@@ -238,6 +245,28 @@ describe('KafkaWriter', () => {
     expect(await fake.lastStableOffset()).toBeGreaterThanOrEqual(3);
     expect(fake.lso).toBeGreaterThanOrEqual(3);
     expect(fake.markerLagReads).toBe(0);
+  });
+
+  it('a committed append stays a success when reading the LSO fails for a while (fault suite: it was reported as not recorded)', async () => {
+    const fake = new FakeKafka();
+    const writer = writerOn(fake);
+    await writer.start();
+    fake.markerLagReads = 1;
+    fake.lsoReadFailures = 3;
+    const result = await writer.append(records(2));
+    expect(result).toEqual({ offsets: [0, 1], endOffset: 3 });
+    expect(fake.lsoReadFailures).toBe(0);
+  });
+
+  it('after settling an ambiguous commit, a failing LSO read means waiting, not a raw error', async () => {
+    const fake = new FakeKafka([{}, {}]);
+    const writer = writerOn(fake);
+    await writer.start();
+    fake.script(0).commitError = new Error('Request timed out');
+    fake.lsoReadFailures = 2;
+    const error = await writer.append(records(2)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppendOutcomeUnknownError);
+    expect(fake.lsoReadFailures).toBe(0);
   });
 
   it('asks for a reopen when an ambiguous commit cannot be settled', async () => {

@@ -7,6 +7,7 @@ import { KafkaAppendFailedError } from './kafka-append-failed.error';
 import type { KafkaLogSink } from './kafka-logger';
 import {
   COMMIT_VISIBLE_POLL_MS,
+  COMMIT_VISIBLE_RETRY_MS,
   COMMIT_VISIBLE_TIMEOUT_MS,
   KAFKA_RETRY,
   PRODUCER_MAX_IN_FLIGHT_REQUESTS,
@@ -133,8 +134,11 @@ export class KafkaWriter {
     const target = lastOffset + 2;
     const deadline = Date.now() + COMMIT_VISIBLE_TIMEOUT_MS;
     for (;;) {
-      const lso = await this.deps.lastStableOffset();
-      if (lso >= target) return lso;
+      // The commit is done: a failed read of the LSO (a broker going away, seen in the fault suite)
+      // must never turn a recorded batch into a failed append. Reported as "not recorded", the
+      // caller read the log before the marker, missed the batch, and a client's retry wrote it twice.
+      const lso = await this.readLastStableOffset();
+      if (lso !== null && lso >= target) return lso;
       if (Date.now() >= deadline) {
         this.deps.logger?.warn('commit marker not visible in time; returning the computed end offset', {
           topic: this.deps.topic,
@@ -147,13 +151,28 @@ export class KafkaWriter {
     }
   }
 
-  /** Whether the LSO reached `target` within the commit-visibility timeout. */
+  /** Whether the LSO reached `target` within the commit-visibility timeout (a failed read is a no). */
   private async becameStable(target: Offset): Promise<boolean> {
     const deadline = Date.now() + COMMIT_VISIBLE_TIMEOUT_MS;
     for (;;) {
-      if ((await this.deps.lastStableOffset()) >= target) return true;
+      const lso = await this.readLastStableOffset();
+      if (lso !== null && lso >= target) return true;
       if (Date.now() >= deadline) return false;
       await sleep(COMMIT_VISIBLE_POLL_MS);
+    }
+  }
+
+  /** The LSO, or null when it cannot be read now (the read is retried by the callers' loops). */
+  private async readLastStableOffset(): Promise<Offset | null> {
+    try {
+      return await this.deps.lastStableOffset();
+    } catch (error) {
+      this.deps.logger?.debug('reading the last stable offset failed', {
+        topic: this.deps.topic,
+        error: (error as Error).message,
+      });
+      await sleep(COMMIT_VISIBLE_RETRY_MS);
+      return null;
     }
   }
 
