@@ -29,7 +29,9 @@ export class EventsController {
 
     const limit = Math.min(parseOffset('limit', limitRaw, EVENTS_PAGE_MAX), EVENTS_PAGE_MAX);
     const end = await this.runtime.log.endOffset();
-    const to = Math.min(parseOffset('to', toRaw, end), end);
+    // A page reads no further than `limit` events can reach: each takes at most two offsets (its
+    // own and, on Kafka, its transaction's commit marker). A short read is fetched in small pieces.
+    const to = Math.min(parseOffset('to', toRaw, end), end, from + 2 * limit + 1);
     const events = [];
     let next = from;
     if (from < to && limit > 0) {

@@ -61,6 +61,15 @@ export const READER_MAX_WAIT_MS = 100;
 /** Per-partition fetch size: large, so a replay gets many batches per round trip. */
 export const READER_MAX_BYTES_PER_PARTITION = 8 * 1024 * 1024;
 export const READER_MAX_BYTES = 16 * 1024 * 1024;
+/**
+ * A short bounded read (a page of /v1/events, one record to check a snapshot against the log)
+ * fetches this much instead: kafkajs decodes a whole fetch response on the event loop in one go,
+ * and 8 MiB of it held a master's loop for hundreds of milliseconds (the stall budget,
+ * docs/operations.md). Kafka still returns a batch bigger than this whole.
+ */
+export const READER_SMALL_READ_MAX_BYTES = 512 * 1024;
+/** A read of at most this many offsets is a short one. */
+export const READER_SMALL_READ_OFFSETS = 4_096;
 /** Batches a reader fetches ahead of its consumer before it stops fetching (backpressure). */
 export const READER_BUFFERED_BATCHES_MAX = 16;
 /** Records per yielded batch when the caller gives no `maxBatchRecords`. */

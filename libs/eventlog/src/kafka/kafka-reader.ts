@@ -11,6 +11,8 @@ import {
   READER_BUFFERED_BATCHES_MAX,
   READER_MAX_BYTES,
   READER_MAX_BYTES_PER_PARTITION,
+  READER_SMALL_READ_MAX_BYTES,
+  READER_SMALL_READ_OFFSETS,
   READER_MAX_WAIT_MS,
   READER_RESTART_BACKOFF_MAX_MS,
   READER_RESTART_BACKOFF_MS,
@@ -88,13 +90,14 @@ export class KafkaReaderSession {
       this.channel.end();
       return;
     }
+    const short = this.range.to - this.range.from <= READER_SMALL_READ_OFFSETS;
     const consumer = this.deps.kafka.consumer({
       groupId: this.groupId,
       ...READER_GROUP_TIMINGS,
       readUncommitted: false,
       maxWaitTimeInMs: READER_MAX_WAIT_MS,
-      maxBytesPerPartition: READER_MAX_BYTES_PER_PARTITION,
-      maxBytes: READER_MAX_BYTES,
+      maxBytesPerPartition: short ? READER_SMALL_READ_MAX_BYTES : READER_MAX_BYTES_PER_PARTITION,
+      maxBytes: short ? READER_SMALL_READ_MAX_BYTES : READER_MAX_BYTES,
       allowAutoTopicCreation: false,
       retry: { ...KAFKA_RETRY, restartOnFailure: () => this.restartAfterBackoff() },
     });
