@@ -69,6 +69,8 @@ describe('the events topic read by a client that is not Cairn [kafka]', () => {
     expect(apiEvents[apiEvents.length - 1].offset).toBe(lastOffset);
     expect(apiEvents.map((e) => e.type).filter((t) => !t.startsWith('Deployment'))).toEqual([
       'LeaderElected',
+      // A brand-new log starts at the newest event format level (docs/operations.md, "Upgrades").
+      'ClusterVersionRaised',
       'AppCreated',
       'AppCreated',
       'AppCreated',

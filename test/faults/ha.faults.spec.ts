@@ -81,6 +81,7 @@ describe('masters on one Kafka cluster: one leader, hot standbys [kafka]', () =>
     const events = await appEvents(b);
     expect(events.map((e) => [e.type, e.data.app?.id ?? e.data.instance ?? null])).toEqual([
       ['LeaderElected', firstLeader],
+      ['ClusterVersionRaised', null],
       ['AppCreated', '/ha/via-b'],
       ['LeaderElected', new URL(b.url).host],
       ['AppCreated', '/ha/after'],
@@ -163,6 +164,7 @@ describe('writes before the master is ready [kafka]', () => {
     const events: Json[] = (await m.http.get('/v1/events?from=0&limit=100')).body.events;
     expect(events.map((e) => e.type)).toEqual([
       'LeaderElected',
+      'ClusterVersionRaised',
       'AppCreated',
       'DeploymentStarted',
       'DeploymentStepFinished', // StartApplication: a no-op, finished with the plan

@@ -32,7 +32,8 @@ function decideRaise(command: RaiseClusterVersion, state: ClusterState): EventDr
     );
   }
   if (version <= state.clusterVersion) return [];
-  return [draft('ClusterVersionRaised', { version, previous: state.clusterVersion, leader: command.instance })];
+  // The root of its own chain, like LeaderElected: no recorded request or event causes it.
+  return [draft('ClusterVersionRaised', { version, previous: state.clusterVersion, leader: command.instance }, ROOT)];
 }
 
 /** Epochs only grow: a leader elected for a term the log has already seen is stale and refused. */
