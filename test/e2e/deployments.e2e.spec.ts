@@ -210,6 +210,8 @@ describeEachBackend('deployments and health checks', (backend) => {
     const commands = new Set(events.filter((e) => e.type === 'DeploymentStarted').map((e) => e.data.deploymentId));
     const ROOTS = [
       'LeaderElected',
+      'ClusterVersionRaised',
+      'SnapshotWritten',
       'AgentRegistered',
       'AgentReregistered',
       'AgentDisconnected',
