@@ -28,7 +28,7 @@ import { MasterRuntime } from '../core/master-runtime';
 import type { CommandOutcome } from '../core/sequencer';
 import { FULL_SINGLE_APP_EMBED, parseAppEmbed } from './app-embed';
 import { appDefinitionView, appInfo } from './app.view';
-import { jsonListInSlices, sendJsonText } from './sliced-json';
+import { sendJsonListInSlices } from './sliced-json';
 import { LabelSelectorSyntaxError, matchesLabels, parseLabelSelectors, type LabelSelector } from './label-selector';
 import { taskInfo, tasksByApp } from './task.view';
 import { MarathonValidationError } from './errors';
@@ -55,12 +55,12 @@ export class AppsController {
    */
   @Get()
   async list(
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Res() reply: FastifyReply,
     @Query('id') idFilter?: string,
     @Query('cmd') cmdFilter?: string,
     @Query('label') label?: string | string[],
     @Query('embed') embed?: string | string[],
-  ): Promise<string> {
+  ): Promise<void> {
     this.runtime.assertReadable();
     const selectors = labelSelectorsOf(label);
     const apps = [...this.runtime.projection.state.apps.values()]
@@ -72,10 +72,9 @@ export class AppsController {
     const embedded = parseAppEmbed(embed, 'list');
     const grouped = tasksByApp(state);
     const nowMs = this.runtime.clock.now();
-    const text = await jsonListInSlices('apps', apps, (app) =>
+    await sendJsonListInSlices(reply, 'apps', apps, (app) =>
       appInfo(app, state, embedded, { tasks: grouped.get(app.id) ?? [], nowMs }),
     );
-    return sendJsonText(reply, text);
   }
 
   @Get('*')

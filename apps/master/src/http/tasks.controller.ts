@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AGENT_TOKEN } from '../tokens';
 import { UnavailableError } from '../core/errors';
 import { CommandRejected } from '@cairn/domain';
-import { jsonListInSlices, sendJsonText } from './sliced-json';
+import { sendJsonListInSlices } from './sliced-json';
 import { MasterRuntime } from '../core/master-runtime';
 import { AgentGateway } from '../agents/agent-gateway';
 import { allTasks, taskInfo } from './task.view';
@@ -35,13 +35,12 @@ export class TasksController {
   @Get('v2/tasks')
   async tasks(
     @Query() query: Record<string, string | string[] | undefined>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string> {
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     this.runtime.assertReadable();
     const wanted = taskStatesWanted([query.status, query['status[]']].flat());
     const tasks = allTasks(this.runtime.projection.state).filter((t) => !wanted || wanted.has(t.state));
-    const text = await jsonListInSlices('tasks', tasks, (task) => taskInfo(task, this.runtime.projection.state));
-    return sendJsonText(reply, text);
+    await sendJsonListInSlices(reply, 'tasks', tasks, (task) => taskInfo(task, this.runtime.projection.state));
   }
 
   /** Marathon's POST /v2/tasks/delete `{"ids": [...]}`: ids it does not know are left out, as Marathon does. */
