@@ -17,6 +17,17 @@ import { sleep } from './wait-for';
  * agent's process group, and outlive a SIGKILLed agent: this file is how a test finds and sweeps them.
  */
 
+/** The id the master gave the agent (`agent.json` in its work dir), once it registered. */
+export function agentIdIn(workDir: string): string | undefined {
+  const file = join(workDir, 'agent.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { agentId?: string }).agentId;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `argv[0]` of every task wrapper: `cairn-task:<taskId>` (executor/task-wrapper.ts). */
 export const TASK_WRAPPER_MARKER = 'cairn-task:';
 

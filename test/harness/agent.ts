@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { recordTaskGroups, readSandboxTasks, SandboxTask, sweepWorkDirAtFileEnd } from './agent-work-dir';
+import { agentIdIn, recordTaskGroups, readSandboxTasks, SandboxTask, sweepWorkDirAtFileEnd } from './agent-work-dir';
 import { baseChildEnv, withEnv } from './child-env';
 import { Json, sendRequest } from './http-client';
 import { describeLogs, openLogFiles, ProcessLogFiles, readLog } from './process-logs';
@@ -113,13 +113,7 @@ export class AgentHandle {
 
   /** The id the master gave it (agent.json), once it registered. */
   agentId(): string | undefined {
-    const file = join(this.workDir, 'agent.json');
-    if (!existsSync(file)) return undefined;
-    try {
-      return (JSON.parse(readFileSync(file, 'utf8')) as { agentId?: string }).agentId;
-    } catch {
-      return undefined;
-    }
+    return agentIdIn(this.workDir);
   }
 
   /** The tasks its work dir holds (checkpoints), with their wrappers' pids; recorded for the run's sweep. */

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEST_AGENT_TOKEN } from './agent';
-import { readSandboxTasks, recordTaskGroups, SandboxTask, sweepWorkDirAtFileEnd } from './agent-work-dir';
+import { agentIdIn, readSandboxTasks, recordTaskGroups, SandboxTask, sweepWorkDirAtFileEnd } from './agent-work-dir';
 import { baseChildEnv, withEnv } from './child-env';
 import { describeLogs, openLogFiles, ProcessLogFiles, readLog } from './process-logs';
 import { ExitStatus, spawnTracked, TrackedProcess } from './process-registry';
@@ -256,13 +256,7 @@ export class NamespacedAgent {
 
   /** The id the master gave it (agent.json), once it registered. */
   agentId(): string | undefined {
-    const file = join(this.workDir, 'agent.json');
-    if (!existsSync(file)) return undefined;
-    try {
-      return (JSON.parse(readFileSync(file, 'utf8')) as { agentId?: string }).agentId;
-    } catch {
-      return undefined;
-    }
+    return agentIdIn(this.workDir);
   }
 
   sandboxTasks(): SandboxTask[] {
