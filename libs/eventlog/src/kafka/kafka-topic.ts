@@ -70,7 +70,13 @@ export async function waitForLeader(admin: Admin, topic: string): Promise<void> 
     try {
       const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
       const leader = metadata.topics.find((t) => t.name === topic)?.partitions.find((p) => p.partitionId === 0)?.leader;
-      if (leader !== undefined && leader >= 0) return;
+      if (leader !== undefined && leader >= 0) {
+        // With several brokers, the metadata can name a leader before that broker hosts the
+        // partition ("This server does not host this topic-partition" on the first read): ready
+        // means its offsets can be listed too.
+        await admin.fetchTopicOffsets(topic);
+        return;
+      }
       last = `partition 0 has no leader yet (${leader})`;
     } catch (error) {
       last = (error as Error).message;
