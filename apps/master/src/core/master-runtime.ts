@@ -129,8 +129,8 @@ export class MasterRuntime implements OnApplicationShutdown {
     // error: the body's sha256 was checked) stops the master below.
     const snapshot = await loadLatestSnapshot(this.snapshots, this.log, this.logger, { verify: false });
     if (snapshot) {
-      const { header, state, appVersions } = snapshot;
-      this.projection.restore({ ...header, state, appVersions });
+      const { header, state, appVersions, eventAt } = snapshot;
+      this.projection.restore({ ...header, eventAt, state, appVersions });
       this.verifySnapshotInBackground(header.offset, header.hash, viewOf(state));
     }
     const fromSnapshot = this.projection.eventsApplied;

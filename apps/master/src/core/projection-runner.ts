@@ -24,6 +24,7 @@ export class ProjectionRunner {
   private current: ClusterState = initialState();
   private lastOffset = -1;
   private lastId: string | null = null;
+  private lastAt: string | null = null;
   private applied = 0;
   private failure: ProjectionFailedError | null = null;
   /** Indexes kept beside the state (outside its hash), fed the same applied events with their offsets. */
@@ -55,6 +56,14 @@ export class ProjectionRunner {
   }
 
   /**
+   * The `at` of the last applied event, null before the first. Leaders stamp each event at no less
+   * than this (see Sequencer), so the log's times never go backwards in offset order.
+   */
+  get lastEventAt(): string | null {
+    return this.lastAt;
+  }
+
+  /**
    * Starts from a snapshot instead of the empty state: the state as it was after `offset`, with
    * `events` folded into it. Only before anything was applied.
    */
@@ -62,6 +71,8 @@ export class ProjectionRunner {
     state: ClusterState;
     offset: number;
     eventId: string;
+    /** The `at` of the event at `offset`, when known (read from the log by the snapshot's checks). */
+    eventAt?: string;
     events: number;
     appVersions: Iterable<readonly [string, readonly VersionEntry[]]>;
   }): void {
@@ -70,6 +81,7 @@ export class ProjectionRunner {
     this.current = snapshot.state;
     this.lastOffset = snapshot.offset;
     this.lastId = snapshot.eventId;
+    this.lastAt = snapshot.eventAt ?? null;
     this.applied = snapshot.events;
     this.appVersions.restore(snapshot.appVersions);
   }
@@ -97,6 +109,7 @@ export class ProjectionRunner {
       this.appVersions.observe(event);
       this.lastOffset = event.offset;
       this.lastId = event.id;
+      this.lastAt = event.at;
       this.applied++;
     }
   }

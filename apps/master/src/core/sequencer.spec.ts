@@ -71,6 +71,27 @@ describe('Sequencer', () => {
     expect(applied).toEqual(['AppCreated', 'DeploymentStarted', 'DeploymentStepFinished']);
   });
 
+  it("stamps events at no earlier than the log's last event, also for a new leader whose clock is behind", async () => {
+    const { log, projection, sequencer } = await setup();
+    const first = await sequencer.submit(create('/ahead'));
+    const stampedAhead = first.events[0].at;
+    clock.advance(-60_000); // this leader's clock steps back a minute
+    const behind = await sequencer.submit(scale('/ahead', 2));
+    expect(behind.events.map((e) => e.at)).toEqual(behind.events.map(() => stampedAhead));
+    // A new leader (a new sequencer over the same projection) whose clock is behind the log.
+    const next = new Sequencer({ log, projection, ids: new SeededIdSource('next'), onFatal: () => undefined });
+    const later = await next.submit(scale('/ahead', 3));
+    expect(Date.parse(later.events[0].at)).toBe(Date.parse(stampedAhead));
+    clock.advance(120_000);
+    const moved = await next.submit(scale('/ahead', 4));
+    expect(Date.parse(moved.events[0].at)).toBe(clock.now());
+    // The command's own time is not clamped: the app's version is this leader's clock.
+    expect(projection.state.apps.get('/ahead')?.version).toBe(new Date(clock.now()).toISOString());
+    const times: number[] = [];
+    for await (const events of readEvents(log, { from: 0 })) times.push(...events.map((e) => Date.parse(e.at)));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
   it('decides concurrent commands in arrival order against the speculative state, in one append', async () => {
     const { log, sequencer } = await setup();
     const appendSpy = jest.spyOn(log, 'append');

@@ -78,9 +78,13 @@ export class Sequencer {
   private stoppedBy: Error | null = null;
   /** Why the last recovery attempt failed, while the sequencer retries it. */
   private recovering: Error | null = null;
+  /** The latest `at` stamped (or found in the log): events are never stamped earlier than it. */
+  private lastAtMs: number;
 
   constructor(private readonly deps: SequencerDeps) {
     this.speculative = cloneState(deps.projection.state);
+    const lastAt = deps.projection.lastEventAt;
+    this.lastAtMs = lastAt === null ? Number.NEGATIVE_INFINITY : Date.parse(lastAt);
   }
 
   submit(command: Command): Promise<CommandOutcome> {
@@ -187,12 +191,24 @@ export class Sequencer {
       id: this.deps.ids.uuid(),
       type: d.type,
       v: catalogue[d.type].current,
-      at: new Date(meta.now).toISOString(),
+      at: new Date(this.stampAt(meta.now)).toISOString(),
       actor: meta.actor,
       correlationId,
       causationId,
       data: d.data,
     } as CairnEvent;
+  }
+
+  /**
+   * Event times come from each leader's clock, and clocks differ (a new leader's may be behind the
+   * last one's): an event is stamped `max(now, the previous event's at)`, so `at` never decreases
+   * in offset order and "the state at 14:02" is the last offset stamped at or before 14:02. A failed
+   * batch may leave this ahead of the log; that only keeps the next stamps monotone. The command's
+   * own time (an app's `version`, a deadline) stays `meta.now`: only the envelope is clamped.
+   */
+  private stampAt(now: number): number {
+    if (now > this.lastAtMs) this.lastAtMs = now;
+    return this.lastAtMs;
   }
 
   private applyDurable(

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { viewOf, stateHashSteps } from '@cairn/domain';
 import type { EventLog, SnapshotMeta, SnapshotStore } from '@cairn/eventlog';
 import type { Clock } from '@cairn/common';
+import type { CairnEvent, RecordedEvent } from '@cairn/events';
 import { readEvents } from '../core/event-stream';
 import { Pacer, runInSlices } from '../core/pacing';
 import type { ProjectionRunner } from '../core/projection-runner';
@@ -17,7 +18,7 @@ export async function loadLatestSnapshot(
   log: EventLog,
   logger: Pick<Logger, 'warn' | 'log'>,
   options: { verify?: boolean } = {},
-): Promise<SnapshotContents | null> {
+): Promise<LoadedSnapshot | null> {
   let metas: SnapshotMeta[];
   try {
     metas = await store.list();
@@ -33,12 +34,12 @@ export async function loadLatestSnapshot(
     }
     try {
       const contents = await decodeSnapshot(await store.read(meta), options);
-      const eventId = await eventIdAt(log, contents.header.offset);
-      if (eventId !== contents.header.eventId) {
-        skip(`the log has ${eventId ?? 'no event'} at that offset, the snapshot was of ${contents.header.eventId}`);
+      const event = await eventAt(log, contents.header.offset);
+      if (event?.id !== contents.header.eventId) {
+        skip(`the log has ${event?.id ?? 'no event'} at that offset, the snapshot was of ${contents.header.eventId}`);
         continue;
       }
-      return contents;
+      return { ...contents, eventAt: event.at };
     } catch (error) {
       skip((error as Error).message);
     }
@@ -47,12 +48,17 @@ export async function loadLatestSnapshot(
   return null;
 }
 
-async function eventIdAt(log: EventLog, offset: number): Promise<string | null> {
+async function eventAt(log: EventLog, offset: number): Promise<RecordedEvent<CairnEvent> | null> {
   for await (const events of readEvents(log, { from: offset, to: offset + 1 })) {
     const event = events.find((e) => e.offset === offset);
-    if (event) return event.id;
+    if (event) return event;
   }
   return null;
+}
+
+/** A snapshot that passed every check, with the time of the event at its offset (where `at` stamping resumes). */
+export interface LoadedSnapshot extends SnapshotContents {
+  readonly eventAt: string;
 }
 
 export interface SnapshotterOptions {
