@@ -11,6 +11,7 @@ import { registerLogsCommand } from './commands/logs.command';
 import { registerMasterCommands } from './commands/master.command';
 import { registerQueueCommand } from './commands/queue.command';
 import { registerReplayCommand } from './commands/replay.command';
+import { registerStateCommand } from './commands/state.command';
 import { registerTasksCommand } from './commands/tasks.command';
 import { ControlPlane, realControlPlane } from './control-plane';
 import { CliError, messageOf } from './errors';
@@ -59,6 +60,7 @@ export function buildProgram(ctx: CliContext, output: Output): Command {
   registerLogsCommand(program, ctx, output);
   registerEventsCommand(program, ctx, output);
   registerReplayCommand(program, ctx, output);
+  registerStateCommand(program, ctx, output);
   registerClusterCommand(program, ctx, output);
   return program;
 }

@@ -1,6 +1,7 @@
 import { CairnConfig, loadConfig } from '../../master/src/config/cairn-config';
 import type { RunningMaster } from '../../master/src/main';
 import type { ReplayResult } from '../../master/src/replay/replay';
+import type { OfflineLog } from '../../master/src/replay/offline';
 
 /**
  * The master as the CLI uses it. The master's modules are loaded on demand: `cairn apps list`
@@ -10,9 +11,11 @@ export interface ControlPlane {
   loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<CairnConfig>): CairnConfig;
   startMaster(config: CairnConfig): Promise<RunningMaster>;
   replayLog(config: CairnConfig, range: { to?: number }): Promise<ReplayResult>;
+  /** The log read directly, with no master running (read-only): the offline commands. */
+  openOfflineLog(config: CairnConfig): Promise<OfflineLog>;
 }
 
-export type { CairnConfig, ReplayResult, RunningMaster };
+export type { CairnConfig, OfflineLog, ReplayResult, RunningMaster };
 
 export const realControlPlane: ControlPlane = {
   loadConfig,
@@ -23,5 +26,9 @@ export const realControlPlane: ControlPlane = {
   async replayLog(config, range) {
     const { replayLog } = await import('../../master/src/replay/replay');
     return replayLog(config, range);
+  },
+  async openOfflineLog(config) {
+    const { OfflineLog } = await import('../../master/src/replay/offline');
+    return OfflineLog.open(config);
   },
 };

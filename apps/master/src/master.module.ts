@@ -8,6 +8,7 @@ import type { CairnConfig } from './config/cairn-config';
 import { MasterRuntime, type CreateElection, type OpenLogWriter } from './core/master-runtime';
 import { AppsController } from './http/apps.controller';
 import { MarathonExceptionFilter } from './http/errors';
+import { HistoryController } from './http/history.controller';
 import { EventsController } from './http/events.controller';
 import { InfoController } from './http/info.controller';
 import { LeaderController } from './http/leader.controller';
@@ -59,6 +60,7 @@ export class MasterModule {
         LeaderController,
         AppsController,
         EventsController,
+        HistoryController,
         MarathonEventsController,
         TasksController,
         ClusterController,

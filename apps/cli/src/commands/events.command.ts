@@ -1,21 +1,35 @@
 import { Command } from 'commander';
 import type { CliContext } from '../cli-context';
-import { MasterUnreachableError, ServerError } from '../errors';
+import { MasterUnreachableError, ServerError, UsageError } from '../errors';
 import { MasterClient } from '../http/master-client';
 import { listenForInterrupt } from '../interrupt';
-import { addJsonOption, addMasterOption, parseNonNegativeInt, resolveMasterUrl } from '../options';
+import { addJsonOption, addMasterOption, resolveMasterUrl } from '../options';
 import { ApiEvent, formatEventLine } from '../output/event-line';
 import type { Output } from '../output/output';
+import { addOfflineOptions, offlineConfig, withOfflineLog, type OfflineFlags } from './offline-source';
 
 /** Events per GET /v1/events page: big enough to read a long log quickly, small enough to print smoothly. */
 export const EVENTS_PAGE_LIMIT = 500;
 
-interface TailOptions {
+interface TailOptions extends OfflineFlags {
   readonly master?: string;
   readonly json?: boolean;
-  readonly from: number;
+  readonly from?: string;
   readonly follow?: boolean;
   readonly type: string[];
+  readonly app: string[];
+  readonly task: string[];
+  readonly agent: string[];
+}
+
+/** The filters as query parameters, the same names as the flags (GET /v1/events). */
+function filterQuery(opts: TailOptions): string {
+  const params = new URLSearchParams();
+  for (const name of ['type', 'app', 'task', 'agent'] as const) {
+    if (opts[name].length > 0) params.set(name, opts[name].join(','));
+  }
+  const query = params.toString();
+  return query ? `&${query}` : '';
 }
 
 interface EventsPage {
@@ -27,43 +41,62 @@ interface EventsPage {
 /** `cairn events tail`: read the log through the master, page by page or as a live stream. */
 export function registerEventsCommand(program: Command, ctx: CliContext, output: Output): void {
   const events = program.command('events').description('read the event log through the master (/v1/events)');
-  addJsonOption(addMasterOption(events.command('tail')))
-    .description('print events from an offset; --follow keeps printing new ones until Ctrl-C')
-    .option('--from <offset>', 'first offset to print', parseNonNegativeInt, 0)
-    .option('--follow', 'stream new events as they are written, until Ctrl-C')
-    .option(
-      '--type <types>',
-      'only these event types (comma list, repeatable), e.g. AppCreated,AppScaled',
-      collectTypes,
-      [],
+  addOfflineOptions(addJsonOption(addMasterOption(events.command('tail'))))
+    .description(
+      'print events from an offset or a time, filtered by type, app, task or agent; --follow keeps printing ' +
+        'new ones until Ctrl-C. With --data-dir or --brokers it reads the log itself, with no master.',
     )
+    .option('--from <offset|time>', 'first offset, or an ISO-8601 time (the first event stamped at or after it)')
+    .option('--follow', 'stream new events as they are written, until Ctrl-C')
+    .option('--type <types>', 'only these event types (comma list, repeatable), e.g. AppCreated,AppScaled', collect, [])
+    .option('--app <ids>', 'only events about these apps, their tasks included (comma list, repeatable)', collect, [])
+    .option('--task <ids>', 'only events about these tasks (comma list, repeatable)', collect, [])
+    .option('--agent <ids>', 'only events about these agents (comma list, repeatable)', collect, [])
     .action(async (opts: TailOptions) => {
-      const master = new MasterClient(resolveMasterUrl(opts.master, ctx.env));
+      // Checked here too, so a typo is exit 2 before anything is read (the master answers 400 as well).
+      const { parseEventFilter, parseLogPosition, EventQueryError } = await import('@cairn/events');
+      let filter;
+      try {
+        filter = parseEventFilter({ type: opts.type, app: opts.app, task: opts.task, agent: opts.agent });
+        if (opts.from !== undefined) parseLogPosition(opts.from, '--from');
+      } catch (error) {
+        if (error instanceof EventQueryError) throw new UsageError(error.message);
+        throw error;
+      }
       const print = eventPrinter(output, opts);
-      if (opts.follow) await followEvents(ctx, output, master, opts.from, print);
-      else await pageEvents(master, opts.from, print);
+      const offline = offlineConfig(ctx, opts);
+      if (offline) {
+        if (opts.follow)
+          throw new UsageError('--follow needs a master: reading the log directly prints what it holds now');
+        return withOfflineLog(ctx, offline, async (log) => {
+          for await (const event of log.events(filter, opts.from)) await print(event as ApiEvent);
+        });
+      }
+      const master = new MasterClient(resolveMasterUrl(opts.master, ctx.env));
+      const from = encodeURIComponent(opts.from ?? '0');
+      if (opts.follow) await followEvents(ctx, output, master, `from=${from}${filterQuery(opts)}`, print);
+      else await pageEvents(master, from, filterQuery(opts), print);
     });
 }
 
 type Printer = (event: ApiEvent) => Promise<void>;
 
 function eventPrinter(output: Output, opts: TailOptions): Printer {
-  const types = new Set(opts.type);
   return async (event) => {
-    if (types.size > 0 && !types.has(event.type)) return;
     const flushed = opts.json ? output.jsonLine(event) : output.line(formatEventLine(event));
     if (!flushed) await output.drained();
   };
 }
 
 /** Reads pages until the page's `next` reaches its `end` (the end offset when it was read). */
-async function pageEvents(master: MasterClient, from: number, print: Printer): Promise<void> {
-  for (let offset = from; ;) {
-    const path = `/v1/events?from=${offset}&limit=${EVENTS_PAGE_LIMIT}`;
+async function pageEvents(master: MasterClient, from: string, filter: string, print: Printer): Promise<void> {
+  // The first page may start at a time; the master answers with offsets from then on.
+  for (let offset: string | number = from; ;) {
+    const path = `/v1/events?from=${offset}&limit=${EVENTS_PAGE_LIMIT}${filter}`;
     const page = checkPage(master.url(path), (await master.get<unknown>(path)).body);
     for (const event of page.events) await print(event);
     if (page.next >= page.end) return;
-    if (page.next <= offset) {
+    if (typeof offset === 'number' && page.next <= offset) {
       throw new ServerError(
         { method: 'GET', url: master.url(path), status: 200 },
         `the event page made no progress (next ${page.next}, end ${page.end})`,
@@ -73,8 +106,8 @@ async function pageEvents(master: MasterClient, from: number, print: Printer): P
   }
 }
 
-async function followEvents(ctx: CliContext, output: Output, master: MasterClient, from: number, print: Printer) {
-  const path = `/v1/events?from=${from}&follow=true`;
+async function followEvents(ctx: CliContext, output: Output, master: MasterClient, query: string, print: Printer) {
+  const path = `/v1/events?${query}&follow=true`;
   const interrupt = listenForInterrupt(ctx.io, output);
   let lastOffset: number | undefined;
   try {
@@ -122,7 +155,7 @@ function parseStreamedEvent(url: string, line: string): ApiEvent {
   return candidate as ApiEvent;
 }
 
-function collectTypes(value: string, previous: string[]): string[] {
+function collect(value: string, previous: string[]): string[] {
   return [
     ...previous,
     ...value

@@ -1,10 +1,10 @@
-import type { EventLog, Offset } from '@cairn/eventlog';
+import type { EventLog, Offset, ReadOptions } from '@cairn/eventlog';
 import { CairnEvent, decodeRecord, RecordedEvent } from '@cairn/events';
 
 /** Decoded reads over the log: the codec validates and upcasts every record. */
 export async function* readEvents(
   log: EventLog,
-  range: { from: Offset; to?: Offset },
+  range: ReadOptions,
 ): AsyncIterable<RecordedEvent<CairnEvent>[]> {
   for await (const batch of log.read(range)) yield batch.map(decodeRecord);
 }

@@ -56,7 +56,7 @@ export type CreateElection = (instance: string, minTerm: number) => Election;
 @Injectable()
 export class MasterRuntime implements OnApplicationShutdown {
   private readonly logger = new Logger('MasterRuntime');
-  readonly projection = new ProjectionRunner();
+  readonly projection = new ProjectionRunner({ subjects: true });
   private sequencer: Sequencer | null = null;
   private writer: EventLog | null = null;
   private election: Election | null = null;

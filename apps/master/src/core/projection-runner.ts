@@ -1,6 +1,7 @@
 import { ClusterState, evolve, initialState, stateHash, stateHashSteps, viewOf } from '@cairn/domain';
 import type { CairnEvent, RecordedEvent } from '@cairn/events';
 import { AppVersionIndex, type VersionEntry } from './app-versions';
+import { SubjectIndex } from './subject-index';
 import { runInSlices } from './pacing';
 
 /** The projection stopped on an error: the served state can no longer be trusted. */
@@ -29,6 +30,12 @@ export class ProjectionRunner {
   private failure: ProjectionFailedError | null = null;
   /** Indexes kept beside the state (outside its hash), fed the same applied events with their offsets. */
   readonly appVersions = new AppVersionIndex();
+  /** Offsets per entity (`why`, audit, filtered reads), when asked for: a one-off replay does without. */
+  readonly subjects: SubjectIndex | null;
+
+  constructor(options: { subjects?: boolean } = {}) {
+    this.subjects = options.subjects ? new SubjectIndex() : null;
+  }
 
   /** The served state (durable events only). Callers must not modify it. */
   get state(): ClusterState {
@@ -107,6 +114,7 @@ export class ProjectionRunner {
         this.fail(`evolve failed on ${event.type} at offset ${event.offset}: ${(e as Error).message}`, event.offset);
       }
       this.appVersions.observe(event);
+      this.subjects?.observe(event);
       this.lastOffset = event.offset;
       this.lastId = event.id;
       this.lastAt = event.at;

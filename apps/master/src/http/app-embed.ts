@@ -11,7 +11,7 @@ export interface AppEmbed {
   readonly taskStats: boolean;
 }
 
-type EmbedKey = keyof AppEmbed;
+export type EmbedKey = keyof AppEmbed;
 
 /** Everything an AppInfo can carry: the replies to writes (create, update) show the whole app. */
 export const FULL_SINGLE_APP_EMBED: AppEmbed = embedOf(['counts', 'deployments', 'tasks', 'lastTaskFailure']);
@@ -60,7 +60,7 @@ export function parseAppEmbed(raw: string | readonly string[] | undefined, kind:
   return embedOf(keys);
 }
 
-function embedOf(keys: readonly EmbedKey[]): AppEmbed {
+export function embedOf(keys: readonly EmbedKey[]): AppEmbed {
   const on = new Set(keys);
   return {
     counts: on.has('counts'),

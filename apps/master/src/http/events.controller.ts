@@ -1,10 +1,27 @@
 import { BadRequestException, Controller, Get, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  EventQueryError,
+  isEmptyFilter,
+  matchesFilter,
+  parseEventFilter,
+  parseLogPosition,
+  type CairnEvent,
+  type EventFilter,
+  type RecordedEvent,
+} from '@cairn/events';
 import { followEvents, readEvents } from '../core/event-stream';
 import { MasterRuntime } from '../core/master-runtime';
+import { firstOffsetAtOrAfter } from '../replay/log-search';
 
 /** Pages are bounded so one request cannot pull the whole log into memory. */
 export const EVENTS_PAGE_MAX = 1000;
+
+/**
+ * Offsets one filtered page reads at most: a filter that matches rarely answers a page with few or
+ * no events and `next` where it stopped, rather than reading the whole log in one request.
+ */
+export const EVENTS_FILTER_SCAN_MAX = 20_000;
 
 /**
  * Cairn's /v1/events: the log itself, decoded. A page (`from`, `to`, `limit`) or, with
@@ -20,25 +37,41 @@ export class EventsController {
     @Query('to') toRaw: string | undefined,
     @Query('limit') limitRaw: string | undefined,
     @Query('follow') followRaw: string | undefined,
+    @Query('type') type: string | string[] | undefined,
+    @Query('app') app: string | string[] | undefined,
+    @Query('task') task: string | string[] | undefined,
+    @Query('agent') agent: string | string[] | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     this.runtime.assertReadable();
-    const from = parseOffset('from', fromRaw, 0);
-    if (followRaw?.toLowerCase() === 'true') return this.follow(from, request, reply);
+    let filter: EventFilter;
+    let from: number;
+    try {
+      filter = parseEventFilter({ type, app, task, agent });
+      from = await this.startOffset(fromRaw);
+    } catch (error) {
+      if (error instanceof EventQueryError) throw new BadRequestException(error.message);
+      throw error;
+    }
+    if (followRaw?.toLowerCase() === 'true') return this.follow(from, filter, request, reply);
 
     const limit = Math.min(parseOffset('limit', limitRaw, EVENTS_PAGE_MAX), EVENTS_PAGE_MAX);
     const end = await this.runtime.log.endOffset();
     // A page reads no further than `limit` events can reach: each takes at most two offsets (its
     // own and, on Kafka, its transaction's commit marker). A short read is fetched in small pieces.
-    const to = Math.min(parseOffset('to', toRaw, end), end, from + 2 * limit + 1);
+    // A filtered page reads a bounded stretch of the log instead.
+    const reach = isEmptyFilter(filter) ? 2 * limit + 1 : EVENTS_FILTER_SCAN_MAX;
+    const to = Math.min(parseOffset('to', toRaw, end), end, from + reach);
     const events = [];
+    const passes = this.matcher(filter);
     let next = from;
     if (from < to && limit > 0) {
       outer: for await (const batch of readEvents(this.runtime.log, { from, to })) {
         for (const event of batch) {
-          events.push(event);
           next = event.offset + 1;
+          if (!passes(event)) continue;
+          events.push(event);
           if (events.length >= limit) break outer;
         }
       }
@@ -47,7 +80,25 @@ export class EventsController {
     void reply.send({ events, next: Math.max(next, from), end });
   }
 
-  private async follow(from: number, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  /** `from`: an offset, or a time (the first event stamped at or after it). Default: the first event. */
+  private async startOffset(raw: string | undefined): Promise<number> {
+    if (raw === undefined || raw === '') return 0;
+    const position = parseLogPosition(raw, 'from');
+    return 'offset' in position ? position.offset : firstOffsetAtOrAfter(this.runtime.log, position.timeMs);
+  }
+
+  private matcher(filter: EventFilter): (event: RecordedEvent<CairnEvent>) => boolean {
+    if (isEmptyFilter(filter)) return () => true;
+    const { projection } = this.runtime;
+    // A task's app: the subject index knows every task launched since this master started (from
+    // its snapshot); the state knows the live ones.
+    const appOfTask = (taskId: string) =>
+      projection.subjects?.appOfTask(taskId) ?? projection.state.tasks.get(taskId)?.appId;
+    return (event) => matchesFilter(filter, event, appOfTask);
+  }
+
+  private async follow(from: number, filter: EventFilter, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const passes = this.matcher(filter);
     const abort = new AbortController();
     request.raw.on('close', () => abort.abort());
     reply.hijack();
@@ -55,7 +106,8 @@ export class EventsController {
     reply.raw.flushHeaders();
     try {
       for await (const batch of followEvents(this.runtime.log, from, abort.signal)) {
-        reply.raw.write(batch.map((event) => JSON.stringify(event) + '\n').join(''));
+        const lines = batch.filter(passes).map((event) => JSON.stringify(event) + '\n');
+        if (lines.length > 0) reply.raw.write(lines.join(''));
       }
     } catch (error) {
       if (!abort.signal.aborted) reply.raw.write(JSON.stringify({ error: (error as Error).message }) + '\n');

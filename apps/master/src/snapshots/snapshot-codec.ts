@@ -121,9 +121,13 @@ export async function encodeSnapshot(
  * hash: a body that decodes but does not give the state it was written from (a bug in a format, a
  * field the codec does not carry) is refused like a corrupt one. A starting master skips that here
  * and checks the hash in the background instead (see MasterRuntime.start): it is the costliest
- * part of a load. Not sliced: it runs before the master serves.
+ * part of a load. Sliced when given a `pacer` (a master reading an old
+ * state while it serves); a starting master runs it in one go, before it serves.
  */
-export async function decodeSnapshot(body: Buffer, options: { verify?: boolean } = {}): Promise<SnapshotContents> {
+export async function decodeSnapshot(
+  body: Buffer,
+  options: { verify?: boolean; pacer?: Pacer } = {},
+): Promise<SnapshotContents> {
   const text = await promisify(gunzip)(body).catch((error: Error) => {
     throw new SnapshotFormatError(`not a gzip body: ${error.message}`);
   });
@@ -133,6 +137,8 @@ export async function decodeSnapshot(body: Buffer, options: { verify?: boolean }
   let lines = 0;
   let ended = false;
   for (let start = 0; start < text.length;) {
+    // A master serving `GET /v1/state?at=` decodes while it leads: a turn of the event loop now and then.
+    if (options.pacer && (lines & 255) === 0) await options.pacer.turn();
     let end = text.indexOf(0x0a, start);
     if (end < 0) end = text.length;
     const line = JSON.parse(text.toString('utf8', start, end)) as unknown;

@@ -48,7 +48,7 @@ export async function loadLatestSnapshot(
   return null;
 }
 
-async function eventAt(log: EventLog, offset: number): Promise<RecordedEvent<CairnEvent> | null> {
+export async function eventAt(log: EventLog, offset: number): Promise<RecordedEvent<CairnEvent> | null> {
   for await (const events of readEvents(log, { from: offset, to: offset + 1 })) {
     const event = events.find((e) => e.offset === offset);
     if (event) return event;

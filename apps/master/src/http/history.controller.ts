@@ -1,0 +1,54 @@
+import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { EventQueryError, parseLogPosition } from '@cairn/events';
+import { clusterView } from '../replay/cluster-view';
+import { History } from '../replay/history';
+import { MasterRuntime } from '../core/master-runtime';
+
+/**
+ * Time travel (Cairn's /v1): the cluster as it was at an offset or a time, and what changed between
+ * two points, rebuilt from the nearest snapshot by the same projection runner, in slices (the
+ * stall budget). Any master answers, standby or leader: the log is the same.
+ */
+@Controller('v1/state')
+export class HistoryController {
+  private readonly history: History;
+
+  constructor(private readonly runtime: MasterRuntime) {
+    this.history = new History(runtime.log, runtime.snapshots, { paced: true });
+  }
+
+  /** `?at=OFFSET|TIME`: the state just after that offset, or at the last event stamped at or before that time. */
+  @Get()
+  async state(@Query('at') at: string | undefined) {
+    this.runtime.assertReadable();
+    if (at === undefined || at === '') {
+      const { projection } = this.runtime;
+      const { hash, offset } = await projection.hashInSlices();
+      return clusterView(projection.state, { offset, at: projection.lastEventAt }, hash);
+    }
+    return this.answer(() => this.history.stateAt(parseLogPosition(at, 'at')));
+  }
+
+  /** `?from=A&to=B` (offsets or times; `to` defaults to now): what changed, in words. */
+  @Get('diff')
+  async diff(@Query('from') from: string | undefined, @Query('to') to: string | undefined) {
+    this.runtime.assertReadable();
+    if (from === undefined || from === '') throw new BadRequestException("query parameter 'from' is required");
+    const target = to === undefined || to === '' ? null : to;
+    return this.answer(() =>
+      this.history.diff(
+        parseLogPosition(from, 'from'),
+        target === null ? { offset: this.runtime.projection.appliedOffset } : parseLogPosition(target, 'to'),
+      ),
+    );
+  }
+
+  private async answer<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof EventQueryError) throw new BadRequestException(error.message);
+      throw error;
+    }
+  }
+}
