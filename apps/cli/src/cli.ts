@@ -12,6 +12,7 @@ import { registerMasterCommands } from './commands/master.command';
 import { registerQueueCommand } from './commands/queue.command';
 import { registerReplayCommand } from './commands/replay.command';
 import { registerStateCommand } from './commands/state.command';
+import { registerWhyCommands } from './commands/why.command';
 import { registerTasksCommand } from './commands/tasks.command';
 import { ControlPlane, realControlPlane } from './control-plane';
 import { CliError, messageOf } from './errors';
@@ -61,6 +62,7 @@ export function buildProgram(ctx: CliContext, output: Output): Command {
   registerEventsCommand(program, ctx, output);
   registerReplayCommand(program, ctx, output);
   registerStateCommand(program, ctx, output);
+  registerWhyCommands(program, ctx, output);
   registerClusterCommand(program, ctx, output);
   return program;
 }

@@ -9,6 +9,8 @@ import { MasterRuntime, type CreateElection, type OpenLogWriter } from './core/m
 import { AppsController } from './http/apps.controller';
 import { MarathonExceptionFilter } from './http/errors';
 import { HistoryController } from './http/history.controller';
+import { WhyController } from './http/why.controller';
+import { AuditController } from './http/audit.controller';
 import { EventsController } from './http/events.controller';
 import { InfoController } from './http/info.controller';
 import { LeaderController } from './http/leader.controller';
@@ -61,6 +63,8 @@ export class MasterModule {
         AppsController,
         EventsController,
         HistoryController,
+        WhyController,
+        AuditController,
         MarathonEventsController,
         TasksController,
         ClusterController,

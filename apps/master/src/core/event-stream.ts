@@ -2,10 +2,7 @@ import type { EventLog, Offset, ReadOptions } from '@cairn/eventlog';
 import { CairnEvent, decodeRecord, RecordedEvent } from '@cairn/events';
 
 /** Decoded reads over the log: the codec validates and upcasts every record. */
-export async function* readEvents(
-  log: EventLog,
-  range: ReadOptions,
-): AsyncIterable<RecordedEvent<CairnEvent>[]> {
+export async function* readEvents(log: EventLog, range: ReadOptions): AsyncIterable<RecordedEvent<CairnEvent>[]> {
   for await (const batch of log.read(range)) yield batch.map(decodeRecord);
 }
 

@@ -5,6 +5,9 @@ import { readEvents } from '../core/event-stream';
 import { createEventLog, createSnapshotStore } from '../log/create-event-log';
 import { History, type HistoryOptions } from './history';
 import { firstOffsetAtOrAfter } from './log-search';
+import { replayTo, type ReplayToOptions } from './state-at';
+import { explain, type WhyKind } from './why';
+import { audit, type AuditEntry, type AuditQuery } from './audit';
 
 /**
  * A log opened for reading with no master running: a file-log directory (a copy, or a live one:
@@ -46,6 +49,20 @@ export class OfflineLog {
         if (matchesFilter(filter, event, (taskId) => taskApps.get(taskId))) yield event;
       }
     }
+  }
+
+  /**
+   * `why` over the log alone: one full replay with the subject index (no snapshot: the index must
+   * cover the whole history), then the same explanation a master gives.
+   */
+  async why(kind: WhyKind, id: string, onProgress?: ReplayToOptions['onProgress']): Promise<Record<string, unknown>> {
+    const end = await this.log.endOffset();
+    const { projection } = await replayTo(this.log, end - 1, { subjects: true, onProgress });
+    return explain(kind, id, { log: this.log, index: projection.subjects!, state: projection.state });
+  }
+
+  audit(query: AuditQuery): Promise<AuditEntry[]> {
+    return audit(this.log, query);
   }
 
   async close(): Promise<void> {

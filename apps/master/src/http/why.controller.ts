@@ -1,0 +1,71 @@
+import { BadRequestException, Controller, Get, NotFoundException, Param, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { EventQueryError } from '@cairn/events';
+import { readEvents } from '../core/event-stream';
+import { MasterRuntime } from '../core/master-runtime';
+import { Pacer } from '../core/pacing';
+import { SubjectIndex } from '../core/subject-index';
+import { explain, type WhyKind } from '../replay/why';
+
+/**
+ * `GET /v1/{tasks|apps|deployments|agents}/{id}/why` (Cairn's): the causal chain behind an entity,
+ * from the subject index kept beside the state. A master that started from a snapshot indexed
+ * only what followed it: for an older entity the log before is scanned (in slices) once per request.
+ */
+@Controller('v1')
+export class WhyController {
+  constructor(private readonly runtime: MasterRuntime) {}
+
+  @Get('tasks/:id/why')
+  task(@Param('id') id: string) {
+    return this.why('task', id);
+  }
+
+  @Get('deployments/:id/why')
+  deployment(@Param('id') id: string) {
+    return this.why('deployment', id);
+  }
+
+  @Get('agents/:id/why')
+  agent(@Param('id') id: string) {
+    return this.why('agent', id);
+  }
+
+  /** App ids hold slashes: `/v1/apps/prod/web/why`. */
+  @Get('apps/*')
+  app(@Req() request: FastifyRequest) {
+    const path = decodeURIComponent((request.params as Record<string, string>)['*'] ?? '');
+    const match = path.match(/^(.+?)\/why\/?$/);
+    if (!match) throw new NotFoundException(`Unknown path '${request.url}'`);
+    return this.why('app', '/' + match[1].replace(/^\/+/, ''));
+  }
+
+  private async why(kind: WhyKind, id: string) {
+    this.runtime.assertReadable();
+    const { projection, log } = this.runtime;
+    let index = projection.subjects!;
+    const covers = index.coversFrom ?? projection.nextOffset;
+    if (covers > 0 && index.offsetsOf(kind, id).length === 0) index = await this.indexWholeLog();
+    try {
+      return await explain(kind, id, { log, index, state: projection.state });
+    } catch (error) {
+      if (error instanceof EventQueryError) {
+        throw error.message.startsWith('no ')
+          ? new NotFoundException(error.message)
+          : new BadRequestException(error.message);
+      }
+      throw error;
+    }
+  }
+
+  /** An index of the whole log, built by reading it (no fold), in slices. */
+  private async indexWholeLog(): Promise<SubjectIndex> {
+    const index = new SubjectIndex();
+    const pacer = new Pacer();
+    for await (const events of readEvents(this.runtime.log, { from: 0 })) {
+      for (const event of events) index.observe(event);
+      await pacer.turn();
+    }
+    return index;
+  }
+}
