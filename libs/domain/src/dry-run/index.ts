@@ -1,0 +1,2 @@
+export * from './fork-state';
+export * from './decide-ahead';
