@@ -33,6 +33,7 @@ import { DeploymentsController } from './http/deployments.controller';
 import { DeploymentProgressController } from './http/deployment-progress.controller';
 import { eventHandlers } from './effects';
 import { EventLoopMonitor } from './core/event-loop-monitor';
+import { DryRunner } from './dry-run/dry-runner';
 
 export interface MasterModuleOptions {
   readonly config: CairnConfig;
@@ -82,6 +83,7 @@ export class MasterModule {
         AgentGateway,
         AgentTokenGuard,
         SchedulerTicker,
+        DryRunner,
         ...eventHandlers,
         ...commandHandlers,
       ],

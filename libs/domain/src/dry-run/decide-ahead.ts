@@ -9,7 +9,11 @@ import { forkState } from './fork-state';
  * it with the codec: it throws where the append would refuse the event. `decided` maps the
  * decision's earlier drafts to their events (a draft may name one as its cause).
  */
-export type Envelope = (draft: EventDraft, command: Command, decided: ReadonlyMap<EventDraft, CairnEvent>) => CairnEvent;
+export type Envelope = (
+  draft: EventDraft,
+  command: Command,
+  decided: ReadonlyMap<EventDraft, CairnEvent>,
+) => CairnEvent;
 
 /** One command of a dry run and the events it would write. */
 export interface DecidedAhead {
