@@ -1,30 +1,29 @@
 import type { ClusterState } from '../state';
+import { CopyOnWriteMap, CopyOnWriteSet } from './copy-on-write';
 
 /**
- * A copy of the state that a decision can be evolved on without touching `state`: every map and
- * set is copied, the records in them are shared. That is enough because `evolve` in its default
- * `shared` mode never mutates a record, it replaces it (see Ownership in state.ts; a property test
- * holds both modes to the same state), so a record stays as `state` holds it.
- *
- * Cost: one pass over the entries of every map, no record copied (a structured clone of the same
- * state is a deep copy, several times slower). It is still O(state): see docs/marathon-api.md,
- * "Dry run", for the measured figure and the limit.
+ * A fork of the state that a decision can be evolved on without touching `state`: every map and
+ * set is a copy-on-write overlay of the original's (O(1) to make, O(changes) to change), and the
+ * records are shared. Sharing them is enough because `evolve` in its default `shared` mode never
+ * mutates a record, it replaces it (see Ownership in state.ts; a property test holds both modes to
+ * the same state). `state` must not change while the fork is used: a dry run is one synchronous
+ * decision. A new field of ClusterState does not compile here until it is forked too.
  */
 export function forkState(state: ClusterState): ClusterState {
   return {
-    apps: new Map(state.apps),
-    agents: new Map(state.agents),
-    tasks: new Map(state.tasks),
-    appliedUpdateIds: new Set(state.appliedUpdateIds),
-    launchDelays: new Map(state.launchDelays),
-    offerFilters: new Map(state.offerFilters),
-    pendingOffers: new Map(state.pendingOffers),
-    queueReasons: new Map(state.queueReasons),
-    lastTaskFailure: new Map(state.lastTaskFailure),
-    demandCauses: new Map(state.demandCauses),
+    apps: new CopyOnWriteMap(state.apps),
+    agents: new CopyOnWriteMap(state.agents),
+    tasks: new CopyOnWriteMap(state.tasks),
+    appliedUpdateIds: new CopyOnWriteSet(state.appliedUpdateIds),
+    launchDelays: new CopyOnWriteMap(state.launchDelays),
+    offerFilters: new CopyOnWriteMap(state.offerFilters),
+    pendingOffers: new CopyOnWriteMap(state.pendingOffers),
+    queueReasons: new CopyOnWriteMap(state.queueReasons),
+    lastTaskFailure: new CopyOnWriteMap(state.lastTaskFailure),
+    demandCauses: new CopyOnWriteMap(state.demandCauses),
     tasksLaunched: state.tasksLaunched,
-    deployments: new Map(state.deployments),
-    deploymentOfApp: new Map(state.deploymentOfApp),
+    deployments: new CopyOnWriteMap(state.deployments),
+    deploymentOfApp: new CopyOnWriteMap(state.deploymentOfApp),
     leader: state.leader,
     lastSnapshot: state.lastSnapshot,
     clusterVersion: state.clusterVersion,
