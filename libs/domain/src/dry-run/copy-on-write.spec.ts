@@ -18,7 +18,10 @@ describe('CopyOnWriteMap', () => {
         const copy = new Map(original);
         const overlay = new CopyOnWriteMap(original);
         for (const o of ops) {
-          if (o.kind === 'set') (expect(overlay.set(o.key, o.value)).toBe(overlay), copy.set(o.key, o.value));
+          if (o.kind === 'set') {
+            expect(overlay.set(o.key, o.value)).toBe(overlay);
+            copy.set(o.key, o.value);
+          } else if (o.kind === 'delete') expect(overlay.delete(o.key)).toBe(copy.delete(o.key));
           else if (o.key % 5 === 0) {
             overlay.clear();
             copy.clear();
