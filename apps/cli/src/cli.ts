@@ -9,6 +9,7 @@ import { registerAppsCommand } from './commands/apps.command';
 import { registerEventsCommand } from './commands/events.command';
 import { registerLogsCommand } from './commands/logs.command';
 import { registerMasterCommands } from './commands/master.command';
+import { registerPlanCommand } from './commands/plan.command';
 import { registerQueueCommand } from './commands/queue.command';
 import { registerReplayCommand } from './commands/replay.command';
 import { registerStateCommand } from './commands/state.command';
@@ -58,6 +59,7 @@ export function buildProgram(ctx: CliContext, output: Output): Command {
   registerAgentsCommand(program, ctx, output);
   registerTasksCommand(program, ctx, output);
   registerQueueCommand(program, ctx, output);
+  registerPlanCommand(program, ctx, output);
   registerLogsCommand(program, ctx, output);
   registerEventsCommand(program, ctx, output);
   registerReplayCommand(program, ctx, output);

@@ -36,6 +36,7 @@ import { DeploymentsController } from './http/deployments.controller';
 import { DeploymentProgressController } from './http/deployment-progress.controller';
 import { eventHandlers } from './effects';
 import { EventLoopMonitor } from './core/event-loop-monitor';
+import { DryRunner } from './dry-run/dry-runner';
 
 export interface MasterModuleOptions {
   readonly config: CairnConfig;
@@ -88,6 +89,7 @@ export class MasterModule {
         AgentGateway,
         AgentTokenGuard,
         SchedulerTicker,
+        DryRunner,
         ...eventHandlers,
         ...commandHandlers,
       ],

@@ -29,3 +29,4 @@ export {
 } from './deployments/deployment.decider';
 export * from './apps/kill-selection';
 export * from './tasks/check-specs';
+export * from './dry-run';

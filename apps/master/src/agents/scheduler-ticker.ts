@@ -6,6 +6,7 @@ import { MasterRuntime } from '../core/master-runtime';
 import { AgentGateway } from './agent-gateway';
 import { CommandBus } from '@nestjs/cqrs';
 import { TickCommand } from '../commands/cluster.commands';
+import type { CommandPayload } from '../commands/sequenced-command';
 
 /**
  * Drives the clock-dependent decisions through the sequencer: a Tick every `tickMs` (agent
@@ -82,23 +83,23 @@ export class SchedulerTicker implements OnApplicationShutdown {
     this.gateway.pingAll(now);
   }
 
+  /** What a tick decided now is given (a dry run decides the same tick with a seed of its own). */
+  tickPayload(seed: string): CommandPayload<'Tick'> {
+    return {
+      kind: 'Tick',
+      seed,
+      agentUnreachableMs: this.config.agentUnreachableMs,
+      connectedAgentIds: this.gateway.connectedAgentIds(),
+      leaderSinceMs: this.runtime.leaderSinceMs,
+      launchTimeoutMs: this.config.taskLaunchTimeoutMs,
+    };
+  }
+
   private async tick(): Promise<void> {
     if (this.running || this.stopped || !this.runtime.isReady) return;
     this.running = true;
     try {
-      await this.commands.execute(
-        new TickCommand(
-          {
-            kind: 'Tick',
-            seed: this.runtime.ids.uuid(),
-            agentUnreachableMs: this.config.agentUnreachableMs,
-            connectedAgentIds: this.gateway.connectedAgentIds(),
-            leaderSinceMs: this.runtime.leaderSinceMs,
-            launchTimeoutMs: this.config.taskLaunchTimeoutMs,
-          },
-          'system',
-        ),
-      );
+      await this.commands.execute(new TickCommand(this.tickPayload(this.runtime.ids.uuid()), 'system'));
     } catch (error) {
       this.logger.warn(`tick failed: ${(error as Error).message}`);
     } finally {

@@ -34,9 +34,11 @@ import { taskInfo, tasksByApp } from './task.view';
 import { MarathonValidationError } from './errors';
 import { validateAppDefinition, validatePathId } from './validation';
 import { requireJsonBody } from './validation/require-json-body';
-import { killFlags, killTasks } from './task-kill';
+import { killFlags, killTasks, killTasksCommand } from './task-kill';
 import { ANONYMOUS, deploymentResult, runningDeploymentIdsOf, withDeploymentHeaders } from './write-reply';
 import { parseBoolean, requestOrigin } from './request-origin';
+import { DryRunner } from '../dry-run/dry-runner';
+import { answerDryRun, isDryRun } from './dry-run-reply';
 
 /** Top-level app fields a write ignored (Marathon ignores them silently; the CLI warns). */
 export const IGNORED_FIELDS_HEADER = 'X-Cairn-Ignored-Fields';
@@ -47,6 +49,7 @@ export class AppsController {
   constructor(
     private readonly runtime: MasterRuntime,
     private readonly commands: CommandBus,
+    private readonly dryRunner: DryRunner,
   ) {}
 
   /**
@@ -106,13 +109,13 @@ export class AppsController {
     const checked = validateAppDefinition(requireJsonBody(body), { mode: 'create' });
     if (!checked.ok) throw new MarathonValidationError(checked.message, checked.details);
     withIgnoredFields(reply, checked.ignoredFields);
-    const outcome = await this.commands.execute(
-      new CreateAppCommand(
-        { kind: 'CreateApp', app: checked.app, force: parseBoolean(force, false) },
-        ANONYMOUS,
-        requestOrigin(request),
-      ),
+    const command = new CreateAppCommand(
+      { kind: 'CreateApp', app: checked.app, force: parseBoolean(force, false) },
+      ANONYMOUS,
+      requestOrigin(request),
     );
+    if (isDryRun(request)) return answerDryRun(reply, this.dryRunner.plan(command));
+    const outcome = await this.commands.execute(command);
     const created = appOf(outcome.events);
     withDeploymentHeaders(reply, outcome).status(201).header('Location', `/v2/apps${created.id}`);
     return appInfo(created, this.runtime.projection.state, FULL_SINGLE_APP_EMBED, {
@@ -132,13 +135,13 @@ export class AppsController {
     const restartOf = wildcard(request).match(/^(.*)\/restart\/?$/);
     if (!restartOf) throw new CommandRejected('not-found', `Unknown path '${request.url}'`);
     const appId = this.toAppId(restartOf[1]);
-    const outcome = await this.commands.execute(
-      new RestartAppCommand(
-        { kind: 'RestartApp', appId, force: parseBoolean(force, false) },
-        ANONYMOUS,
-        requestOrigin(request),
-      ),
+    const command = new RestartAppCommand(
+      { kind: 'RestartApp', appId, force: parseBoolean(force, false) },
+      ANONYMOUS,
+      requestOrigin(request),
     );
+    if (isDryRun(request)) return answerDryRun(reply, this.dryRunner.plan(command));
+    const outcome = await this.commands.execute(command);
     withDeploymentHeaders(reply, outcome);
     return deploymentResult(outcome, this.runtime.projection.state.apps.get(appId)?.version ?? null);
   }
@@ -165,13 +168,13 @@ export class AppsController {
     } else {
       this.validateMergedPatch(appId, checked.app, partial);
     }
-    const outcome = await this.commands.execute(
-      new UpdateAppCommand(
-        { kind: 'UpdateApp', appId, body: input, partial: asPartial, force: parseBoolean(force, false) },
-        ANONYMOUS,
-        requestOrigin(request),
-      ),
+    const command = new UpdateAppCommand(
+      { kind: 'UpdateApp', appId, body: input, partial: asPartial, force: parseBoolean(force, false) },
+      ANONYMOUS,
+      requestOrigin(request),
     );
+    if (isDryRun(request)) return answerDryRun(reply, this.dryRunner.plan(command));
+    const outcome = await this.commands.execute(command);
     withDeploymentHeaders(reply, outcome);
     // The reply is built from this command's own events: a later write may already be applied.
     const created = outcome.events.find((e) => e.type === 'AppCreated');
@@ -204,20 +207,20 @@ export class AppsController {
     }
     withIgnoredFields(reply, checked.ignoredFields);
     this.validateMergedPatch(appId, checked.app, true);
-    const outcome = await this.commands.execute(
-      new UpdateAppCommand(
-        {
-          kind: 'UpdateApp',
-          appId,
-          body: checked.app,
-          partial: true,
-          mustExist: true,
-          force: parseBoolean(force, false),
-        },
-        ANONYMOUS,
-        requestOrigin(request),
-      ),
+    const command = new UpdateAppCommand(
+      {
+        kind: 'UpdateApp',
+        appId,
+        body: checked.app,
+        partial: true,
+        mustExist: true,
+        force: parseBoolean(force, false),
+      },
+      ANONYMOUS,
+      requestOrigin(request),
     );
+    if (isDryRun(request)) return answerDryRun(reply, this.dryRunner.plan(command));
+    const outcome = await this.commands.execute(command);
     withDeploymentHeaders(reply, outcome);
     return deploymentResult(outcome, this.versionAfter(outcome, appId));
   }
@@ -283,13 +286,13 @@ export class AppsController {
       apps.push({ appId: checked.app.id as string, body: checked.app });
     });
     withIgnoredFields(reply, [...ignored]);
-    const outcome = await this.commands.execute(
-      new UpdateAppsCommand(
-        { kind: 'UpdateApps', apps, partial, mustExist, force: parseBoolean(force, false) },
-        ANONYMOUS,
-        requestOrigin(request),
-      ),
+    const command = new UpdateAppsCommand(
+      { kind: 'UpdateApps', apps, partial, mustExist, force: parseBoolean(force, false) },
+      ANONYMOUS,
+      requestOrigin(request),
     );
+    if (isDryRun(request)) return answerDryRun(reply, this.dryRunner.plan(command));
+    const outcome = await this.commands.execute(command);
     withDeploymentHeaders(reply, outcome);
     return deploymentResult(outcome, outcome.events.find((e) => e.type === 'DeploymentStarted')?.at ?? null);
   }
@@ -315,14 +318,14 @@ export class AppsController {
     const tasksOf = wildcard(request).match(/^(.*)\/tasks(?:\/([^/]+))?\/?$/);
     if (tasksOf) return this.killTasks(request, this.toAppId(tasksOf[1]!), tasksOf[2], query, reply);
     const appId = this.pathAppId(request);
-    const outcome = await this.commands.execute(
-      // Marathon's DELETE /v2/apps/{id} defaults to force=true: a stuck deployment must not block it.
-      new DeleteAppCommand(
-        { kind: 'DeleteApp', appId, force: parseBoolean(force, true) },
-        ANONYMOUS,
-        requestOrigin(request),
-      ),
+    // Marathon's DELETE /v2/apps/{id} defaults to force=true: a stuck deployment must not block it.
+    const command = new DeleteAppCommand(
+      { kind: 'DeleteApp', appId, force: parseBoolean(force, true) },
+      ANONYMOUS,
+      requestOrigin(request),
     );
+    if (isDryRun(request)) return answerDryRun(reply, this.dryRunner.plan(command));
+    const outcome = await this.commands.execute(command);
     withDeploymentHeaders(reply, outcome);
     const last = outcome.events[outcome.events.length - 1];
     return deploymentResult(outcome, last?.at ?? null);
@@ -351,7 +354,9 @@ export class AppsController {
       const host = query.host;
       victims = (tasksByApp(state).get(appId) ?? []).filter((t) => !host || host === '*' || t.host === host);
     }
-    const outcome = await killTasks(this.commands, request, reply, victims, { scale, force });
+    const kill = killTasksCommand(request, victims, { scale, force });
+    if (isDryRun(request)) return answerDryRun(reply, this.dryRunner.plan(kill));
+    const outcome = await killTasks(this.commands, reply, kill);
     if (scale) return deploymentResult(outcome, this.versionAfter(outcome, appId));
     // The tasks as they were when the kill was decided (Marathon answers with the killed tasks).
     const view = (task: TaskRecord) => taskInfo(task, state);

@@ -7,6 +7,8 @@ import { MasterRuntime } from '../core/master-runtime';
 import { ANONYMOUS, deploymentResult, withDeploymentHeaders } from './write-reply';
 import { deploymentInfo } from './deployment.view';
 import { parseBoolean, requestOrigin } from './request-origin';
+import { DryRunner } from '../dry-run/dry-runner';
+import { answerDryRun, isDryRun } from './dry-run-reply';
 
 /** Marathon's /v2/deployments: the deployments in progress, and cancel / roll back. */
 @Controller('v2/deployments')
@@ -14,6 +16,7 @@ export class DeploymentsController {
   constructor(
     private readonly runtime: MasterRuntime,
     private readonly commands: CommandBus,
+    private readonly dryRunner: DryRunner,
   ) {}
 
   @Get()
@@ -37,13 +40,13 @@ export class DeploymentsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const stop = parseBoolean(force, false);
-    const outcome = await this.commands.execute(
-      new CancelDeploymentCommand(
-        { kind: 'CancelDeployment', deploymentId, rollback: !stop },
-        ANONYMOUS,
-        requestOrigin(request),
-      ),
+    const command = new CancelDeploymentCommand(
+      { kind: 'CancelDeployment', deploymentId, rollback: !stop },
+      ANONYMOUS,
+      requestOrigin(request),
     );
+    if (isDryRun(request)) return answerDryRun(reply, this.dryRunner.plan(command));
+    const outcome = await this.commands.execute(command);
     withDeploymentHeaders(reply, outcome);
     if (stop) {
       reply.status(202);

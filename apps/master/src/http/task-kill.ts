@@ -15,21 +15,26 @@ export function killFlags(query: Record<string, string | undefined>): { scale: b
   return { scale, force: parseBoolean(query.force, false) };
 }
 
-/** Kills `victims` (one command, one deployment when `scale`) and names its deployment in the reply's headers. */
-export async function killTasks(
-  commands: CommandBus,
+/** The kill of `victims`: one command, one deployment when `scale`. */
+export function killTasksCommand(
   request: FastifyRequest,
-  reply: FastifyReply,
   victims: readonly TaskRecord[],
   flags: { scale: boolean; force: boolean },
-): Promise<CommandOutcome> {
-  const outcome: CommandOutcome = await commands.execute(
-    new KillTasksCommand(
-      { kind: 'KillTasks', taskIds: victims.map((t) => t.taskId), scale: flags.scale, force: flags.force },
-      ANONYMOUS,
-      requestOrigin(request),
-    ),
+): KillTasksCommand {
+  return new KillTasksCommand(
+    { kind: 'KillTasks', taskIds: victims.map((t) => t.taskId), scale: flags.scale, force: flags.force },
+    ANONYMOUS,
+    requestOrigin(request),
   );
+}
+
+/** Runs the kill and names its deployment in the reply's headers. */
+export async function killTasks(
+  commands: CommandBus,
+  reply: FastifyReply,
+  command: KillTasksCommand,
+): Promise<CommandOutcome> {
+  const outcome: CommandOutcome = await commands.execute(command);
   withDeploymentHeaders(reply, outcome);
   return outcome;
 }

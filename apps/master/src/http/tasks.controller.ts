@@ -9,7 +9,9 @@ import { MasterRuntime } from '../core/master-runtime';
 import { AgentGateway } from '../agents/agent-gateway';
 import { allTasks, taskInfo } from './task.view';
 import { deploymentResult } from './write-reply';
-import { killFlags, killTasks } from './task-kill';
+import { killFlags, killTasks, killTasksCommand } from './task-kill';
+import { DryRunner } from '../dry-run/dry-runner';
+import { answerDryRun, isDryRun } from './dry-run-reply';
 import { requireJsonBody } from './validation/require-json-body';
 import { MarathonValidationError } from './errors';
 
@@ -26,6 +28,7 @@ export class TasksController {
     private readonly gateway: AgentGateway,
     @Inject(AGENT_TOKEN) private readonly agentToken: string,
     private readonly commands: CommandBus,
+    private readonly dryRunner: DryRunner,
   ) {}
 
   /**
@@ -61,7 +64,9 @@ export class TasksController {
     }
     const state = this.runtime.projection.state;
     const victims = ids.flatMap((id) => state.tasks.get(id) ?? []);
-    const outcome = await killTasks(this.commands, request, reply, victims, { scale, force });
+    const kill = killTasksCommand(request, victims, { scale, force });
+    if (isDryRun(request)) return answerDryRun(reply, this.dryRunner.plan(kill));
+    const outcome = await killTasks(this.commands, reply, kill);
     if (scale) return deploymentResult(outcome, outcome.events.find((e) => e.type === 'DeploymentStarted')?.at ?? null);
     return { tasks: victims.map((task) => taskInfo(task, state)) };
   }

@@ -1,0 +1,3 @@
+export * from './fork-state';
+export * from './decide-ahead';
+export * from './copy-on-write';
