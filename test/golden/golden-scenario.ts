@@ -352,13 +352,6 @@ class GoldenSimulation {
         this.clock.advance(STEP_MS);
         await this.settle();
       }
-      if (TRACE) {
-        const st = this.masters.map((m) => `${m.instance}:${m.runtime.currentPhase}`).join(' ');
-        const agents = [...this.masters[0].runtime.projection.state.agents.values()].map(
-          (x) => `${x.hostname}:${x.status}:${x.sinceMs}`,
-        );
-        process.stderr.write(`t=${new Date(this.clock.now()).toISOString()} ${st} ${agents.join(' ')}\n`);
-      }
       for (const agent of this.agents) {
         if ((await agent.work()) > 0) await this.settle();
       }
