@@ -1,10 +1,13 @@
 import { NestFactory } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Clock } from '@cairn/common';
 import { MemoryEventLog, MemoryLogStore, MemorySnapshotStore } from '@cairn/eventlog';
 import { memoryElection, type MemoryElectionTopic } from '@cairn/election';
 import { loadConfig, type CairnConfig } from '../config/cairn-config';
 import { MasterRuntime } from '../core/master-runtime';
+import { AgentGateway } from '../agents/agent-gateway';
+import { SchedulerTicker } from '../agents/scheduler-ticker';
 import { MasterModule } from '../master.module';
 
 /** What masters of one simulated cluster share: the log, the election topic, snapshots and time. */
@@ -18,6 +21,10 @@ export interface SimulatedCluster {
 export interface InProcessMaster {
   readonly instance: string;
   readonly runtime: MasterRuntime;
+  /** The entry every write takes (the REST and agent controllers send their commands here). */
+  readonly commands: CommandBus;
+  /** Agents' command streams: a simulated agent connects an in-memory channel here. */
+  readonly gateway: AgentGateway;
   /** Starts it (replay, follow, campaign); resolves once it serves, as `cairn master` does. */
   start(): Promise<void>;
   /** A clean stop: a leader resigns first. */
@@ -28,7 +35,8 @@ export interface InProcessMaster {
  * A whole master (the Nest module, its runtime, sequencer and command handlers) in this process,
  * on the memory log and a memory election, with the given clock and seed: no sockets, no files,
  * no timers but the clock's. The seam a deterministic simulation drives leader changes through;
- * the HTTP edge and the agent API are not served (they are the same code over the same runtime).
+ * the HTTP edge and the agent API are not served (they are the same code over the same runtime):
+ * a caller sends their commands on `commands` and connects agents' streams to `gateway`.
  */
 export async function createInProcessMaster(
   cluster: SimulatedCluster,
@@ -61,10 +69,19 @@ export async function createInProcessMaster(
     { logger: false },
   );
   const runtime = app.get(MasterRuntime);
+  const gateway = app.get(AgentGateway);
+  // Wired as `cairn master` wires them (apps/master/src/main.ts): a deposed leader drops its agents'
+  // streams, and the clock's ticks (agent timeouts, backoff expiry) start once start-up is done.
+  runtime.onRoleChange((leading) => leading || gateway.disconnectAll());
   return {
     instance: options.instance,
     runtime,
-    start: () => runtime.start(options.instance),
+    commands: app.get(CommandBus),
+    gateway,
+    start: async () => {
+      await runtime.start(options.instance);
+      app.get(SchedulerTicker).start();
+    },
     close: () => app.close(),
   };
 }
