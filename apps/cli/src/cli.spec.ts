@@ -28,7 +28,11 @@ describe('cairn (argument parsing and exit codes)', () => {
     { name: 'a missing argument', args: ['apps', 'show'], stderr: /missing required argument 'id'/ },
     { name: 'an extra argument', args: ['apps', 'list', 'extra'], stderr: /too many arguments/ },
     { name: 'an unknown option', args: ['apps', 'list', '--jsn'], stderr: /unknown option '--jsn'/ },
-    { name: 'a non-numeric offset', args: ['events', 'tail', '--from', 'x'], stderr: /'x' is invalid/ },
+    {
+      name: 'a --from that is neither an offset nor a time',
+      args: ['events', 'tail', '--from', 'x'],
+      stderr: /'--from' must be an offset .* got 'x'/,
+    },
     { name: 'a negative offset', args: ['replay', '--to', '-3'], stderr: /--to/ },
     {
       name: 'a log backend that does not exist',

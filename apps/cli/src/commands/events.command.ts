@@ -82,7 +82,11 @@ export function registerEventsCommand(program: Command, ctx: CliContext, output:
 type Printer = (event: ApiEvent) => Promise<void>;
 
 function eventPrinter(output: Output, opts: TailOptions): Printer {
+  // The master filters; types are checked here too, so a master that ignores the filter (an older
+  // release) cannot flood the output with what was not asked for.
+  const types = new Set(opts.type);
   return async (event) => {
+    if (types.size > 0 && !types.has(event.type)) return;
     const flushed = opts.json ? output.jsonLine(event) : output.line(formatEventLine(event));
     if (!flushed) await output.drained();
   };
@@ -91,7 +95,7 @@ function eventPrinter(output: Output, opts: TailOptions): Printer {
 /** Reads pages until the page's `next` reaches its `end` (the end offset when it was read). */
 async function pageEvents(master: MasterClient, from: string, filter: string, print: Printer): Promise<void> {
   // The first page may start at a time; the master answers with offsets from then on.
-  for (let offset: string | number = from; ;) {
+  for (let offset: string | number = /^\d+$/.test(from) ? Number(from) : from; ;) {
     const path = `/v1/events?from=${offset}&limit=${EVENTS_PAGE_LIMIT}${filter}`;
     const page = checkPage(master.url(path), (await master.get<unknown>(path)).body);
     for (const event of page.events) await print(event);

@@ -217,7 +217,7 @@ function deploymentChanges(before: StateCapture, after: StateCapture, witness: C
         kind: 'deployment',
         subject: id,
         change: 'started',
-        text: `deployment ${id} of ${is.affectedApps.join(', ')} started${who}, at step ${is.currentStep}/${is.steps.length}`,
+        text: `deployment ${id} of ${is.affectedApps.join(', ')} started${who}, at step ${is.currentStep + 1} of ${is.steps.length}`,
       });
     } else if (was && !is) {
       const how = witness.deploymentEnds.get(id) ?? 'ended';
@@ -227,7 +227,7 @@ function deploymentChanges(before: StateCapture, after: StateCapture, witness: C
         kind: 'deployment',
         subject: id,
         change: 'progressed',
-        text: `deployment ${id} step ${was.currentStep} → ${is.currentStep} of ${is.steps.length}`,
+        text: `deployment ${id} step ${was.currentStep + 1} → ${is.currentStep + 1} of ${is.steps.length}`,
       });
     }
   }
