@@ -4,3 +4,4 @@ export * from './codec';
 export { prepareDecodeValidators } from './decode-validators';
 export * from './upcast';
 export * from './format-level';
+export * from './chain';
