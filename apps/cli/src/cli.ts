@@ -12,6 +12,7 @@ import { registerMasterCommands } from './commands/master.command';
 import { registerQueueCommand } from './commands/queue.command';
 import { registerReplayCommand } from './commands/replay.command';
 import { registerTasksCommand } from './commands/tasks.command';
+import { registerVerifyCommand } from './commands/verify.command';
 import { ControlPlane, realControlPlane } from './control-plane';
 import { CliError, messageOf } from './errors';
 import { EXIT_CODES_HELP, ExitCode } from './exit-codes';
@@ -59,6 +60,7 @@ export function buildProgram(ctx: CliContext, output: Output): Command {
   registerLogsCommand(program, ctx, output);
   registerEventsCommand(program, ctx, output);
   registerReplayCommand(program, ctx, output);
+  registerVerifyCommand(program, ctx, output);
   registerClusterCommand(program, ctx, output);
   return program;
 }

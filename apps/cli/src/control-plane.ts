@@ -1,6 +1,7 @@
 import { CairnConfig, loadConfig } from '../../master/src/config/cairn-config';
 import type { RunningMaster } from '../../master/src/main';
 import type { ReplayResult } from '../../master/src/replay/replay';
+import type { VerifyConfiguredLogOptions, VerifyReport } from '../../master/src/verify/verify';
 
 /**
  * The master as the CLI uses it. The master's modules are loaded on demand: `cairn apps list`
@@ -10,9 +11,10 @@ export interface ControlPlane {
   loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<CairnConfig>): CairnConfig;
   startMaster(config: CairnConfig): Promise<RunningMaster>;
   replayLog(config: CairnConfig, range: { to?: number }): Promise<ReplayResult>;
+  verifyLog(config: CairnConfig, options: VerifyConfiguredLogOptions): Promise<VerifyReport>;
 }
 
-export type { CairnConfig, ReplayResult, RunningMaster };
+export type { CairnConfig, ReplayResult, RunningMaster, VerifyReport };
 
 export const realControlPlane: ControlPlane = {
   loadConfig,
@@ -23,5 +25,9 @@ export const realControlPlane: ControlPlane = {
   async replayLog(config, range) {
     const { replayLog } = await import('../../master/src/replay/replay');
     return replayLog(config, range);
+  },
+  async verifyLog(config, options) {
+    const { verifyConfiguredLog } = await import('../../master/src/verify/verify');
+    return verifyConfiguredLog(config, options);
   },
 };

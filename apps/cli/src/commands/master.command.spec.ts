@@ -37,6 +37,9 @@ function fakeControlPlane(options: { startError?: Error; replay?: ReplayResult |
       if (options.replay instanceof Error) throw options.replay;
       return options.replay ?? { hash: 'sha256:abc', offset: 41, events: 42 };
     },
+    verifyLog: async () => {
+      throw new Error('not used by these tests');
+    },
   };
   return { controlPlane, calls, finish };
 }
