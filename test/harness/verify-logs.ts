@@ -94,6 +94,7 @@ export async function verifyStartedLogs(): Promise<void> {
   if (due.length === 0) return;
   const { verifyConfiguredLog, loadConfig } = verifier();
   const failures: string[] = [];
+  const startedAt = Date.now();
   for (const entry of due) {
     entry.verified = true;
     const { log } = entry;
@@ -112,6 +113,8 @@ export async function verifyStartedLogs(): Promise<void> {
       failures.push(`${where}: ${kind} at offset ${offset ?? '?'}: ${message}`);
     }
   }
+  // The suite's cost of verifying, for CI timing (docs/verify.md has the measured figures).
+  process.stderr.write(`[harness] verified ${due.length} log(s) in ${Date.now() - startedAt} ms\n`);
   if (failures.length > 0) {
     markFailed(); // keep the temp dirs with CAIRN_KEEP_TMP: the log is the evidence
     throw new Error(`cairn verify failed on a log this test file wrote:\n  ${failures.join('\n  ')}`);
