@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, MasterHandle, REPO_ROOT, startMaster, tempDir, waitFor } from '../harness';
+import { freePort, MasterHandle, REPO_ROOT, startMaster, tempDir, verifyStartedLogs, waitFor } from '../harness';
 
 jest.setTimeout(240_000);
 
@@ -53,6 +53,7 @@ describe('a master on a SASL PLAIN listener [kafka]', () => {
   });
 
   afterAll(async () => {
+    await verifyStartedLogs(); // while the broker this file started still runs
     await broker?.stop();
   });
 

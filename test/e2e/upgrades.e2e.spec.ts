@@ -11,6 +11,7 @@ import {
   requireKafkaBrokers,
   requireWriteOffset,
   sleep,
+  skipLogVerification,
   startMaster,
   uniqueCluster,
   waitFor,
@@ -96,6 +97,7 @@ describe('upgrades: a master never reads past an event it does not know', () => 
     expect(created.status).toBe(201);
     await master.stop();
 
+    skipLogVerification(master, 'it holds an event of a newer release, written on purpose');
     const log = new FileEventLog({ dir: join(master.dataDir, 'log') });
     await log.open();
     const { offsets } = await log.append([{ key: 'future', value: futureEvent() }]);
@@ -133,6 +135,7 @@ describe('upgrades: a master never reads past an event it does not know', () => 
     expect((await a.info()).clusterVersion).toBe(EVENT_FORMAT_LEVEL);
 
     // A newer release's event lands in the log (raw, as another writer would put it).
+    skipLogVerification(a, 'it holds an event of a newer release, written on purpose');
     const kafka = new Kafka({
       brokers: requireKafkaBrokers().split(','),
       clientId: 'upgrades-e2e',

@@ -15,6 +15,7 @@ import {
   stateHash,
   TEST_MASTER_AGENT_ENV,
   uniqueCluster,
+  verifyStartedLogs,
   waitFor,
   waitForRunningTasks,
 } from '../harness';
@@ -360,6 +361,7 @@ describe('three Kafka brokers, each kind SIGKILLed once under a running Cairn cl
     await agent?.killTasksAndStop().catch(() => undefined);
     for (const m of masters) await m.kill().catch(() => undefined);
     await admin?.disconnect().catch(() => undefined);
+    await verifyStartedLogs(); // while this describe's brokers still run
     await kafka?.stop({ timeoutMs: 5_000 });
   });
 
@@ -435,6 +437,7 @@ describe('one Kafka broker restarted under a running Cairn cluster', () => {
     await stream?.stop().catch(() => undefined);
     await agent?.killTasksAndStop().catch(() => undefined);
     for (const m of masters) await m.kill().catch(() => undefined);
+    await verifyStartedLogs(); // while this describe's brokers still run
     await kafka?.stop({ timeoutMs: 5_000 });
   });
 

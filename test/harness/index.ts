@@ -19,6 +19,7 @@ export type { ReplayResult } from './replay';
 export { CLI_MAIN, FIXTURES_DIR, REPO_ROOT } from './repo-paths';
 export { tempDir } from './temp-dir';
 export { testRunDir } from './test-run';
+export { skipLogVerification, verifyStartedLogs } from './verify-logs';
 export { sleep, waitFor, WaitTimeoutError } from './wait-for';
 export type { WaitForOptions } from './wait-for';
 export { loadFixture, loadFixtureDir } from './fixtures';

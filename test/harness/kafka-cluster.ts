@@ -78,7 +78,7 @@ export async function stopKafkaClusters(): Promise<void> {
   await Promise.all(started.splice(0).map((c) => c.stop({ timeoutMs: 5_000 })));
 }
 
-onFileEnd(CLEANUP_ORDER.processes, stopKafkaClusters);
+onFileEnd(CLEANUP_ORDER.brokers, stopKafkaClusters);
 
 /** A kafkajs admin client on `brokers` that retries briefly (a node may be down). */
 export async function kafkaAdmin(brokers: string): Promise<Admin> {

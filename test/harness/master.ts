@@ -9,6 +9,7 @@ import { ExitStatus, spawnTracked, TrackedProcess } from './process-registry';
 import { requireBuiltCli } from './repo-paths';
 import { tempDir } from './temp-dir';
 import { markFailed } from './test-run';
+import { trackLogForVerification } from './verify-logs';
 import { waitFor } from './wait-for';
 
 export type Backend = 'file' | 'kafka';
@@ -53,6 +54,8 @@ export class MasterHandle {
   private currentPort!: number;
   private starts = 0;
   private logs!: ProcessLogFiles;
+  /** The log this master writes is verified when the test file ends (verify-logs.ts). */
+  private readonly verification: { markServed(): void };
 
   constructor(
     readonly backend: Backend,
@@ -60,7 +63,14 @@ export class MasterHandle {
     readonly cluster: string,
     private readonly extraEnv: Record<string, string | undefined>,
     private readonly readyTimeoutMs: number,
-  ) {}
+  ) {
+    this.verification = trackLogForVerification({
+      backend,
+      dataDir,
+      cluster,
+      env: { ...extraEnv, KAFKA_BROKERS: extraEnv.KAFKA_BROKERS ?? process.env.KAFKA_BROKERS },
+    });
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.currentPort}`;
@@ -152,6 +162,7 @@ export class MasterHandle {
       if (err instanceof FatalWaitError) throw new Error(`${err.message}\n${this.describeLogs()}`);
       throw err;
     });
+    this.verification.markServed();
     if (info.logBackend !== this.backend || info.cluster !== this.cluster) {
       throw new Error(
         `master reports backend ${info.logBackend} and cluster ${info.cluster}; ` +

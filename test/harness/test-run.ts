@@ -45,8 +45,12 @@ export function markFailed(): void {
 }
 
 /** Cleanup steps run once at the end of the test file, lowest `order` first. */
-export const CLEANUP_ORDER = { processes: 0, tempDirs: 1 } as const;
-const CLEANUP_TIMEOUT_MS = 60_000;
+/**
+ * Processes (masters, agents) stop first; then the logs they wrote are verified (verify-logs.ts)
+ * while the brokers that hold them still run; then brokers stop; temp dirs go last.
+ */
+export const CLEANUP_ORDER = { processes: 0, verifyLogs: 1, brokers: 2, tempDirs: 3 } as const;
+const CLEANUP_TIMEOUT_MS = 120_000;
 const cleanups: { order: number; fn: () => unknown | Promise<unknown> }[] = [];
 
 export function onFileEnd(order: number, fn: () => unknown | Promise<unknown>): void {

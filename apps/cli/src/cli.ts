@@ -15,6 +15,7 @@ import { registerReplayCommand } from './commands/replay.command';
 import { registerStateCommand } from './commands/state.command';
 import { registerWhyCommands } from './commands/why.command';
 import { registerTasksCommand } from './commands/tasks.command';
+import { registerVerifyCommand } from './commands/verify.command';
 import { ControlPlane, realControlPlane } from './control-plane';
 import { CliError, messageOf } from './errors';
 import { EXIT_CODES_HELP, ExitCode } from './exit-codes';
@@ -65,6 +66,7 @@ export function buildProgram(ctx: CliContext, output: Output): Command {
   registerReplayCommand(program, ctx, output);
   registerStateCommand(program, ctx, output);
   registerWhyCommands(program, ctx, output);
+  registerVerifyCommand(program, ctx, output);
   registerClusterCommand(program, ctx, output);
   return program;
 }

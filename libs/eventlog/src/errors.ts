@@ -11,7 +11,8 @@ export class EventLogError extends Error {
 
 /** A frame that fails its CRC and is followed by a valid one: never skipped, the open fails. */
 export class CorruptLogError extends EventLogError {
-  constructor(readonly details: { segment: string; position: number; reason: string }) {
+  /** `offset`: the offset the damaged frame was expected to start at (what `cairn verify` names). */
+  constructor(readonly details: { segment: string; position: number; reason: string; offset?: number }) {
     super(
       `corrupt event log: segment ${details.segment} at byte ${details.position}: ${details.reason}; ` +
         'a valid frame follows the damaged one, so this is not a torn tail and Cairn will not skip it',

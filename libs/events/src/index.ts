@@ -5,3 +5,4 @@ export { prepareDecodeValidators } from './decode-validators';
 export * from './upcast';
 export * from './format-level';
 export * from './query';
+export * from './chain';

@@ -40,6 +40,9 @@ function fakeControlPlane(options: { startError?: Error; replay?: ReplayResult |
     openOfflineLog: async () => {
       throw new Error('no offline log in these tests');
     },
+    verifyLog: async () => {
+      throw new Error('not used by these tests');
+    },
   };
   return { controlPlane, calls, finish };
 }

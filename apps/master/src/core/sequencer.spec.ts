@@ -6,6 +6,7 @@ import { UnavailableError } from './errors';
 import { readEvents } from './event-stream';
 import { ProjectionRunner } from './projection-runner';
 import { RECOVERY_ATTEMPTS_MAX, Sequencer } from './sequencer';
+import { ChainCheck } from '../verify/chain-check';
 
 const clock = new ManualClock(Date.UTC(2026, 10, 25, 12, 0, 0));
 let commandSeq = 0;
@@ -228,5 +229,24 @@ describe('Sequencer', () => {
     }
     await Promise.all(work);
     expect(projection.hash()).toBe(await replayHash(log));
+  });
+  it('chains every record to the one before: across batches, a new leader, and an append whose outcome was unknown', async () => {
+    const { log, projection, sequencer } = await setup({ offsetGap: 2 });
+    await Promise.all([sequencer.submit(create('/c1')), sequencer.submit(create('/c2'))]);
+    log.failNextAppend(new AppendOutcomeUnknownError('commit timed out'), { committed: true });
+    await expect(sequencer.submit(create('/landed'))).rejects.toBeInstanceOf(UnavailableError);
+    await sequencer.submit(scale('/c1', 2));
+    const next = new Sequencer({ log, projection, ids: new SeededIdSource('next'), onFatal: () => undefined });
+    await next.submit(scale('/c2', 3));
+    const chain = new ChainCheck();
+    let records = 0;
+    for await (const batch of log.read({ from: 0 })) {
+      for (const record of batch) {
+        records++;
+        expect(chain.observe(record)).toBeNull();
+      }
+    }
+    expect(chain.chained).toBe(records);
+    expect(chain.start).toBe(0);
   });
 });

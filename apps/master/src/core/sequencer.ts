@@ -11,7 +11,16 @@ import {
   EventDraft,
 } from '@cairn/domain';
 import { AppendRecord } from '@cairn/eventlog';
-import { CairnEvent, catalogue, encodeChecked, EventValidationError, RecordedEvent } from '@cairn/events';
+import {
+  CairnEvent,
+  catalogue,
+  CHAIN_GENESIS,
+  chainOf,
+  chainRecords,
+  encodeChecked,
+  EventValidationError,
+  RecordedEvent,
+} from '@cairn/events';
 import { UnavailableError } from './errors';
 import { ProjectionRunner } from './projection-runner';
 import { readEvents } from './event-stream';
@@ -80,6 +89,12 @@ export class Sequencer {
   private recovering: Error | null = null;
   /** The latest `at` stamped (or found in the log): events are never stamped earlier than it. */
   private lastAtMs: number;
+  /**
+   * The chain value of the log's last record (docs/verify.md), which the next record extends; null
+   * when not known: learnt from the log before the first append and again after a failed one, whose
+   * outcome only the log knows. Replay never reads record headers: one record read per leader.
+   */
+  private chainHead: string | null = null;
 
   constructor(private readonly deps: SequencerDeps) {
     this.speculative = cloneState(deps.projection.state);
@@ -139,8 +154,12 @@ export class Sequencer {
 
     let offsets: number[];
     try {
-      offsets = (await this.deps.log.append(records)).offsets;
+      const chained = chainRecords(this.chainHead ?? (await this.readChainHead()), records);
+      if (this.stoppedBy) throw this.stoppedBy; // deposed while reading: nothing was written
+      offsets = (await this.deps.log.append(chained.records)).offsets;
+      this.chainHead = chained.head;
     } catch (error) {
+      this.chainHead = null;
       await this.recoverFromAppendError(error as Error, decided);
       return;
     }
@@ -151,6 +170,17 @@ export class Sequencer {
       pending.resolve({ events, offset: events.length ? events[events.length - 1].offset : null });
     }
     this.deps.onApplied?.(applied.flatMap((a) => a.events));
+  }
+
+  /** The chain value of the record at the applied offset (the log's last): genesis when it has none. */
+  private async readChainHead(): Promise<string> {
+    const offset = this.deps.projection.appliedOffset;
+    if (offset < 0) return CHAIN_GENESIS;
+    for await (const batch of this.deps.log.read({ from: offset, to: offset + 1, maxBatchRecords: 1 })) {
+      const record = batch.find((r) => r.offset === offset);
+      if (record) return chainOf(record) ?? CHAIN_GENESIS;
+    }
+    throw new Error(`the log has no record at the applied offset ${offset}: cannot extend its hash chain`);
   }
 
   /** decide + envelope + encode + speculative evolve, or the reason the command is refused. */

@@ -82,10 +82,7 @@ describe('time travel', () => {
   it('finds the state at a time: the last event stamped at or before it', async () => {
     const { log, store, live } = await writeHistory();
     const history = new History(log, store, { paced: false });
-    const justAfter = (await history.stateAt({ timeMs: Date.parse(live[3].at) + 30_000, time: '' })) as {
-      offset: number;
-      hash: string;
-    };
+    const justAfter = await history.stateAt({ timeMs: Date.parse(live[3].at) + 30_000, time: '' });
     expect(justAfter).toMatchObject({ offset: live[3].offset, hash: live[3].hash });
     const before = await history.stateAt({ timeMs: Date.parse(live[0].at) - 1, time: '' });
     expect(before).toMatchObject({ offset: -1, apps: [] });

@@ -79,5 +79,10 @@ export async function* readRange(
 }
 
 function damaged(segment: SegmentRef, position: number, reason: string, offset: Offset): CorruptLogError {
-  return new CorruptLogError({ segment: segment.name, position, reason: `${reason} (reading offset ${offset})` });
+  return new CorruptLogError({
+    segment: segment.name,
+    position,
+    reason: `${reason} (reading offset ${offset})`,
+    offset,
+  });
 }

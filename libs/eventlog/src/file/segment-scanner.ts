@@ -55,7 +55,12 @@ export async function scanSegment(
     const recoveryCase = recoveryCaseFor(recoveryInputs(inspection, offset, follows));
     const detail = describe(inspection, offset);
     if (recoveryCase.action === 'corrupt') {
-      throw new CorruptLogError({ segment: segment.name, position, reason: `${recoveryCase.label} (${detail})` });
+      throw new CorruptLogError({
+        segment: segment.name,
+        position,
+        reason: `${recoveryCase.label} (${detail})`,
+        offset,
+      });
     }
     return { validBytes: position, nextOffset: offset, tail: { recoveryCase, position, detail } };
   }
