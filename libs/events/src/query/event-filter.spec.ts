@@ -6,9 +6,22 @@ const envelope = { id: 'e', v: 1, at: '2026-12-06T14:02:00.000Z', actor: 'ops', 
 const status = {
   ...envelope,
   type: 'TaskStatusUpdated',
-  data: { taskId: 't1', agentId: 'a1', state: 'TASK_RUNNING', updateId: null, reason: null, message: null, exitCode: null },
+  data: {
+    taskId: 't1',
+    agentId: 'a1',
+    state: 'TASK_RUNNING',
+    updateId: null,
+    reason: null,
+    message: null,
+    exitCode: null,
+  },
 } as CairnEvent;
-const scaled = { ...envelope, type: 'AppScaled', v: 2, data: { appId: '/prod/web', instances: 3 } } as unknown as CairnEvent;
+const scaled = {
+  ...envelope,
+  type: 'AppScaled',
+  v: 2,
+  data: { appId: '/prod/web', instances: 3 },
+} as unknown as CairnEvent;
 const appOfTask = (taskId: string) => (taskId === 't1' ? '/prod/web' : undefined);
 
 describe('event filters', () => {
