@@ -1,19 +1,9 @@
 import type { IdSource } from '@cairn/common';
 import { AppendOutcomeUnknownError, EventLog, WriterFailedError, WriterFencedError } from '@cairn/eventlog';
-import {
-  cloneState,
-  ClusterState,
-  Command,
-  CommandRejected,
-  decide,
-  envelopeCause,
-  evolve,
-  EventDraft,
-} from '@cairn/domain';
+import { cloneState, ClusterState, Command, decide, evolve, EventDraft } from '@cairn/domain';
 import { AppendRecord } from '@cairn/eventlog';
 import {
   CairnEvent,
-  catalogue,
   CHAIN_GENESIS,
   chainOf,
   chainRecords,
@@ -22,6 +12,7 @@ import {
   RecordedEvent,
 } from '@cairn/events';
 import { UnavailableError } from './errors';
+import { EventStamper, invalidInput } from './event-stamper';
 import { ProjectionRunner } from './projection-runner';
 import { readEvents } from './event-stream';
 
@@ -87,8 +78,8 @@ export class Sequencer {
   private stoppedBy: Error | null = null;
   /** Why the last recovery attempt failed, while the sequencer retries it. */
   private recovering: Error | null = null;
-  /** The latest `at` stamped (or found in the log): events are never stamped earlier than it. */
-  private lastAtMs: number;
+  /** Ids, times and causes of the events this sequencer writes. */
+  private readonly stamper: EventStamper;
   /**
    * The chain value of the log's last record (docs/verify.md), which the next record extends; null
    * when not known: learnt from the log before the first append and again after a failed one, whose
@@ -98,8 +89,7 @@ export class Sequencer {
 
   constructor(private readonly deps: SequencerDeps) {
     this.speculative = cloneState(deps.projection.state);
-    const lastAt = deps.projection.lastEventAt;
-    this.lastAtMs = lastAt === null ? Number.NEGATIVE_INFINITY : Date.parse(lastAt);
+    this.stamper = new EventStamper(deps.ids, deps.projection.lastEventAt);
   }
 
   submit(command: Command): Promise<CommandOutcome> {
@@ -196,7 +186,7 @@ export class Sequencer {
     const decided = new Map<EventDraft, CairnEvent>();
     try {
       for (const d of drafts) {
-        const encoded = encodeChecked(this.envelope(d, command, decided));
+        const encoded = encodeChecked(this.stamper.envelope(d, command, decided));
         decided.set(d, encoded.event);
         events.push(encoded.event);
         records.push(encoded.record);
@@ -207,38 +197,6 @@ export class Sequencer {
     }
     for (const event of events) evolve(this.speculative, event);
     return { events, records };
-  }
-
-  /**
-   * The envelope of a draft. Its cause was decided with it (see Cause in libs/domain): an event in
-   * the log, an earlier draft of the same decision (`decided` maps it to its event), or none (a
-   * chain starts); without one, the command caused it.
-   */
-  private envelope(d: EventDraft, command: Command, decided: ReadonlyMap<EventDraft, CairnEvent>): CairnEvent {
-    const { meta } = command;
-    const { causationId, correlationId } = envelopeCause(d, meta, decided);
-    return {
-      id: this.deps.ids.uuid(),
-      type: d.type,
-      v: catalogue[d.type].current,
-      at: new Date(this.stampAt(meta.now)).toISOString(),
-      actor: meta.actor,
-      correlationId,
-      causationId,
-      data: d.data,
-    } as CairnEvent;
-  }
-
-  /**
-   * Event times come from each leader's clock, and clocks differ (a new leader's may be behind the
-   * last one's): an event is stamped `max(now, the previous event's at)`, so `at` never decreases
-   * in offset order and "the state at 14:02" is the last offset stamped at or before 14:02. A failed
-   * batch may leave this ahead of the log; that only keeps the next stamps monotone. The command's
-   * own time (an app's `version`, a deadline) stays `meta.now`: only the envelope is clamped.
-   */
-  private stampAt(now: number): number {
-    if (now > this.lastAtMs) this.lastAtMs = now;
-    return this.lastAtMs;
   }
 
   private applyDurable(
@@ -333,13 +291,4 @@ export class Sequencer {
     this.stop(error);
     this.deps.onFatal(error);
   }
-}
-
-function invalidInput(error: EventValidationError): CommandRejected {
-  const issues = (error.details.issues as { path: (string | number)[]; message: string }[] | undefined) ?? [];
-  const details = issues.map((issue) => ({
-    path: '/' + issue.path.filter((p) => p !== 'data' && p !== 'app').join('/'),
-    errors: [issue.message],
-  }));
-  return new CommandRejected('invalid', 'Object is not valid', details.length ? details : undefined);
 }
