@@ -94,6 +94,19 @@ describeEachBackend('snapshots', (backend) => {
     });
     expect(((await m.http.get<{ apps: unknown[] }>('/v2/apps')).body.apps ?? []).length).toBe(15);
     await expectLiveEqualsReplay(m);
+
+    // The past before the snapshot is still there: time travel to its offset, and why for an app
+    // created before it (the index of the older events is built in the background).
+    expect((await m.http.get(`/v1/state?at=${written.offset}`)).body).toMatchObject({ hash: written.hash });
+    const created = async () =>
+      ((await m.http.get('/v1/apps/snap/a-0/why')).body.changes as { type: string; request?: { method: string } }[])[1];
+    expect(await created()).toMatchObject({ type: 'DeploymentStarted', request: { method: 'POST' } });
+    await waitFor(async () => (m.stderr().includes('offsets before the snapshot') ? true : undefined), {
+      timeoutMs: 30_000,
+      describe: 'the events before the snapshot indexed',
+      onTimeout: () => m.describeLogs(),
+    });
+    expect(await created()).toMatchObject({ type: 'DeploymentStarted', request: { method: 'POST' } });
   });
 
   if (backend === 'file') {

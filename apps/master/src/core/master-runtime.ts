@@ -16,13 +16,14 @@ import type { CairnConfig } from '../config/cairn-config';
 import { UnavailableError } from './errors';
 import { followEvents, readEvents } from './event-stream';
 import { ProjectionRunner } from './projection-runner';
+import { SubjectIndex } from './subject-index';
 import { CommandOutcome, Sequencer } from './sequencer';
 import { EventApplied } from './event-applied';
 import { CAIRN_VERSION } from '../version';
 import { ElectLeaderCommand, RaiseClusterVersionCommand, RecordSnapshotCommand } from '../commands/cluster.commands';
 import { loadLatestSnapshot, Snapshotter } from '../snapshots/snapshots';
 import { stateHashSteps, viewOf, type StateView } from '@cairn/domain';
-import { runInSlices } from './pacing';
+import { Pacer, runInSlices } from './pacing';
 
 /** How this master's state was rebuilt at start: from which snapshot, and what was replayed on top. */
 export interface Recovery {
@@ -153,6 +154,7 @@ export class MasterRuntime implements OnApplicationShutdown {
     );
     // The background check of a loaded snapshot may already have stopped this master.
     if (this.fatalError) throw this.fatalError;
+    if (snapshot) this.indexOlderEventsInBackground(snapshot.header.offset + 1);
     this.phase = 'standby';
     this.startFollowing();
     const election = this.createElection(instance, this.projection.state.leader?.epoch ?? 0);
@@ -346,6 +348,29 @@ export class MasterRuntime implements OnApplicationShutdown {
   }
 
   /** Recomputes a loaded snapshot's hash in slices; a different hash stops the master. */
+  /**
+   * After a snapshot start the subject index (`why`, filters) holds only the events that followed
+   * the snapshot: the log before it is read (no fold) in slices and merged in. Until then `why`
+   * scans for what the index lacks.
+   */
+  private indexOlderEventsInBackground(until: number): void {
+    const index = this.projection.subjects;
+    if (!index || until <= 0) return;
+    const startedAt = this.clock.now();
+    void (async () => {
+      const older = new SubjectIndex();
+      const pacer = new Pacer();
+      for await (const events of readEvents(this.log, { from: 0, to: until })) {
+        for (const event of events) older.observe(event);
+        await pacer.turn();
+      }
+      await runInSlices(index.absorbOlder(older), pacer);
+      this.logger.log(`indexed the ${until} offsets before the snapshot in ${this.clock.now() - startedAt} ms`);
+    })().catch((error: Error) =>
+      this.logger.warn(`could not index the log before the snapshot (${error.message}); why scans it instead`),
+    );
+  }
+
   private verifySnapshotInBackground(offset: number, expected: string, view: StateView): void {
     void runInSlices(stateHashSteps(view, 500)).then((hash) => {
       const verified = hash === expected;

@@ -5,9 +5,9 @@ import { visitSubjects } from '@cairn/events';
  * Which offsets concern which entity, so `why`, the audit and filtered event reads jump to an
  * entity's events instead of scanning the log. Ended tasks are not in the state; their history
  * is here. Kept beside the state (outside its hash, like the app version index), fed the same
- * applied events; it covers the events applied since it was created (`coversFrom`): a master that
- * started from a snapshot holds only what followed it, and readers fall back to scanning the log
- * before that offset.
+ * applied events; it covers the events applied since it was created (`coversFrom`). A master that
+ * started from a snapshot indexes the log before it in the background (`absorbOlder`): not saving
+ * the index in snapshots keeps them, and every start, as small and fast as before.
  *
  * Cost: a few map operations per event; memory: one number per (event, subject) pair, plus each
  * task's app (about 60 bytes per task ever launched).
@@ -43,6 +43,26 @@ export class SubjectIndex {
   /** The app a task was launched for, for every task launched since `coversFrom`. */
   appOfTask(taskId: string): string | undefined {
     return this.taskApps.get(taskId);
+  }
+
+  /**
+   * Takes in an index of the events before this one's first (built by reading the log from 0 in
+   * the background), in steps that leave the event loop free. Events observed meanwhile are
+   * appended after, so every list stays in offset order.
+   */
+  *absorbOlder(older: SubjectIndex): Generator<void, void, void> {
+    if (older.first === null) return;
+    let step = 0;
+    for (const [key, offsets] of older.bySubject) {
+      const newer = this.bySubject.get(key);
+      this.bySubject.set(key, newer ? offsets.concat(newer) : offsets);
+      if (++step % 1000 === 0) yield;
+    }
+    for (const [taskId, appId] of older.taskApps) {
+      if (!this.taskApps.has(taskId)) this.taskApps.set(taskId, appId);
+      if (++step % 1000 === 0) yield;
+    }
+    this.first = older.first;
   }
 
   private add(key: string, offset: number): void {

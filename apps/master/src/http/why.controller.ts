@@ -9,8 +9,8 @@ import { explain, type WhyKind } from '../replay/why';
 
 /**
  * `GET /v1/{tasks|apps|deployments|agents}/{id}/why` (Cairn's): the causal chain behind an entity,
- * from the subject index kept beside the state. A master that started from a snapshot indexed
- * only what followed it: for an older entity the log before is scanned (in slices) once per request.
+ * from the subject index kept beside the state. A master that started from a snapshot indexes the
+ * log before it in the background; until that is done each request reads the whole log (in slices).
  */
 @Controller('v1')
 export class WhyController {
@@ -45,7 +45,8 @@ export class WhyController {
     const { projection, log } = this.runtime;
     let index = projection.subjects!;
     const covers = index.coversFrom ?? projection.nextOffset;
-    if (covers > 0 && index.offsetsOf(kind, id).length === 0) index = await this.indexWholeLog();
+    // Until the events before a snapshot start are indexed, an entity's older events are missing.
+    if (covers > 0) index = await this.indexWholeLog();
     try {
       return await explain(kind, id, { log, index, state: projection.state });
     } catch (error) {
