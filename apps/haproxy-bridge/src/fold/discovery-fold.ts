@@ -121,8 +121,7 @@ export function proxyModeOf(app: AppDefinition, portIndex: number): ProxyMode {
   const label = app.labels[`HAPROXY_${portIndex}_MODE`]?.toLowerCase();
   if (label === 'http' || label === 'tcp') return label;
   const httpChecked = (app.healthChecks ?? []).some(
-    (check) =>
-      (check.protocol === 'HTTP' || check.protocol === 'MESOS_HTTP') && (check.portIndex ?? 0) === portIndex,
+    (check) => (check.protocol === 'HTTP' || check.protocol === 'MESOS_HTTP') && (check.portIndex ?? 0) === portIndex,
   );
   return httpChecked ? 'http' : 'tcp';
 }

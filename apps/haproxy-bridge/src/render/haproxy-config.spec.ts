@@ -16,7 +16,10 @@ const web: Service = {
 
 describe('renderHaproxyConfig', () => {
   it('renders one frontend and one round-robin backend per service port, a server per task', () => {
-    const text = renderHaproxyConfig([web, { ...web, appId: '/db', servicePort: 10002, mode: 'tcp', servers: [] }], OPTIONS);
+    const text = renderHaproxyConfig(
+      [web, { ...web, appId: '/db', servicePort: 10002, mode: 'tcp', servers: [] }],
+      OPTIONS,
+    );
     expect(text).toContain('  stats socket /run/bridge/admin.sock mode 600 level admin\n');
     expect(text).toContain(
       [
