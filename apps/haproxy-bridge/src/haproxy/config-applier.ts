@@ -24,12 +24,11 @@ export interface ConfigApplierOptions {
 export class ConfigApplier {
   /** What the running HAProxy serves (undefined before the first start). */
   private applied: { text: string; services: readonly Service[] } | undefined;
-  private wanted: readonly Service[] | undefined;
+  private wanted: { readonly services: readonly Service[]; readonly offset: number } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private generation = 0;
   private closed = false;
-  private lastOffset = -1;
   /** Servers put in maintenance since the last reload (a reload starts from the file again). */
   private readonly disabled = new Set<string>();
   /** Runtime commands in flight: a reload waits for them, so none lands on the new workers. */
@@ -40,8 +39,7 @@ export class ConfigApplier {
   /** The services the fold now gives; `offset`: the last offset folded into them, for the log. */
   update(services: readonly Service[], offset: number): void {
     if (this.closed) return;
-    this.wanted = services;
-    this.lastOffset = offset;
+    this.wanted = { services, offset };
     if (this.applied) this.takeOutLeavers(services);
     if (this.timer) return;
     this.timer = setTimeout(() => {
@@ -70,8 +68,9 @@ export class ConfigApplier {
   }
 
   private async applyWanted(): Promise<void> {
-    const services = this.wanted;
-    if (!services || this.closed) return;
+    if (!this.wanted || this.closed) return;
+    // Taken now: updates that come while this one is applied are for the next round.
+    const { services, offset } = this.wanted;
     const text = renderHaproxyConfig(services, this.options.render);
     // Same text but servers taken out meanwhile (a health check flapped back): reload all the same,
     // which puts them back in service.
@@ -92,7 +91,7 @@ export class ConfigApplier {
     this.generation += 1;
     log.info('config applied', {
       generation: this.generation,
-      offset: this.lastOffset,
+      offset,
       services: services.map((s) => ({
         name: proxyName(s),
         appId: s.appId,
