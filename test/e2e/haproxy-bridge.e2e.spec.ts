@@ -126,7 +126,8 @@ describe('the HAProxy bridge keeps HAProxy in step with running, healthy tasks [
   let master: MasterHandle;
   let agent: AgentHandle;
   let bridge: HaproxyBridgeHandle;
-  const logs = () => [agent?.describeLogs() ?? '', bridge?.describeLogs() ?? ''].join('\n');
+  const logs = () =>
+    [master?.describeLogs() ?? '', agent?.describeLogs() ?? '', bridge?.describeLogs() ?? ''].join('\n');
 
   beforeAll(async () => {
     requireHaproxy();
