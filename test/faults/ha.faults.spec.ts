@@ -67,13 +67,17 @@ describe('masters on one Kafka cluster: one leader, hot standbys [kafka]', () =>
     await waitFor(async () => (await a.info()).appliedOffset === (await b.info()).appliedOffset, {
       describe: 'both masters at the same offset',
     });
-    expect((await b.http.get('/v1/state/hash')).body).toEqual((await a.http.get('/v1/state/hash')).body);
+    const onFirstLeader = (await a.http.get('/v1/state/hash')).body as { hash: string; offset: number };
+    expect((await b.http.get('/v1/state/hash')).body).toEqual(onFirstLeader);
 
     const firstLeader = new URL(a.url).host; // a restarted handle listens on a new port
     await a.kill();
     await waitForRole(b, 'leader');
     const afterKill = await b.http.post('/v2/apps', { id: '/ha/after', cmd: 'sleep 1', instances: 0 });
     expect(afterKill.status).toBe(201);
+    // Time travel across the failover: the new leader rebuilds the state of an offset the first
+    // leader served, with the hash that leader gave then.
+    expect((await b.http.get(`/v1/state?at=${onFirstLeader.offset}`)).body).toMatchObject(onFirstLeader);
 
     // A comes back: it follows as a standby, and never writes a LeaderElected of its own.
     await a.start();
