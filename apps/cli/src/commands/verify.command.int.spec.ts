@@ -8,22 +8,16 @@ import { damageRecordValue, rewriteRecordValue } from '@cairn/eventlog/testing/f
 import { ProjectionRunner } from '../../../master/src/core/projection-runner';
 import { Sequencer } from '../../../master/src/core/sequencer';
 import { SNAPSHOT_FORMAT } from '../../../master/src/snapshots/snapshot-codec';
+import { TestCommands } from '../../../master/src/testing/test-commands';
 import { run } from '../cli';
 import { ExitCode } from '../exit-codes';
 import { captureIo } from '../testing/capture-io';
 
 const SEGMENT = '00000000000000000000.log';
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
-let seq = 0;
-const meta = () => ({ now: clock.now(), actor: 'tester', commandId: `c-${++seq}`, correlationId: `c-${seq}` });
-const scale = (appId: string, instances: number): Command => ({
-  kind: 'UpdateApp',
-  force: true,
-  appId,
-  body: { instances },
-  partial: true,
-  meta: meta(),
-});
+const commands = new TestCommands(clock);
+const meta = () => commands.meta();
+const scale = (appId: string, instances: number) => commands.scale(appId, instances);
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));

@@ -1,5 +1,4 @@
 import { ManualClock, SeededIdSource } from '@cairn/common';
-import type { Command } from '@cairn/domain';
 import { MemoryEventLog } from '@cairn/eventlog/memory/memory-event-log';
 import type { CairnEvent, RecordedEvent } from '@cairn/events';
 import { readEvents } from './event-stream';
@@ -7,10 +6,10 @@ import { ProjectionRunner } from './projection-runner';
 import { Sequencer } from './sequencer';
 import { SubjectIndex } from './subject-index';
 import { runInSlices } from './pacing';
+import { TestCommands } from '../testing/test-commands';
 
 const clock = new ManualClock(Date.UTC(2026, 11, 6));
-let seq = 0;
-const meta = () => ({ now: clock.now(), actor: 'ops', commandId: `c${++seq}`, correlationId: `c${seq}` });
+const commands = new TestCommands(clock);
 
 async function someEvents(): Promise<RecordedEvent<CairnEvent>[]> {
   const log = new MemoryEventLog({ offsetGap: 2 });
@@ -22,26 +21,14 @@ async function someEvents(): Promise<RecordedEvent<CairnEvent>[]> {
     onFatal: () => undefined,
   });
   for (const id of ['/a', '/b', '/c']) {
-    await sequencer.submit({
-      kind: 'CreateApp',
-      force: true,
-      app: { id, cmd: 'sleep 1', instances: 1 },
-      meta: meta(),
-    } as Command);
+    await sequencer.submit(commands.create(id, { instances: 1 }));
   }
   for (const [id, n] of [
     ['/a', 3],
     ['/b', 0],
     ['/a', 1],
   ] as const) {
-    await sequencer.submit({
-      kind: 'UpdateApp',
-      force: true,
-      appId: id,
-      body: { instances: n },
-      partial: true,
-      meta: meta(),
-    } as Command);
+    await sequencer.submit(commands.scale(id, n));
   }
   const events: RecordedEvent<CairnEvent>[] = [];
   for await (const batch of readEvents(log, { from: 0 })) events.push(...batch);

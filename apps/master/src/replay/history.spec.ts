@@ -1,37 +1,19 @@
 import { ManualClock, SeededIdSource } from '@cairn/common';
-import type { Command } from '@cairn/domain';
 import { MemorySnapshotStore } from '@cairn/eventlog';
 import { MemoryEventLog } from '@cairn/eventlog/memory/memory-event-log';
 import { ProjectionRunner } from '../core/projection-runner';
 import { Sequencer } from '../core/sequencer';
 import { Snapshotter } from '../snapshots/snapshots';
+import { TestCommands } from '../testing/test-commands';
 import { History } from './history';
 import { replayTo } from './state-at';
 
 const clock = new ManualClock(Date.UTC(2026, 11, 6, 14, 0, 0));
-let seq = 0;
-const meta = (actor = 'ops') => {
-  const commandId = `cmd-${++seq}`;
-  return { now: clock.now(), actor, commandId, correlationId: commandId };
-};
-const create = (id: string, instances: number): Command => ({
-  kind: 'CreateApp',
-  force: true,
-  app: { id, cmd: 'sleep 100', instances },
-  meta: meta(),
-});
-const update = (id: string, body: Record<string, unknown>, actor = 'ops'): Command => ({
-  kind: 'UpdateApp',
-  force: true,
-  appId: id,
-  body,
-  partial: true,
-  meta: meta(actor),
-});
+const commands = new TestCommands(clock, 'ops');
 
 /** A log written by a real sequencer, with the live state hash captured after every command. */
 async function writeHistory() {
-  seq = 0; // deployment ids are command ids: the same in every test
+  commands.reset(); // deployment ids are command ids: the same in every test
   const log = new MemoryEventLog({ offsetGap: 2 }); // gaps, as Kafka's commit markers make
   await log.open();
   const projection = new ProjectionRunner();
@@ -47,15 +29,15 @@ async function writeHistory() {
   });
   const live: { offset: number; hash: string; at: string }[] = [];
   // Made when submitted: each command carries the clock's time then, a minute apart.
-  const commands: (() => Command)[] = [
-    () => create('/prod/web', 3),
-    () => create('/prod/db', 1),
-    () => update('/prod/web', { instances: 5 }, 'alice'),
-    () => update('/prod/db', { env: { MODE: 'fast' } }),
-    () => ({ kind: 'DeleteApp', force: true, appId: '/prod/db', meta: meta('bob') }) as Command,
-    () => update('/prod/web', { instances: 2 }),
+  const script = [
+    () => commands.create('/prod/web', { instances: 3 }),
+    () => commands.create('/prod/db', { instances: 1 }),
+    () => commands.scale('/prod/web', 5, 'alice'),
+    () => commands.update('/prod/db', { env: { MODE: 'fast' } }),
+    () => commands.delete('/prod/db', 'bob'),
+    () => commands.scale('/prod/web', 2),
   ];
-  for (const [i, command] of commands.entries()) {
+  for (const [i, command] of script.entries()) {
     clock.advance(60_000);
     await sequencer.submit(command());
     live.push({ offset: projection.appliedOffset, hash: projection.hash(), at: projection.lastEventAt! });
@@ -97,8 +79,8 @@ describe('time travel', () => {
     const texts = diff.changes.map((c) => c.text);
     expect(texts.slice(0, 2)).toEqual(['app /prod/db deleted by bob', 'app /prod/web scaled 3 → 5 by alice']);
     // Forced changes supersede running deployments (no agents: nothing finishes a scale-up).
-    expect(texts).toContain('deployment cmd-5 started and finished');
-    expect(texts).toContain('deployment cmd-3 of /prod/web started, at step 1 of 1');
+    expect(texts).toContain('deployment c-5 started and finished');
+    expect(texts).toContain('deployment c-3 of /prod/web started, at step 1 of 1');
     expect(diff.events).toBeGreaterThan(0);
     await expect(
       new History(log, store, { paced: false }).diff({ offset: live[4].offset }, { offset: live[1].offset }),

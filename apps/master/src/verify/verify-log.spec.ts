@@ -7,23 +7,14 @@ import { CHAIN_HEADER, chainValue, decodeRecord, encodeEvent, type CairnEvent } 
 import { ProjectionRunner } from '../core/projection-runner';
 import { Sequencer } from '../core/sequencer';
 import { encodeSnapshot, SNAPSHOT_FORMAT } from '../snapshots/snapshot-codec';
+import { TestCommands } from '../testing/test-commands';
 import { verifyEventLog } from './verify-log';
 
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
-let seq = 0;
-const meta = () => {
-  const commandId = `c-${++seq}`;
-  return { now: clock.now(), actor: 'tester', commandId, correlationId: commandId };
-};
-const create = (id: string): Command => ({ kind: 'CreateApp', force: true, app: { id, cmd: 'sleep 1' }, meta: meta() });
-const scale = (appId: string, instances: number): Command => ({
-  kind: 'UpdateApp',
-  force: true,
-  appId,
-  body: { instances },
-  partial: true,
-  meta: meta(),
-});
+const commands = new TestCommands(clock);
+const meta = () => commands.meta();
+const create = (id: string) => commands.create(id, { cmd: 'sleep 1' });
+const scale = (appId: string, instances: number) => commands.scale(appId, instances);
 
 /** A leader's log: written through the sequencer (so chained), at the newest format level. */
 async function leaderLog(options: { log?: MemoryEventLog } = {}) {
