@@ -44,7 +44,8 @@ describe('a plain copy of a live file log', () => {
     })();
     let copiesBehind = 0;
     try {
-      for (let copyNo = 0; copyNo < 20; copyNo++) {
+      // Until several copies were taken while the log grew (an fsync may be slow on a busy machine).
+      for (let copyNo = 0; copyNo < 20 || copiesBehind < 3; copyNo++) {
         const target = join(root, `copy-${copyNo}`, 'log');
         await mkdir(target, { recursive: true });
         // As `cp -r` does: list the directory, then copy each file, while the writer goes on.
@@ -59,7 +60,6 @@ describe('a plain copy of a live file log', () => {
           original.slice(0, copied.length).map((r) => [r.offset, r.value.toString()]),
         );
       }
-      expect(copiesBehind).toBeGreaterThan(0); // copies were taken while the log grew
       expect(appended).toBeGreaterThan(100);
       expect((await readdir(dir)).filter((n) => n.endsWith('.log')).length).toBeGreaterThan(2);
     } finally {
