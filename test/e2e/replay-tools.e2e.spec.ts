@@ -1,3 +1,5 @@
+import { cpSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   AgentHandle,
   appTasks,
@@ -7,6 +9,7 @@ import {
   startAgent,
   startMaster,
   TEST_MASTER_AGENT_ENV,
+  tempDir,
   waitFor,
 } from '../harness';
 import type { Json } from '../harness';
@@ -45,13 +48,22 @@ describeEachBackend('replay as a tool', (backend) => {
     await master?.stop();
   });
 
-  /** The CLI reading the log directly; CAIRN_MASTER points nowhere, so no master can answer. */
+  /**
+   * The CLI reading the log directly, with CAIRN_MASTER pointing nowhere so no master can answer:
+   * on the file log, a plain copy of the data dir taken now (docs/replay.md); on Kafka, the topic.
+   */
   const offline = (args: string[]) => {
     const env = master.cliEnv();
-    const source =
-      backend === 'file'
-        ? ['--data-dir', env.CAIRN_DATA_DIR]
-        : ['--brokers', env.KAFKA_BROKERS, '--cluster', env.CAIRN_CLUSTER];
+    let source: string[];
+    if (backend === 'file') {
+      const copy = tempDir('replay-copy');
+      cpSync(join(env.CAIRN_DATA_DIR, 'log'), join(copy, 'log'), { recursive: true });
+      const snapshots = join(env.CAIRN_DATA_DIR, 'snapshots');
+      if (existsSync(snapshots)) cpSync(snapshots, join(copy, 'snapshots'), { recursive: true });
+      source = ['--data-dir', copy];
+    } else {
+      source = ['--brokers', env.KAFKA_BROKERS, '--cluster', env.CAIRN_CLUSTER];
+    }
     return cli([...args, ...source], { env: { ...env, CAIRN_MASTER: 'http://127.0.0.1:9' }, timeoutMs: 60_000 });
   };
   const running = async (count: number) =>

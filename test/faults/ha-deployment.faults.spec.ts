@@ -103,6 +103,14 @@ describe('the leader SIGKILLed in the middle of a rolling restart [kafka]', () =
     // launched once; nothing else of the app was launched, nothing failed.
     const events: Json[] = await allEvents(second, ['TaskLaunched', 'TaskStatusUpdated']);
     const launched = events.filter((e) => e.type === 'TaskLaunched' && e.data.appId === APP);
+    if (launched.length !== 2 * INSTANCES) {
+      // Seen once, on a machine loaded by a benchmark (21 launches): the whole log, to tell a
+      // legitimate replacement from a double launch next time.
+      const all = (await allEvents(second)) as Json[];
+      console.log(
+        all.map((e) => `${e.offset} ${e.at} ${e.type} ${e.actor} ${JSON.stringify(e.data).slice(0, 160)}`).join('\n'),
+      );
+    }
     expect(launched).toHaveLength(2 * INSTANCES);
     expect(new Set(launched.map((e) => e.data.taskId)).size).toBe(2 * INSTANCES);
     const ends = events.filter(
