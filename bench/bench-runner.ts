@@ -7,6 +7,7 @@ import { TempDirs } from './core/temp-dirs';
 import { fileAppendBenchmark } from './file-log/file-append.bench';
 import { fileReplayBenchmark } from './file-log/file-replay.bench';
 import { sequencerBenchmark } from './file-log/sequencer.bench';
+import { replayToolsBenchmark } from './replay/replay-tools.bench';
 import { kafkaAppendBenchmark } from './kafka/kafka-append.bench';
 import { kafkaReplayBenchmark } from './kafka/kafka-replay.bench';
 import { launchRealBenchmark } from './agents/launch-real.bench';
@@ -22,6 +23,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   fileAppendBenchmark,
   sequencerBenchmark,
   fileReplayBenchmark,
+  replayToolsBenchmark,
   kafkaAppendBenchmark,
   kafkaReplayBenchmark,
   electionFailoverBenchmark,

@@ -1,10 +1,11 @@
 import { FileEventLog } from '@cairn/eventlog/file/file-event-log';
 import { type Benchmark, type BenchContext, sized } from '../core/bench-context';
-import type { BenchResult } from '../core/bench-result';
-import { compare, row, type Side, target } from '../core/compare';
+import type { BenchResult, BenchRow } from '../core/bench-result';
+import { compare, type Comparison, row, type Side, target } from '../core/compare';
 import { replayThroughProjection } from '../core/replay-through-projection';
 import { expectCount, median, roundSeconds as round, secondsSince } from '../core/stats';
 import { eventMixRecords, type EventMix, mixDescription } from '../fixtures/event-factory';
+import { SCALE_RUN_SHAPES, scaleRunLog, scaleRunSettings } from '../fixtures/scale-run-log';
 import { bareReadParse } from './bare-read-parse';
 
 interface Sizes {
@@ -37,43 +38,24 @@ export const fileReplayBenchmark: Benchmark = {
     const dir = ctx.dirs.make('file-replay');
     ctx.log(`file-replay: writing ${mix.total.toLocaleString('en-US')} events`);
     const { valueBytes, writeSeconds } = await writeLog(dir, mix);
-    const openSeconds: number[] = [];
-
-    const subject: Side = {
-      label: 'FileEventLog.open + read → readEvents → ProjectionRunner.apply',
-      async run(rep) {
-        const log = new FileEventLog({ dir });
-        const start = process.hrtime.bigint();
-        await log.open();
-        if (rep >= 0) openSeconds.push(secondsSince(start));
-        try {
-          const events = rep < 0 ? warmUpEvents : mix.total;
-          const projection = await replayThroughProjection(log, events);
-          const seconds = secondsSince(start);
-          expectCount('FileEventLog replay', projection.eventsApplied, events);
-          if (rep < 0) return { ops: events, seconds };
-          if (projection.state.apps.size !== mix.apps)
-            throw new Error(`replay folded ${projection.state.apps.size} apps, expected ${mix.apps}`);
-          return { ops: projection.eventsApplied, seconds };
-        } finally {
-          await log.close();
-        }
-      },
-    };
-    const baseline: Side = {
-      label: 'readFileSync + walk frames + JSON.parse',
-      async run() {
-        const start = process.hrtime.bigint();
-        const parsed = bareReadParse(dir);
-        const seconds = secondsSince(start);
-        expectCount('bare read + parse', parsed, mix.total);
-        return { ops: parsed, seconds };
-      },
-    };
-
     ctx.log('file-replay: measuring');
-    const comparison = await compare({ subject, baseline, repetitions, warmUp: warmUpEvents > 0 });
-    const secondsPerMillion = (comparison.subject.seconds * 1_000_000) / mix.total;
+    const appScaled = await measureReplay({ dir, events: mix.total, repetitions, warmUpEvents, apps: mix.apps });
+
+    const scaleRun = await scaleRunLog({
+      shape: sized(ctx, SCALE_RUN_SHAPES),
+      cache: !ctx.smoke,
+      scratchDir: () => ctx.dirs.make('file-replay-scale-run'),
+      log: ctx.log,
+    });
+    ctx.log('file-replay: measuring the scale-run log');
+    // The JIT is warm from the first case: no warm-up replay of a million events more.
+    const realistic = await measureReplay({
+      dir: scaleRun.logDir,
+      events: scaleRun.summary.events,
+      repetitions,
+      warmUpEvents: 0,
+      apps: null,
+    });
     return {
       name: 'file-replay',
       title: 'File log replay (start-up: open, read, decode, project)',
@@ -89,31 +71,85 @@ export const fileReplayBenchmark: Benchmark = {
         warmUpEvents,
         repetitions,
         writeSeconds: round(writeSeconds),
+        ...scaleRunSettings(scaleRun),
       },
       rows: [
-        row({
-          case: `${mix.total.toLocaleString('en-US')} events`,
-          unit: 'events/s',
-          comparison,
-          targets: [
-            target(`ratio ≥ ${TARGET_RATIO}`, !ctx.smoke, comparison.ratio >= TARGET_RATIO),
-            target(
-              `1M events < ${TARGET_SECONDS_PER_MILLION} s`,
-              !ctx.smoke,
-              secondsPerMillion < TARGET_SECONDS_PER_MILLION,
-            ),
-          ],
-          details: {
-            cairnSeconds: round(comparison.subject.seconds),
-            baselineSeconds: round(comparison.baseline.seconds),
-            openSeconds: round(median(openSeconds)),
-            cairnSecondsPerMillion: round(secondsPerMillion),
-          },
-        }),
+        replayRow(ctx, `${mix.total.toLocaleString('en-US')} events (mostly AppScaled)`, appScaled),
+        replayRow(ctx, `${scaleRun.summary.events.toLocaleString('en-US')} events (scale-run mix)`, realistic),
       ],
     };
   },
 };
+
+interface ReplayCase {
+  readonly dir: string;
+  readonly events: number;
+  readonly repetitions: number;
+  /** Events the subject's warm-up replays (a prefix); 0 for none. */
+  readonly warmUpEvents: number;
+  /** Apps the replayed state must hold, when known. */
+  readonly apps: number | null;
+}
+
+async function measureReplay(c: ReplayCase): Promise<{ comparison: Comparison; openSeconds: number; events: number }> {
+  const openSeconds: number[] = [];
+  const subject: Side = {
+    label: 'FileEventLog.open + read → readEvents → ProjectionRunner.apply',
+    async run(rep) {
+      const log = new FileEventLog({ dir: c.dir });
+      const start = process.hrtime.bigint();
+      await log.open();
+      if (rep >= 0) openSeconds.push(secondsSince(start));
+      try {
+        const events = rep < 0 ? c.warmUpEvents : c.events;
+        const projection = await replayThroughProjection(log, events);
+        const seconds = secondsSince(start);
+        expectCount('FileEventLog replay', projection.eventsApplied, events);
+        if (rep >= 0 && c.apps !== null && projection.state.apps.size !== c.apps)
+          throw new Error(`replay folded ${projection.state.apps.size} apps, expected ${c.apps}`);
+        return { ops: projection.eventsApplied, seconds };
+      } finally {
+        await log.close();
+      }
+    },
+  };
+  const baseline: Side = {
+    label: 'readFileSync + walk frames + JSON.parse',
+    async run() {
+      const start = process.hrtime.bigint();
+      const parsed = bareReadParse(c.dir);
+      const seconds = secondsSince(start);
+      expectCount('bare read + parse', parsed, c.events);
+      return { ops: parsed, seconds };
+    },
+  };
+  const comparison = await compare({ subject, baseline, repetitions: c.repetitions, warmUp: c.warmUpEvents > 0 });
+  return { comparison, openSeconds: median(openSeconds), events: c.events };
+}
+
+function replayRow(
+  ctx: BenchContext,
+  label: string,
+  measured: { comparison: Comparison; openSeconds: number; events: number },
+): BenchRow {
+  const { comparison } = measured;
+  const secondsPerMillion = (comparison.subject.seconds * 1_000_000) / measured.events;
+  return row({
+    case: label,
+    unit: 'events/s',
+    comparison,
+    targets: [
+      target(`ratio ≥ ${TARGET_RATIO}`, !ctx.smoke, comparison.ratio >= TARGET_RATIO),
+      target(`1M events < ${TARGET_SECONDS_PER_MILLION} s`, !ctx.smoke, secondsPerMillion < TARGET_SECONDS_PER_MILLION),
+    ],
+    details: {
+      cairnSeconds: round(comparison.subject.seconds),
+      baselineSeconds: round(comparison.baseline.seconds),
+      openSeconds: round(measured.openSeconds),
+      cairnSecondsPerMillion: round(secondsPerMillion),
+    },
+  });
+}
 
 async function writeLog(dir: string, mix: EventMix): Promise<{ valueBytes: number; writeSeconds: number }> {
   const start = process.hrtime.bigint();
