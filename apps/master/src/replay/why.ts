@@ -64,7 +64,7 @@ async function explainTask(taskId: string, own: RecordedEvent<CairnEvent>[], sou
     offer?.type === 'OffersMade' ? offer.data.offers.find((o) => o.offerId === launch.data.offerId) : undefined;
   const end = own.find((e) => e.type === 'TaskStatusUpdated' && TERMINAL_STATES.has(e.data.state));
   const killRequest = own.find((e) => e.type === 'TaskKillRequested');
-  const replacedBy = end ? await replacementsOf(sources, launch.data.appId, end) : [];
+  const replacedBy = end ? await replacementsOf(sources, chain, end) : [];
   const live = sources.state?.tasks.get(taskId);
   return {
     task: {
@@ -120,10 +120,7 @@ async function explainApp(appId: string, own: RecordedEvent<CairnEvent>[], sourc
       ...step(e),
       ...(e.type === 'DeploymentStarted' ? { request: e.data.request, deploymentId: e.data.deploymentId } : {}),
     })),
-    lastDeclines: own
-      .filter((e) => e.type === 'OfferDeclined')
-      .slice(-3)
-      .map(step),
+    lastDeclines: (await readOffsets(sources.log, sources.index.declinesOf(appId).slice(-3))).map(step),
     launchDelays: own
       .filter((e) => e.type === 'LaunchDelayed' || e.type === 'LaunchDelayReset')
       .slice(-5)
@@ -211,12 +208,22 @@ function causalPath(
   return [...roots.filter((r) => !path.includes(r)), ...path];
 }
 
-/** Tasks launched for the same app because this one ended (their launch names its end as the cause). */
-async function replacementsOf(sources: WhySources, appId: string, end: RecordedEvent<CairnEvent>) {
-  const later = sources.index.offsetsOf('app', appId).filter((o) => o > end.offset);
-  const launches = (await readOffsets(sources.log, later.slice(0, 2_000))).filter((e) => e.type === 'TaskLaunched');
-  return launches
-    .filter((e) => e.causationId === end.id)
+/**
+ * Tasks launched because this one ended: their launch names its end as the cause, and so belongs
+ * to its chain (already read, unless the chain was cut: then the rest after the end is read).
+ */
+async function replacementsOf(
+  sources: WhySources,
+  chain: { events: RecordedEvent<CairnEvent>[]; truncated: boolean },
+  end: RecordedEvent<CairnEvent>,
+) {
+  let candidates = chain.events;
+  if (chain.truncated) {
+    const after = sources.index.offsetsOfCorrelation(end.correlationId).filter((o) => o > end.offset);
+    candidates = await readOffsets(sources.log, after.slice(0, WHY_CHAIN_EVENTS_MAX));
+  }
+  return candidates
+    .filter((e) => e.type === 'TaskLaunched' && e.causationId === end.id)
     .map((e) => ({ ...step(e), taskId: (e.data as { taskId: string }).taskId }));
 }
 
