@@ -1,7 +1,11 @@
 import type { Offset } from '../event-log';
 
-/** One remembered frame boundary per this many bytes of a segment, at most. */
-export const POSITION_INDEX_INTERVAL_BYTES = 1024 * 1024;
+/**
+ * One remembered frame boundary per this many bytes of a segment, at most. Small enough that a
+ * short read (`why` reads a dozen short ranges) walks and checksums little before its first
+ * record; 16,384 entries per GiB of log.
+ */
+export const POSITION_INDEX_INTERVAL_BYTES = 64 * 1024;
 /** Exact boundaries kept besides the sparse ones: where recent reads and writes ended. */
 export const RECENT_POSITIONS_MAX = 16;
 

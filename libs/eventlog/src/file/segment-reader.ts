@@ -10,6 +10,14 @@ import { SegmentWindow } from './segment-window';
 /** Records per yielded batch when the caller gives no bound. */
 export const READ_BATCH_RECORDS_DEFAULT = 4096;
 
+/**
+ * A read of at most this many records (a page, one entity's events) loads the segment in
+ * SMALL_READ_CHUNK_BYTES pieces instead of READ_CHUNK_BYTES: it needs a few KiB, and the position
+ * index puts it close to its first frame. A frame that crosses a piece's end is loaded whole.
+ */
+export const SMALL_READ_RECORDS = 256;
+export const SMALL_READ_CHUNK_BYTES = 256 * 1024;
+
 export interface RangeReadContext {
   readonly fs: Fs;
   /** The segments as they were when the read started; `to` is within them. */
@@ -41,7 +49,8 @@ export async function* readRange(
     const segment = segments[i];
     const file = await context.fs.openRead(segment.path);
     try {
-      const window = new SegmentWindow(file, await file.size(), context.chunkBytes);
+      const chunkBytes = context.chunkBytes ?? (to - from <= SMALL_READ_RECORDS ? SMALL_READ_CHUNK_BYTES : undefined);
+      const window = new SegmentWindow(file, await file.size(), chunkBytes);
       while (expected < to) {
         const { inspection, view } = await inspectAt(window, position);
         if (inspection.kind === 'end') break;
