@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../cli-context';
 import type { CairnConfig, OfflineLog } from '../control-plane';
 import { LocalFailureError, messageOf } from '../errors';
-import type { Output } from '../output/output';
+import { ProgressBar } from '../output/progress-bar';
 import { describeLog, loadConfigOrUsage } from './log-config';
 
 /** Where a reading command reads: a master (the default), or the log itself with none running. */
@@ -54,32 +54,14 @@ export async function withOfflineLog<T>(
   }
 }
 
-/**
- * Progress of a long replay on stderr, only on a terminal and only once it has run a second: a
- * quick answer stays clean, and a script's stderr gets no carriage returns.
- */
-export function replayProgress(
-  output: Output,
-  isTerminal: boolean,
-): { onProgress: (p: { offset: number; target: number }) => void; done: () => void } {
-  const startedAt = Date.now();
-  let shown = false;
-  let lastDrawn = 0;
+/** The one progress bar (output/progress-bar.ts) fed by a replay's progress reports. */
+export function replayProgress(ctx: CliContext): {
+  onProgress: (p: { offset: number; target: number }) => void;
+  done: () => void;
+} {
+  const bar = new ProgressBar(ctx.io.stderr);
   return {
-    onProgress: ({ offset, target }) => {
-      const now = Date.now();
-      if (!isTerminal || now - startedAt < 1000 || now - lastDrawn < 100) return;
-      lastDrawn = now;
-      shown = true;
-      const share = target > 0 ? Math.min(1, Math.max(0, offset / target)) : 1;
-      const width = 30;
-      const filled = Math.round(share * width);
-      output.writeErr(
-        `\rreplaying [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  offset ${offset}/${target}`,
-      );
-    },
-    done: () => {
-      if (shown) output.writeErr('\n');
-    },
+    onProgress: ({ offset, target }) => bar.update('replaying', Math.max(0, offset), Math.max(0, target)),
+    done: () => bar.finish(),
   };
 }

@@ -64,7 +64,7 @@ async function stateAt(ctx: CliContext, output: Output, flags: StateFlags): Prom
     return (await master.get<Json>(`/v1/state${query}`)).body;
   }
   return withOfflineLog(ctx, offline, async (log) => {
-    const progress = replayProgress(output, isTerminal(ctx));
+    const progress = replayProgress(ctx);
     try {
       const position = at ?? { offset: (await log.log.endOffset()) - 1 };
       return await refusedAsUsage(() => log.history({ onProgress: progress.onProgress }).stateAt(position));
@@ -90,7 +90,7 @@ async function stateDiff(
     return (await master.get<Json>(`/v1/state/diff?${query}`)).body;
   }
   return withOfflineLog(ctx, offline, async (log) => {
-    const progress = replayProgress(output, isTerminal(ctx));
+    const progress = replayProgress(ctx);
     try {
       const end = { offset: (await log.log.endOffset()) - 1 };
       const diff = await refusedAsUsage(() => log.history({ onProgress: progress.onProgress }).diff(from, to ?? end));
@@ -110,10 +110,6 @@ async function refusedAsUsage<T>(work: () => Promise<T>): Promise<T> {
     if (error instanceof EventQueryError) throw new UsageError(error.message);
     throw error;
   }
-}
-
-function isTerminal(ctx: CliContext): boolean {
-  return (ctx.io.stderr as { isTTY?: boolean }).isTTY === true;
 }
 
 function printState(output: Output, view: Json): void {

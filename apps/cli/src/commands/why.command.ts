@@ -61,7 +61,7 @@ async function why(ctx: CliContext, output: Output, flags: WhyFlags, kind: Kind,
   }
   const { EventQueryError } = await import('@cairn/events');
   return withOfflineLog(ctx, offline, async (log) => {
-    const progress = replayProgress(output, (ctx.io.stderr as { isTTY?: boolean }).isTTY === true);
+    const progress = replayProgress(ctx);
     try {
       return await log.why(kind, kind === 'app' ? '/' + id.replace(/^\/+/, '') : id, progress.onProgress);
     } catch (error) {
