@@ -85,7 +85,7 @@ describe('RegisterAgent', () => {
 
   describe('reconciliation', () => {
     it('a task the log places on the agent that the agent lacks is GONE, and its app backs off', () => {
-      given([a1.registered(), web, ...web1.running(), web2.launched()])
+      given([a1.registered(), web, ...web1.running(), ...web2.running()])
         .when(a1.reregister([{ taskId: 'web.1', state: 'TASK_RUNNING' }], { now: T1 }))
         .then([
           a1.reregistered([{ taskId: 'web.1', state: 'TASK_RUNNING' }]),
@@ -95,8 +95,16 @@ describe('RegisterAgent', () => {
         ]);
     });
 
-    it('a GONE task is expunged, recorded as the app last failure, and no longer counts', () => {
+    it('a STAGING task the agent lacks is not gone: its launch was lost with a stream, and is sent again', () => {
+      // E.g. the leader died right after deciding the launch: the agent re-registers with the next one
+      // without it, and the gateway sends every STAGING task's launch when the stream opens.
       given([a1.registered(), web, ...web1.running(), web2.launched()])
+        .when(a1.reregister([{ taskId: 'web.1', state: 'TASK_RUNNING' }], { now: T1 }))
+        .then([a1.reregistered([{ taskId: 'web.1', state: 'TASK_RUNNING' }])]);
+    });
+
+    it('a GONE task is expunged, recorded as the app last failure, and no longer counts', () => {
+      given([a1.registered(), web, ...web1.running(), ...web2.running()])
         .when(a1.reregister([{ taskId: 'web.1', state: 'TASK_RUNNING' }], { now: T1 }))
         .thenState((state) => {
           expect([...state.tasks.keys()]).toEqual(['web.1']);

@@ -54,6 +54,10 @@ function registerAgent(command: RegisterAgent, state: ClusterState): EventDraft[
   const delays = new Map<string, LaunchDelay>();
   for (const task of state.tasks.values()) {
     if (task.agentId !== agentId || onAgent.has(task.taskId)) continue;
+    // A launch the agent never got (lost with a stream, e.g. its master died right after deciding
+    // it) is sent again when its command stream opens (the gateway sends every STAGING task's
+    // launch): the task is not gone, and its app did not fail. The launch timeout still bounds it.
+    if (task.state === 'TASK_STAGING' && !task.killRequested && state.apps.has(task.appId)) continue;
     const gone = draft(
       'TaskStatusUpdated',
       {
