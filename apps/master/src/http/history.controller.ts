@@ -23,8 +23,12 @@ export class HistoryController {
     this.runtime.assertReadable();
     if (at === undefined || at === '') {
       const { projection } = this.runtime;
-      const { hash, offset } = await projection.hashInSlices();
-      return clusterView(projection.state, { offset, at: projection.lastEventAt }, hash);
+      // The hash captures the state now (then runs in slices); the view is rendered from the same
+      // state before anything else is applied, so both are of one offset.
+      const hashing = projection.hashInSlices();
+      const view = clusterView(projection.state, { offset: projection.appliedOffset, at: projection.lastEventAt }, '');
+      const { hash, offset } = await hashing;
+      return { ...view, offset, hash };
     }
     return this.answer(() => this.history.stateAt(parseLogPosition(at, 'at')));
   }
