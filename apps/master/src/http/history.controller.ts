@@ -1,6 +1,8 @@
-import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { EventQueryError, parseLogPosition } from '@cairn/events';
-import { clusterView } from '../replay/cluster-view';
+import { clusterViewParts } from '../replay/cluster-view';
+import { sendJsonInSlices } from './sliced-json';
 import { History } from '../replay/history';
 import { MasterRuntime } from '../core/master-runtime';
 
@@ -17,20 +19,32 @@ export class HistoryController {
     this.history = new History(runtime.log, runtime.snapshots, { paced: true });
   }
 
-  /** `?at=OFFSET|TIME`: the state just after that offset, or at the last event stamped at or before that time. */
+  /**
+   * `?at=OFFSET|TIME`: the state just after that offset, or at the last event stamped at or before
+   * that time; without it, now. Streamed in slices: apps and tasks render item by item.
+   */
   @Get()
-  async state(@Query('at') at: string | undefined) {
+  async state(@Query('at') at: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     this.runtime.assertReadable();
     if (at === undefined || at === '') {
       const { projection } = this.runtime;
-      // The hash captures the state now (then runs in slices); the view is rendered from the same
-      // state before anything else is applied, so both are of one offset.
+      // The hash's capture is taken now, and the view's lists are made from the same state before
+      // anything else applies; their items are rendered as their turn comes (a read, not a
+      // transaction, like /v2/tasks).
       const hashing = projection.hashInSlices();
-      const view = clusterView(projection.state, { offset: projection.appliedOffset, at: projection.lastEventAt }, '');
+      const parts = clusterViewParts(
+        projection.state,
+        { offset: projection.appliedOffset, at: projection.lastEventAt },
+        '',
+      );
       const { hash, offset } = await hashing;
-      return { ...view, offset, hash };
+      return sendJsonInSlices(reply, { ...parts, offset, hash });
     }
-    return this.answer(() => this.history.stateAt(parseLogPosition(at, 'at')));
+    const rebuilt = await this.answer(() => this.history.rebuild(parseLogPosition(at, 'at')));
+    return sendJsonInSlices(reply, {
+      ...clusterViewParts(rebuilt.state, rebuilt.point, rebuilt.hash),
+      replay: rebuilt.replay,
+    });
   }
 
   /** `?from=A&to=B` (offsets or times; `to` defaults to now): what changed, in words. */

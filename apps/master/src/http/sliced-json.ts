@@ -4,6 +4,20 @@ import { Pacer } from '../core/pacing';
 /** Bytes of JSON text gathered before they are written to the socket. */
 const WRITE_CHUNK_CHARS = 64 * 1024;
 
+/** A list rendered item by item when its turn comes. */
+export interface SlicedList<T = unknown> {
+  readonly items: readonly T[];
+  readonly render: (item: T) => unknown;
+}
+
+export function slicedList<T>(items: readonly T[], render: (item: T) => unknown): SlicedList<T> {
+  return { items, render };
+}
+
+export function isSlicedList(value: unknown): value is SlicedList {
+  return typeof value === 'object' && value !== null && 'items' in value && 'render' in value;
+}
+
 /**
  * Answers 200 with `{"<key>": [render(item), ...]}`, rendered item by item with a turn of the
  * event loop every slice (core/pacing.ts) and written to the socket as it goes: a list of 150,000
@@ -18,20 +32,45 @@ export async function sendJsonListInSlices<T>(
   render: (item: T) => unknown,
   pacer = new Pacer(),
 ): Promise<void> {
+  await sendJsonInSlices(reply, { [key]: slicedList(items, render) }, pacer);
+}
+
+/**
+ * The same for an object of several fields: plain values are written as they are, `SlicedList`s
+ * item by item, in the object's key order.
+ */
+export async function sendJsonInSlices(
+  reply: FastifyReply,
+  fields: Readonly<Record<string, unknown>>,
+  pacer = new Pacer(),
+): Promise<void> {
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
   let closed = false;
   raw.once('close', () => (closed = true));
-  let pending = `{${JSON.stringify(key)}:[`;
-  for (let i = 0; i < items.length && !closed; i++) {
-    pending += (i > 0 ? ',' : '') + JSON.stringify(render(items[i]));
-    if (pending.length >= WRITE_CHUNK_CHARS) {
-      const flushed = raw.write(pending);
-      pending = '';
-      if (!flushed) await new Promise<void>((resolve) => raw.once('drain', resolve).once('close', resolve));
+  let pending = '{';
+  const flush = async () => {
+    const flushed = raw.write(pending);
+    pending = '';
+    if (!flushed) await new Promise<void>((resolve) => raw.once('drain', resolve).once('close', resolve));
+  };
+  let first = true;
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    pending += `${first ? '' : ','}${JSON.stringify(key)}:`;
+    first = false;
+    if (!isSlicedList(value)) {
+      pending += JSON.stringify(value);
+      continue;
     }
-    await pacer.turn();
+    pending += '[';
+    for (let i = 0; i < value.items.length && !closed; i++) {
+      pending += (i > 0 ? ',' : '') + JSON.stringify(value.render(value.items[i]));
+      if (pending.length >= WRITE_CHUNK_CHARS) await flush();
+      await pacer.turn();
+    }
+    pending += ']';
   }
-  raw.end(`${pending}]}`);
+  raw.end(`${pending}}`);
 }

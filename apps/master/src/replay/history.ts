@@ -1,3 +1,4 @@
+import type { ClusterState } from '@cairn/domain';
 import type { EventLog, SnapshotStore } from '@cairn/eventlog';
 import { EventQueryError, type LogPosition } from '@cairn/events';
 import { readEvents } from '../core/event-stream';
@@ -11,6 +12,14 @@ export interface HistoryOptions {
   readonly paced: boolean;
   readonly onProgress?: ReplayToOptions['onProgress'];
   readonly warn?: (message: string) => void;
+}
+
+export interface RebuiltState {
+  readonly state: ClusterState;
+  readonly point: PointInLog;
+  readonly hash: string;
+  /** The snapshot the replay started from (null: the first event), and the events folded on top. */
+  readonly replay: { readonly snapshotOffset: number | null; readonly replayedEvents: number };
 }
 
 export interface StateDiff {
@@ -33,15 +42,23 @@ export class History {
     private readonly options: HistoryOptions,
   ) {}
 
-  /** The whole cluster just after `position`, with its state hash. */
-  async stateAt(position: LogPosition): Promise<Record<string, unknown> & { replay: Record<string, unknown> }> {
+  /** The state just after `position`, rebuilt, with its hash and how it was rebuilt. */
+  async rebuild(position: LogPosition): Promise<RebuiltState> {
     const target = await resolvePoint(this.log, position);
     const replayed = await replayTo(this.log, target, this.replayOptions());
     const { hash } = await replayed.projection.hashInSlices();
     return {
-      ...clusterView(replayed.projection.state, replayed.point, hash),
+      state: replayed.projection.state,
+      point: replayed.point,
+      hash,
       replay: { snapshotOffset: replayed.snapshotOffset, replayedEvents: replayed.replayedEvents },
     };
+  }
+
+  /** The whole cluster just after `position`, with its state hash, rendered at once. */
+  async stateAt(position: LogPosition): Promise<Record<string, unknown> & { replay: RebuiltState['replay'] }> {
+    const rebuilt = await this.rebuild(position);
+    return { ...clusterView(rebuilt.state, rebuilt.point, rebuilt.hash), replay: rebuilt.replay };
   }
 
   /** What changed from just after `a` to just after `b` (a must not be after b). */
