@@ -46,14 +46,7 @@ async function writtenDataDir(): Promise<{ dataDir: string; scaled: number[]; fr
   await submit(scale('/web', 3));
   await submit(scale('/web', 4));
   const hash = projection.hash();
-  await submit({
-    kind: 'RecordSnapshot',
-    offset: projection.appliedOffset,
-    hash,
-    format: SNAPSHOT_FORMAT,
-    bytes: 1,
-    meta: meta(),
-  });
+  await submit(commands.recordSnapshot(projection.appliedOffset, hash, SNAPSHOT_FORMAT));
   await submit(scale('/web', 2));
   await log.close();
   return { dataDir, scaled, frames };

@@ -36,6 +36,11 @@ export class TestCommands {
     return this.update(appId, { instances }, actor);
   }
 
+  /** What the Snapshotter records once a snapshot of the state at `offset` (hashing to `hash`) is stored. */
+  recordSnapshot(offset: number, hash: string, format: number): Command {
+    return { kind: 'RecordSnapshot', offset, hash, format, bytes: 1, meta: this.meta('system') } as Command;
+  }
+
   delete(appId: string, actor?: string): Command {
     return { kind: 'DeleteApp', force: true, appId, meta: this.meta(actor) } as Command;
   }

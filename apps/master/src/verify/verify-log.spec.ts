@@ -28,14 +28,7 @@ async function leaderLog(options: { log?: MemoryEventLog } = {}) {
   await run({ kind: 'RaiseClusterVersion', version: 2, instance: 'm1', meta: meta() });
   /** Records the projection's hash at its applied offset, as the Snapshotter does. */
   const recordSnapshot = async (hash = projection.hash()) =>
-    run({
-      kind: 'RecordSnapshot',
-      offset: projection.appliedOffset,
-      hash,
-      format: SNAPSHOT_FORMAT,
-      bytes: 1,
-      meta: meta(),
-    });
+    run(commands.recordSnapshot(projection.appliedOffset, hash, SNAPSHOT_FORMAT));
   return { log, projection, run, recordSnapshot };
 }
 
