@@ -10,6 +10,7 @@ import {
   MasterHandle,
   offlineReplay,
   startAgent,
+  startRackAgents,
   startMaster,
   startTcpForwarder,
   stateHash,
@@ -283,19 +284,7 @@ describeEachBackend('placement constraints', (backend) => {
 
   beforeAll(async () => {
     master = await startMaster({ backend, env: TEST_MASTER_AGENT_ENV });
-    for (const [i, rack] of [
-      [1, 'r1'],
-      [2, 'r2'],
-    ] as const) {
-      agents.push(
-        await startAgent({
-          masterUrl: master.url,
-          hostname: `host-${i}`,
-          attributes: { rack },
-          resources: `cpus:8;mem:8192;ports:[${31400 + i * 100}-${31499 + i * 100}]`,
-        }),
-      );
-    }
+    agents.push(...(await startRackAgents(master.url, ['r1', 'r2'], { hostPrefix: 'host', firstPort: 31500 })));
   });
 
   afterAll(async () => {

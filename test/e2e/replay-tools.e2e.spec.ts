@@ -6,7 +6,7 @@ import {
   cli,
   describeEachBackend,
   MasterHandle,
-  startAgent,
+  startRackAgents,
   startMaster,
   TEST_MASTER_AGENT_ENV,
   tempDir,
@@ -28,19 +28,7 @@ describeEachBackend('replay as a tool', (backend) => {
 
   beforeAll(async () => {
     master = await startMaster({ backend, env: TEST_MASTER_AGENT_ENV });
-    for (const [i, rack] of [
-      [1, 'r1'],
-      [2, 'r2'],
-    ] as const) {
-      agents.push(
-        await startAgent({
-          masterUrl: master.url,
-          hostname: `replay-host-${i}`,
-          attributes: { rack },
-          resources: `cpus:8;mem:8192;ports:[${32100 + i * 100}-${32199 + i * 100}]`,
-        }),
-      );
-    }
+    agents.push(...(await startRackAgents(master.url, ['r1', 'r2'], { hostPrefix: 'replay-host', firstPort: 32200 })));
   });
 
   afterAll(async () => {

@@ -265,3 +265,27 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
   await agent.start();
   return agent;
 }
+
+/**
+ * One agent per rack, `<hostPrefix>-1` on the first rack and so on, each with its own port range
+ * of 100 from `firstPort` on: the racked clusters that constraint tests place on.
+ */
+export async function startRackAgents(
+  masterUrl: string,
+  racks: readonly string[],
+  options: { hostPrefix: string; firstPort: number },
+): Promise<AgentHandle[]> {
+  const agents: AgentHandle[] = [];
+  for (const [i, rack] of racks.entries()) {
+    const ports = options.firstPort + i * 100;
+    agents.push(
+      await startAgent({
+        masterUrl,
+        hostname: `${options.hostPrefix}-${i + 1}`,
+        attributes: { rack },
+        resources: `cpus:8;mem:8192;ports:[${ports}-${ports + 99}]`,
+      }),
+    );
+  }
+  return agents;
+}

@@ -26,7 +26,7 @@ export { loadFixture, loadFixtureDir } from './fixtures';
 export { describeResponse, marathonValidationProblems, requireWriteOffset, writeOffset } from './marathon-expect';
 export { consoleConsume, consoleConsumeRecords } from './kafka-console';
 export type { ConsoleConsumeOptions, ConsoleRecord } from './kafka-console';
-export { AgentHandle, startAgent, TEST_AGENT_TOKEN, TEST_MASTER_AGENT_ENV } from './agent';
+export { AgentHandle, startAgent, startRackAgents, TEST_AGENT_TOKEN, TEST_MASTER_AGENT_ENV } from './agent';
 export type { AgentRestartOptions, AgentView, StartAgentOptions } from './agent';
 export {
   liveTaskGroups,
