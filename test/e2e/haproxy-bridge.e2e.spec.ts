@@ -17,6 +17,7 @@ import {
   waitFor,
   waitForSettled,
 } from '../harness';
+import { serverName } from '../../apps/haproxy-bridge/src/render/haproxy-config';
 import { BridgeLogLine, HaproxyBridgeHandle, requireHaproxy, startHaproxyBridge } from '../harness/haproxy-bridge';
 
 jest.setTimeout(300_000);
@@ -32,6 +33,8 @@ interface Probe {
   readonly sentAt: number;
   readonly doneAt: number;
   readonly taskId?: string;
+  /** The HAProxy server that forwarded it (the bridge's X-Cairn-Server header): a task's own entry, or not. */
+  readonly server?: string;
   readonly failure?: string;
 }
 
@@ -54,7 +57,7 @@ function startLoad(port: number): { probes: Probe[]; stop(): Promise<void> } {
         res.on('end', () =>
           resolve(
             res.statusCode === 200
-              ? { sentAt, doneAt: Date.now(), taskId: body }
+              ? { sentAt, doneAt: Date.now(), taskId: body, server: String(res.headers['x-cairn-server']) }
               : { sentAt, doneAt: Date.now(), failure: `HTTP ${res.statusCode}` },
           ),
         );
@@ -243,6 +246,9 @@ describe('the HAProxy bridge keeps HAProxy in step with running, healthy tasks [
     //    a request sent after a reload (or a runtime take-out) that excludes the task never reaches it.
     for (const probe of load.probes) {
       if (!probe.taskId) continue;
+      if (probe.server !== serverName(probe.taskId)) {
+        problems.push(`${probe.taskId} answered a request sent at ${probe.sentAt} through server ${probe.server}`);
+      }
       const t = times.get(probe.taskId);
       if (t?.healthyAt === undefined || t.healthyAt > probe.doneAt) {
         problems.push(`${probe.taskId} answered at ${probe.doneAt} before it was healthy (${t?.healthyAt})`);

@@ -88,6 +88,9 @@ export class ConfigApplier {
       return;
     }
     this.applied = { text, services };
+    // A server that left while the reload ran is in the file the new workers read, and its take-out
+    // may have reached the old workers' socket: take it out again, now on the new ones.
+    if (this.wanted) this.takeOutLeavers(this.wanted.services);
     this.generation += 1;
     log.info('config applied', {
       generation: this.generation,

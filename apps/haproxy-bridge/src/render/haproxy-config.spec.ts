@@ -31,6 +31,7 @@ describe('renderHaproxyConfig', () => {
         'backend prod_web_10001',
         '  mode http',
         '  balance roundrobin',
+        '  http-response set-header X-Cairn-Server %[srv_name]',
         '  server prod_web.aaa node-1:31001',
         '  server prod_web.bbb 10.0.0.2:31002',
       ].join('\n'),

@@ -48,6 +48,9 @@ export function renderHaproxyConfig(services: readonly Service[], options: Rende
       `  mode ${service.mode}`,
       '  balance roundrobin',
     );
+    // Which server (task) answered, for people debugging a route and for the bridge's end-to-end test,
+    // which tells a task's own answer from one that reached it through a stale entry on a reused port.
+    if (service.mode === 'http') lines.push(`  http-response set-header ${SERVER_HEADER} %[srv_name]`);
     for (const server of service.servers) {
       if (!SAFE_HOST.test(server.host)) continue; // never write an agent's text into the config unchecked
       lines.push(`  server ${serverName(server.taskId)} ${server.host}:${server.port}`);
@@ -55,6 +58,9 @@ export function renderHaproxyConfig(services: readonly Service[], options: Rende
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** The response header naming the server that answered, in http-mode backends. */
+export const SERVER_HEADER = 'X-Cairn-Server';
 
 /** marathon-lb's naming: the app id without its leading slash, `/` → `_`, then the service port. */
 export function proxyName(service: Pick<Service, 'appId' | 'servicePort'>): string {
