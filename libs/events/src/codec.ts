@@ -83,15 +83,16 @@ export function decodeRecord(record: LogRecord): RecordedEvent<CairnEvent> {
   const head = parsed as { type?: unknown; v?: unknown } | null;
   const type = typeof head === 'object' && head !== null ? head.type : undefined;
   const v = typeof head === 'object' && head !== null ? head.v : undefined;
+  const known = typeof type === 'string' && isEventType(type); // once: a replay decodes millions
   // Before any schema: a newer release may have changed more than the type (an envelope field),
   // and the operator must read "upgrade", not "invalid envelope".
-  if (typeof type === 'string' && type !== '' && !isEventType(type)) {
+  if (typeof type === 'string' && type !== '' && !known) {
     throw new UnknownEventError(type, typeof v === 'number' ? v : undefined, record.offset, null);
   }
-  if (typeof type === 'string' && typeof v === 'number' && isEventType(type) && v > catalogue[type].current) {
+  if (known && typeof v === 'number' && v > catalogue[type].current) {
     throw new UnknownEventError(type, v, record.offset, catalogue[type].current);
   }
-  if (typeof type === 'string' && typeof v === 'number' && isEventType(type)) {
+  if (known && typeof v === 'number') {
     const fast = decodeValidator(type, v);
     if (fast && fast(parsed)) {
       const event = parsed as CairnEvent & { offset: number };

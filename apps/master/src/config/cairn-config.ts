@@ -74,7 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       parsePositiveInt('CAIRN_TASK_LAUNCH_TIMEOUT_SECONDS', env.CAIRN_TASK_LAUNCH_TIMEOUT_SECONDS ?? '300') * 1000,
     electionHeartbeatMs: parsePositiveInt('CAIRN_ELECTION_HEARTBEAT_MS', env.CAIRN_ELECTION_HEARTBEAT_MS ?? '200'),
     electionTimeoutMs: parsePositiveInt('CAIRN_ELECTION_TIMEOUT_MS', env.CAIRN_ELECTION_TIMEOUT_MS ?? '1000'),
-    snapshotEvery: parseNonNegativeInt('CAIRN_SNAPSHOT_EVERY', env.CAIRN_SNAPSHOT_EVERY ?? '100000'),
+    snapshotEvery: parseNonNegativeInt('CAIRN_SNAPSHOT_EVERY', env.CAIRN_SNAPSHOT_EVERY ?? '50000'),
     snapshotsKept: parsePositiveInt('CAIRN_SNAPSHOTS_KEPT', env.CAIRN_SNAPSHOTS_KEPT ?? '3'),
     ...overrides,
   };

@@ -54,6 +54,33 @@ describe('AppVersionIndex: past versions as log offsets', () => {
     expect(await projection.appVersions.definitionAt(log, '/web', '1999-01-01T00:00:00.000Z')).toBeUndefined();
   });
 
+  it('reads back every version of a run of scales and restarts as the state held it, storing a few offsets each', async () => {
+    const { log, projection, sequencer } = await writer();
+    await sequencer.submit(create(T0));
+    const held = new Map<string, unknown>();
+    const steps: Command[] = [];
+    for (let i = 1; i <= 12; i++) {
+      const now = T0 + i * 1_000;
+      steps.push(
+        i % 5 === 0
+          ? { kind: 'RestartApp', appId: '/web', force: true, meta: meta(now) }
+          : update({ instances: i }, now),
+      );
+    }
+    for (const step of steps) {
+      await sequencer.submit(step);
+      const app = projection.state.apps.get('/web')!;
+      held.set(app.version, structuredClone(app));
+    }
+    for (const [version, app] of held) {
+      expect(await projection.appVersions.definitionAt(log, '/web', version)).toEqual(app);
+    }
+    // The config event, then per restart the last scale before it and the restart, then the last
+    // scale: 6 offsets for 10 scales and 2 restarts, never one per scale.
+    const longest = Math.max(...projection.appVersions.entries()[0][1].map((e) => e.offsets.length));
+    expect(longest).toBe(1 + 2 * 2 + 1);
+  });
+
   it(`keeps the last ${APP_VERSIONS_MAX} versions, forgets a deleted app, and a replay builds the same index`, async () => {
     const { log, projection, sequencer } = await writer();
     await sequencer.submit(create(T0));

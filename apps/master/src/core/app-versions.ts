@@ -21,20 +21,28 @@ export interface VersionEntry {
  */
 export class AppVersionIndex {
   private readonly byApp = new Map<string, VersionEntry[]>();
+  /**
+   * Apps whose newest entry ends with an AppScaled (addOnTop builds on the newest only). Not stored
+   * in snapshots: after a restore the next scale appends once, and the run collapses from there.
+   */
+  private readonly newestEndsWithScale = new Set<string>();
 
   observe(event: RecordedEvent<CairnEvent>): void {
     switch (event.type) {
       case 'AppCreated':
         this.byApp.delete(event.data.app.id);
-        return this.add(event.data.app.id, event.data.app.version, [event.offset]);
+        this.add(event.data.app.id, event.data.app.version, [event.offset]);
+        return;
       case 'AppUpdated':
-        return this.add(event.data.app.id, event.data.app.version, [event.offset]);
+        this.add(event.data.app.id, event.data.app.version, [event.offset]);
+        return;
       case 'AppScaled':
-        return this.addOnTop(event.data.appId, event.data.lastScalingAt, event.offset);
+        return this.addOnTop(event.data.appId, event.data.lastScalingAt, event.offset, 'scale');
       case 'AppRestartRequested':
-        return this.addOnTop(event.data.appId, event.data.version, event.offset);
+        return this.addOnTop(event.data.appId, event.data.version, event.offset, 'restart');
       case 'AppDeleted':
         this.byApp.delete(event.data.appId);
+        this.newestEndsWithScale.delete(event.data.appId);
         return;
       default:
         return;
@@ -49,6 +57,7 @@ export class AppVersionIndex {
   /** Replaces the index with one read from a snapshot. */
   restore(entries: Iterable<readonly [string, readonly VersionEntry[]]>): void {
     this.byApp.clear();
+    this.newestEndsWithScale.clear();
     for (const [appId, versions] of entries) this.byApp.set(appId, [...versions]);
   }
 
@@ -75,11 +84,21 @@ export class AppVersionIndex {
     entries.push({ version, offsets });
     if (entries.length > APP_VERSIONS_MAX) entries.shift();
     this.byApp.set(appId, entries);
+    this.newestEndsWithScale.delete(appId);
   }
 
-  private addOnTop(appId: string, version: string, offset: number): void {
+  private addOnTop(appId: string, version: string, offset: number, kind: 'scale' | 'restart'): void {
     const last = this.byApp.get(appId)?.at(-1);
-    if (last) this.add(appId, version, [...last.offsets, offset]);
+    if (!last) return;
+    // A scale overwrites everything the scale before it set (instances, version, lastScalingAt), so
+    // a run of scales keeps only its last: the offsets stay a few, not one more per scale (an app
+    // scaled 500 times would otherwise store 50 versions of up to 500 offsets each, rebuilt per scale).
+    const offsets =
+      kind === 'scale' && this.newestEndsWithScale.has(appId)
+        ? [...last.offsets.slice(0, -1), offset]
+        : [...last.offsets, offset];
+    this.add(appId, version, offsets);
+    if (kind === 'scale') this.newestEndsWithScale.add(appId);
   }
 }
 

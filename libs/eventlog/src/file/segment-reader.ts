@@ -7,8 +7,13 @@ import { segmentIndexFor, type SegmentRef } from './segment-files';
 import { inspectAt } from './segment-scanner';
 import { SegmentWindow } from './segment-window';
 
-/** Records per yielded batch when the caller gives no bound. */
-export const READ_BATCH_RECORDS_DEFAULT = 4096;
+/**
+ * Records per yielded batch when the caller gives no bound. Small on purpose: a replay decodes
+ * and folds one batch at a time, and 256 decoded events die in V8's young generation, while 4096
+ * outlived a scavenge and were copied into the old one (measured on the 1M-event scale-run log:
+ * a full replay in 7.0 s instead of 9.1 s, GC from 25% to 13% of it).
+ */
+export const READ_BATCH_RECORDS_DEFAULT = 256;
 
 /**
  * A read of at most this many records (a page, one entity's events) loads the segment in
