@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import {
+  cli,
   freePort,
   httpClient,
   isProcessLive,
@@ -82,4 +84,102 @@ describe('cairn dev [file]', () => {
       /ECONNREFUSED/,
     );
   });
+
+  it('takes --task-ports, says when a port is held by another process, and the CLI finds it on CAIRN_PORT', async () => {
+    const cwd = tempDir('dev-ports');
+    const port = await freePort();
+    const workDir = join(cwd, '.cairn', 'agent');
+    sweepWorkDirAtFileEnd(workDir);
+    // Two adjacent free ports for the range; the first is held by a process Cairn did not start.
+    const [low, high] = await adjacentFreePorts();
+    const holder = await holdPort(low);
+    const env = { CAIRN_PORT: String(port), CAIRN_TICK_MS: '200' };
+    const dev = startCli(['dev', '--task-ports', `${low}-${high}`], { cwd, env });
+    const url = `http://127.0.0.1:${port}`;
+    const api = { http: httpClient(() => url), describeLogs: () => `cairn dev stderr:\n${dev.stderr()}` };
+    try {
+      await dev.waitForLine((line) => line.includes(`running at ${url}`), { describe: 'cairn dev to say it runs' });
+      const [agentView] = await waitFor(
+        async () => {
+          const agents: Json[] = (await api.http.get('/v1/agents')).body.agents;
+          return agents.length === 1 && agents[0].connected ? agents : undefined;
+        },
+        { describe: "cairn dev's local agent to be connected", onTimeout: api.describeLogs },
+      );
+      expect(agentView.resources.ports).toEqual([[low, high]]);
+
+      // The CLI reads CAIRN_PORT as `cairn dev` did: no CAIRN_MASTER needed.
+      const created = await cli(['apps', 'create', '--json', '-'], {
+        env: { CAIRN_PORT: String(port) },
+        stdin: JSON.stringify({ id: '/e2e/dev-port', cmd: 'exec sleep 300', cpus: 0.1, mem: 16, backoffSeconds: 1 }),
+      });
+      expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' });
+
+      // The lowest port is given first, and it is taken: the failure says so instead of a crash loop
+      // of "Address already in use".
+      const failure = await waitFor(
+        async () => (await api.http.get('/v2/apps/e2e/dev-port')).body.app.lastTaskFailure as Json | undefined,
+        { describe: 'the launch to fail on the held port', onTimeout: api.describeLogs },
+      );
+      expect(failure.state).toBe('TASK_FAILED');
+      expect(failure.message).toContain(`host port ${low} is already in use on this host`);
+
+      // Freed, the port serves the next launch.
+      await new Promise((resolve) => holder.close(resolve));
+      const [task] = await waitForRunningTasks(api, '/e2e/dev-port', 1);
+      expect(task.ports).toEqual([low]);
+    } finally {
+      holder.close();
+      dev.process.signalGroup('SIGINT');
+      await waitFor(() => dev.process.exitStatus(), { timeoutMs: DEV_EXIT_TIMEOUT_MS, describe: 'cairn dev to exit' });
+    }
+  });
+
+  it('its agent kills its tasks and exits when cairn dev is killed before it can stop it', async () => {
+    const cwd = tempDir('dev-orphan');
+    const port = await freePort();
+    const workDir = join(cwd, '.cairn', 'agent');
+    sweepWorkDirAtFileEnd(workDir);
+    const dev = startCli(['dev'], { cwd, env: { CAIRN_PORT: String(port), CAIRN_TICK_MS: '200' } });
+    const url = `http://127.0.0.1:${port}`;
+    const api = { http: httpClient(() => url), describeLogs: () => `cairn dev stderr:\n${dev.stderr()}` };
+    await dev.waitForLine((line) => line.includes(`running at ${url}`), { describe: 'cairn dev to say it runs' });
+    expect(
+      (await api.http.post('/v2/apps', { id: '/e2e/dev-orphan', cmd: 'exec sleep 300', cpus: 0.1, mem: 16 })).status,
+    ).toBe(201);
+    await waitForRunningTasks(api, '/e2e/dev-orphan', 1);
+    const agent = lockHolder(workDir)!;
+    expect(agent).toBeDefined();
+    const [sandbox] = readSandboxTasks(workDir);
+
+    // SIGKILL: cairn dev gets no chance to stop its agent (its agent has a process group of its own).
+    dev.process.child.kill('SIGKILL');
+    await waitFor(() => !isProcessLive(agent.pid, agent.startTime) || undefined, {
+      timeoutMs: 20_000,
+      describe: 'the orphaned dev agent to exit',
+    });
+    expect(processesInGroup(sandbox.pgid)).toEqual([]);
+    expect(liveTaskGroups(workDir)).toEqual([]);
+  });
 });
+
+/** Two consecutive ports that are free now (a range of two for the dev agent). */
+async function adjacentFreePorts(): Promise<[number, number]> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const low = await freePort();
+    if (low >= 65_535) continue;
+    const probe = await holdPort(low + 1).catch(() => undefined);
+    if (!probe) continue;
+    await new Promise((resolve) => probe.close(resolve));
+    return [low, low + 1];
+  }
+  throw new Error('no two adjacent free ports found');
+}
+
+function holdPort(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}

@@ -58,7 +58,15 @@ export class MasterUnreachableError extends CliError {
   ) {
     super(`cannot reach the master at ${url}: ${reason}`);
   }
+
+  override lines(): string[] {
+    return [this.message, MASTER_URL_HINT];
+  }
 }
+
+/** Where the CLI's master URL comes from, for every "cannot reach" error. */
+export const MASTER_URL_HINT =
+  'the master URL is --master, else CAIRN_MASTER, else http://127.0.0.1:$CAIRN_PORT, else http://127.0.0.1:8080';
 
 /** The master answered 5xx (or something no client can use). */
 export class ServerError extends CliError {

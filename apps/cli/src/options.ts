@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from './errors';
-import { DEFAULT_MASTER_URL } from './http/master-client';
+import { DEFAULT_MASTER_URL, localMasterUrl } from '@cairn/common';
 
 /** Argument parsers and options shared by several commands. Parse errors are usage errors (exit 2). */
 
@@ -37,14 +37,16 @@ export function addLogOptions(command: Command): Command {
     .option('--cluster <name>', 'cluster name: Kafka topic <name>.events (env CAIRN_CLUSTER, default cairn)');
 }
 
-/** --master, else CAIRN_MASTER, else the default; must be an http(s) URL. */
+/** --master, else CAIRN_MASTER, else localMasterUrl (CAIRN_PORT, else the default); must be an http(s) URL. */
 export function resolveMasterUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   const [raw, source] =
     flag !== undefined
       ? [flag, '--master']
       : env.CAIRN_MASTER
         ? [env.CAIRN_MASTER, 'CAIRN_MASTER']
-        : [DEFAULT_MASTER_URL, 'default'];
+        : env.CAIRN_PORT
+          ? [localMasterUrl(env), 'CAIRN_PORT']
+          : [DEFAULT_MASTER_URL, 'default'];
   let url: URL;
   try {
     url = new URL(raw);

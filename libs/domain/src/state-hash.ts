@@ -1,4 +1,4 @@
-import * as crypto from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { canonicalJson } from '@cairn/common/canonical-json';
 import type { ClusterState } from './state';
 
@@ -54,10 +54,12 @@ export function viewOf(state: ClusterState): StateView {
 const MOD = (1n << 256n) - 1n;
 
 /** One-shot sha256 (crypto.hash, Node ≥ 20.12, is about twice as fast as a Hash object per entry). */
+// Undefined on Node before 20.12 (a named import of a missing CommonJS export is undefined).
+const oneShot = hash as typeof hash | undefined;
 const sha256Hex: (text: string) => string =
-  typeof (crypto as { hash?: unknown }).hash === 'function'
-    ? (text) => (crypto as unknown as { hash(a: string, d: string, e: string): string }).hash('sha256', text, 'hex')
-    : (text) => crypto.createHash('sha256').update(text).digest('hex');
+  typeof oneShot === 'function'
+    ? (text) => oneShot('sha256', text, 'hex')
+    : (text) => createHash('sha256').update(text).digest('hex');
 
 /**
  * The hash, as a generator that yields after every `entriesPerStep` entries: an async caller

@@ -64,6 +64,17 @@ describe('parseAgentOptions', () => {
     expect(options.token).toBe('s3cret');
   });
 
+  it('without CAIRN_MASTER, looks for the master where CAIRN_PORT (and CAIRN_HOST) start it', () => {
+    expect(parseAgentOptions(['--work-dir', 'w'], { CAIRN_PORT: '18080' }).masters).toEqual(['http://127.0.0.1:18080']);
+    expect(parseAgentOptions(['--work-dir', 'w'], { CAIRN_PORT: '18080', CAIRN_HOST: '0.0.0.0' }).masters).toEqual([
+      'http://127.0.0.1:18080',
+    ]);
+    expect(parseAgentOptions(['--work-dir', 'w'], { CAIRN_PORT: '1', CAIRN_HOST: '10.0.0.5' }).masters).toEqual([
+      'http://10.0.0.5:1',
+    ]);
+    expect(parseAgentOptions(['--work-dir', 'w'], {}).masters).toEqual(['http://127.0.0.1:8080']);
+  });
+
   it('prefers --token-file over the environment, without the trailing newline', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cairn-agent-options-'));
     try {

@@ -1,3 +1,4 @@
+import { DEFAULT_MASTER_URL, localMasterUrl } from '@cairn/common';
 import { readFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -7,8 +8,7 @@ import { AgentOptionsError } from '../agent-errors';
 
 /** Where the files server listens unless `--port` says otherwise (Mesos agents use 5051). */
 export const DEFAULT_FILES_PORT = 5051;
-/** The master an agent looks for when given none (`cairn dev`'s default). */
-export const DEFAULT_MASTER_URL = 'http://127.0.0.1:8080';
+export { DEFAULT_MASTER_URL };
 export const TOKEN_ENV = 'CAIRN_AGENT_TOKEN';
 export const MASTER_ENV = 'CAIRN_MASTER';
 
@@ -90,7 +90,7 @@ export function parseAgentOptions(argv: readonly string[], env: NodeJS.ProcessEn
 
 /** Flags already split by a CLI parser (commander) → options. Throws AgentOptionsError. */
 export function resolveAgentOptions(flags: AgentFlags, env: NodeJS.ProcessEnv = process.env): AgentOptions {
-  const masters = parseMasters(flags.master ?? env[MASTER_ENV] ?? DEFAULT_MASTER_URL);
+  const masters = parseMasters(flags.master ?? env[MASTER_ENV] ?? localMasterUrl(env));
   if (flags.workDir === undefined || flags.workDir.trim() === '') {
     throw new AgentOptionsError({ option: '--work-dir', reason: 'is required (the agent keeps its tasks there)' });
   }

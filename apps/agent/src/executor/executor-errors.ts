@@ -41,6 +41,21 @@ export class LaunchFailedError extends ExecutorError {
   }
 }
 
+/**
+ * A host port the task was given is held by a process the agent did not start: the command would
+ * crash with "Address already in use" (and, restarted, crash-loop), so it is not started.
+ */
+export class PortInUseError extends ExecutorError {
+  constructor(readonly details: { taskId: string; port: number }) {
+    super(
+      `host port ${details.port} is already in use on this host by a process Cairn did not start, so the task was ` +
+        `not started. Free the port, or give the agent a port range nothing else uses (cairn agent --resources ` +
+        `'ports:[…]', cairn dev --task-ports)`,
+      details,
+    );
+  }
+}
+
 /** launch() on an executor that was closed (the agent is stopping). */
 export class ExecutorClosedError extends ExecutorError {
   constructor(readonly details: { taskId: string }) {

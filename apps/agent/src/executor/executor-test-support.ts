@@ -129,7 +129,7 @@ export class ExitRecorder {
   readonly exits: TaskExit[] = [];
   private readonly waiters = new Map<string, (exit: TaskExit) => void>();
 
-  constructor(executor: ProcessExecutor) {
+  constructor(executor: Pick<ProcessExecutor, 'onExit'>) {
     executor.onExit((exit) => {
       this.exits.push(exit);
       this.waiters.get(exit.taskId)?.(exit);

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock, SystemClock } from '@cairn/common';
-import { InvalidTaskIdError, TaskAlreadyLaunchedError } from './executor-errors';
+import { createServer, type AddressInfo } from 'node:net';
+import { InvalidTaskIdError, PortInUseError, TaskAlreadyLaunchedError } from './executor-errors';
 import {
   aTaskSpec,
   ExitRecorder,
@@ -180,6 +181,25 @@ describe.each(['child', 'in-process'] as const)('launcher: %s', (mode) => {
       sweeper.track((await executor.launch(aTaskSpec(taskId))).pgid);
       await expect(executor.launch(aTaskSpec(taskId))).rejects.toBeInstanceOf(TaskAlreadyLaunchedError);
       await expect(executor.launch(aTaskSpec('../escape'))).rejects.toBeInstanceOf(InvalidTaskIdError);
+    });
+
+    it('does not start a task whose host port another process holds, and says which port', async () => {
+      const { executor } = anExecutor();
+      const holder = createServer();
+      await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+      const busy = (holder.address() as AddressInfo).port;
+      try {
+        const taskId = nextTaskId();
+        const launch = executor.launch(aTaskSpec(taskId, { ports: [busy] }));
+        await expect(launch).rejects.toBeInstanceOf(PortInUseError);
+        await expect(launch).rejects.toThrow(`host port ${busy} is already in use on this host`);
+        expect(existsSync(join(work.dir, 'sandboxes', taskId))).toBe(false);
+      } finally {
+        await new Promise((resolve) => holder.close(resolve));
+      }
+      // Free again: the same port launches.
+      const taskId = nextTaskId();
+      sweeper.track((await executor.launch(aTaskSpec(taskId, { ports: [busy] }))).pgid);
     });
 
     it('kills leftover background children of a task when the task itself exits', async () => {

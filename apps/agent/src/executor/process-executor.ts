@@ -6,8 +6,10 @@ import {
   InvalidCommandError,
   InvalidTaskIdError,
   LaunchFailedError,
+  PortInUseError,
   TaskAlreadyLaunchedError,
 } from './executor-errors';
+import { firstPortInUse } from './port-probe';
 import { markExitAcknowledged, readExitStatus, writeExitStatus } from './exit-status-file';
 import { groupExists, signalGroup } from './process-group';
 import { currentBootId, isAlive, readProcStat } from './process-identity';
@@ -142,6 +144,13 @@ export class ProcessExecutor {
         throw new TaskAlreadyLaunchedError({ taskId: spec.taskId, sandboxDir: dir });
       }
       throw error;
+    }
+    // After the sandbox exists: a launch sent again for a running task stops at EEXIST above, and
+    // never finds the port its own task holds.
+    const busyPort = await firstPortInUse(spec.ports);
+    if (busyPort !== undefined) {
+      await rm(dir, { recursive: true, force: true });
+      throw new PortInUseError({ taskId: spec.taskId, port: busyPort });
     }
     if (spec.fetch?.length) await this.fetchInto(spec, dir);
     let wrapper: SpawnedWrapper;

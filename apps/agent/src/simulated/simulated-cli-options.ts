@@ -1,6 +1,6 @@
 import { AgentOptionsError } from '../agent-errors';
+import { localMasterUrl } from '@cairn/common';
 import {
-  DEFAULT_MASTER_URL,
   MASTER_ENV,
   parseAttributes,
   parseMasters,
@@ -46,7 +46,7 @@ export function resolveSimulatedConnection(
   flags: SimulatedConnectionFlags,
   env: NodeJS.ProcessEnv = process.env,
 ): SimulatedConnection {
-  const masters = parseMasters(flags.master ?? env[MASTER_ENV] ?? DEFAULT_MASTER_URL);
+  const masters = parseMasters(flags.master ?? env[MASTER_ENV] ?? localMasterUrl(env));
   const overrides: ResourceOverrides = flags.resources === undefined ? {} : parseResourceOverrides(flags.resources);
   const prefix = flags.hostname?.trim() ?? SIMULATED_HOSTNAME_PREFIX;
   if (prefix === '' || /\s/.test(prefix)) {

@@ -1,6 +1,12 @@
 import type { Clock } from '@cairn/common';
 import type { Logger } from 'pino';
-import { FetchFailedError, InvalidCommandError, InvalidTaskIdError, TaskAlreadyLaunchedError } from '../executor';
+import {
+  FetchFailedError,
+  InvalidCommandError,
+  InvalidTaskIdError,
+  PortInUseError,
+  TaskAlreadyLaunchedError,
+} from '../executor';
 import { hasChecks, NO_CHECKS, type CheckedTask, type CheckReport, type TaskChecks } from '../health/task-checks';
 import { parseCommandLine, type LaunchTask, type RegisteredTask, type StatusUpdate } from '../protocol/agent-protocol';
 import { isTerminalState, type TaskState } from '../protocol/task-state';
@@ -400,6 +406,7 @@ function launchFailure(error: unknown, killRequested: boolean): { state: TaskSta
     if (error.details.aborted && killRequested) return { state: 'TASK_KILLED', reason: null };
     return { state: 'TASK_FAILED', reason: Reason.ContainerLaunchFailed };
   }
+  if (error instanceof PortInUseError) return { state: 'TASK_FAILED', reason: Reason.ContainerLaunchFailed };
   return { state: 'TASK_FAILED', reason: Reason.CommandFailed };
 }
 

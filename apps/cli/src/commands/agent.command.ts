@@ -119,12 +119,14 @@ async function runAgent(ctx: CliContext, output: Output, flags: AgentCommandFlag
   process.once('SIGTERM', leave);
   process.once('SIGINT', leave);
   process.once('SIGUSR1', killTasks);
+  const orphaned = exitWithParent(output, () => agent.close({ killTasks: true }));
   try {
     ctx.exitCode = await agent.done;
   } finally {
     process.off('SIGTERM', leave);
     process.off('SIGINT', leave);
     process.off('SIGUSR1', killTasks);
+    orphaned.dispose();
   }
 }
 
@@ -228,4 +230,24 @@ function parseRate(raw: string): number {
     throw new InvalidArgumentError('expected a share between 0 and 1 (e.g. 0.1).');
   }
   return value;
+}
+
+/**
+ * An agent started with an IPC channel (`cairn dev`'s) belongs to that parent: when the channel
+ * disconnects, the parent is gone (killed before it could stop its agent: SIGKILL, or a group
+ * SIGTERM then SIGKILL), and with it the dev master. The agent kills its tasks and exits rather
+ * than run on alone, retrying a master that will not come back. A standalone `cairn agent` has
+ * no channel and is not affected.
+ */
+function exitWithParent(output: Output, stop: () => Promise<unknown>): { dispose(): void } {
+  if (!process.channel) return { dispose: () => undefined };
+  process.channel.unref(); // the channel alone must not keep the agent alive
+  const onDisconnect = () => {
+    // Its stderr is a pipe to the dead parent: a failed write must not crash the agent mid-stop.
+    process.stderr.on('error', () => undefined);
+    output.note('cairn dev, which started this agent, is gone: killing its tasks and stopping.');
+    void stop();
+  };
+  process.once('disconnect', onDisconnect);
+  return { dispose: () => process.off('disconnect', onDisconnect) };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { run } from '../cli';
+import { MASTER_URL_HINT } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { captureIo } from '../testing/capture-io';
 import { FakeMaster, startFakeMaster, unusedUrl } from '../testing/fake-master';
@@ -540,7 +541,21 @@ describe('cairn apps', () => {
     const code = await run(['apps', 'list', '--master', url], io);
     expect(code).toBe(ExitCode.Unreachable);
     expect(io.err()).toBe(
-      `error: cannot reach the master at ${url}/v2/apps: connection refused: is the master running? (ECONNREFUSED)\n`,
+      `error: cannot reach the master at ${url}/v2/apps: connection refused: is the master running? (ECONNREFUSED)\n` +
+        `${MASTER_URL_HINT}\n`,
     );
+  });
+
+  it('finds the master on CAIRN_PORT, as `CAIRN_PORT=… npm start` runs it, when CAIRN_MASTER is not set', async () => {
+    master = await startFakeMaster({ 'GET /v2/apps': { body: { apps: [] } } });
+    const port = new URL(master.url).port;
+    const io = captureIo({ env: { CAIRN_PORT: port } });
+    expect(await run(['apps', 'list'], io)).toBe(ExitCode.Ok);
+    // CAIRN_MASTER still wins, and the error names where the URL came from.
+    const url = await unusedUrl();
+    const refused = captureIo({ env: { CAIRN_PORT: port, CAIRN_MASTER: url } });
+    expect(await run(['apps', 'list'], refused)).toBe(ExitCode.Unreachable);
+    expect(refused.err()).toContain(`cannot reach the master at ${url}/v2/apps`);
+    expect(refused.err()).toContain('CAIRN_MASTER');
   });
 });

@@ -78,21 +78,60 @@ describe('cairn master / dev', () => {
       dataDir: resolve('some/dir'),
     });
     expect(io.out()).toBe(
-      'Cairn master is running at http://127.0.0.1:18080 (file log in ./some/dir). Ctrl-C stops it.\n',
+      [
+        'Cairn master is running at http://127.0.0.1:18080. Ctrl-C stops it.',
+        '  log:   file log in ./some/dir',
+        '  auth:  none on the REST API: anyone who reaches http://127.0.0.1:18080 can read and write; agents need the agent token',
+        '',
+      ].join('\n'),
     );
     expect(io.err()).toBe('Stopping...\n');
   });
 
-  it('dev forces the file log in ./.cairn even when CAIRN_LOG says kafka', async () => {
+  it('dev runs on the file log in ./.cairn by default', async () => {
     const fake = fakeControlPlane();
     const stop = new AbortController();
-    const io = captureIo({ signal: stop.signal, env: { CAIRN_LOG: 'kafka', KAFKA_BROKERS: '127.0.0.1:9092' } });
+    const io = captureIo({ signal: stop.signal, env: {} });
     const running = run(['dev'], io, fake.controlPlane);
     await waitFor(() => io.out() !== '');
     stop.abort();
     expect(await running).toBe(0);
     expect(fake.calls.started[0]).toMatchObject({ log: 'file', dataDir: resolve('.cairn') });
-    expect(io.out()).toBe('Cairn is running at http://127.0.0.1:18080 (file log in ./.cairn). Ctrl-C stops it.\n');
+    expect(io.out()).toContain(
+      'Cairn is running at http://127.0.0.1:18080. Ctrl-C stops it.\n  log:   file log in ./.cairn\n',
+    );
+    expect(io.out()).toContain('  agent: local, work dir ./.cairn/agent, task ports 31000-32000\n');
+  });
+
+  it('dev honours CAIRN_LOG=kafka as the README says (`CAIRN_LOG=kafka npm start`), and --log overrides it', async () => {
+    const fake = fakeControlPlane();
+    const stop = new AbortController();
+    const env = { CAIRN_LOG: 'kafka', KAFKA_BROKERS: '127.0.0.1:9092' };
+    const io = captureIo({ signal: stop.signal, env });
+    const running = run(['dev'], io, fake.controlPlane);
+    await waitFor(() => io.out() !== '');
+    stop.abort();
+    expect(await running).toBe(0);
+    expect(fake.calls.started[0]).toMatchObject({ log: 'kafka', kafkaBrokers: ['127.0.0.1:9092'] });
+    expect(io.out()).toContain('log:   Kafka log: topic cairn.events at 127.0.0.1:9092');
+
+    const stopFile = new AbortController();
+    const fileIo = captureIo({ signal: stopFile.signal, env });
+    const onFile = run(['dev', '--log', 'file'], fileIo, fake.controlPlane);
+    await waitFor(() => fileIo.out() !== '');
+    stopFile.abort();
+    expect(await onFile).toBe(0);
+    expect(fake.calls.started[1]).toMatchObject({ log: 'file' });
+  });
+
+  it('dev refuses --task-ports that are not port ranges, starting nothing', async () => {
+    const fake = fakeControlPlane();
+    for (const bad of ['31000-', 'abc', '32000-31000', '0-10', '31000-70000']) {
+      const io = captureIo({ env: {} });
+      expect(await run(['dev', '--task-ports', bad], io, fake.controlPlane)).toBe(ExitCode.Usage);
+      expect(io.err()).toContain(`task ports '${bad}'`);
+    }
+    expect(fake.calls.started).toEqual([]);
   });
 
   it('dev --log kafka uses Kafka and says which topic', async () => {
@@ -103,7 +142,7 @@ describe('cairn master / dev', () => {
     await waitFor(() => io.out() !== '');
     stop.abort();
     expect(await running).toBe(0);
-    expect(io.out()).toContain('(Kafka log: topic blue.events at 127.0.0.1:9092)');
+    expect(io.out()).toContain('log:   Kafka log: topic blue.events at 127.0.0.1:9092');
   });
 
   it('exits with the code the master stops with, after closing it', async () => {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Command } from 'commander';
 import type { CliContext } from '../cli-context';
 import type { CairnConfig, RunningMaster } from '../control-plane';
@@ -6,8 +7,8 @@ import { ExitCode } from '../exit-codes';
 import { listenForInterrupt } from '../interrupt';
 import { addLogOptions, parsePort } from '../options';
 import type { Output } from '../output/output';
-import { configOverrides, describeLog, LogFlags, loadConfigOrUsage } from './log-config';
-import { LocalAgent, startLocalAgent } from '../local/local-agent';
+import { configOverrides, describeLog, displayPath, LogFlags, loadConfigOrUsage } from './log-config';
+import { DEV_TASK_PORTS, LocalAgent, parseTaskPorts, startLocalAgent } from '../local/local-agent';
 
 /** `cairn master` and `cairn dev`: the control plane in this process, until Ctrl-C or until it must stop. */
 export function registerMasterCommands(program: Command, ctx: CliContext, output: Output): void {
@@ -17,22 +18,46 @@ export function registerMasterCommands(program: Command, ctx: CliContext, output
   serveCommand('master')
     .description('run the control plane (REST API, event log writer) in this process')
     .action(async (flags: LogFlags) => {
-      ctx.exitCode = await serve(ctx, output, loadConfigOrUsage(ctx, configOverrides(flags)), 'Cairn master');
+      const config = loadConfigOrUsage(ctx, configOverrides(flags));
+      ctx.exitCode = await serve(ctx, output, config, 'Cairn master', banner(config));
     });
 
   serveCommand('dev')
-    .description('run a development cluster: the master on the file log in ./.cairn (unless --log is given)')
-    .action(async (flags: LogFlags) => {
-      const config = loadConfigOrUsage(ctx, configOverrides({ ...flags, log: flags.log ?? 'file' }));
-      ctx.exitCode = await serve(ctx, output, config, 'Cairn', (master) =>
+    .option(
+      '--task-ports <ranges>',
+      `host ports the dev agent gives tasks, e.g. 20000-20999 or 20000-20099,21000-21099 (env CAIRN_TASK_PORTS, default ${DEV_TASK_PORTS})`,
+    )
+    .description(
+      'run a development cluster: the master (on the file log in ./.cairn unless --log or CAIRN_LOG says kafka) and an agent',
+    )
+    .action(async (flags: LogFlags & { taskPorts?: string }) => {
+      // The same configuration as `cairn master`: the environment applies, flags override it.
+      const config = loadConfigOrUsage(ctx, configOverrides(flags));
+      const taskPorts = parseTaskPorts(flags.taskPorts ?? ctx.env.CAIRN_TASK_PORTS ?? DEV_TASK_PORTS);
+      const agentLine = `local, work dir ${displayPath(join(config.dataDir, 'agent'))}, task ports ${taskPorts}`;
+      ctx.exitCode = await serve(ctx, output, config, 'Cairn', banner(config, agentLine), (master) =>
         startLocalAgent({
           masterUrl: master.url,
           dataDir: config.dataDir,
           agentToken: master.agentToken,
+          taskPorts,
           stderr: ctx.io.stderr,
         }),
       );
     });
+}
+
+/**
+ * What an operator needs at start, in a few lines (the master's own JSON log lines go to stderr;
+ * Nest's route-by-route start-up is at debug level).
+ */
+function banner(config: CairnConfig, agent?: string): (master: RunningMaster) => string[] {
+  return (master) => [
+    `log:   ${describeLog(config)}`,
+    ...(agent ? [`agent: ${agent}`] : []),
+    // No REST auth yet (issue: operating Cairn): say so instead of implying any.
+    `auth:  none on the REST API: anyone who reaches ${master.url} can read and write; agents need the agent token`,
+  ];
 }
 
 type Outcome = { kind: 'interrupted' } | { kind: 'done'; code: number } | { kind: 'failed'; error: unknown };
@@ -42,6 +67,7 @@ async function serve(
   output: Output,
   config: CairnConfig,
   title: string,
+  details: (master: RunningMaster) => readonly string[],
   startCompanion: (master: RunningMaster) => Promise<LocalAgent | undefined> = async () => undefined,
 ): Promise<number> {
   // Listen before starting: a Ctrl-C during boot stops the master once it is up, cleanly.
@@ -53,7 +79,8 @@ async function serve(
       throw new LocalFailureError(`the local agent could not start: ${messageOf(error)}`, { cause: error });
     });
     if (!interrupt.signal.aborted) {
-      output.line(`${title} is running at ${master.url} (${describeLog(config)}). Ctrl-C stops it.`);
+      output.line(`${title} is running at ${master.url}. Ctrl-C stops it.`);
+      for (const detail of details(master)) output.line(`  ${detail}`);
     }
     const outcome = await Promise.race<Outcome>([
       interrupt.stopped.then(() => ({ kind: 'interrupted' })),

@@ -3,7 +3,9 @@ import { request as httpsRequest } from 'node:https';
 import { CliError, MasterUnreachableError, ServerError } from '../errors';
 import { AnswerHead, httpError, unreachable } from './api-errors';
 
-export const DEFAULT_MASTER_URL = 'http://127.0.0.1:8080';
+import { DEFAULT_MASTER_URL } from '@cairn/common';
+
+export { DEFAULT_MASTER_URL };
 /** A whole request (connect, answer, body); writes answer once durable, which is fast. */
 export const REQUEST_TIMEOUT_MS = 10_000;
 

@@ -1,6 +1,15 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
 
+/** The contexts Nest logs its bootstrap under (module init, route mapping, "started"). */
+const NEST_STARTUP_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
+
 /**
  * Nest's logger on pino: one JSON line per entry on stderr (stdout stays free for what the CLI
  * prints to a person). `CAIRN_LOG_LEVEL` sets the level (default info).
@@ -13,7 +22,10 @@ export class PinoLogger implements LoggerService {
   }
 
   log(message: unknown, context?: string): void {
-    this.pino.info({ context }, String(message));
+    // Nest's start-up chatter (a line per module and per route, ~40 in all) is detail for
+    // debugging, not what an operator reads at start: `CAIRN_LOG_LEVEL=debug` shows it.
+    if (context !== undefined && NEST_STARTUP_CONTEXTS.has(context)) this.pino.debug({ context }, String(message));
+    else this.pino.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string): void {
     this.pino.error({ context, trace }, String(message));
