@@ -17,8 +17,11 @@ const NEST_STARTUP_CONTEXTS = new Set([
 export class PinoLogger implements LoggerService {
   readonly pino: Logger;
 
-  constructor(level = process.env.CAIRN_LOG_LEVEL ?? 'info') {
-    this.pino = pino({ level, base: { pid: process.pid } }, pino.destination({ fd: 2, sync: false }));
+  constructor(
+    level = process.env.CAIRN_LOG_LEVEL ?? 'info',
+    destination: pino.DestinationStream = pino.destination({ fd: 2, sync: false }),
+  ) {
+    this.pino = pino({ level, base: { pid: process.pid } }, destination);
   }
 
   log(message: unknown, context?: string): void {
