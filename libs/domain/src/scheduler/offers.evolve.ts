@@ -4,6 +4,35 @@ import type { ClusterState } from '../state';
 import { endsTask } from '../tasks/task-states';
 import { APPS_FRAMEWORK_ID } from './tick.decider';
 
+/*
+ * Declines are three quarters of a busy log, so folding one is kept cheap: memos of two pure
+ * functions (the same inputs give the same outputs; nothing else depends on them).
+ */
+const filterKeys = new Map<string, string>();
+const FILTER_KEYS_MAX = 100_000;
+
+/** `${frameworkId} ${agentId}`, built once per agent rather than once per decline. */
+function filterKey(agentId: string): string {
+  let key = filterKeys.get(agentId);
+  if (key === undefined) {
+    key = `${APPS_FRAMEWORK_ID} ${agentId}`;
+    if (filterKeys.size < FILTER_KEYS_MAX) filterKeys.set(agentId, key);
+  }
+  return key;
+}
+
+let lastRefuseUntil = '';
+let lastRefuseUntilMs = Number.NaN;
+
+/** Date.parse, remembering the last answer: the declines of one allocation pass share their time. */
+function refuseUntilMs(text: string): number {
+  if (text !== lastRefuseUntil) {
+    lastRefuseUntilMs = Date.parse(text);
+    lastRefuseUntil = text;
+  }
+  return lastRefuseUntilMs;
+}
+
 /**
  * Offers, filters and queue reasons. The app scheduler answers every offer in the decision that
  * made it, so outstanding offers live only between OffersMade and its answers (same batch).
@@ -22,8 +51,7 @@ export function evolveOffers(state: ClusterState, event: CairnEvent): void {
     case 'OfferDeclined': {
       const agentId = state.pendingOffers.get(event.data.offerId);
       state.pendingOffers.delete(event.data.offerId);
-      if (agentId !== undefined)
-        state.offerFilters.set(`${APPS_FRAMEWORK_ID} ${agentId}`, Date.parse(event.data.refuseUntil));
+      if (agentId !== undefined) state.offerFilters.set(filterKey(agentId), refuseUntilMs(event.data.refuseUntil));
       for (const [appId, reasons] of Object.entries(event.data.reasons)) {
         state.queueReasons.set(appId, reasons as unknown as NoMatchReason[]);
       }
