@@ -15,6 +15,8 @@ import { useMarathonBodyParsing } from './http/errors';
 import { useLeaderProxy } from './http/leader-proxy';
 import { AgentGateway } from './agents/agent-gateway';
 import { MasterModule } from './master.module';
+import { MasterMetrics } from './metrics/master-metrics';
+import { useRequestMetrics } from './metrics/request-metrics';
 
 export { loadConfig } from './config/cairn-config';
 export type { CairnConfig } from './config/cairn-config';
@@ -63,6 +65,7 @@ export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise
     { logger, abortOnError: false },
   );
   useMarathonBodyParsing(app);
+  useRequestMetrics(app, app.get(MasterMetrics));
   const runtime = app.get(MasterRuntime);
   useLeaderProxy(app, runtime);
   // A master that stops leading drops its agents' command streams: they go on to the new leader.

@@ -37,6 +37,8 @@ import { DeploymentProgressController } from './http/deployment-progress.control
 import { eventHandlers } from './effects';
 import { EventLoopMonitor } from './core/event-loop-monitor';
 import { DryRunner } from './dry-run/dry-runner';
+import { MasterMetrics } from './metrics/master-metrics';
+import { MetricsController } from './metrics/metrics.controller';
 
 export interface MasterModuleOptions {
   readonly config: CairnConfig;
@@ -73,6 +75,7 @@ export class MasterModule {
         DeploymentsController,
         DeploymentProgressController,
         AgentsInternalController,
+        MetricsController,
       ],
       providers: [
         { provide: CAIRN_CONFIG, useValue: options.config },
@@ -90,6 +93,7 @@ export class MasterModule {
         AgentTokenGuard,
         SchedulerTicker,
         DryRunner,
+        MasterMetrics,
         ...eventHandlers,
         ...commandHandlers,
       ],

@@ -17,7 +17,7 @@ import { UnavailableError } from './errors';
 import { followEvents, readEvents } from './event-stream';
 import { ProjectionRunner } from './projection-runner';
 import { SubjectIndex } from './subject-index';
-import { CommandOutcome, Sequencer } from './sequencer';
+import { CommandOutcome, Sequencer, type SequencerObserver } from './sequencer';
 import { EventApplied } from './event-applied';
 import { CAIRN_VERSION } from '../version';
 import { ElectLeaderCommand, RaiseClusterVersionCommand, RecordSnapshotCommand } from '../commands/cluster.commands';
@@ -67,6 +67,9 @@ export class MasterRuntime implements OnApplicationShutdown {
   private haltedBy: UnknownEventError | null = null;
   private fatalListeners: ((error: Error) => void)[] = [];
   private roleListeners: ((leading: boolean) => void)[] = [];
+  /** Told of every event applied live (as leader, or following as a standby), not of start-up replay. */
+  private liveListeners: ((events: readonly RecordedEvent<CairnEvent>[]) => void)[] = [];
+  private readonly sequencerObservers: SequencerObserver[] = [];
   private following: { abort: AbortController; done: Promise<void> } | null = null;
   private snapshotter: Snapshotter | null = null;
   /** Set once start-up has rebuilt the state. */
@@ -282,6 +285,26 @@ export class MasterRuntime implements OnApplicationShutdown {
 
   private publish(events: RecordedEvent<CairnEvent>[]): void {
     for (const event of events) this.eventBus.publish(new EventApplied(event));
+    this.tellLive(events);
+  }
+
+  private tellLive(events: readonly RecordedEvent<CairnEvent>[]): void {
+    for (const listener of this.liveListeners) listener(events);
+  }
+
+  /** Calls `listener` with the events this master applies live (not those of its start-up replay). */
+  onLiveEvents(listener: (events: readonly RecordedEvent<CairnEvent>[]) => void): void {
+    this.liveListeners.push(listener);
+  }
+
+  /** Told of every batch this master's sequencer appends, and of commands refused on a full queue. */
+  observeSequencer(observer: SequencerObserver): void {
+    this.sequencerObservers.push(observer);
+  }
+
+  /** Commands waiting for the sequencer (0 on a standby). */
+  get sequencerQueueDepth(): number {
+    return this.sequencer?.queueDepth ?? 0;
   }
 
   private transition(step: () => Promise<void>): void {
@@ -316,6 +339,11 @@ export class MasterRuntime implements OnApplicationShutdown {
       onApplied: (events) => this.publish(events),
       onFatal: (error) => this.onSequencerStopped(error),
       delay: (ms) => new Promise<void>((resolve) => this.clock.setTimer(ms, resolve)),
+      now: () => this.clock.now(),
+      observer: {
+        batchAppended: (batch) => this.sequencerObservers.forEach((o) => o.batchAppended(batch)),
+        refusedFull: () => this.sequencerObservers.forEach((o) => o.refusedFull?.()),
+      },
     });
     // A log that holds nothing yet starts at the newest event format level its first leader reads:
     // no master of an older release has ever read it (docs/operations.md, "Upgrades").
@@ -443,6 +471,7 @@ export class MasterRuntime implements OnApplicationShutdown {
       try {
         for await (const events of followEvents(this.log, this.projection.nextOffset, abort.signal)) {
           this.projection.apply(events);
+          this.tellLive(events);
         }
       } catch (error) {
         if (abort.signal.aborted) return;

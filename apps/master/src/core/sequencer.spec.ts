@@ -93,6 +93,38 @@ describe('Sequencer', () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 
+  it('refuses a command at once (503) when its queue is full, writing nothing for it, and reports each batch', async () => {
+    const log = new MemoryEventLog({ offsetGap: 1 });
+    await log.open();
+    const projection = new ProjectionRunner();
+    const batches: { commands: number; records: number }[] = [];
+    let refused = 0;
+    const sequencer = new Sequencer({
+      log,
+      projection,
+      ids: new SeededIdSource('bounded'),
+      onFatal: () => undefined,
+      queueMax: 3,
+      observer: {
+        batchAppended: ({ commands, records }) => batches.push({ commands, records }),
+        refusedFull: () => refused++,
+      },
+    });
+    // Submitted in one tick: three wait for the batch, the fourth finds the queue full.
+    const results = await Promise.allSettled(['/q1', '/q2', '/q3', '/q4'].map((id) => sequencer.submit(create(id))));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    const reason = (results[3] as PromiseRejectedResult).reason as UnavailableError;
+    expect(reason).toBeInstanceOf(UnavailableError);
+    expect(reason.message).toContain('command queue is full (3 commands waiting)');
+    expect(reason.retryAfterSeconds).toBeGreaterThan(0);
+    expect([...projection.state.apps.keys()].sort()).toEqual(['/q1', '/q2', '/q3']);
+    expect(refused).toBe(1);
+    expect(batches).toEqual([{ commands: 3, records: 9 }]);
+    // Room again once the batch is through.
+    await expect(sequencer.submit(create('/q4'))).resolves.toMatchObject({ offset: expect.any(Number) });
+    expect(sequencer.queueDepth).toBe(0);
+  });
+
   it('decides concurrent commands in arrival order against the speculative state, in one append', async () => {
     const { log, sequencer } = await setup();
     const appendSpy = jest.spyOn(log, 'append');

@@ -30,6 +30,22 @@ export const MAX_COMMANDS_PER_BATCH = 512;
 export const RECOVERY_ATTEMPTS_MAX = 180;
 export const RECOVERY_BACKOFF_MS = { first: 50, max: 500 } as const;
 
+/**
+ * Commands waiting for the sequencer, beyond which a submit is refused at once (503 with
+ * Retry-After) instead of queued: a burst of writers past what the log can absorb waits in their
+ * own retries, not in the master's memory, and a refused command has written nothing. A batch
+ * takes up to MAX_COMMANDS_PER_BATCH; this is about twenty batches.
+ */
+export const SEQUENCER_QUEUE_MAX = 10_000;
+
+/** What the sequencer reports about its work (metrics). Never affects a decision. */
+export interface SequencerObserver {
+  /** A batch was made durable: its commands, the records appended, and how long the append took. */
+  batchAppended(batch: { commands: number; records: number; appendMs: number }): void;
+  /** A command was refused because the queue was full. */
+  refusedFull?(): void;
+}
+
 export interface CommandOutcome {
   /** The events this command produced, as applied (with offsets). Empty when nothing changed. */
   readonly events: RecordedEvent<CairnEvent>[];
@@ -47,6 +63,11 @@ export interface SequencerDeps {
   readonly onFatal: (error: Error) => void;
   /** The pause between two recovery attempts (default: a timer). */
   readonly delay?: (ms: number) => Promise<void>;
+  readonly observer?: SequencerObserver;
+  /** Commands that may wait (default SEQUENCER_QUEUE_MAX). */
+  readonly queueMax?: number;
+  /** Milliseconds for measuring appends (the master's clock). */
+  readonly now?: () => number;
 }
 
 interface Pending {
@@ -100,10 +121,22 @@ export class Sequencer {
         new UnavailableError(`recovering from a log error (${this.recovering.message}); retry shortly`),
       );
     }
+    const queueMax = this.deps.queueMax ?? SEQUENCER_QUEUE_MAX;
+    if (this.queue.length >= queueMax) {
+      this.deps.observer?.refusedFull?.();
+      return Promise.reject(
+        new UnavailableError(`the master's command queue is full (${queueMax} commands waiting); retry shortly`),
+      );
+    }
     return new Promise<CommandOutcome>((resolve, reject) => {
       this.queue.push({ command, resolve, reject });
       if (!this.draining) void this.drain();
     });
+  }
+
+  /** Commands waiting to be decided (not counting the batch being appended). */
+  get queueDepth(): number {
+    return this.queue.length;
   }
 
   /** Stops taking commands; queued ones fail with 503. */
@@ -146,8 +179,14 @@ export class Sequencer {
     try {
       const chained = chainRecords(this.chainHead ?? (await this.readChainHead()), records);
       if (this.stoppedBy) throw this.stoppedBy; // deposed while reading: nothing was written
+      const appendStarted = this.deps.now?.() ?? 0;
       offsets = (await this.deps.log.append(chained.records)).offsets;
       this.chainHead = chained.head;
+      this.deps.observer?.batchAppended({
+        commands: decided.length,
+        records: records.length,
+        appendMs: (this.deps.now?.() ?? 0) - appendStarted,
+      });
     } catch (error) {
       this.chainHead = null;
       await this.recoverFromAppendError(error as Error, decided);
