@@ -37,8 +37,10 @@ const MASTER_ENV = {
   CAIRN_AGENT_UNREACHABLE_SECONDS: String(UNREACHABLE_SECONDS),
   CAIRN_ELECTION_HEARTBEAT_MS: '300',
   CAIRN_ELECTION_TIMEOUT_MS: '3000',
-  // Reachable over the veth (for the agent in the namespace) and on loopback (for the test).
+  // Reachable over the veth (for the agent in the namespace) and on loopback (for the test): an
+  // isolated test network, so without API auth, said explicitly.
   CAIRN_HOST: '0.0.0.0',
+  CAIRN_AUTH: 'none',
 };
 
 interface TaskProcess {

@@ -37,6 +37,8 @@ export interface StartAgentOptions {
   readonly env?: Record<string, string | undefined>;
   /** Wait until a master lists the agent as connected (default true). */
   readonly waitUntilConnected?: boolean;
+  /** A reader's token for asking the master whether the agent is connected (a master with CAIRN_AUTH_FILE). */
+  readonly masterToken?: string;
   readonly connectTimeoutMs?: number;
 }
 
@@ -159,6 +161,7 @@ export class AgentHandle {
         for (const url of this.masterUrls) {
           const res = await sendRequest<{ agents: AgentView[] }>(new URL('/v1/agents', url), 'GET', undefined, {
             timeoutMs: 2_000,
+            headers: this.options.masterToken ? { authorization: `Bearer ${this.options.masterToken}` } : {},
           }).catch(() => undefined);
           const view = res?.status === 200 ? res.body.agents.find((a) => a.agentId === agentId) : undefined;
           if (view && view.connected && view.status === 'ACTIVE' && Date.parse(view.since) >= sinceMs) return view;

@@ -38,9 +38,10 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  * killed and restarted, and a pooled socket to a dead process would fail the next request.
  * `baseUrl` is read per request, so a handle whose master restarted on a new port keeps working.
  */
-export function httpClient(baseUrl: () => string): HttpClient {
+/** `headers`: sent with every request (a request's own headers win), e.g. a master's token. */
+export function httpClient(baseUrl: () => string, headers: () => Record<string, string> = () => ({})): HttpClient {
   const request = <T>(method: string, path: string, json?: unknown, options: RequestOptions = {}) =>
-    sendRequest<T>(new URL(path, baseUrl()), method, json, options);
+    sendRequest<T>(new URL(path, baseUrl()), method, json, { ...options, headers: { ...headers(), ...options.headers } });
   return {
     get: (path, options) => request('GET', path, undefined, options),
     post: (path, json, options) => request('POST', path, json, options),

@@ -26,6 +26,8 @@ export interface StartMasterOptions {
   /** false: return as soon as the process is spawned (the caller watches it become ready). */
   readonly waitUntilReady?: boolean;
   readonly readyTimeoutMs?: number;
+  /** Sent as `Authorization: Bearer` by the handle's client (a master with CAIRN_AUTH_FILE). */
+  readonly token?: string;
 }
 
 /** GET /v1/info: Cairn's view of its log (Marathon's /v2/info carries no Cairn fields). */
@@ -49,7 +51,12 @@ const OFFSET_WAIT_TIMEOUT_MS = 20_000;
 
 /** A `cairn master` process started by a test: its address, its files, and how to stop it. */
 export class MasterHandle {
-  readonly http: HttpClient = httpClient(() => this.url);
+  readonly http: HttpClient = httpClient(
+    () => this.url,
+    (): Record<string, string> => (this.token ? { authorization: `Bearer ${this.token}` } : {}),
+  );
+  /** Sent as a Bearer token with every request of `http` (see StartMasterOptions.token). */
+  token: string | undefined;
   private current!: TrackedProcess;
   private currentPort!: number;
   private starts = 0;
@@ -102,6 +109,7 @@ export class MasterHandle {
     };
     const brokers = this.extraEnv.KAFKA_BROKERS ?? process.env.KAFKA_BROKERS; // a test's own cluster first
     if (brokers) env.KAFKA_BROKERS = brokers;
+    if (this.token) env.CAIRN_TOKEN = this.token;
     return env;
   }
 
@@ -265,6 +273,7 @@ export async function startMaster(options: StartMasterOptions): Promise<MasterHa
     options.env ?? {},
     options.readyTimeoutMs ?? READY_TIMEOUT_MS[options.backend],
   );
+  master.token = options.token;
   await master.start({ waitUntilReady: options.waitUntilReady });
   return master;
 }

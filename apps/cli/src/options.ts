@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from './errors';
+import { MasterClient } from './http/master-client';
 import { DEFAULT_MASTER_URL, localMasterUrl } from '@cairn/common';
 
 /** Argument parsers and options shared by several commands. Parse errors are usage errors (exit 2). */
@@ -57,4 +58,9 @@ export function resolveMasterUrl(flag: string | undefined, env: NodeJS.ProcessEn
     throw new UsageError(`${source} '${raw}' must be an http:// or https:// URL`);
   }
   return raw.replace(/\/+$/, '');
+}
+
+/** The client of every API command: the master from resolveMasterUrl, with CAIRN_TOKEN when set. */
+export function masterClient(flag: string | undefined, env: NodeJS.ProcessEnv): MasterClient {
+  return new MasterClient(resolveMasterUrl(flag, env), { token: env.CAIRN_TOKEN || undefined });
 }

@@ -15,6 +15,7 @@ import { useMarathonBodyParsing } from './http/errors';
 import { useLeaderProxy } from './http/leader-proxy';
 import { AgentGateway } from './agents/agent-gateway';
 import { MasterModule } from './master.module';
+import { resolveApiAuth, useApiAuth } from './auth/api-auth';
 import { MasterMetrics } from './metrics/master-metrics';
 import { useRequestMetrics } from './metrics/request-metrics';
 
@@ -47,6 +48,7 @@ export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise
   // server must cut them, or a SIGTERMed master would wait for its agents forever.
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true });
   const agentToken = resolveAgentToken(config);
+  const apiAuth = resolveApiAuth(config, agentToken.token);
   const clientInstance = `${config.host}:${config.port}/${process.pid}`;
   // On Kafka the log is read as a standby; the writer opens (and fences) only when elected.
   const log = createEventLog(config, { writer: config.log !== 'kafka', instance: clientInstance });
@@ -64,6 +66,7 @@ export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise
     adapter,
     { logger, abortOnError: false },
   );
+  useApiAuth(app, apiAuth); // first: nothing else sees a request that is not allowed
   useMarathonBodyParsing(app);
   useRequestMetrics(app, app.get(MasterMetrics));
   const runtime = app.get(MasterRuntime);
@@ -79,9 +82,10 @@ export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise
   const instance = `${config.host}:${port}`;
   const kafka = config.log === 'kafka' ? `, Kafka: ${describeKafkaSecurity(config.kafkaSecurity)}` : '';
   logger.log(
-    `listening on ${url} (log: ${config.log}, cluster: ${config.cluster}${kafka}, id seed: ${seed})`,
+    `listening on ${url} (log: ${config.log}, cluster: ${config.cluster}${kafka}, id seed: ${seed}; auth: ${apiAuth.description})`,
     'Master',
   );
+  if (apiAuth.warning) logger.warn(apiAuth.warning.toUpperCase(), 'Master');
 
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((resolve) => (resolveDone = resolve));

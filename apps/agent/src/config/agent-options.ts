@@ -196,7 +196,7 @@ function parseHostname(raw: string | undefined): string {
   return value;
 }
 
-/** `--token-file` wins over CAIRN_AGENT_TOKEN; surrounding blanks (a trailing newline) are not part of it. */
+/** `--token-file` wins over CAIRN_AGENT_TOKEN, which wins over CAIRN_TOKEN; surrounding blanks (a trailing newline) are not part of it. */
 export function readAgentToken(tokenFile: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
   if (tokenFile !== undefined) {
     let text: string;
@@ -212,7 +212,8 @@ export function readAgentToken(tokenFile: string | undefined, env: NodeJS.Proces
     if (token === '') throw new AgentOptionsError({ option: '--token-file', reason: `'${tokenFile}' is empty` });
     return token;
   }
-  const token = env[TOKEN_ENV]?.trim();
+  // CAIRN_TOKEN: the one variable every cairn command sends (an `agent` entry of CAIRN_AUTH_FILE).
+  const token = (env[TOKEN_ENV] || env.CAIRN_TOKEN)?.trim();
   return token === undefined || token === '' ? undefined : token;
 }
 

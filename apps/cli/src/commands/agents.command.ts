@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import type { CliContext } from '../cli-context';
-import { MasterClient } from '../http/master-client';
-import { addJsonOption, addMasterOption, resolveMasterUrl } from '../options';
+import { addJsonOption, addMasterOption, masterClient } from '../options';
 import { agentRow, AGENTS_COLUMNS, ApiAgent } from '../output/agent-view';
 import type { Output } from '../output/output';
 
@@ -15,7 +14,7 @@ export function registerAgentsCommand(program: Command, ctx: CliContext, output:
   addJsonOption(addMasterOption(program.command('agents')))
     .description('list agents: status, connection, resources used/total, ports, tasks (/v1/agents)')
     .action(async (opts: AgentsOptions) => {
-      const master = new MasterClient(resolveMasterUrl(opts.master, ctx.env));
+      const master = masterClient(opts.master, ctx.env);
       const reply = await master.get<{ agents?: ApiAgent[] }>('/v1/agents');
       if (opts.json) return output.json(reply.body);
       const agents = reply.body?.agents ?? [];

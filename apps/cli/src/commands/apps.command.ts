@@ -2,9 +2,9 @@ import { Command } from 'commander';
 import { appPath, displayId } from '../app-id';
 import type { CliContext } from '../cli-context';
 import { UsageError } from '../errors';
-import { MasterClient, MasterReply } from '../http/master-client';
+import { MasterReply } from '../http/master-client';
 import { forceParam, withQuery } from '../http/query';
-import { addJsonOption, addMasterOption, parseNonNegativeInt, resolveMasterUrl } from '../options';
+import { addJsonOption, addMasterOption, parseNonNegativeInt, masterClient } from '../options';
 import { ApiApp, appFields, appRow, APPS_COLUMNS } from '../output/app-view';
 import type { Output } from '../output/output';
 import { DeploymentResult, deploymentNote, ignoredFieldsWarning, offsetNote } from '../output/write-result';
@@ -32,7 +32,7 @@ export function registerAppsCommand(program: Command, ctx: CliContext, output: O
   const apps = program
     .command('apps')
     .description('list, show, create, update, scale, restart, revert and delete apps (the /v2/apps API)');
-  const client = (opts: ApiOptions) => new MasterClient(resolveMasterUrl(opts.master, ctx.env));
+  const client = (opts: ApiOptions) => masterClient(opts.master, ctx.env);
   const api = (command: Command) => addJsonOption(addMasterOption(command));
   // Printed in --json mode too: stderr never mixes with the JSON on stdout.
   const warnIgnored = (reply: MasterReply<unknown>) => {

@@ -1,7 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { CliContext } from '../cli-context';
-import { MasterClient } from '../http/master-client';
-import { addJsonOption, addMasterOption, resolveMasterUrl } from '../options';
+import { addJsonOption, addMasterOption, masterClient } from '../options';
 import type { Output } from '../output/output';
 import { offsetNote } from '../output/write-result';
 
@@ -25,7 +24,7 @@ interface ClusterVersionView {
  */
 export function registerClusterCommand(program: Command, ctx: CliContext, output: Output): void {
   const cluster = program.command('cluster').description("the cluster's version (event format level) for upgrades");
-  const client = (opts: ApiOptions) => new MasterClient(resolveMasterUrl(opts.master, ctx.env));
+  const client = (opts: ApiOptions) => masterClient(opts.master, ctx.env);
   const api = (command: Command) => addJsonOption(addMasterOption(command));
 
   api(

@@ -3,7 +3,7 @@ import type { CliContext } from '../cli-context';
 import { ApiRefusedError } from '../errors';
 import { MasterClient } from '../http/master-client';
 import { withQuery } from '../http/query';
-import { addJsonOption, addMasterOption, resolveMasterUrl } from '../options';
+import { addJsonOption, addMasterOption, masterClient } from '../options';
 import {
   ApiDeployment,
   deploymentFields,
@@ -28,7 +28,7 @@ export function registerDeploymentsCommand(program: Command, ctx: CliContext, ou
   const deployments = program
     .command('deployments')
     .description('list deployments in progress, show one, roll it back or stop it (the /v2/deployments API)');
-  const client = (opts: ApiOptions) => new MasterClient(resolveMasterUrl(opts.master, ctx.env));
+  const client = (opts: ApiOptions) => masterClient(opts.master, ctx.env);
   const api = (command: Command) => addJsonOption(addMasterOption(command));
 
   api(

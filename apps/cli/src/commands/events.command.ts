@@ -3,7 +3,7 @@ import type { CliContext } from '../cli-context';
 import { MasterUnreachableError, ServerError, UsageError } from '../errors';
 import { MasterClient } from '../http/master-client';
 import { listenForInterrupt } from '../interrupt';
-import { addJsonOption, addMasterOption, resolveMasterUrl } from '../options';
+import { addJsonOption, addMasterOption, masterClient } from '../options';
 import { ApiEvent, formatEventLine } from '../output/event-line';
 import type { Output } from '../output/output';
 import { addOfflineOptions, offlineConfig, withOfflineLog, type OfflineFlags } from './offline-source';
@@ -72,7 +72,7 @@ export function registerEventsCommand(program: Command, ctx: CliContext, output:
           for await (const event of log.events(filter, opts.from)) await print(event as ApiEvent);
         });
       }
-      const master = new MasterClient(resolveMasterUrl(opts.master, ctx.env));
+      const master = masterClient(opts.master, ctx.env);
       const from = encodeURIComponent(opts.from ?? '0');
       if (opts.follow) await followEvents(ctx, output, master, `from=${from}${filterQuery(opts)}`, print);
       else await pageEvents(master, from, filterQuery(opts), print);

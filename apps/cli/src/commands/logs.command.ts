@@ -4,7 +4,7 @@ import type { CliContext } from '../cli-context';
 import { ApiRefusedError, ServerError } from '../errors';
 import { MasterClient } from '../http/master-client';
 import { Interrupt, listenForInterrupt } from '../interrupt';
-import { addMasterOption, parseNonNegativeInt, resolveMasterUrl } from '../options';
+import { addMasterOption, parseNonNegativeInt, masterClient } from '../options';
 import { asFileChunk, FileChunk, printableChunk } from '../output/log-chunk';
 import type { Output } from '../output/output';
 
@@ -43,11 +43,7 @@ export function registerLogsCommand(program: Command, ctx: CliContext, output: O
     )
     .option('--follow', 'keep printing what the task writes until Ctrl-C or until the task is gone')
     .action(async (taskId: string, opts: LogsOptions) => {
-      const file = new SandboxFileReader(
-        new MasterClient(resolveMasterUrl(opts.master, ctx.env)),
-        taskId,
-        opts.stderr ? 'stderr' : 'stdout',
-      );
+      const file = new SandboxFileReader(masterClient(opts.master, ctx.env), taskId, opts.stderr ? 'stderr' : 'stdout');
       const print = async (text: string) => {
         if (text === '') return;
         output.writeOut(text);

@@ -81,7 +81,7 @@ describe('cairn master / dev', () => {
       [
         'Cairn master is running at http://127.0.0.1:18080. Ctrl-C stops it.',
         '  log:   file log in ./some/dir',
-        '  auth:  none on the REST API: anyone who reaches http://127.0.0.1:18080 can read and write; agents need the agent token',
+        '  auth:  none, so the API is served on loopback only (CAIRN_AUTH_FILE turns tokens on); agents need the agent token',
         '',
       ].join('\n'),
     );

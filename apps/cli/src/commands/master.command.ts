@@ -55,9 +55,14 @@ function banner(config: CairnConfig, agent?: string): (master: RunningMaster) =>
   return (master) => [
     `log:   ${describeLog(config)}`,
     ...(agent ? [`agent: ${agent}`] : []),
-    // No REST auth yet (issue: operating Cairn): say so instead of implying any.
-    `auth:  none on the REST API: anyone who reaches ${master.url} can read and write; agents need the agent token`,
+    `auth:  ${describeAuth(config, master.url)}`,
   ];
+}
+
+function describeAuth(config: CairnConfig, url: string): string {
+  if (config.authFile) return `tokens from ${displayPath(config.authFile)} (the CLI sends CAIRN_TOKEN)`;
+  if (config.authNone) return `NONE (CAIRN_AUTH=none): anyone who reaches ${url} can read and change the cluster`;
+  return `none, so the API is served on loopback only (CAIRN_AUTH_FILE turns tokens on); agents need the agent token`;
 }
 
 type Outcome = { kind: 'interrupted' } | { kind: 'done'; code: number } | { kind: 'failed'; error: unknown };

@@ -4,7 +4,7 @@ import type { CliContext } from '../cli-context';
 import { UsageError } from '../errors';
 import { MasterClient, MasterReply } from '../http/master-client';
 import { forceParam, withQuery } from '../http/query';
-import { addJsonOption, addMasterOption, parseNonNegativeInt, resolveMasterUrl } from '../options';
+import { addJsonOption, addMasterOption, parseNonNegativeInt, masterClient } from '../options';
 import type { Output } from '../output/output';
 import { ApiDryRun, planLines } from '../output/plan-view';
 import { ignoredFieldsWarning } from '../output/write-result';
@@ -38,7 +38,7 @@ export function registerPlanCommand(program: Command, ctx: CliContext, output: O
         .option('--force', 'plan the write as forced (cancelling the deployments that lock the app)'),
     ),
   ).action(async (file: string | undefined, opts: PlanOptions) => {
-    const master = new MasterClient(resolveMasterUrl(opts.master, ctx.env));
+    const master = masterClient(opts.master, ctx.env);
     const reply = await planRequest(master, file, opts, ctx);
     const warning = ignoredFieldsWarning(reply);
     if (warning !== undefined) output.note(warning);

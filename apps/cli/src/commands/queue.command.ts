@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { displayId, encodedAppId } from '../app-id';
 import type { CliContext } from '../cli-context';
-import { MasterClient } from '../http/master-client';
-import { addJsonOption, addMasterOption, resolveMasterUrl } from '../options';
+import { addJsonOption, addMasterOption, masterClient } from '../options';
 import type { Output } from '../output/output';
 import { ApiQueueItem, QUEUE_COLUMNS, queueRow } from '../output/queue-view';
 import { offsetNote } from '../output/write-result';
@@ -17,7 +16,7 @@ export function registerQueueCommand(program: Command, ctx: CliContext, output: 
   const queue = program
     .command('queue')
     .description('apps with instances waiting to launch, and why offers do not fit (the /v2/queue API)');
-  const client = (opts: ApiOptions) => new MasterClient(resolveMasterUrl(opts.master, ctx.env));
+  const client = (opts: ApiOptions) => masterClient(opts.master, ctx.env);
   const api = (command: Command) => addJsonOption(addMasterOption(command));
 
   api(

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import type { CliContext } from '../cli-context';
 import { UsageError } from '../errors';
-import { MasterClient } from '../http/master-client';
-import { addJsonOption, addMasterOption, resolveMasterUrl } from '../options';
+import { addJsonOption, addMasterOption, masterClient } from '../options';
 import type { Output } from '../output/output';
 import { addOfflineOptions, offlineConfig, replayProgress, withOfflineLog, type OfflineFlags } from './offline-source';
 
@@ -59,7 +58,7 @@ async function stateAt(ctx: CliContext, output: Output, flags: StateFlags): Prom
   const at = flags.at === undefined ? null : await checkedPosition(flags.at, '--at');
   const offline = offlineConfig(ctx, flags);
   if (!offline) {
-    const master = new MasterClient(resolveMasterUrl(flags.master, ctx.env));
+    const master = masterClient(flags.master, ctx.env);
     const query = flags.at === undefined ? '' : `?at=${encodeURIComponent(flags.at)}`;
     return (await master.get<Json>(`/v1/state${query}`)).body;
   }
@@ -85,7 +84,7 @@ async function stateDiff(
   const to = toRaw === undefined ? null : await checkedPosition(toRaw, 'to');
   const offline = offlineConfig(ctx, flags);
   if (!offline) {
-    const master = new MasterClient(resolveMasterUrl(flags.master, ctx.env));
+    const master = masterClient(flags.master, ctx.env);
     const query = `from=${encodeURIComponent(fromRaw)}${toRaw === undefined ? '' : `&to=${encodeURIComponent(toRaw)}`}`;
     return (await master.get<Json>(`/v1/state/diff?${query}`)).body;
   }

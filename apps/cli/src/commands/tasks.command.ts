@@ -4,7 +4,7 @@ import type { CliContext } from '../cli-context';
 import { NotFoundError, UsageError } from '../errors';
 import { MasterClient, MasterReply } from '../http/master-client';
 import { forceParam, withQuery } from '../http/query';
-import { addJsonOption, addMasterOption, resolveMasterUrl } from '../options';
+import { addJsonOption, addMasterOption, masterClient } from '../options';
 import type { Output } from '../output/output';
 import { ApiTask, taskRow, TASKS_COLUMNS } from '../output/task-view';
 import { DeploymentResult, deploymentNote } from '../output/write-result';
@@ -38,7 +38,7 @@ export function registerTasksCommand(program: Command, ctx: CliContext, output: 
       "only the tasks of this app, e.g. /prod/web (an unknown app exits 1; an app named kill: '/kill')",
     )
     .action(async (appId: string | undefined, opts: TasksOptions) => {
-      const master = new MasterClient(resolveMasterUrl(opts.master, ctx.env));
+      const master = masterClient(opts.master, ctx.env);
       const path = appId === undefined ? '/v2/tasks' : `${appPath(appId)}/tasks`;
       const reply = await master.get<{ tasks?: ApiTask[] }>(path);
       if (opts.json) return output.json(reply.body);
@@ -69,7 +69,7 @@ export function registerTasksCommand(program: Command, ctx: CliContext, output: 
       // The parent's --master/--json count too: `cairn tasks --master URL kill T`.
       const opts = command.optsWithGlobals<KillOptions>();
       const target = killTarget(taskId, opts);
-      const master = new MasterClient(resolveMasterUrl(opts.master, ctx.env));
+      const master = masterClient(opts.master, ctx.env);
       const query = { host: opts.host, scale: opts.scale, wipe: opts.wipe, ...forceParam(opts.force) };
       if (target.kind === 'all') {
         const reply = await master.delete<KillReply>(withQuery(`${appPath(target.appId)}/tasks`, query));

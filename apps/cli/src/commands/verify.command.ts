@@ -3,8 +3,7 @@ import type { CliContext } from '../cli-context';
 import type { CairnConfig } from '../control-plane';
 import { LocalFailureError, messageOf } from '../errors';
 import { ExitCode } from '../exit-codes';
-import { MasterClient } from '../http/master-client';
-import { addJsonOption, addLogOptions, resolveMasterUrl } from '../options';
+import { addJsonOption, addLogOptions, masterClient } from '../options';
 import type { Output } from '../output/output';
 import { ProgressBar } from '../output/progress-bar';
 import { verifyFailureLines, verifySummary } from '../output/verify-view';
@@ -64,8 +63,6 @@ function overridesOf(flags: VerifyFlags): Partial<CairnConfig> {
 }
 
 async function leaderHash(flag: string, env: NodeJS.ProcessEnv): Promise<{ hash: string; offset: number }> {
-  const reply = await new MasterClient(resolveMasterUrl(flag, env)).get<{ hash: string; offset: number }>(
-    '/v1/state/hash',
-  );
+  const reply = await masterClient(flag, env).get<{ hash: string; offset: number }>('/v1/state/hash');
   return { hash: reply.body.hash, offset: reply.body.offset };
 }

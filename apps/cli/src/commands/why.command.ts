@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CliContext } from '../cli-context';
 import { UsageError } from '../errors';
-import { MasterClient } from '../http/master-client';
-import { addJsonOption, addMasterOption, resolveMasterUrl } from '../options';
+import { addJsonOption, addMasterOption, masterClient } from '../options';
 import type { Output } from '../output/output';
 import { addOfflineOptions, offlineConfig, replayProgress, withOfflineLog, type OfflineFlags } from './offline-source';
 
@@ -52,7 +51,7 @@ export function registerWhyCommands(program: Command, ctx: CliContext, output: O
 async function why(ctx: CliContext, output: Output, flags: WhyFlags, kind: Kind, id: string): Promise<Json> {
   const offline = offlineConfig(ctx, flags);
   if (!offline) {
-    const master = new MasterClient(resolveMasterUrl(flags.master, ctx.env));
+    const master = masterClient(flags.master, ctx.env);
     const path =
       kind === 'app'
         ? `/v1/apps/${id.replace(/^\/+/, '').split('/').map(encodeURIComponent).join('/')}/why`
@@ -89,7 +88,7 @@ async function auditEntries(ctx: CliContext, flags: AuditFlags): Promise<Json[]>
   const app = flags.app === undefined ? undefined : '/' + flags.app.replace(/^\/+/, '').replace(/\/+$/, '');
   const offline = offlineConfig(ctx, flags);
   if (!offline) {
-    const master = new MasterClient(resolveMasterUrl(flags.master, ctx.env));
+    const master = masterClient(flags.master, ctx.env);
     const params = new URLSearchParams();
     if (flags.actor) params.set('actor', flags.actor);
     if (app) params.set('app', app);

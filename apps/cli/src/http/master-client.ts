@@ -33,8 +33,12 @@ export class MasterClient {
    */
   private masters: string[];
 
-  constructor(baseUrl: string, options: { timeoutMs?: number } = {}) {
+  /** `Authorization` for every request when CAIRN_TOKEN is set (a master with CAIRN_AUTH_FILE asks for it). */
+  private readonly authorization: Record<string, string>;
+
+  constructor(baseUrl: string, options: { timeoutMs?: number; token?: string } = {}) {
     this.timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+    this.authorization = options.token ? { authorization: `Bearer ${options.token}` } : {};
     this.masters = baseUrl
       .split(',')
       .map((url) => url.trim())
@@ -91,7 +95,7 @@ export class MasterClient {
       response = await fetch(url, {
         method,
         signal,
-        headers: body === undefined ? { accept: 'application/json' } : JSON_HEADERS,
+        headers: { ...(body === undefined ? { accept: 'application/json' } : JSON_HEADERS), ...this.authorization },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       text = await response.text();
@@ -124,7 +128,7 @@ export class MasterClient {
     const url = this.url(path);
     let response: IncomingMessage;
     try {
-      response = await openStream(url, signal, this.timeoutMs);
+      response = await openStream(url, signal, this.timeoutMs, this.authorization);
     } catch (error) {
       if (signal.aborted) return;
       throw unreachable(url, error, this.timeoutMs);
@@ -183,10 +187,15 @@ function ignoredFieldsOf(response: Response): string[] | undefined {
 }
 
 /** Resolves with the answer once its headers arrive; rejects on a network error or after `timeoutMs`. */
-function openStream(url: string, signal: AbortSignal, timeoutMs: number): Promise<IncomingMessage> {
+function openStream(
+  url: string,
+  signal: AbortSignal,
+  timeoutMs: number,
+  authorization: Record<string, string>,
+): Promise<IncomingMessage> {
   const request = url.startsWith('https:') ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { accept: 'application/x-ndjson' }, signal });
+    const req = request(url, { headers: { accept: 'application/x-ndjson', ...authorization }, signal });
     const timer = setTimeout(() => req.destroy(new DOMException('no answer', 'TimeoutError')), timeoutMs);
     req.once('response', (response) => {
       clearTimeout(timer);

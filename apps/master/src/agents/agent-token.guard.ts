@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, HttpException, HttpStatus, Inject, Injec
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AGENT_TOKEN } from '../tokens';
+import { principalOf } from '../auth/principal';
 
 /** Agents present the cluster's token (`Authorization: Bearer …`); anything else is refused and logged. */
 @Injectable()
@@ -12,6 +13,9 @@ export class AgentTokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    // With API auth on, the auth hook has checked the token already (CAIRN_AGENT_TOKEN, or an
+    // `agent` entry of CAIRN_AUTH_FILE) and let only the agent role through.
+    if (principalOf(request)?.role === 'agent') return true;
     const header = request.headers.authorization ?? '';
     const presented = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
     if (presented && sameSecret(presented, this.token)) return true;

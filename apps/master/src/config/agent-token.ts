@@ -5,6 +5,11 @@ import { type CairnConfig, ConfigError } from './cairn-config';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
+/** Whether a master bound to `host` is reachable from this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
 /**
  * The token agents must present. From CAIRN_AGENT_TOKEN, or, for a master bound to loopback
  * only (a dev cluster), generated once into `<dataDir>/agent-token` (mode 0600) where local
@@ -12,7 +17,7 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
  */
 export function resolveAgentToken(config: CairnConfig): { token: string; file: string | null } {
   if (config.agentToken) return { token: config.agentToken, file: null };
-  if (!LOOPBACK.test(config.host)) {
+  if (!isLoopbackHost(config.host)) {
     throw new ConfigError(
       `CAIRN_HOST=${config.host} is not a loopback address: set CAIRN_AGENT_TOKEN so that only your agents can join`,
     );

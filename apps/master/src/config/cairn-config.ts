@@ -25,6 +25,10 @@ export interface CairnConfig {
   readonly seed?: string;
   /** The cluster's agent token (CAIRN_AGENT_TOKEN); see agent-token.ts when it is unset. */
   readonly agentToken?: string;
+  /** CAIRN_AUTH_FILE: the API's tokens and roles (auth/auth-file.ts); unset = no API auth. */
+  readonly authFile?: string;
+  /** CAIRN_AUTH=none: run without API auth on purpose, also on a non-loopback address. */
+  readonly authNone: boolean;
   /** A disconnected agent becomes unreachable (its tasks replaced) after this long. */
   readonly agentUnreachableMs: number;
   /** Period of the scheduler's clock tick (timeouts, backoff expiry, allocation). */
@@ -67,6 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     kafkaSecurity: loadKafkaSecurity(env),
     seed: env.CAIRN_SEED || undefined,
     agentToken: env.CAIRN_AGENT_TOKEN || undefined,
+    authFile: env.CAIRN_AUTH_FILE ? resolve(env.CAIRN_AUTH_FILE) : undefined,
+    authNone: parseAuthMode(env.CAIRN_AUTH),
     agentUnreachableMs:
       parsePositiveInt('CAIRN_AGENT_UNREACHABLE_SECONDS', env.CAIRN_AGENT_UNREACHABLE_SECONDS ?? '60') * 1000,
     tickMs: parsePositiveInt('CAIRN_TICK_MS', env.CAIRN_TICK_MS ?? '1000'),
@@ -95,10 +101,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         `${ELECTION_TIMEOUT_BUDGET_FACTOR * SYNC_WORK_BUDGET_MS} ms or more`,
     );
   }
+  if (config.authFile && config.authNone) {
+    throw new ConfigError('CAIRN_AUTH=none and CAIRN_AUTH_FILE contradict each other: set one of them');
+  }
   if (config.log === 'kafka' && config.kafkaBrokers.length === 0) {
     throw new ConfigError('CAIRN_LOG=kafka needs KAFKA_BROKERS (e.g. 127.0.0.1:9092)');
   }
   return config;
+}
+
+function parseAuthMode(raw: string | undefined): boolean {
+  if (raw === undefined || raw === '') return false;
+  if (raw !== 'none')
+    throw new ConfigError(`CAIRN_AUTH '${raw}' must be 'none' (or unset; tokens come from CAIRN_AUTH_FILE)`);
+  return true;
 }
 
 function parsePort(raw: string): number {

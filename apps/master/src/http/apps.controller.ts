@@ -1,3 +1,4 @@
+import { actorOf } from '../auth/principal';
 import {
   BadRequestException,
   Body,
@@ -35,7 +36,7 @@ import { MarathonValidationError } from './errors';
 import { validateAppDefinition, validatePathId } from './validation';
 import { requireJsonBody } from './validation/require-json-body';
 import { killFlags, killTasks, killTasksCommand } from './task-kill';
-import { ANONYMOUS, deploymentResult, runningDeploymentIdsOf, withDeploymentHeaders } from './write-reply';
+import { deploymentResult, runningDeploymentIdsOf, withDeploymentHeaders } from './write-reply';
 import { parseBoolean, requestOrigin } from './request-origin';
 import { DryRunner } from '../dry-run/dry-runner';
 import { answerDryRun, isDryRun } from './dry-run-reply';
@@ -111,7 +112,7 @@ export class AppsController {
     withIgnoredFields(reply, checked.ignoredFields);
     const command = new CreateAppCommand(
       { kind: 'CreateApp', app: checked.app, force: parseBoolean(force, false) },
-      ANONYMOUS,
+      actorOf(request),
       requestOrigin(request),
     );
     if (isDryRun(request)) return answerDryRun(reply, this.dryRunner.plan(command));
@@ -137,7 +138,7 @@ export class AppsController {
     const appId = this.toAppId(restartOf[1]);
     const command = new RestartAppCommand(
       { kind: 'RestartApp', appId, force: parseBoolean(force, false) },
-      ANONYMOUS,
+      actorOf(request),
       requestOrigin(request),
     );
     if (isDryRun(request)) return answerDryRun(reply, this.dryRunner.plan(command));
@@ -170,7 +171,7 @@ export class AppsController {
     }
     const command = new UpdateAppCommand(
       { kind: 'UpdateApp', appId, body: input, partial: asPartial, force: parseBoolean(force, false) },
-      ANONYMOUS,
+      actorOf(request),
       requestOrigin(request),
     );
     if (isDryRun(request)) return answerDryRun(reply, this.dryRunner.plan(command));
@@ -216,7 +217,7 @@ export class AppsController {
         mustExist: true,
         force: parseBoolean(force, false),
       },
-      ANONYMOUS,
+      actorOf(request),
       requestOrigin(request),
     );
     if (isDryRun(request)) return answerDryRun(reply, this.dryRunner.plan(command));
@@ -288,7 +289,7 @@ export class AppsController {
     withIgnoredFields(reply, [...ignored]);
     const command = new UpdateAppsCommand(
       { kind: 'UpdateApps', apps, partial, mustExist, force: parseBoolean(force, false) },
-      ANONYMOUS,
+      actorOf(request),
       requestOrigin(request),
     );
     if (isDryRun(request)) return answerDryRun(reply, this.dryRunner.plan(command));
@@ -321,7 +322,7 @@ export class AppsController {
     // Marathon's DELETE /v2/apps/{id} defaults to force=true: a stuck deployment must not block it.
     const command = new DeleteAppCommand(
       { kind: 'DeleteApp', appId, force: parseBoolean(force, true) },
-      ANONYMOUS,
+      actorOf(request),
       requestOrigin(request),
     );
     if (isDryRun(request)) return answerDryRun(reply, this.dryRunner.plan(command));

@@ -1,3 +1,4 @@
+import { actorOf } from '../auth/principal';
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -8,7 +9,7 @@ import type { CommandOutcome } from '../core/sequencer';
 import { RaiseClusterVersionCommand } from '../commands';
 import { CAIRN_VERSION } from '../version';
 import { requestOrigin } from './request-origin';
-import { ANONYMOUS, withOffset } from './write-reply';
+import { withOffset } from './write-reply';
 
 /**
  * The cluster version (docs/operations.md, "Upgrades"): the event format level every master of the
@@ -37,7 +38,7 @@ export class ClusterVersionController {
     const outcome: CommandOutcome = await this.commands.execute(
       new RaiseClusterVersionCommand(
         { kind: 'RaiseClusterVersion', version, instance: this.runtime.instance },
-        ANONYMOUS,
+        actorOf(request),
         requestOrigin(request),
       ),
     );

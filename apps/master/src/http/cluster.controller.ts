@@ -1,3 +1,4 @@
+import { actorOf } from '../auth/principal';
 import { Controller, Delete, Get, HttpCode, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyRequest } from 'fastify';
@@ -14,7 +15,7 @@ import { AgentGateway } from '../agents/agent-gateway';
 import { MasterRuntime } from '../core/master-runtime';
 import { appDefinitionView } from './app.view';
 import { ResetLaunchDelayCommand } from '../commands';
-import { ANONYMOUS } from './write-reply';
+
 import { requestOrigin } from './request-origin';
 import { validatePathId } from './validation';
 import { MarathonValidationError } from './errors';
@@ -38,7 +39,11 @@ export class ClusterController {
     if (!checked.ok) throw new MarathonValidationError(checked.message, checked.details);
     if (!delayOf) throw new CommandRejected('not-found', `Unknown path '${request.url}'`);
     await this.commands.execute(
-      new ResetLaunchDelayCommand({ kind: 'ResetLaunchDelay', appId: checked.id }, ANONYMOUS, requestOrigin(request)),
+      new ResetLaunchDelayCommand(
+        { kind: 'ResetLaunchDelay', appId: checked.id },
+        actorOf(request),
+        requestOrigin(request),
+      ),
     );
   }
 

@@ -1,10 +1,11 @@
+import { actorOf } from '../auth/principal';
 import { Controller, Delete, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { bucketsOf, groupTasksByApp, type ClusterState, type DeploymentRecord } from '@cairn/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CancelDeploymentCommand } from '../commands';
 import { MasterRuntime } from '../core/master-runtime';
-import { ANONYMOUS, deploymentResult, withDeploymentHeaders } from './write-reply';
+import { deploymentResult, withDeploymentHeaders } from './write-reply';
 import { deploymentInfo } from './deployment.view';
 import { parseBoolean, requestOrigin } from './request-origin';
 import { DryRunner } from '../dry-run/dry-runner';
@@ -42,7 +43,7 @@ export class DeploymentsController {
     const stop = parseBoolean(force, false);
     const command = new CancelDeploymentCommand(
       { kind: 'CancelDeployment', deploymentId, rollback: !stop },
-      ANONYMOUS,
+      actorOf(request),
       requestOrigin(request),
     );
     if (isDryRun(request)) return answerDryRun(reply, this.dryRunner.plan(command));

@@ -1,10 +1,11 @@
+import { actorOf } from '../auth/principal';
 import { BadRequestException } from '@nestjs/common';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { TaskRecord } from '@cairn/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KillTasksCommand } from '../commands';
 import type { CommandOutcome } from '../core/sequencer';
-import { ANONYMOUS, withDeploymentHeaders } from './write-reply';
+import { withDeploymentHeaders } from './write-reply';
 import { parseBoolean, requestOrigin } from './request-origin';
 
 /** Marathon's kill flags: `scale` and `wipe` (a plain kill here: Cairn has no resident tasks) exclude each other. */
@@ -23,7 +24,7 @@ export function killTasksCommand(
 ): KillTasksCommand {
   return new KillTasksCommand(
     { kind: 'KillTasks', taskIds: victims.map((t) => t.taskId), scale: flags.scale, force: flags.force },
-    ANONYMOUS,
+    actorOf(request),
     requestOrigin(request),
   );
 }

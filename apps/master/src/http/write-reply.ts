@@ -9,8 +9,6 @@ export function withOffset(reply: FastifyReply, outcome: CommandOutcome): Fastif
   return reply;
 }
 
-/** No authentication yet: every request acts as `anonymous` (recorded as the events' actor). */
-export const ANONYMOUS = 'anonymous';
 /** Marathon names the deployment a write started in this header. */
 export const DEPLOYMENT_ID_HEADER = 'Marathon-Deployment-Id';
 
