@@ -201,6 +201,15 @@ describe('errors and the log [file]', () => {
     expect(await endOffset(master)).toBe(before);
   });
 
+  it('a body over the 1 MiB limit → 413 { message }, nothing written', async () => {
+    const before = await endOffset(master);
+    const huge = JSON.stringify({ id: '/too/big', cmd: 'sleep 1', env: { BLOB: 'x'.repeat(1024 * 1024 + 1) } });
+    const res = await master.http.post('/v2/apps', undefined, { raw: huge });
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({ message: expect.stringMatching(/too large/i) });
+    expect(await endOffset(master)).toBe(before);
+  });
+
   it('unknown apps → 404 { message } on GET, DELETE and a nested id', async () => {
     for (const res of [
       await master.http.get('/v2/apps/no/such/app'),

@@ -342,7 +342,7 @@ export class MasterRuntime implements OnApplicationShutdown {
       now: () => this.clock.now(),
       observer: {
         batchAppended: (batch) => this.sequencerObservers.forEach((o) => o.batchAppended(batch)),
-        refusedFull: () => this.sequencerObservers.forEach((o) => o.refusedFull?.()),
+        refusedFull: (lane) => this.sequencerObservers.forEach((o) => o.refusedFull?.(lane)),
       },
     });
     // A log that holds nothing yet starts at the newest event format level its first leader reads:

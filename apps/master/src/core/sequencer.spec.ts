@@ -5,7 +5,8 @@ import { MemoryEventLog } from '@cairn/eventlog/memory/memory-event-log';
 import { UnavailableError } from './errors';
 import { readEvents } from './event-stream';
 import { ProjectionRunner } from './projection-runner';
-import { RECOVERY_ATTEMPTS_MAX, Sequencer } from './sequencer';
+import { MAX_COMMANDS_PER_BATCH, RECOVERY_ATTEMPTS_MAX, Sequencer } from './sequencer';
+import { anAgent } from '@cairn/domain/testing/cluster-builders';
 import { ChainCheck } from '../verify/chain-check';
 
 const clock = new ManualClock(Date.UTC(2026, 10, 25, 12, 0, 0));
@@ -123,6 +124,37 @@ describe('Sequencer', () => {
     // Room again once the batch is through.
     await expect(sequencer.submit(create('/q4'))).resolves.toMatchObject({ offset: expect.any(Number) });
     expect(sequencer.queueDepth).toBe(0);
+  });
+
+  it("keeps agents' reports in a lane of their own: a flood of them neither fills the REST lane nor its batches", async () => {
+    const log = new MemoryEventLog({ offsetGap: 1 });
+    await log.open();
+    const projection = new ProjectionRunner();
+    const batches: number[] = [];
+    const sequencer = new Sequencer({
+      log,
+      projection,
+      ids: new SeededIdSource('lanes'),
+      onFatal: () => undefined,
+      queueMax: MAX_COMMANDS_PER_BATCH + 10,
+      observer: { batchAppended: ({ commands }) => batches.push(commands) },
+    });
+    // More agent reports than a batch holds, then REST writes, all in one tick.
+    const reports = Array.from({ length: MAX_COMMANDS_PER_BATCH + 10 }, (_, i) =>
+      sequencer.submit(anAgent(`flood-${i}`).register()),
+    );
+    const refusedReport = sequencer.submit(anAgent('one-too-many').register());
+    const writes = ['/w1', '/w2', '/w3'].map((id) => sequencer.submit(create(id)));
+    await expect(refusedReport).rejects.toBeInstanceOf(UnavailableError); // the agent lane is full...
+    const written = await Promise.all(writes); // ...and the REST lane is not
+    const reported = await Promise.all(reports);
+    // The REST writes went into the first batch, not behind the flood (FIFO would have put them last).
+    expect(batches).toEqual([MAX_COMMANDS_PER_BATCH, reports.length + writes.length - MAX_COMMANDS_PER_BATCH]);
+    const secondBatch = reported
+      .map((r) => r.offset!)
+      .sort((x, y) => x - y)
+      .slice(-batches[1]);
+    expect(Math.max(...written.map((w) => w.offset!))).toBeLessThan(Math.min(...secondBatch));
   });
 
   it('decides concurrent commands in arrival order against the speculative state, in one append', async () => {

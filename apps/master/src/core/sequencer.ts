@@ -38,12 +38,31 @@ export const RECOVERY_BACKOFF_MS = { first: 50, max: 500 } as const;
  */
 export const SEQUENCER_QUEUE_MAX = 10_000;
 
+/**
+ * Where a command waits: agents' reports (status updates, registrations) in one lane, everything
+ * else (REST writes, the scheduler's ticks) in the other. Each lane has its own bound, and a batch
+ * takes from both in turn, so an agent flooding status updates fills its own lane (its updates are
+ * retried: they are reliable) and never crowds REST writes out of a batch or out of the queue.
+ */
+export type Lane = 'api' | 'agent';
+
+export function laneOf(command: Command): Lane {
+  switch (command.kind) {
+    case 'ReportTaskStatus':
+    case 'RegisterAgent':
+    case 'DisconnectAgent':
+      return 'agent';
+    default:
+      return 'api';
+  }
+}
+
 /** What the sequencer reports about its work (metrics). Never affects a decision. */
 export interface SequencerObserver {
   /** A batch was made durable: its commands, the records appended, and how long the append took. */
   batchAppended(batch: { commands: number; records: number; appendMs: number }): void;
-  /** A command was refused because the queue was full. */
-  refusedFull?(): void;
+  /** A command was refused because its lane was full. */
+  refusedFull?(lane: Lane): void;
 }
 
 export interface CommandOutcome {
@@ -64,13 +83,15 @@ export interface SequencerDeps {
   /** The pause between two recovery attempts (default: a timer). */
   readonly delay?: (ms: number) => Promise<void>;
   readonly observer?: SequencerObserver;
-  /** Commands that may wait (default SEQUENCER_QUEUE_MAX). */
+  /** Commands that may wait in each lane (default SEQUENCER_QUEUE_MAX). */
   readonly queueMax?: number;
   /** Milliseconds for measuring appends (the master's clock). */
   readonly now?: () => number;
 }
 
 interface Pending {
+  /** Arrival order across lanes: a batch that takes every waiting command keeps it. */
+  readonly seq: number;
   readonly command: Command;
   readonly resolve: (outcome: CommandOutcome) => void;
   readonly reject: (error: Error) => void;
@@ -93,7 +114,8 @@ interface Decided {
  * guessed. A fenced writer stops for good.
  */
 export class Sequencer {
-  private queue: Pending[] = [];
+  private readonly lanes: Record<Lane, Pending[]> = { api: [], agent: [] };
+  private arrivals = 0;
   private speculative: ClusterState;
   private draining = false;
   private stoppedBy: Error | null = null;
@@ -122,27 +144,30 @@ export class Sequencer {
       );
     }
     const queueMax = this.deps.queueMax ?? SEQUENCER_QUEUE_MAX;
-    if (this.queue.length >= queueMax) {
-      this.deps.observer?.refusedFull?.();
+    const lane = laneOf(command);
+    if (this.lanes[lane].length >= queueMax) {
+      this.deps.observer?.refusedFull?.(lane);
       return Promise.reject(
-        new UnavailableError(`the master's command queue is full (${queueMax} commands waiting); retry shortly`),
+        new UnavailableError(
+          `the master's command queue is full (${queueMax} ${lane === 'agent' ? "agents' reports" : 'commands'} waiting); retry shortly`,
+        ),
       );
     }
     return new Promise<CommandOutcome>((resolve, reject) => {
-      this.queue.push({ command, resolve, reject });
+      this.lanes[lane].push({ seq: this.arrivals++, command, resolve, reject });
       if (!this.draining) void this.drain();
     });
   }
 
   /** Commands waiting to be decided (not counting the batch being appended). */
   get queueDepth(): number {
-    return this.queue.length;
+    return this.lanes.api.length + this.lanes.agent.length;
   }
 
   /** Stops taking commands; queued ones fail with 503. */
   stop(reason: Error): void {
     this.stoppedBy ??= reason;
-    for (const pending of this.queue.splice(0)) pending.reject(new UnavailableError(reason.message));
+    for (const pending of this.takeAll()) pending.reject(new UnavailableError(reason.message));
   }
 
   private async drain(): Promise<void> {
@@ -150,12 +175,35 @@ export class Sequencer {
     try {
       // Let commands that arrive in the same tick join the batch.
       await new Promise((resolve) => setImmediate(resolve));
-      while (this.queue.length > 0 && !this.stoppedBy) {
-        await this.runBatch(this.queue.splice(0, MAX_COMMANDS_PER_BATCH));
+      while (this.queueDepth > 0 && !this.stoppedBy) {
+        await this.runBatch(this.takeBatch());
       }
     } finally {
       this.draining = false;
     }
+  }
+
+  /**
+   * Everything waiting, in arrival order, when it fits in a batch; otherwise up to
+   * MAX_COMMANDS_PER_BATCH taken from each lane in turn (each lane keeps its order).
+   */
+  private takeBatch(): Pending[] {
+    const { api, agent } = this.lanes;
+    if (api.length + agent.length <= MAX_COMMANDS_PER_BATCH) return this.takeAll();
+    const batch: Pending[] = [];
+    let a = 0;
+    let g = 0;
+    while (batch.length < MAX_COMMANDS_PER_BATCH && (a < api.length || g < agent.length)) {
+      if (a < api.length) batch.push(api[a++]);
+      if (g < agent.length && batch.length < MAX_COMMANDS_PER_BATCH) batch.push(agent[g++]);
+    }
+    api.splice(0, a);
+    agent.splice(0, g);
+    return batch;
+  }
+
+  private takeAll(): Pending[] {
+    return [...this.lanes.api.splice(0), ...this.lanes.agent.splice(0)].sort((x, y) => x.seq - y.seq);
   }
 
   private async runBatch(batch: Pending[]): Promise<void> {
@@ -300,7 +348,7 @@ export class Sequencer {
           return;
         }
         this.recovering = recoveryError as Error;
-        for (const pending of this.queue.splice(0)) {
+        for (const pending of this.takeAll()) {
           pending.reject(
             new UnavailableError(`recovering from a log error (${this.recovering.message}); retry shortly`),
           );

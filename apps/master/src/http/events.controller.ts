@@ -1,3 +1,4 @@
+import { BoundedOutput } from './bounded-output';
 import { BadRequestException, Controller, Get, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -104,15 +105,22 @@ export class EventsController {
     reply.hijack();
     reply.raw.writeHead(200, { 'Content-Type': 'application/x-ndjson', 'Cache-Control': 'no-cache' });
     reply.raw.flushHeaders();
+    // A client that reads slower than the log grows is held to a bounded buffer: the loop waits for
+    // it (the backlog stays in the log), and one that takes nothing for the grace period is closed
+    // cleanly; it resumes with from=<the last offset it got + 1>, losing nothing.
+    const output = new BoundedOutput(reply.raw, false);
     try {
       for await (const batch of followEvents(this.runtime.log, from, abort.signal)) {
         const lines = batch.filter(passes).map((event) => JSON.stringify(event) + '\n');
-        if (lines.length > 0) reply.raw.write(lines.join(''));
+        if (lines.length > 0 && !(await output.write(lines.join('')))) {
+          abort.abort();
+          break;
+        }
       }
     } catch (error) {
-      if (!abort.signal.aborted) reply.raw.write(JSON.stringify({ error: (error as Error).message }) + '\n');
+      if (!abort.signal.aborted) await output.write(JSON.stringify({ error: (error as Error).message }) + '\n');
     } finally {
-      reply.raw.end();
+      output.close();
     }
   }
 }

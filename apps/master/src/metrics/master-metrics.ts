@@ -41,7 +41,7 @@ export class MasterMetrics implements OnModuleInit {
   private readonly appendDuration: Histogram;
   private readonly eventsAppended: Counter;
   private readonly batchCommands: Histogram;
-  private readonly refusedFull: Counter;
+  private readonly refusedFull: Counter<'lane'>;
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly deploymentStarts = new Map<string, number>();
 
@@ -100,10 +100,12 @@ export class MasterMetrics implements OnModuleInit {
       buckets: BATCH_BUCKETS,
       registers,
     });
-    this.refusedFull = counter(
-      'cairn_sequencer_refused_total',
-      'Commands refused (503) because the sequencer queue was full',
-    );
+    this.refusedFull = new Counter({
+      name: 'cairn_sequencer_refused_total',
+      help: 'Commands refused (503) because their sequencer lane was full, by lane (api, agent)',
+      labelNames: ['lane'],
+      registers,
+    });
     this.httpDuration = new Histogram({
       name: 'cairn_http_request_duration_seconds',
       help: 'REST requests served, by method, route pattern and status',
@@ -126,7 +128,7 @@ export class MasterMetrics implements OnModuleInit {
         this.eventsAppended.inc(records);
         this.batchCommands.observe(commands);
       },
-      refusedFull: () => this.refusedFull.inc(),
+      refusedFull: (lane) => this.refusedFull.inc({ lane }),
     });
   }
 

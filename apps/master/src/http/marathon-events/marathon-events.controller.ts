@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isoTime } from '@cairn/common';
 import { followEvents, readEvents } from '../../core/event-stream';
 import { MasterRuntime } from '../../core/master-runtime';
-import { BoundedOutput } from './bounded-output';
+import { BoundedOutput } from '../bounded-output';
 import type { PlanFormat } from './deployment-plan.view';
 import { renderMarathonEvents } from './render';
 import { RenderLookup } from './render-lookup';
