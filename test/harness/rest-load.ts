@@ -1,0 +1,77 @@
+import type { HttpClient } from './http-client';
+
+/** One scale PUT of the load: what was asked, what came back, how long it took. */
+export interface LoadWrite {
+  readonly appId: string;
+  readonly instances: number;
+  readonly status: number;
+  readonly ms: number;
+  readonly deploymentId?: string;
+  readonly retryAfter?: string;
+  readonly body?: string;
+}
+
+export interface LoadSummary {
+  readonly writes: number;
+  readonly accepted: number;
+  readonly refused: number;
+  readonly other: number;
+  readonly acceptedPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+/**
+ * Scale PUTs from `writers` concurrent writers, each on its own app (writer i → appIds[i]), as
+ * fast as answers come, for `durationMs`. Forced (`?force=true`): a write never waits on the app's
+ * deployment lock, so every answer is the master's capacity, not a 409.
+ */
+export async function scaleLoad(options: {
+  readonly http: HttpClient;
+  readonly appIds: readonly string[];
+  readonly durationMs: number;
+  readonly maxInstances: number;
+}): Promise<LoadWrite[]> {
+  const writes: LoadWrite[] = [];
+  const deadline = Date.now() + options.durationMs;
+  await Promise.all(
+    options.appIds.map(async (appId, writer) => {
+      for (let n = 1; Date.now() < deadline; n++) {
+        const instances = (writer + n) % (options.maxInstances + 1);
+        const started = performance.now();
+        const res = await options.http
+          .put(`/v2/apps${appId}?force=true`, { instances }, { timeoutMs: 30_000 })
+          .catch((error: Error) => ({ status: 0, headers: {}, body: {}, text: error.message }));
+        const ms = performance.now() - started;
+        const body = res.body as { deploymentId?: string } | undefined;
+        writes.push({
+          appId,
+          instances,
+          status: res.status,
+          ms,
+          deploymentId: res.status === 200 ? body?.deploymentId : undefined,
+          retryAfter: (res.headers as Record<string, string | undefined>)['retry-after'],
+          body: res.status === 200 ? undefined : res.text.slice(0, 200),
+        });
+      }
+    }),
+  );
+  return writes;
+}
+
+export function summarise(writes: readonly LoadWrite[], durationMs: number): LoadSummary {
+  const accepted = writes.filter((w) => w.status === 200);
+  const refused = writes.filter((w) => w.status === 503);
+  const sorted = accepted.map((w) => w.ms).sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  return {
+    writes: writes.length,
+    accepted: accepted.length,
+    refused: refused.length,
+    other: writes.length - accepted.length - refused.length,
+    acceptedPerSecond: Math.round((accepted.length * 1000) / durationMs),
+    p50Ms: Math.round(at(0.5) * 10) / 10,
+    p99Ms: Math.round(at(0.99) * 10) / 10,
+  };
+}
