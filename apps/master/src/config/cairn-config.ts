@@ -1,3 +1,4 @@
+import { SEQUENCER_QUEUE_MAX } from '../core/sequencer';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error';
 import { loadKafkaSecurity, type KafkaSecurity } from './kafka-security';
@@ -47,6 +48,8 @@ export interface CairnConfig {
   readonly snapshotEvery: number;
   /** Snapshots kept (the older are deleted). */
   readonly snapshotsKept: number;
+  /** Commands that may wait in each lane of the sequencer before a write is refused with 503. */
+  readonly commandQueueMax: number;
 }
 
 export { ConfigError };
@@ -82,6 +85,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     electionTimeoutMs: parsePositiveInt('CAIRN_ELECTION_TIMEOUT_MS', env.CAIRN_ELECTION_TIMEOUT_MS ?? '1000'),
     snapshotEvery: parseNonNegativeInt('CAIRN_SNAPSHOT_EVERY', env.CAIRN_SNAPSHOT_EVERY ?? '50000'),
     snapshotsKept: parsePositiveInt('CAIRN_SNAPSHOTS_KEPT', env.CAIRN_SNAPSHOTS_KEPT ?? '3'),
+    commandQueueMax: parsePositiveInt(
+      'CAIRN_COMMAND_QUEUE_MAX',
+      env.CAIRN_COMMAND_QUEUE_MAX ?? String(SEQUENCER_QUEUE_MAX),
+    ),
     ...overrides,
   };
   if (!CLUSTER_NAME.test(config.cluster)) {

@@ -340,6 +340,7 @@ export class MasterRuntime implements OnApplicationShutdown {
       onFatal: (error) => this.onSequencerStopped(error),
       delay: (ms) => new Promise<void>((resolve) => this.clock.setTimer(ms, resolve)),
       now: () => this.clock.now(),
+      queueMax: this.config.commandQueueMax,
       observer: {
         batchAppended: (batch) => this.sequencerObservers.forEach((o) => o.batchAppended(batch)),
         refusedFull: (lane) => this.sequencerObservers.forEach((o) => o.refusedFull?.(lane)),
