@@ -89,6 +89,17 @@ describe('API auth: tokens and roles from CAIRN_AUTH_FILE, as Marathon clients p
     await waitForRunningTasks(master, '/auth/app-0', 1, { onTimeout: logs });
     const created = (await allEvents(master)).filter((e) => e.type === 'AppCreated');
     expect(created.map((e) => e.actor)).toEqual(['ops', 'ops', 'ops']);
+    // Each command served is one JSON log line with its actor and the correlation id of its events.
+    const served = master
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('"command served"'))
+      .map((line) => JSON.parse(line) as { command: string; actor: string; correlationId: string });
+    for (const event of created) {
+      expect(served).toContainEqual(
+        expect.objectContaining({ command: 'CreateApp', actor: 'ops', correlationId: event.correlationId }),
+      );
+    }
     // The agent's token reads nothing but the agent API, and a viewer's token does not reach that.
     expect((await as('GET', '/v2/apps', `Bearer ${TEST_AGENT_TOKEN}`)).status).toBe(403);
     const register = await as('POST', '/internal/v1/agents/register', `Bearer ${EYES.token}`, {});

@@ -39,6 +39,19 @@ export interface Recovery {
  * `standby`: follows the log and serves reads; `promoting`: elected, fencing and catching up;
  * `ready`: the leader, accepting commands.
  */
+/** The commands logged one line each (see logCommand): what people and clients ask for. */
+const LOGGED_COMMANDS: ReadonlySet<Command['kind']> = new Set<Command['kind']>([
+  'CreateApp',
+  'UpdateApp',
+  'UpdateApps',
+  'DeleteApp',
+  'RestartApp',
+  'KillTasks',
+  'CancelDeployment',
+  'ResetLaunchDelay',
+  'RaiseClusterVersion',
+]);
+
 export type MasterPhase = 'starting' | 'replaying' | 'standby' | 'promoting' | 'ready' | 'stopped';
 
 /** Opens the log's writer: the file log's lock (already held), or a Kafka producer that fences. */
@@ -226,7 +239,28 @@ export class MasterRuntime implements OnApplicationShutdown {
     if ((this.phase !== 'ready' && !electing) || !this.sequencer) {
       return Promise.reject(new UnavailableError(this.notLeading()));
     }
-    return this.sequencer.submit(command);
+    const outcome = this.sequencer.submit(command);
+    if (LOGGED_COMMANDS.has(command.kind))
+      void outcome.then(
+        (served) => this.logCommand(command, { offset: served.offset, events: served.events.length }),
+        (error: Error) => this.logCommand(command, { refused: error.message }),
+      );
+    return outcome;
+  }
+
+  /**
+   * One JSON log line per command of a person (not ticks, status updates or registrations, which
+   * would drown it), carrying its correlation id: the same id as its events, its deployment and
+   * `cairn why`, so a log line leads to the log and back.
+   */
+  private logCommand(command: Command, result: { offset?: number | null; events?: number; refused?: string }): void {
+    this.logger.log({
+      msg: result.refused === undefined ? 'command served' : 'command refused',
+      command: command.kind,
+      correlationId: command.meta.correlationId,
+      actor: command.meta.actor,
+      ...result,
+    });
   }
 
   /** Throws the 503 error unless this master leads (the agent API: agents talk to the leader only). */

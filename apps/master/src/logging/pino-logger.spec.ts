@@ -19,6 +19,14 @@ function capture(level: string): {
 }
 
 describe('PinoLogger', () => {
+  it('writes `{ msg, ...fields }` as one JSON line with the fields as they are', () => {
+    const info = capture('info');
+    info.logger.log({ msg: 'command served', correlationId: 'c-1', actor: 'ops', offset: 7 }, 'MasterRuntime');
+    expect(info.lines()).toMatchObject([
+      { level: 30, context: 'MasterRuntime', msg: 'command served', correlationId: 'c-1', actor: 'ops', offset: 7 },
+    ]);
+  });
+
   it("keeps Nest's start-up chatter (modules, routes) out of the info log, and shows it at debug", () => {
     const info = capture('info');
     info.logger.log('Mapped {/v2/apps, GET} route', 'RouterExplorer');

@@ -24,7 +24,13 @@ export class PinoLogger implements LoggerService {
     this.pino = pino({ level, base: { pid: process.pid } }, destination);
   }
 
+  /** A string, or `{ msg, ...fields }`: the fields go into the JSON line as they are. */
   log(message: unknown, context?: string): void {
+    if (isStructured(message)) {
+      const { msg, ...fields } = message;
+      this.pino.info({ context, ...fields }, msg);
+      return;
+    }
     // Nest's start-up chatter (a line per module and per route, ~40 in all) is detail for
     // debugging, not what an operator reads at start: `CAIRN_LOG_LEVEL=debug` shows it.
     if (context !== undefined && NEST_STARTUP_CONTEXTS.has(context)) this.pino.debug({ context }, String(message));
@@ -45,4 +51,8 @@ export class PinoLogger implements LoggerService {
   flush(): void {
     this.pino.flush();
   }
+}
+
+function isStructured(message: unknown): message is { msg: string } & Record<string, unknown> {
+  return typeof message === 'object' && message !== null && typeof (message as { msg?: unknown }).msg === 'string';
 }
