@@ -14,6 +14,7 @@ import { launchRealBenchmark } from './agents/launch-real.bench';
 import { launchSimulatedBenchmark } from './agents/launch-simulated.bench';
 import { rollingRestartBenchmark } from './agents/rolling-restart.bench';
 import { marathonEventsBenchmark } from './http/marathon-events.bench';
+import { restLoadBenchmark } from './http/rest-load.bench';
 import { electionFailoverBenchmark } from './election/election-failover.bench';
 import { masterFailoverBenchmark } from './ha/master-failover.bench';
 import { masterRecoveryBenchmark } from './ha/master-recovery.bench';
@@ -33,6 +34,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   launchRealBenchmark,
   rollingRestartBenchmark,
   marathonEventsBenchmark,
+  restLoadBenchmark,
 ];
 
 export interface RunOptions {

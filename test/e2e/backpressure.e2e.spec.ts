@@ -78,7 +78,7 @@ describe('backpressure: 200 concurrent writers while simulated agents flood stat
 
   it('every accepted write is durable and visible, every refused one is a clean 503, none is lost', async () => {
     const writes = await scaleLoad({
-      http: master.http,
+      put: (path, body) => master.http.put(path, body, { timeoutMs: 30_000 }),
       appIds: Array.from({ length: WRITERS }, (_, i) => appId(i)),
       durationMs: LOAD_MS,
       maxInstances: 2,

@@ -1,4 +1,8 @@
-import type { HttpClient } from './http-client';
+/** A PUT with a JSON body, answering status, headers and the parsed body (the harness's client, or the bench's). */
+export type PutJson = (
+  path: string,
+  body: unknown,
+) => Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: unknown }>;
 
 /** One scale PUT of the load: what was asked, what came back, how long it took. */
 export interface LoadWrite {
@@ -22,12 +26,13 @@ export interface LoadSummary {
 }
 
 /**
- * Scale PUTs from `writers` concurrent writers, each on its own app (writer i → appIds[i]), as
- * fast as answers come, for `durationMs`. Forced (`?force=true`): a write never waits on the app's
- * deployment lock, so every answer is the master's capacity, not a 409.
+ * Scale PUTs from concurrent writers, each on its own app (writer i → appIds[i]), as fast as
+ * answers come, for `durationMs`. Forced (`?force=true`): a write never waits on the app's
+ * deployment lock, so every answer is the master's capacity, not a 409. Shared by the e2e test
+ * (test/e2e/backpressure.e2e.spec.ts) and `npm run bench` (bench/http/rest-load.bench.ts).
  */
 export async function scaleLoad(options: {
-  readonly http: HttpClient;
+  readonly put: PutJson;
   readonly appIds: readonly string[];
   readonly durationMs: number;
   readonly maxInstances: number;
@@ -39,19 +44,20 @@ export async function scaleLoad(options: {
       for (let n = 1; Date.now() < deadline; n++) {
         const instances = (writer + n) % (options.maxInstances + 1);
         const started = performance.now();
-        const res = await options.http
-          .put(`/v2/apps${appId}?force=true`, { instances }, { timeoutMs: 30_000 })
-          .catch((error: Error) => ({ status: 0, headers: {}, body: {}, text: error.message }));
+        const res = await options
+          .put(`/v2/apps${appId}?force=true`, { instances })
+          .catch((error: Error) => ({ status: 0, headers: {} as Record<string, undefined>, body: error.message }));
         const ms = performance.now() - started;
         const body = res.body as { deploymentId?: string } | undefined;
+        const retryAfter = res.headers['retry-after'];
         writes.push({
           appId,
           instances,
           status: res.status,
           ms,
           deploymentId: res.status === 200 ? body?.deploymentId : undefined,
-          retryAfter: (res.headers as Record<string, string | undefined>)['retry-after'],
-          body: res.status === 200 ? undefined : res.text.slice(0, 200),
+          retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+          body: res.status === 200 ? undefined : JSON.stringify(res.body).slice(0, 200),
         });
       }
     }),
