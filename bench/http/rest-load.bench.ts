@@ -1,4 +1,10 @@
-import { type LoadWrite, scaleLoad, summarise } from '../../test/harness/rest-load';
+import {
+  floodingSimulatedAgentsArgs,
+  loadApps,
+  type LoadWrite,
+  scaleLoad,
+  summarise,
+} from '../../test/harness/rest-load';
 import { BenchMaster } from '../agents/bench-master';
 import { CairnProcess } from '../agents/cairn-process';
 import { readLogPages } from '../agents/log-pages';
@@ -36,31 +42,16 @@ export const restLoadBenchmark: Benchmark = {
     const sizes = sized(ctx, SIZES);
     const dataDir = ctx.dirs.make('rest-load');
     const master = await BenchMaster.start({ dataDir, agentToken: TOKEN, tickMs: 1000, seed: 'rest-load' });
-    const agents = CairnProcess.spawn(
-      'simulated-agents',
-      [
-        'agent',
-        '--simulated',
-        String(sizes.agents),
-        '--master',
-        master.url,
-        '--task-seconds',
-        '1',
-        '--failure-rate',
-        '0.2',
-      ],
-      { logDir: dataDir, env: { CAIRN_AGENT_TOKEN: TOKEN, CAIRN_LOG_LEVEL: 'warn' } },
-    );
+    const agents = CairnProcess.spawn('simulated-agents', floodingSimulatedAgentsArgs(sizes.agents, master.url), {
+      logDir: dataDir,
+      env: { CAIRN_AGENT_TOKEN: TOKEN, CAIRN_LOG_LEVEL: 'warn' },
+    });
     const bare = await BareFastify.start();
     const bareHttp = new MasterHttp(bare.url);
     try {
       await waitForAgents(master.http, sizes.agents);
       const appIds = Array.from({ length: sizes.writers }, (_, i) => `/load/app-${i}`);
-      await master.http.expect(
-        'PUT',
-        '/v2/apps',
-        appIds.map((id) => ({ id, cmd: 'sleep 3600', cpus: 0.01, mem: 1, instances: 1 })),
-      );
+      await master.http.expect('PUT', '/v2/apps', loadApps(appIds));
       const from = await master.http.endOffset();
       let cairnWrites: LoadWrite[] = [];
       ctx.log(`rest-load: ${sizes.writers} writers for ${sizes.loadSeconds} s against the master`);

@@ -32,18 +32,8 @@ describe('cairn dev [file]', () => {
     const dataDir = join(cwd, '.cairn'); // `cairn dev`'s default: ./.cairn
     const workDir = join(dataDir, 'agent');
     sweepWorkDirAtFileEnd(workDir); // its agent is cairn dev's child, not ours: swept by its work dir
-    const dev = startCli(['dev'], { cwd, env: { CAIRN_PORT: String(port), CAIRN_TICK_MS: '200' } });
-    const url = `http://127.0.0.1:${port}`;
-    const api = { http: httpClient(() => url), describeLogs: () => `cairn dev stderr:\n${dev.stderr()}` };
-
-    await dev.waitForLine((line) => line.includes(`running at ${url}`), { describe: 'cairn dev to say it runs' });
-    const [agentView] = await waitFor(
-      async () => {
-        const agents: Json[] = (await api.http.get('/v1/agents')).body.agents;
-        return agents.length === 1 && agents[0].connected ? agents : undefined;
-      },
-      { describe: "cairn dev's local agent to be connected", onTimeout: api.describeLogs },
-    );
+    const { dev, url, api } = await runDev(cwd, port, []);
+    const agentView = await localAgentConnected(api);
     expect(agentView.status).toBe('ACTIVE');
     expect(existsSync(join(dataDir, 'agent-token'))).toBe(true); // generated: no CAIRN_AGENT_TOKEN given
     const agent = lockHolder(workDir);
@@ -93,19 +83,9 @@ describe('cairn dev [file]', () => {
     // Two adjacent free ports for the range; the first is held by a process Cairn did not start.
     const [low, high] = await adjacentFreePorts();
     const holder = await holdPort(low);
-    const env = { CAIRN_PORT: String(port), CAIRN_TICK_MS: '200' };
-    const dev = startCli(['dev', '--task-ports', `${low}-${high}`], { cwd, env });
-    const url = `http://127.0.0.1:${port}`;
-    const api = { http: httpClient(() => url), describeLogs: () => `cairn dev stderr:\n${dev.stderr()}` };
+    const { dev, api } = await runDev(cwd, port, ['--task-ports', `${low}-${high}`]);
     try {
-      await dev.waitForLine((line) => line.includes(`running at ${url}`), { describe: 'cairn dev to say it runs' });
-      const [agentView] = await waitFor(
-        async () => {
-          const agents: Json[] = (await api.http.get('/v1/agents')).body.agents;
-          return agents.length === 1 && agents[0].connected ? agents : undefined;
-        },
-        { describe: "cairn dev's local agent to be connected", onTimeout: api.describeLogs },
-      );
+      const agentView = await localAgentConnected(api);
       expect(agentView.resources.ports).toEqual([[low, high]]);
 
       // The CLI reads CAIRN_PORT as `cairn dev` did: no CAIRN_MASTER needed.
@@ -140,10 +120,7 @@ describe('cairn dev [file]', () => {
     const port = await freePort();
     const workDir = join(cwd, '.cairn', 'agent');
     sweepWorkDirAtFileEnd(workDir);
-    const dev = startCli(['dev'], { cwd, env: { CAIRN_PORT: String(port), CAIRN_TICK_MS: '200' } });
-    const url = `http://127.0.0.1:${port}`;
-    const api = { http: httpClient(() => url), describeLogs: () => `cairn dev stderr:\n${dev.stderr()}` };
-    await dev.waitForLine((line) => line.includes(`running at ${url}`), { describe: 'cairn dev to say it runs' });
+    const { dev, api } = await runDev(cwd, port, []);
     expect(
       (await api.http.post('/v2/apps', { id: '/e2e/dev-orphan', cmd: 'exec sleep 300', cpus: 0.1, mem: 16 })).status,
     ).toBe(201);
@@ -162,6 +139,30 @@ describe('cairn dev [file]', () => {
     expect(liveTaskGroups(workDir)).toEqual([]);
   });
 });
+
+/** `cairn dev` in `cwd` on `port` (scheduler ticking every 200 ms), once it says it runs. */
+async function runDev(cwd: string, port: number, args: readonly string[]) {
+  const dev = startCli(['dev', ...args], { cwd, env: { CAIRN_PORT: String(port), CAIRN_TICK_MS: '200' } });
+  const url = `http://127.0.0.1:${port}`;
+  const api = { http: httpClient(() => url), describeLogs: () => `cairn dev stderr:\n${dev.stderr()}` };
+  await dev.waitForLine((line) => line.includes(`running at ${url}`), { describe: 'cairn dev to say it runs' });
+  return { dev, url, api };
+}
+
+/** The dev agent, once the master lists it as connected (the only agent). */
+async function localAgentConnected(api: {
+  http: ReturnType<typeof httpClient>;
+  describeLogs: () => string;
+}): Promise<Json> {
+  const [agentView] = await waitFor(
+    async () => {
+      const agents: Json[] = (await api.http.get('/v1/agents')).body.agents;
+      return agents.length === 1 && agents[0].connected ? agents : undefined;
+    },
+    { describe: "cairn dev's local agent to be connected", onTimeout: api.describeLogs },
+  );
+  return agentView;
+}
 
 /** Two consecutive ports that are free now (a range of two for the dev agent). */
 async function adjacentFreePorts(): Promise<[number, number]> {

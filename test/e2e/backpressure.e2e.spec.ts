@@ -1,6 +1,8 @@
 import {
   allEvents,
   baseChildEnv,
+  floodingSimulatedAgentsArgs,
+  loadApps,
   Json,
   MasterHandle,
   scaleLoad,
@@ -21,7 +23,7 @@ const WRITERS = 200;
 const LOAD_MS = 10_000;
 const AGENTS = 10;
 const QUEUE_MAX = 5;
-const appId = (i: number) => `/load/app-${i}`;
+const appIds = Array.from({ length: WRITERS }, (_, i) => `/load/app-${i}`);
 
 describe('backpressure: 200 concurrent writers while simulated agents flood status updates [file]', () => {
   let master: MasterHandle;
@@ -35,22 +37,10 @@ describe('backpressure: 200 concurrent writers while simulated agents flood stat
     });
     // Tasks that end every second (a fifth of them failing) and are replaced: a steady flood of
     // launches and status updates, through the agents' lane of the sequencer.
-    agents = spawnTracked(
-      process.execPath,
-      [
-        requireBuiltCli(),
-        'agent',
-        '--simulated',
-        String(AGENTS),
-        '--master',
-        master.url,
-        '--task-seconds',
-        '1',
-        '--failure-rate',
-        '0.2',
-      ],
-      { env: withEnv(baseChildEnv(), { CAIRN_AGENT_TOKEN: TEST_AGENT_TOKEN }), stdio: 'ignore' },
-    );
+    agents = spawnTracked(process.execPath, [requireBuiltCli(), ...floodingSimulatedAgentsArgs(AGENTS, master.url)], {
+      env: withEnv(baseChildEnv(), { CAIRN_AGENT_TOKEN: TEST_AGENT_TOKEN }),
+      stdio: 'ignore',
+    });
     await waitFor(
       async () => {
         const listed = (await master.http.get('/v1/agents')).body.agents as Json[];
@@ -58,16 +48,7 @@ describe('backpressure: 200 concurrent writers while simulated agents flood stat
       },
       { timeoutMs: 60_000, describe: `${AGENTS} simulated agents connected` },
     );
-    const created = await master.http.put(
-      '/v2/apps',
-      Array.from({ length: WRITERS }, (_, i) => ({
-        id: appId(i),
-        cmd: 'sleep 3600',
-        cpus: 0.01,
-        mem: 1,
-        instances: 1,
-      })),
-    );
+    const created = await master.http.put('/v2/apps', loadApps(appIds));
     expect(created.status).toBe(200);
   }, 120_000);
 
@@ -79,7 +60,7 @@ describe('backpressure: 200 concurrent writers while simulated agents flood stat
   it('every accepted write is durable and visible, every refused one is a clean 503, none is lost', async () => {
     const writes = await scaleLoad({
       put: (path, body) => master.http.put(path, body, { timeoutMs: 30_000 }),
-      appIds: Array.from({ length: WRITERS }, (_, i) => appId(i)),
+      appIds,
       durationMs: LOAD_MS,
       maxInstances: 2,
     });

@@ -59,4 +59,12 @@ export type { RollingRestartFold } from './deployment-expect';
 export { checkMarathonResponse, MarathonShapeError, shapeOf, shapeViolations } from './marathon-shapes';
 export type { Shape, ShapeViolation } from './marathon-shapes';
 export { ALIVE_HTTP_CHECK, SERVE_SANDBOX_CMD } from './web-task';
-export { LoadWrite, LoadSummary, PutJson, scaleLoad, summarise } from './rest-load';
+export {
+  floodingSimulatedAgentsArgs,
+  LoadWrite,
+  LoadSummary,
+  loadApps,
+  PutJson,
+  scaleLoad,
+  summarise,
+} from './rest-load';

@@ -81,3 +81,28 @@ export function summarise(writes: readonly LoadWrite[], durationMs: number): Loa
     p99Ms: Math.round(at(0.99) * 10) / 10,
   };
 }
+
+/**
+ * `cairn agent` arguments for N simulated agents that flood status updates: their tasks end after
+ * a second, a fifth of them failing, and are replaced.
+ */
+export function floodingSimulatedAgentsArgs(agents: number, masterUrl: string): string[] {
+  return [
+    'agent',
+    '--simulated',
+    String(agents),
+    '--master',
+    masterUrl,
+    '--task-seconds',
+    '1',
+    '--failure-rate',
+    '0.2',
+  ];
+}
+
+/** The apps of the load, one per writer: tiny, so that hundreds of tasks fit ten simulated agents. */
+export function loadApps(
+  appIds: readonly string[],
+): { id: string; cmd: string; cpus: number; mem: number; instances: number }[] {
+  return appIds.map((id) => ({ id, cmd: 'sleep 3600', cpus: 0.01, mem: 1, instances: 1 }));
+}
