@@ -69,6 +69,12 @@ describe('npm run bench -- --smoke', () => {
     expect(leftoverWrappersWithPrefix(join(tmpdir(), 'cairn-bench-launch-real-'))).toEqual([]);
   });
 
+  it('loses no accepted write of the REST load, and refuses only cleanly', () => {
+    const [load] = run.results.find((r) => r.name === 'rest-load')!.rows;
+    expect(load.details.accepted).toBeGreaterThan(0);
+    expect({ lost: load.details.lost, other: load.details.other }).toEqual({ lost: 0, other: 0 });
+  });
+
   it('renders one table line per row and never judges targets in a smoke run', () => {
     const markdown = renderMarkdown(run);
     for (const result of run.results) {
