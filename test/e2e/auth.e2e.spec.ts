@@ -6,12 +6,14 @@ import {
   cli,
   freePort,
   MasterHandle,
+  requireKafkaBrokers,
   sendRequest,
   startAgent,
   startMaster,
   TEST_AGENT_TOKEN,
   TEST_MASTER_AGENT_ENV,
   tempDir,
+  waitFor,
   waitForRunningTasks,
 } from '../harness';
 
@@ -146,4 +148,61 @@ describe('a master reachable from other machines needs auth [file]', () => {
       await open.stop();
     }
   });
+});
+
+describe('auth through a standby, and its readiness [kafka]', () => {
+  const masters: MasterHandle[] = [];
+
+  afterAll(async () => {
+    for (const m of masters.reverse()) await m.stop();
+  });
+
+  it('a standby checks the credentials, forwards them, and the leader records the same actor; the standby is ready', async () => {
+    requireKafkaBrokers();
+    const authFile = join(tempDir('auth-ha'), 'auth.json');
+    writeFileSync(authFile, JSON.stringify([OPS, EYES]));
+    const env = { CAIRN_AUTH_FILE: authFile, CAIRN_ELECTION_HEARTBEAT_MS: '300', CAIRN_ELECTION_TIMEOUT_MS: '3000' };
+    const leader = await startMaster({ backend: 'kafka', env, token: EYES.token });
+    masters.push(leader);
+    await waitFor(async () => ((await leader.http.get('/v1/info')).body?.role === 'leader' ? true : undefined), {
+      describe: 'the first master to lead',
+    });
+    const standby = await startMaster({ backend: 'kafka', cluster: leader.cluster, env, token: EYES.token });
+    masters.push(standby);
+    await waitFor(async () => ((await standby.http.get('/v1/info')).body?.role === 'standby' ? true : undefined), {
+      describe: 'the second master to follow',
+    });
+    const to = (path: string, authorization?: string, json?: unknown) =>
+      sendRequest<Record<string, unknown>>(new URL(path, standby.url), json === undefined ? 'GET' : 'POST', json, {
+        headers: authorization ? { authorization } : {},
+      });
+
+    // Refused at the standby: nothing reaches the leader.
+    expect((await to('/v2/apps', undefined, { id: '/ha/no', cmd: 'sleep 1' })).status).toBe(401);
+    expect((await to('/v2/apps', `Bearer ${EYES.token}`, { id: '/ha/no', cmd: 'sleep 1' })).status).toBe(403);
+    // Allowed: forwarded with its credentials, checked again by the leader, recorded as the token's name.
+    const created = await to('/v2/apps', basic('ops', OPS.token), { id: '/ha/yes', cmd: 'sleep 1', instances: 0 });
+    expect(created.status).toBe(201);
+    const events = await allEvents(leader);
+    expect(events.filter((e) => e.type === 'AppCreated').map((e) => [e.data.app.id, e.actor])).toEqual([
+      ['/ha/yes', 'ops'],
+    ]);
+
+    // Readiness: the leader and a caught-up standby are ready (the probes need no token).
+    expect((await as(leader, '/v1/health/ready')).body).toMatchObject({ status: 'ready', role: 'leader' });
+    const standbyReady = await waitFor(
+      async () => {
+        const res = await as(standby, '/v1/health/ready');
+        return res.status === 200 ? res.body : undefined;
+      },
+      { describe: 'the standby to be ready' },
+    );
+    expect(standbyReady).toMatchObject({ status: 'ready', role: 'standby' });
+    // Caught up: at most the transaction marker after the last event (it takes an offset on Kafka).
+    expect(standbyReady.lagOffsets).toBeLessThanOrEqual(1);
+  });
+
+  function as(master: MasterHandle, path: string) {
+    return sendRequest<Record<string, unknown>>(new URL(path, master.url), 'GET', undefined, {});
+  }
 });
