@@ -7,6 +7,7 @@ import { commandHandlers } from './commands';
 import type { CairnConfig } from './config/cairn-config';
 import { MasterRuntime, type CreateElection, type OpenLogWriter } from './core/master-runtime';
 import { AppsController } from './http/apps.controller';
+import { GroupsController } from './http/groups.controller';
 import { MarathonExceptionFilter } from './http/errors';
 import { HistoryController } from './http/history.controller';
 import { WhyController } from './http/why.controller';
@@ -64,6 +65,7 @@ export class MasterModule {
         InfoController,
         LeaderController,
         AppsController,
+        GroupsController,
         EventsController,
         HistoryController,
         WhyController,

@@ -19,9 +19,18 @@ import { DeploymentCommand } from './deployments/deployment.commands';
 import { decideDeploymentCommand } from './deployments/deployment-command.decider';
 import { evolveDeployment } from './deployments/deployment.decider';
 import { evolveCauses } from './causes.evolve';
+import { GroupCommand } from './groups/group.commands';
+import { decideGroup, evolveGroup } from './groups/group.decider';
 
 /** Every command the sequencer accepts. */
-export type Command = AppCommand | ClusterCommand | AgentCommand | TaskCommand | SchedulerCommand | DeploymentCommand;
+export type Command =
+  | AppCommand
+  | GroupCommand
+  | ClusterCommand
+  | AgentCommand
+  | TaskCommand
+  | SchedulerCommand
+  | DeploymentCommand;
 
 /**
  * decide(command, state) -> events: pure. Throws CommandRejected for a command it refuses.
@@ -40,6 +49,10 @@ function decideCommand(command: Command, state: ClusterState): EventDraft[] {
     case 'UpdateApps':
     case 'DeleteApp':
       return decideApp(command, state);
+    case 'ChangeGroup':
+    case 'ScaleGroup':
+    case 'DeleteGroup':
+      return decideGroup(command, state);
     case 'ElectLeader':
     case 'RecordSnapshot':
     case 'RaiseClusterVersion':
@@ -107,4 +120,7 @@ const EVOLVERS_BY_TYPE: Record<EventType, readonly Evolver[]> = {
   DeploymentFinished: [evolveDeployment],
   DeploymentCancelled: [evolveDeployment],
   ClusterVersionRaised: [evolveCluster],
+  GroupCreated: [evolveGroup],
+  GroupUpdated: [evolveGroup],
+  GroupDeleted: [evolveGroup],
 };

@@ -30,3 +30,6 @@ export {
 export * from './apps/kill-selection';
 export * from './tasks/check-specs';
 export * from './dry-run';
+export * from './groups/group.commands';
+export * from './groups/group-path';
+export { appsWithin, childAppsOf, childGroupsOf, groupExists, inheritedDependencies } from './groups/group-tree';

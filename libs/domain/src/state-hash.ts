@@ -26,6 +26,13 @@ export const UNHASHED_FIELDS = [
 ] as const satisfies readonly (keyof ClusterState)[];
 
 /**
+ * Collections added after logs were written: they contribute to the hash only once they hold an
+ * entry, so a log written before them (which cannot fill them) keeps the hash it always had, and
+ * the hashes recorded in its SnapshotWritten events still verify.
+ */
+export const HASHED_WHEN_NOT_EMPTY = ['groups'] as const satisfies readonly (keyof ClusterState)[];
+
+/**
  * A consistent view of a state taken in O(fields + entries) pointer copies: each map's and
  * set's entries as an array, scalars as they are. Records are never mutated in place while a
  * state is shared (see Ownership), so a view stays valid while the live state moves on, and can
@@ -72,6 +79,7 @@ export function* stateHashSteps(view: StateView, entriesPerStep = 2_000): Genera
   let sinceYield = 0;
   for (const [field, entries] of view.collections) {
     if (!hashed(field)) continue;
+    if (entries.length === 0 && (HASHED_WHEN_NOT_EMPTY as readonly string[]).includes(field)) continue;
     let sum = 0n;
     for (const entry of entries) {
       const digest = sha256Hex(canonicalJson(entry));

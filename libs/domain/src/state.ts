@@ -78,6 +78,24 @@ export interface EventRef {
   readonly correlationId: string;
 }
 
+/**
+ * A group named by a group command (/v2/groups). Groups that only exist because an app's path
+ * passes through them (`/prod` for `/prod/web`) have no record: see groups/group-tree.ts.
+ */
+export interface GroupRecord {
+  readonly id: string;
+  /** Absolute paths of apps or groups every app in this group (and below) starts after. */
+  readonly dependencies: readonly string[];
+  readonly enforceRole: boolean;
+  /** The version of the last group command that touched it. */
+  readonly version: string;
+  /** The versions group commands gave it, oldest first, at most GROUP_VERSIONS_MAX. */
+  readonly versions: readonly string[];
+}
+
+/** Versions remembered per group (Marathon's `--zk_max_versions` default, as for apps). */
+export const GROUP_VERSIONS_MAX = 50;
+
 /** A deployment in progress: its plan, and the step being worked on (0-based). */
 export interface DeploymentRecord extends DeploymentStartedData {
   readonly currentStep: number;
@@ -121,6 +139,8 @@ export type Ownership = 'shared' | 'owned';
 export interface ClusterState {
   /** Apps by absolute id. */
   readonly apps: Map<string, AppDefinition>;
+  /** Groups named by group commands, by absolute id (`/` included once a command names it). */
+  readonly groups: Map<string, GroupRecord>;
   readonly agents: Map<string, AgentRecord>;
   /** Non-terminal tasks by id. */
   readonly tasks: Map<string, TaskRecord>;
@@ -173,6 +193,7 @@ export const APPLIED_UPDATE_IDS_MAX = 100_000;
 export function initialState(): ClusterState {
   return {
     apps: new Map(),
+    groups: new Map(),
     agents: new Map(),
     tasks: new Map(),
     appliedUpdateIds: new Set(),

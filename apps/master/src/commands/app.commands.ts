@@ -16,3 +16,9 @@ export class CancelDeploymentCommand extends SequencedCommand<'CancelDeployment'
 export class KillTasksCommand extends SequencedCommand<'KillTasks'> {}
 /** DELETE /v2/queue/{id}/delay. */
 export class ResetLaunchDelayCommand extends SequencedCommand<'ResetLaunchDelay'> {}
+/** POST/PUT/PATCH /v2/groups[/{id}]: a group and its apps in one deployment. */
+export class ChangeGroupCommand extends SequencedCommand<'ChangeGroup'> {}
+/** PUT /v2/groups/{id} with `scaleBy`. */
+export class ScaleGroupCommand extends SequencedCommand<'ScaleGroup'> {}
+/** DELETE /v2/groups[/{id}]. */
+export class DeleteGroupCommand extends SequencedCommand<'DeleteGroup'> {}

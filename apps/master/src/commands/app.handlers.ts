@@ -9,6 +9,9 @@ import {
   UpdateAppsCommand,
   KillTasksCommand,
   ResetLaunchDelayCommand,
+  ChangeGroupCommand,
+  ScaleGroupCommand,
+  DeleteGroupCommand,
 } from './app.commands';
 
 @CommandHandler(CreateAppCommand)
@@ -27,3 +30,9 @@ export class UpdateAppsHandler extends SequencedHandler<UpdateAppsCommand> {}
 export class KillTasksHandler extends SequencedHandler<KillTasksCommand> {}
 @CommandHandler(ResetLaunchDelayCommand)
 export class ResetLaunchDelayHandler extends SequencedHandler<ResetLaunchDelayCommand> {}
+@CommandHandler(ChangeGroupCommand)
+export class ChangeGroupHandler extends SequencedHandler<ChangeGroupCommand> {}
+@CommandHandler(ScaleGroupCommand)
+export class ScaleGroupHandler extends SequencedHandler<ScaleGroupCommand> {}
+@CommandHandler(DeleteGroupCommand)
+export class DeleteGroupHandler extends SequencedHandler<DeleteGroupCommand> {}

@@ -7,6 +7,9 @@ import {
   UpdateAppsHandler,
   KillTasksHandler,
   ResetLaunchDelayHandler,
+  ChangeGroupHandler,
+  ScaleGroupHandler,
+  DeleteGroupHandler,
 } from './app.handlers';
 import {
   DisconnectAgentHandler,
@@ -24,6 +27,9 @@ export const commandHandlers = [
   UpdateAppHandler,
   UpdateAppsHandler,
   DeleteAppHandler,
+  ChangeGroupHandler,
+  ScaleGroupHandler,
+  DeleteGroupHandler,
   KillTasksHandler,
   ResetLaunchDelayHandler,
   RestartAppHandler,

@@ -67,7 +67,7 @@ function updateApps({ apps, partial, mustExist, meta, force }: UpdateApps, state
 }
 
 /** `apps`: the state's apps plus those decided earlier in the same command (for service ports). */
-function updateDecision(
+export function updateDecision(
   state: ClusterState,
   appId: string,
   body: Record<string, unknown>,

@@ -1,7 +1,8 @@
 import { isoTime } from '@cairn/common/iso-time';
 import type { AppDefinition, CairnEvent } from '@cairn/events';
 import { CommandMeta, CommandRejected, draft, EventDraft, ROOT } from '../command';
-import type { ClusterState, DeploymentRecord, Ownership, TaskRecord } from '../state';
+import type { ClusterState, DeploymentRecord, GroupRecord, Ownership, TaskRecord } from '../state';
+import { inheritedDependencies } from '../groups/group-tree';
 import { AppChange, DeploymentAction, DeploymentStep, planSteps } from './plan';
 import { AppBuckets, reconcileAction } from './reconcile';
 
@@ -18,6 +19,7 @@ export function lockingDeployments(state: ClusterState, appIds: readonly string[
  * The deployment a user command starts, after the events that change the apps: refuses (409,
  * Marathon's message and `deployments`) when a deployment in progress locks one of its apps,
  * unless `force`, which cancels those first. Returns [] for a change that needs no step.
+ * `groups`: the groups as the command leaves them; their dependencies order the plan too.
  */
 export function withDeployment(
   state: ClusterState,
@@ -25,6 +27,7 @@ export function withDeployment(
   changes: ReadonlyMap<string, AppChange>,
   force: boolean,
   appEvents: readonly EventDraft[],
+  groups: ReadonlyMap<string, GroupRecord> = state.groups,
 ): EventDraft[] {
   // A deployment's id is its command's: commands ids are unique (uuids), and a repeat must not
   // take over another deployment.
@@ -32,7 +35,7 @@ export function withDeployment(
     throw new CommandRejected('conflict', `deployment ${meta.commandId} exists already: retry the command`);
   }
   const cancelled = cancelLocking(state, [...changes.keys()], force, meta.commandId);
-  const steps = planSteps(changes);
+  const steps = planSteps(changes, (app) => inheritedDependencies(groups, app));
   if (steps.length === 0) return [...cancelled, ...appEvents];
   if (!force && state.deployments.size - cancelled.length >= MAX_RUNNING_DEPLOYMENTS) {
     throw new CommandRejected(

@@ -15,8 +15,13 @@ export interface AppChange {
  * (Marathon's dependencyOrderedSteps: an app comes after everything it depends on). A new app
  * or a change of `instances` alone is a ScaleApplication; a new config version (any other field,
  * or a restart) is a RestartApplication. Empty steps are dropped. Pure; ties broken by app id.
+ * A dependency is an app's path or a group's (every changed app within it); `inherited` gives the
+ * dependencies an app has from the groups it is in.
  */
-export function planSteps(changes: ReadonlyMap<string, AppChange>): DeploymentStep[] {
+export function planSteps(
+  changes: ReadonlyMap<string, AppChange>,
+  inherited: (app: string) => readonly string[] = () => [],
+): DeploymentStep[] {
   const ids = [...changes.keys()].sort();
   const stops: DeploymentAction[] = [];
   const starts: DeploymentAction[] = [];
@@ -34,7 +39,7 @@ export function planSteps(changes: ReadonlyMap<string, AppChange>): DeploymentSt
       actionOf.set(app, { action: 'ScaleApplication', app });
     }
   }
-  const depthOf = dependencyDepths(changes);
+  const depthOf = dependencyDepths(changes, inherited);
   const layers = new Map<number, DeploymentAction[]>();
   for (const [app, action] of actionOf) {
     const depth = depthOf(app);
@@ -53,7 +58,14 @@ export function needsRestart(original: AppDefinition, target: AppDefinition): bo
  * The longest dependency path below each app among the changed apps' targets (an app that depends
  * on nothing changed is at depth 0). A cycle (which validation refuses) is cut where it closes.
  */
-function dependencyDepths(changes: ReadonlyMap<string, AppChange>): (app: string) => number {
+function dependencyDepths(
+  changes: ReadonlyMap<string, AppChange>,
+  inherited: (app: string) => readonly string[],
+): (app: string) => number {
+  const targets = [...changes.keys()].filter((app) => changes.get(app)?.target);
+  // A path names the app itself or, for a group, every changed app within it.
+  const appsNamed = (path: string, app: string) =>
+    targets.filter((other) => other !== app && (other === path || other.startsWith(path === '/' ? '/' : `${path}/`)));
   const memo = new Map<string, number>();
   const visiting = new Set<string>();
   const depth = (app: string): number => {
@@ -62,9 +74,8 @@ function dependencyDepths(changes: ReadonlyMap<string, AppChange>): (app: string
     if (visiting.has(app)) return 0;
     visiting.add(app);
     const target = changes.get(app)?.target;
-    const dependencies = ((target?.dependencies as string[] | undefined) ?? []).filter(
-      (dep) => changes.get(dep)?.target,
-    );
+    const paths = target ? [...((target.dependencies as string[] | undefined) ?? []), ...inherited(app)] : [];
+    const dependencies = [...new Set(paths.flatMap((path) => appsNamed(path, app)))];
     const value = dependencies.length === 0 ? 0 : 1 + Math.max(...dependencies.map(depth));
     visiting.delete(app);
     memo.set(app, value);

@@ -12,6 +12,7 @@ import { CopyOnWriteMap, CopyOnWriteSet } from './copy-on-write';
 export function forkState(state: ClusterState): ClusterState {
   return {
     apps: new CopyOnWriteMap(state.apps),
+    groups: new CopyOnWriteMap(state.groups),
     agents: new CopyOnWriteMap(state.agents),
     tasks: new CopyOnWriteMap(state.tasks),
     appliedUpdateIds: new CopyOnWriteSet(state.appliedUpdateIds),

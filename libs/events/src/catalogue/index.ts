@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EventEnvelope } from '../envelope';
 import { appCreatedV1, appDeletedV1, appScaledV1, appScaledV2, appUpdatedV1 } from './app.events';
 import { clusterVersionRaisedV1, leaderElectedV1, snapshotWrittenV1 } from './cluster.events';
+import { groupCreatedV1, groupDeletedV1, groupUpdatedV1 } from './group.events';
 import { agentDisconnectedV1, agentRegisteredV1, agentReregisteredV1, agentUnreachableV1 } from './agent.events';
 import { launchDelayedV1, launchDelayResetV1, offerAcceptedV1, offerDeclinedV1, offersMadeV1 } from './offer.events';
 import {
@@ -98,6 +99,10 @@ export const catalogue = {
   },
   // Format level 2 (format-level.ts): written only once the cluster reads it.
   ClusterVersionRaised: { current: 1, versions: { 1: clusterVersionRaisedV1 }, key: () => 'cluster' },
+  // Format level 3: groups.
+  GroupCreated: { current: 1, versions: { 1: groupCreatedV1 }, key: (d: GroupCreatedData) => d.group.id },
+  GroupUpdated: { current: 1, versions: { 1: groupUpdatedV1 }, key: (d: GroupUpdatedData) => d.group.id },
+  GroupDeleted: { current: 1, versions: { 1: groupDeletedV1 }, key: (d: GroupDeletedData) => d.groupId },
 } as const;
 
 export type EventType = keyof typeof catalogue;
@@ -132,6 +137,9 @@ export type DeploymentStepFinishedData = z.infer<typeof deploymentStepFinishedV1
 export type DeploymentFinishedData = z.infer<typeof deploymentFinishedV1>;
 export type DeploymentCancelledData = z.infer<typeof deploymentCancelledV1>;
 export type ClusterVersionRaisedData = z.infer<typeof clusterVersionRaisedV1>;
+export type GroupCreatedData = z.infer<typeof groupCreatedV1>;
+export type GroupUpdatedData = z.infer<typeof groupUpdatedV1>;
+export type GroupDeletedData = z.infer<typeof groupDeletedV1>;
 
 export type LeaderElected = EventEnvelope<'LeaderElected', LeaderElectedData>;
 export type SnapshotWritten = EventEnvelope<'SnapshotWritten', SnapshotWrittenData>;
@@ -162,6 +170,9 @@ export type DeploymentStepFinished = EventEnvelope<'DeploymentStepFinished', Dep
 export type DeploymentFinished = EventEnvelope<'DeploymentFinished', DeploymentFinishedData>;
 export type DeploymentCancelled = EventEnvelope<'DeploymentCancelled', DeploymentCancelledData>;
 export type ClusterVersionRaised = EventEnvelope<'ClusterVersionRaised', ClusterVersionRaisedData>;
+export type GroupCreated = EventEnvelope<'GroupCreated', GroupCreatedData>;
+export type GroupUpdated = EventEnvelope<'GroupUpdated', GroupUpdatedData>;
+export type GroupDeleted = EventEnvelope<'GroupDeleted', GroupDeletedData>;
 
 /** Every event Cairn writes, at its current version. */
 export type CairnEvent =
@@ -192,7 +203,10 @@ export type CairnEvent =
   | DeploymentStepFinished
   | DeploymentFinished
   | DeploymentCancelled
-  | ClusterVersionRaised;
+  | ClusterVersionRaised
+  | GroupCreated
+  | GroupUpdated
+  | GroupDeleted;
 
 /** The data of one event type at its current version. */
 export type EventData<T extends EventType> = Extract<CairnEvent, { type: T }>['data'];
@@ -209,6 +223,7 @@ export function currentSchema(type: EventType): z.ZodType {
 export * from './app-definition.schema';
 export * from './app.events';
 export * from './cluster.events';
+export * from './group.events';
 export * from './agent.events';
 export * from './offer.events';
 export * from './task.events';

@@ -1,7 +1,7 @@
 import type { CairnEvent } from '../catalogue';
 
 /** What an event can be about. `correlation` is the chain (the user command) it belongs to. */
-export type SubjectKind = 'app' | 'task' | 'agent' | 'deployment' | 'offer';
+export type SubjectKind = 'app' | 'task' | 'agent' | 'deployment' | 'offer' | 'group';
 
 export type SubjectVisitor = (kind: SubjectKind, id: string) => void;
 
@@ -21,6 +21,11 @@ export function visitSubjects(event: CairnEvent, visit: SubjectVisitor): void {
     case 'AppCreated':
     case 'AppUpdated':
       return visit('app', event.data.app.id);
+    case 'GroupCreated':
+    case 'GroupUpdated':
+      return visit('group', event.data.group.id);
+    case 'GroupDeleted':
+      return visit('group', event.data.groupId);
     case 'AppScaled':
     case 'AppDeleted':
     case 'LaunchDelayed':

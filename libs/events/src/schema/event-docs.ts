@@ -131,4 +131,18 @@ export const EVENT_DOCS: Record<EventType, EventDoc> = {
       "An operator raised the cluster's event format level: every master reads it, so the leader may write the event types it introduced.",
     key: { constant: 'cluster' },
   },
+  GroupCreated: {
+    meaning:
+      "A group command created a group: its own spec (id, dependencies, enforceRole); the apps in it have their own events.",
+    key: { path: 'data.group.id' },
+  },
+  GroupUpdated: {
+    meaning:
+      'A group command changed a group or something in it: the group spec, whole, at the version the command gave it.',
+    key: { path: 'data.group.id' },
+  },
+  GroupDeleted: {
+    meaning: 'A group is gone, with its subgroups (each has its own GroupDeleted) and apps (each an AppDeleted).',
+    key: { path: 'data.groupId' },
+  },
 };
