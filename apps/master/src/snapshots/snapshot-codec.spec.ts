@@ -82,6 +82,7 @@ describe('snapshot codec', () => {
       'demandCauses',
       'deploymentOfApp',
       'deployments',
+      'groups',
       'lastSnapshot',
       'lastTaskFailure',
       'launchDelays',
@@ -92,6 +93,6 @@ describe('snapshot codec', () => {
       'tasks',
       'tasksLaunched',
     ]);
-    expect(SNAPSHOT_FORMAT).toBe(1);
+    expect(SNAPSHOT_FORMAT).toBe(2);
   });
 });

@@ -11,7 +11,7 @@ import { Pacer } from '../core/pacing';
  * master replays the log instead. snapshot-codec.spec.ts fails when the state's fields change, as
  * a reminder.
  */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 
 /** The first line of a snapshot body. */
 export interface SnapshotHeader {

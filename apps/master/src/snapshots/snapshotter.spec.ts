@@ -7,6 +7,7 @@ import type { CairnEvent, RecordedEvent } from '@cairn/events';
 import { ProjectionRunner } from '../core/projection-runner';
 import { MemoryEventLog } from '@cairn/eventlog';
 import { loadLatestSnapshot, Snapshotter, SNAPSHOT_CHECK_MS } from './snapshots';
+import { SNAPSHOT_FORMAT } from './snapshot-codec';
 
 const quiet = { warn: () => undefined, log: () => undefined };
 
@@ -41,7 +42,9 @@ describe('Snapshotter', () => {
     apply(recorded(appCreated('/a')));
     const first = await snapshotter.writeNow();
     expect(first).toMatchObject({ offset: 0, hash: projection.hash() });
-    expect(recordedSnapshots).toEqual([{ offset: 0, hash: projection.hash(), format: 1, bytes: first!.bytes }]);
+    expect(recordedSnapshots).toEqual([
+      { offset: 0, hash: projection.hash(), format: SNAPSHOT_FORMAT, bytes: first!.bytes },
+    ]);
     expect((await store.list()).map((m) => m.offset)).toEqual([0]);
 
     // Only the SnapshotWritten itself and a new leader since: the state (its hash) is the same.
