@@ -578,7 +578,7 @@ export class MasterRuntime implements OnApplicationShutdown {
     if (this.fatalError) return;
     this.fatalError = error;
     this.phase = 'stopped';
-    this.logger.error(`cannot go on: ${error.message}`);
+    this.logger.error(`cannot go on: ${error.message}`, error.stack);
     // A master that cannot go on must not hold (or win) leadership: that would block a failover.
     void this.election
       ?.stop({ resign: true })

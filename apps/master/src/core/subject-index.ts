@@ -3,7 +3,18 @@ import { visitSubjects } from '@cairn/events';
 
 /** `decline`: the apps an OfferDeclined names, kept apart from their other events (declines repeat). */
 type IndexKind = SubjectKind | 'correlation' | 'decline';
-const KINDS: readonly IndexKind[] = ['app', 'task', 'agent', 'deployment', 'offer', 'correlation', 'decline'];
+/** Every kind, as a record so that a new SubjectKind does not compile until it is indexed. */
+const KIND_SET: Record<IndexKind, true> = {
+  app: true,
+  task: true,
+  agent: true,
+  deployment: true,
+  offer: true,
+  group: true,
+  correlation: true,
+  decline: true,
+};
+const KINDS = Object.keys(KIND_SET) as IndexKind[];
 
 /**
  * Which offsets concern which entity, so `why`, the audit and filtered event reads jump to an

@@ -147,6 +147,15 @@ export function deploymentDemand(
       // StartApplication is a no-op kept for clients: it must not hold the app's launches at 0.
       if (action.action !== 'StartApplication') demand.set(action.app, bucketsOf(state, action, tasksByApp));
     }
+    // An app of a later step waits for it (its dependencies come first): nothing launches for it
+    // now, which the level rule "instances − active" would otherwise do at once.
+    deployment.steps.slice(deployment.currentStep + 1).forEach((step, index) => {
+      for (const action of step.actions) {
+        if (action.action === 'StartApplication' || demand.has(action.app)) continue;
+        const waitingFor = `step ${deployment.currentStep + 2 + index} of deployment ${deployment.deploymentId}`;
+        demand.set(action.app, { launch: 0, kill: [], done: false, waitingFor });
+      }
+    });
   }
   return demand;
 }

@@ -1,5 +1,7 @@
 import { draft, type EventDraft } from '../command';
-import { eventsOf, given, meta, T0 } from '../testing/decider-spec';
+import { eventsOf, given, iso, meta, T0 } from '../testing/decider-spec';
+import { ClusterScenario } from '../testing/cluster-scenario';
+import { anAgent, reportStatus } from '../testing/cluster-builders';
 import type { ChangeGroup, DeleteGroup, GroupSpecInput, ScaleGroup } from './group.commands';
 import { appsWithin, childGroupsOf, groupExists } from './group-tree';
 import { stateAfter } from '../testing/decider-spec';
@@ -223,5 +225,60 @@ describe('DeleteGroup', () => {
       .thenThrows('not-found', "Group '/nope' does not exist");
     const { state } = run(web, remove('/'));
     expect(state.apps.size).toBe(0);
+  });
+});
+
+describe('a group deployment on a cluster', () => {
+  const check = {
+    protocol: 'HTTP',
+    path: '/',
+    portIndex: 0,
+    gracePeriodSeconds: 5,
+    intervalSeconds: 1,
+    timeoutSeconds: 1,
+    maxConsecutiveFailures: 3,
+  };
+
+  it('launches nothing for the dependent app until its dependency is healthy (its step comes later)', () => {
+    const s = new ClusterScenario();
+    s.given([RAISED]);
+    s.run(anAgent('a1').register());
+    const small = { cpus: 0.1, mem: 16 };
+    s.run(
+      change(
+        {
+          id: '/p',
+          groups: [
+            { id: '/p/db', apps: [app('/p/db/pg', { ...small, healthChecks: [check] })] },
+            { id: '/p/svc', dependencies: ['/p/db'], apps: [app('/p/svc/api', small)] },
+          ],
+        },
+        'create',
+        T0 + 1_000,
+      ),
+    );
+    s.tick(T0 + 2_000);
+    expect(s.tasksOf('/p/db/pg')).toHaveLength(1);
+    expect(s.tasksOf('/p/svc/api')).toHaveLength(0);
+    s.reportAll(T0 + 3_000);
+    s.tick(T0 + 4_000);
+    // Running but not healthy yet: still nothing for the api.
+    expect(s.tasksOf('/p/svc/api')).toHaveLength(0);
+    const [pg] = s.tasksOf('/p/db/pg');
+    s.run({
+      ...reportStatus(pg!.taskId, 'a1', 'TASK_RUNNING', { updateId: 'h1', now: T0 + 5_000 }),
+      health: {
+        checkIndex: 0,
+        alive: true,
+        consecutiveFailures: 0,
+        firstSuccess: iso(T0 + 5_000),
+        lastSuccess: iso(T0 + 5_000),
+        lastFailure: null,
+        lastFailureCause: null,
+      },
+    });
+    s.tick(T0 + 6_000); // the database's step is done
+    s.tick(T0 + 7_000); // the api's step launches it
+    expect(s.tasksOf('/p/svc/api')).toHaveLength(1);
   });
 });
