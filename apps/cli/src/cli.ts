@@ -6,6 +6,7 @@ import { registerAgentsCommand } from './commands/agents.command';
 import { registerClusterCommand } from './commands/cluster.command';
 import { registerDeploymentsCommand } from './commands/deployments.command';
 import { registerAppsCommand } from './commands/apps.command';
+import { registerGroupsCommand } from './commands/groups.command';
 import { registerEventsCommand } from './commands/events.command';
 import { registerLogsCommand } from './commands/logs.command';
 import { registerMasterCommands } from './commands/master.command';
@@ -56,6 +57,7 @@ export function buildProgram(ctx: CliContext, output: Output): Command {
   registerMasterCommands(program, ctx, output);
   registerAgentCommand(program, ctx, output);
   registerAppsCommand(program, ctx, output);
+  registerGroupsCommand(program, ctx, output);
   registerDeploymentsCommand(program, ctx, output);
   registerAgentsCommand(program, ctx, output);
   registerTasksCommand(program, ctx, output);
