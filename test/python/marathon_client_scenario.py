@@ -30,6 +30,7 @@ from marathon.exceptions import MarathonHttpError, NotFoundError  # noqa: E402
 from marathon.models import MarathonApp, MarathonHealthCheck  # noqa: E402
 from marathon.models.app import MarathonUpgradeStrategy, PortDefinition  # noqa: E402
 from marathon.models.deployment import MarathonDeployment  # noqa: E402
+from marathon.models.group import MarathonGroup  # noqa: E402
 from marathon.models.events import (  # noqa: E402
     MarathonDeploymentInfo,
     MarathonDeploymentSuccess,
@@ -46,6 +47,7 @@ PREFIX = os.environ.get("SCENARIO_APP_PREFIX", "/py").rstrip("/")
 WAIT = float(os.environ.get("SCENARIO_WAIT_SECONDS", "90"))
 WEB = PREFIX + "/web"
 HUGE = PREFIX + "/too-big"
+STACK = PREFIX + "/stack"
 
 # A real server per task: python's http.server on $PORT0, checked over HTTP by the agent.
 SERVE = "mkdir -p www && touch www/alive && cd www && exec python3 -m http.server $PORT0 --bind 127.0.0.1"
@@ -371,6 +373,87 @@ def delete_app(app_id, force=False):
     wait_for("no task of %s left" % app_id, lambda: not [t for t in client.list_tasks() if t.app_id == app_id])
 
 
+# ---- groups: a database group and an api group that depends on it ----
+
+
+def create_group(state):
+    store = MarathonApp(
+        id=STACK + "/db/store",
+        cmd=SERVE,
+        instances=1,
+        cpus=0.05,
+        mem=16,
+        port_definitions=[PortDefinition(port=0, protocol="tcp", name="http")],
+        health_checks=[
+            MarathonHealthCheck(protocol="HTTP", path="/alive", port_index=0, grace_period_seconds=30, interval_seconds=1, timeout_seconds=2)
+        ],
+    )
+    server = MarathonApp(id=STACK + "/api/server", cmd="sleep 600", instances=1, cpus=0.05, mem=16)
+    group = MarathonGroup(
+        id=STACK,
+        groups=[
+            MarathonGroup(id=STACK + "/db", apps=[store]),
+            MarathonGroup(id=STACK + "/api", apps=[server], dependencies=[STACK + "/db"]),
+        ],
+    )
+    result = client.create_group(group)
+    check(result.get("deploymentId") and result.get("version"), "create_group answered %r" % result)
+    state["group_version"] = result["version"]
+    healthy(STACK + "/db/store")
+    wait_for("the api server running", lambda: client.get_app(STACK + "/api/server").tasks_running == 1)
+    # The dependency held: the api's task started after the store's first passing health check.
+    store_task = client.get_app(STACK + "/db/store").tasks[0]
+    api_task = client.get_app(STACK + "/api/server").tasks[0]
+    first_alive = store_task.health_check_results[0].first_success
+    check(api_task.staged_at >= first_alive, "api staged %s before the store was healthy %s" % (api_task.staged_at, first_alive))
+
+
+def get_and_list_groups():
+    group = client.get_group(STACK)
+    check(isinstance(group, MarathonGroup) and group.id == STACK, "get_group: %r" % group)
+    check([g.id for g in group.groups] == [STACK + "/api", STACK + "/db"], "subgroups: %r" % group.groups)
+    api = [g for g in group.groups if g.id == STACK + "/api"][0]
+    check(api.dependencies == [STACK + "/db"], "dependencies: %r" % api.dependencies)
+    check([a.id for a in api.apps] == [STACK + "/api/server"], "apps: %r" % api.apps)
+    check(any(g.id == PREFIX for g in client.list_groups()), "list_groups has %s" % PREFIX)
+
+
+def scale_group():
+    result = client.scale_group(STACK, 2)
+    check(result.get("deploymentId"), "scale_group answered %r" % result)
+    wait_for("every app of %s at 2 instances" % STACK, lambda: all(
+        client.get_app(app_id).tasks_running == 2 for app_id in (STACK + "/db/store", STACK + "/api/server")
+    ))
+
+
+def update_group():
+    group = client.get_group(STACK)
+    api = [g for g in group.groups if g.id == STACK + "/api"][0]
+    api.apps[0].instances = 1
+    result = client.update_group(STACK + "/api", api, force=True)
+    check(result.get("deploymentId"), "update_group answered %r" % result)
+    wait_for("the api server back at 1", lambda: client.get_app(STACK + "/api/server").tasks_running == 1)
+
+
+def rollback_group(state):
+    result = client.rollback_group(STACK, state["group_version"], force=True)
+    check(result.get("deploymentId"), "rollback_group answered %r" % result)
+    wait_for("the store back at 1 instance", lambda: client.get_app(STACK + "/db/store").instances == 1)
+
+
+def delete_group():
+    result = client.delete_group(STACK, force=True)
+    check(result.get("deploymentId"), "delete_group answered %r" % result)
+    def gone():
+        try:
+            client.get_group(STACK)
+        except NotFoundError:
+            return True
+        return False
+    wait_for("%s gone" % STACK, gone)
+    wait_for("no task of %s left" % STACK, lambda: not [t for t in client.list_tasks() if t.app_id.startswith(STACK + "/")])
+
+
 def check_events():
     check(not stream_errors, "the event stream failed: %s" % stream_errors)
     check(all(isinstance(e, MarathonEvent) for e in events), "every event parsed into a model")
@@ -406,6 +489,13 @@ def main():
     step("list_queue (also with embed_last_unused_offers)", list_queue)
     step("reset_delay", reset_delay)
     step("get_leader again", get_leader)
+    step("create_group with a dependency", lambda: create_group(state))
+    if "group_version" in state:
+        step("get_group and list_groups", get_and_list_groups)
+        step("scale_group by 2", scale_group)
+        step("update_group (a subgroup, force)", update_group)
+        step("rollback_group to its first version", lambda: rollback_group(state))
+        step("delete_group", delete_group)
     # Its deployment cannot finish (no agent holds it) and locks it: as in Marathon, only force deletes it.
     step("delete_app(force=True) of the queued app", lambda: delete_app(HUGE, force=True))
     step("delete_app of the web app", lambda: delete_app(WEB))

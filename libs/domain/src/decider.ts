@@ -116,7 +116,7 @@ const EVOLVERS_BY_TYPE: Record<EventType, readonly Evolver[]> = {
   TaskReadinessChanged: [evolveTask],
   AppRestartRequested: [evolveApp, evolveOffers, evolveCauses],
   DeploymentStarted: [evolveDeployment, evolveOffers],
-  DeploymentStepFinished: [evolveDeployment],
+  DeploymentStepFinished: [evolveDeployment, evolveOffers],
   DeploymentFinished: [evolveDeployment],
   DeploymentCancelled: [evolveDeployment],
   ClusterVersionRaised: [evolveCluster],

@@ -34,6 +34,8 @@ export const INTRODUCED_AT_LEVEL: Readonly<Partial<Record<EventType, Readonly<Re
   // up every start) but does not record them.
   SnapshotWritten: { 1: 2 },
   // Level 3: groups (/v2/groups). Until the cluster reads level 3, group commands are refused.
+  // From level 3 a DeploymentStepFinished also revives offers (libs/domain offers.evolve.ts): a
+  // master of level 2 would fold it differently, which is why that waits for the raise too.
   GroupCreated: { 1: 3 },
   GroupUpdated: { 1: 3 },
   GroupDeleted: { 1: 3 },

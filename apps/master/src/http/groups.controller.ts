@@ -80,7 +80,11 @@ export class GroupsController {
     return this.write(request, ROOT_GROUP, body, 'update', force, reply);
   }
 
-  /** PUT /v2/groups/{id}: create or replace the group, scale it (`scaleBy`) or go back to a `version`. */
+  /**
+   * PUT /v2/groups/{id}: create or replace the group, scale it (`scaleBy`) or go back to a
+   * `version`. PUT /v2/groups/{id}/versions/{version} (no body) is that revert too: it is what
+   * marathon-python's `rollback_group` sends.
+   */
   @Put('*')
   update(
     @Req() request: FastifyRequest,
@@ -88,6 +92,8 @@ export class GroupsController {
     @Query('force') force: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    const revertTo = wildcard(request).match(/^(.*?)\/?versions\/([^/]+)\/?$/);
+    if (revertTo) return this.write(request, toGroupId(revertTo[1]!), { version: revertTo[2] }, 'update', force, reply);
     return this.write(request, toGroupId(wildcard(request)), body, 'update', force, reply);
   }
 

@@ -239,46 +239,56 @@ describe('a group deployment on a cluster', () => {
     maxConsecutiveFailures: 3,
   };
 
-  it('launches nothing for the dependent app until its dependency is healthy (its step comes later)', () => {
-    const s = new ClusterScenario();
-    s.given([RAISED]);
-    s.run(anAgent('a1').register());
-    const small = { cpus: 0.1, mem: 16 };
-    s.run(
-      change(
-        {
-          id: '/p',
-          groups: [
-            { id: '/p/db', apps: [app('/p/db/pg', { ...small, healthChecks: [check] })] },
-            { id: '/p/svc', dependencies: ['/p/db'], apps: [app('/p/svc/api', small)] },
-          ],
+  it.each([
+    ['', false],
+    [', also when an app that fits nowhere made the agent decline (its step revives offers)', true],
+  ])(
+    'launches nothing for the dependent app until its dependency is healthy (its step comes later)%s',
+    (_name, huge) => {
+      const s = new ClusterScenario();
+      s.given([RAISED]);
+      s.run(anAgent('a1').register());
+      if (huge) {
+        s.run({ kind: 'CreateApp', app: app('/huge', { cpus: 1000 }), force: false, meta: meta(T0 + 500) });
+        s.tick(T0 + 600); // the offer is declined: the agent is filtered for DECLINE_REFUSE_MS
+      }
+      const small = { cpus: 0.1, mem: 16 };
+      s.run(
+        change(
+          {
+            id: '/p',
+            groups: [
+              { id: '/p/db', apps: [app('/p/db/pg', { ...small, healthChecks: [check] })] },
+              { id: '/p/svc', dependencies: ['/p/db'], apps: [app('/p/svc/api', small)] },
+            ],
+          },
+          'create',
+          T0 + 1_000,
+        ),
+      );
+      s.tick(T0 + 2_000);
+      expect(s.tasksOf('/p/db/pg')).toHaveLength(1);
+      expect(s.tasksOf('/p/svc/api')).toHaveLength(0);
+      s.reportAll(T0 + 3_000);
+      s.tick(T0 + 4_000);
+      // Running but not healthy yet: still nothing for the api.
+      expect(s.tasksOf('/p/svc/api')).toHaveLength(0);
+      const [pg] = s.tasksOf('/p/db/pg');
+      s.run({
+        ...reportStatus(pg!.taskId, 'a1', 'TASK_RUNNING', { updateId: 'h1', now: T0 + 5_000 }),
+        health: {
+          checkIndex: 0,
+          alive: true,
+          consecutiveFailures: 0,
+          firstSuccess: iso(T0 + 5_000),
+          lastSuccess: iso(T0 + 5_000),
+          lastFailure: null,
+          lastFailureCause: null,
         },
-        'create',
-        T0 + 1_000,
-      ),
-    );
-    s.tick(T0 + 2_000);
-    expect(s.tasksOf('/p/db/pg')).toHaveLength(1);
-    expect(s.tasksOf('/p/svc/api')).toHaveLength(0);
-    s.reportAll(T0 + 3_000);
-    s.tick(T0 + 4_000);
-    // Running but not healthy yet: still nothing for the api.
-    expect(s.tasksOf('/p/svc/api')).toHaveLength(0);
-    const [pg] = s.tasksOf('/p/db/pg');
-    s.run({
-      ...reportStatus(pg!.taskId, 'a1', 'TASK_RUNNING', { updateId: 'h1', now: T0 + 5_000 }),
-      health: {
-        checkIndex: 0,
-        alive: true,
-        consecutiveFailures: 0,
-        firstSuccess: iso(T0 + 5_000),
-        lastSuccess: iso(T0 + 5_000),
-        lastFailure: null,
-        lastFailureCause: null,
-      },
-    });
-    s.tick(T0 + 6_000); // the database's step is done
-    s.tick(T0 + 7_000); // the api's step launches it
-    expect(s.tasksOf('/p/svc/api')).toHaveLength(1);
-  });
+      });
+      s.tick(T0 + 6_000); // the database's step is done
+      s.tick(T0 + 7_000); // the api's step launches it
+      expect(s.tasksOf('/p/svc/api')).toHaveLength(1);
+    },
+  );
 });

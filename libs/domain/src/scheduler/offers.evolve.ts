@@ -4,6 +4,9 @@ import type { ClusterState } from '../state';
 import { endsTask } from '../tasks/task-states';
 import { APPS_FRAMEWORK_ID } from './tick.decider';
 
+/** The cluster version from which a finished deployment step revives offers (see format-level.ts). */
+export const REVIVE_ON_STEP_LEVEL = 3;
+
 /*
  * Declines are three quarters of a busy log, so folding one is kept cheap: memos of two pure
  * functions (the same inputs give the same outputs; nothing else depends on them).
@@ -67,6 +70,11 @@ export function evolveOffers(state: ClusterState, event: CairnEvent): void {
     case 'AppRestartRequested':
     case 'DeploymentStarted':
       if (state.offerFilters.size > 0) state.offerFilters.clear();
+      return;
+    // The next step's apps want launches now (their dependencies are done): revive. From format
+    // level 3 only, so that a log written before folds as it always did (its recorded hashes hold).
+    case 'DeploymentStepFinished':
+      if (state.clusterVersion >= REVIVE_ON_STEP_LEVEL && state.offerFilters.size > 0) state.offerFilters.clear();
       return;
     case 'AppDeleted':
       state.queueReasons.delete(event.data.appId);
