@@ -19,6 +19,7 @@ import { DeploymentCommand } from './deployments/deployment.commands';
 import { decideDeploymentCommand } from './deployments/deployment-command.decider';
 import { evolveDeployment } from './deployments/deployment.decider';
 import { evolveCauses } from './causes.evolve';
+import { evolveDrain } from './agents/drain.decider';
 
 /** Every command the sequencer accepts. */
 export type Command = AppCommand | ClusterCommand | AgentCommand | TaskCommand | SchedulerCommand | DeploymentCommand;
@@ -46,6 +47,8 @@ function decideCommand(command: Command, state: ClusterState): EventDraft[] {
       return decideCluster(command, state);
     case 'RegisterAgent':
     case 'DisconnectAgent':
+    case 'DrainAgent':
+    case 'ReactivateAgent':
       return decideAgent(command, state);
     case 'ReportTaskStatus':
       return decideTaskStatus(command, state);
@@ -107,4 +110,7 @@ const EVOLVERS_BY_TYPE: Record<EventType, readonly Evolver[]> = {
   DeploymentFinished: [evolveDeployment],
   DeploymentCancelled: [evolveDeployment],
   ClusterVersionRaised: [evolveCluster],
+  AgentDrainStarted: [evolveDrain],
+  AgentDrained: [evolveDrain],
+  AgentReactivated: [evolveDrain],
 };

@@ -14,7 +14,7 @@ import type { EventType } from './catalogue';
  * Adding an event type, or a new version of one, is therefore three edits: the schema in the
  * catalogue, its level here (EVENT_FORMAT_LEVEL + 1), and EVENT_FORMAT_LEVEL itself.
  */
-export const EVENT_FORMAT_LEVEL = 2;
+export const EVENT_FORMAT_LEVEL = 3;
 
 /**
  * The cluster version of a log with no ClusterVersionRaised: level 1, every type before levels
@@ -33,6 +33,10 @@ export const INTRODUCED_AT_LEVEL: Readonly<Partial<Record<EventType, Readonly<Re
   // Level 2: snapshots recorded in the log. Below it the leader still stores snapshots (they speed
   // up every start) but does not record them.
   SnapshotWritten: { 1: 2 },
+  // Level 3: agent maintenance (drain). Below it POST /v1/agents/{id}/drain is refused (409).
+  AgentDrainStarted: { 1: 3 },
+  AgentDrained: { 1: 3 },
+  AgentReactivated: { 1: 3 },
 };
 
 /** The format level a reader needs for this (type, version). */

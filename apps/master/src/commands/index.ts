@@ -10,7 +10,9 @@ import {
 } from './app.handlers';
 import {
   DisconnectAgentHandler,
+  DrainAgentHandler,
   ElectLeaderHandler,
+  ReactivateAgentHandler,
   RecordSnapshotHandler,
   RaiseClusterVersionHandler,
   RegisterAgentHandler,
@@ -35,6 +37,8 @@ export const commandHandlers = [
   ElectLeaderHandler,
   RecordSnapshotHandler,
   RaiseClusterVersionHandler,
+  DrainAgentHandler,
+  ReactivateAgentHandler,
 ];
 export * from './app.commands';
 export * from './cluster.commands';

@@ -25,6 +25,11 @@ export function withDeployment(
   changes: ReadonlyMap<string, AppChange>,
   force: boolean,
   appEvents: readonly EventDraft[],
+  /**
+   * The steps, when the caller plans them itself (an agent drain: restarts of the same spec,
+   * which planSteps sees as no change). They are never taken as done at once.
+   */
+  planned?: DeploymentStep[],
 ): EventDraft[] {
   // A deployment's id is its command's: commands ids are unique (uuids), and a repeat must not
   // take over another deployment.
@@ -32,7 +37,7 @@ export function withDeployment(
     throw new CommandRejected('conflict', `deployment ${meta.commandId} exists already: retry the command`);
   }
   const cancelled = cancelLocking(state, [...changes.keys()], force, meta.commandId);
-  const steps = planSteps(changes);
+  const steps = planned ?? planSteps(changes);
   if (steps.length === 0) return [...cancelled, ...appEvents];
   if (!force && state.deployments.size - cancelled.length >= MAX_RUNNING_DEPLOYMENTS) {
     throw new CommandRejected(
@@ -53,7 +58,7 @@ export function withDeployment(
       (action) =>
         reconcileAction(action, changes.get(action.app)?.target ?? undefined, tasksOf(action.app), state.agents).done,
     );
-  const firstOpen = steps.findIndex((step) => !doneAtOnce(step));
+  const firstOpen = planned ? 0 : steps.findIndex((step) => !doneAtOnce(step));
   const finishedAtOnce = firstOpen < 0 ? steps.length : firstOpen;
   // The deployment records the user's command (its id is the command's): a chain starts here.
   const started = draft(

@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { EventEnvelope } from '../envelope';
 import { appCreatedV1, appDeletedV1, appScaledV1, appScaledV2, appUpdatedV1 } from './app.events';
 import { clusterVersionRaisedV1, leaderElectedV1, snapshotWrittenV1 } from './cluster.events';
-import { agentDisconnectedV1, agentRegisteredV1, agentReregisteredV1, agentUnreachableV1 } from './agent.events';
+import {
+  agentDisconnectedV1,
+  agentDrainedV1,
+  agentDrainStartedV1,
+  agentReactivatedV1,
+  agentRegisteredV1,
+  agentReregisteredV1,
+  agentUnreachableV1,
+} from './agent.events';
 import { launchDelayedV1, launchDelayResetV1, offerAcceptedV1, offerDeclinedV1, offersMadeV1 } from './offer.events';
 import {
   taskHealthChangedV1,
@@ -98,6 +106,14 @@ export const catalogue = {
   },
   // Format level 2 (format-level.ts): written only once the cluster reads it.
   ClusterVersionRaised: { current: 1, versions: { 1: clusterVersionRaisedV1 }, key: () => 'cluster' },
+  // Format level 3: agent maintenance (drain).
+  AgentDrainStarted: {
+    current: 1,
+    versions: { 1: agentDrainStartedV1 },
+    key: (d: AgentDrainStartedData) => d.agentId,
+  },
+  AgentDrained: { current: 1, versions: { 1: agentDrainedV1 }, key: (d: AgentDrainedData) => d.agentId },
+  AgentReactivated: { current: 1, versions: { 1: agentReactivatedV1 }, key: (d: AgentReactivatedData) => d.agentId },
 } as const;
 
 export type EventType = keyof typeof catalogue;
@@ -132,6 +148,9 @@ export type DeploymentStepFinishedData = z.infer<typeof deploymentStepFinishedV1
 export type DeploymentFinishedData = z.infer<typeof deploymentFinishedV1>;
 export type DeploymentCancelledData = z.infer<typeof deploymentCancelledV1>;
 export type ClusterVersionRaisedData = z.infer<typeof clusterVersionRaisedV1>;
+export type AgentDrainStartedData = z.infer<typeof agentDrainStartedV1>;
+export type AgentDrainedData = z.infer<typeof agentDrainedV1>;
+export type AgentReactivatedData = z.infer<typeof agentReactivatedV1>;
 
 export type LeaderElected = EventEnvelope<'LeaderElected', LeaderElectedData>;
 export type SnapshotWritten = EventEnvelope<'SnapshotWritten', SnapshotWrittenData>;
@@ -162,6 +181,9 @@ export type DeploymentStepFinished = EventEnvelope<'DeploymentStepFinished', Dep
 export type DeploymentFinished = EventEnvelope<'DeploymentFinished', DeploymentFinishedData>;
 export type DeploymentCancelled = EventEnvelope<'DeploymentCancelled', DeploymentCancelledData>;
 export type ClusterVersionRaised = EventEnvelope<'ClusterVersionRaised', ClusterVersionRaisedData>;
+export type AgentDrainStarted = EventEnvelope<'AgentDrainStarted', AgentDrainStartedData>;
+export type AgentDrained = EventEnvelope<'AgentDrained', AgentDrainedData>;
+export type AgentReactivated = EventEnvelope<'AgentReactivated', AgentReactivatedData>;
 
 /** Every event Cairn writes, at its current version. */
 export type CairnEvent =
@@ -192,7 +214,10 @@ export type CairnEvent =
   | DeploymentStepFinished
   | DeploymentFinished
   | DeploymentCancelled
-  | ClusterVersionRaised;
+  | ClusterVersionRaised
+  | AgentDrainStarted
+  | AgentDrained
+  | AgentReactivated;
 
 /** The data of one event type at its current version. */
 export type EventData<T extends EventType> = Extract<CairnEvent, { type: T }>['data'];
