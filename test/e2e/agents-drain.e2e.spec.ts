@@ -111,10 +111,11 @@ describe('agent drain', () => {
       ),
     );
 
-    // Again: already draining (409).
+    // Again while it moves tasks: its own deployment locks the app (409, Marathon's lock message).
+    // (The deployment cannot be over yet: a replacement needs seconds to start and pass its check.)
     const again = await master.http.post(`/v1/agents/${a}/drain`, {});
     expect(again.status).toBe(409);
-    expect(again.body.message).toMatch(/is already (draining|drained)/);
+    expect(again.body.message).toMatch(/App is locked by one or more deployments/);
 
     const view = await waitFor(
       async () => {
@@ -155,6 +156,12 @@ describe('agent drain', () => {
     const end = events.filter((e) => e.type === 'AgentDrained');
     expect(end.map((e) => e.data)).toEqual([{ agentId: a }]);
     expect(end[0].causationId).toBe(started[0].id);
+
+    // Drained and empty: draining again changes nothing.
+    const repeat = await master.http.post(`/v1/agents/${a}/drain`, { deadlineSeconds: 5 });
+    expect(repeat.status).toBe(202);
+    expect(repeat.body).toMatchObject({ agentId: a, drain: { state: 'DRAINED' }, deployments: [] });
+    expect(repeat.headers['x-cairn-offset']).toBeUndefined();
 
     // `cairn agents` shows it; reactivation puts the agent back into placement.
     const listed = await cli(['agents'], { env: master.cliEnv() });

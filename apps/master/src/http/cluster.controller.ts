@@ -78,8 +78,9 @@ export class ClusterController {
    * Agent maintenance (Mesos's DRAIN_AGENT, Nomad's node drain): the agent leaves placement and one
    * deployment replaces its tasks elsewhere within each app's upgradeStrategy; at the deadline
    * (`deadlineSeconds` from now, if given) what still runs there is killed. 202 with the
-   * deployments started (none when the agent runs nothing); 404 for an unknown agent, 409 when it
-   * already drains or a deployment locks one of its apps (`?force=true` cancels those), 422 for a bad body.
+   * deployments started (none when the agent runs nothing); 404 for an unknown agent, 409 when a
+   * deployment locks one of its apps (`?force=true` cancels those), 422 for a bad body. Draining an
+   * agent in maintenance again updates the drain (Mesos, Nomad); a drained, empty one: nothing.
    */
   @Post('v1/agents/:agentId/drain')
   @HttpCode(202)

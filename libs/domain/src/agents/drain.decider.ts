@@ -16,25 +16,25 @@ import type { DrainAgent, ReactivateAgent } from './agent.commands';
  *   launch up to `maximumOverCapacity`, and a healthy task on the agent is killed only while the app
  *   keeps `minimumHealthCapacity` × instances healthy tasks. Locked apps: 409 unless `force`.
  * - On every tick (drainTick): at the deadline, what still runs on the agent is killed; once no
- *   task is left on it, `AgentDrained`.
+ *   task is left on it, `AgentDrained`. A drained agent runs nothing: a task back there is killed.
+ * - DrainAgent again: a new deadline and a deployment for what is still there; nothing for a
+ *   drained agent with no task.
  * - ReactivateAgent: `AgentReactivated`; placement uses the agent again.
  */
 export function decideDrainAgent(command: DrainAgent, state: ClusterState): EventDraft[] {
   const { agentId, meta } = command;
   const agent = state.agents.get(agentId);
   if (!agent) throw new CommandRejected('not-found', `Agent '${agentId}' does not exist`);
-  if (agent.drain) {
-    throw new CommandRejected(
-      'conflict',
-      `Agent '${agentId}' is already ${agent.drain.state === 'DRAINING' ? 'draining' : 'drained'} ` +
-        `(since ${agent.drain.startedAt}); reactivate it first to drain it again`,
-    );
-  }
   if (command.deadlineSeconds !== null && !(command.deadlineSeconds >= 0)) {
     throw new CommandRejected('invalid', 'deadlineSeconds must be a number of seconds, at least 0');
   }
   const deadline = command.deadlineSeconds === null ? null : isoTime(meta.now + command.deadlineSeconds * 1000);
   const onAgent = [...state.tasks.values()].filter((t) => t.agentId === agentId && !t.unreachable?.inactive);
+  // Drained and empty: a repeat changes nothing. A drain in progress (or a drained agent that got a
+  // task back) is drained again, as Mesos's DRAIN_AGENT and Nomad's drain update theirs: a new
+  // deadline, and a new deployment for what is still there (e.g. after a forced change cancelled
+  // the first one).
+  if (agent.drain?.state === 'DRAINED' && onAgent.length === 0) return [];
   const appIds = [...new Set(onAgent.filter((t) => state.apps.has(t.appId)).map((t) => t.appId))].sort();
   const deploymentIds = appIds.length > 0 ? [meta.commandId] : [];
   const started = draft('AgentDrainStarted', { agentId, deadline, deploymentIds });
@@ -75,11 +75,16 @@ export function decideReactivateAgent(command: ReactivateAgent, state: ClusterSt
  */
 export function drainTick(state: ClusterState, now: number, ended: ReadonlySet<string>): EventDraft[] {
   const draining: AgentRecord[] = [];
-  for (const agent of state.agents.values()) if (agent.drain?.state === 'DRAINING') draining.push(agent);
-  if (draining.length === 0) return [];
+  const drained = new Set<string>();
+  for (const agent of state.agents.values()) {
+    if (agent.drain?.state === 'DRAINING') draining.push(agent);
+    else if (agent.drain?.state === 'DRAINED') drained.add(agent.agentId);
+  }
+  if (draining.length === 0 && drained.size === 0) return [];
   const ids = new Set(draining.map((a) => a.agentId));
   const tasksOn = new Map<string, string[]>();
-  const events: EventDraft[] = [];
+  const events: EventDraft[] = drained.size > 0 ? drainedLeftovers(state, drained, ended) : [];
+  if (draining.length === 0) return events;
   const nowIso = isoTime(now);
   for (const task of state.tasks.values()) {
     if (!ids.has(task.agentId) || ended.has(task.taskId) || task.unreachable?.inactive) continue;
@@ -98,6 +103,26 @@ export function drainTick(state: ClusterState, now: number, ended: ReadonlySet<s
   }
   for (const agent of draining) {
     if (!tasksOn.has(agent.agentId)) events.push(draft('AgentDrained', { agentId: agent.agentId }, agent.drain!.by));
+  }
+  return events;
+}
+
+/**
+ * A drained agent runs nothing: a task found there (one kept unreachable that came back after its
+ * replacement started) is killed; it does not count towards its app any more than any surplus.
+ */
+function drainedLeftovers(state: ClusterState, drained: ReadonlySet<string>, ended: ReadonlySet<string>): EventDraft[] {
+  const events: EventDraft[] = [];
+  for (const task of state.tasks.values()) {
+    if (!drained.has(task.agentId) || task.killRequested || task.unreachable || ended.has(task.taskId)) continue;
+    const agent = state.agents.get(task.agentId)!;
+    events.push(
+      draft(
+        'TaskKillRequested',
+        { taskId: task.taskId, agentId: task.agentId, reason: `agent ${agent.hostname} is drained` },
+        agent.drain!.by,
+      ),
+    );
   }
   return events;
 }

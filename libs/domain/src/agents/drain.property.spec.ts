@@ -1,4 +1,8 @@
 import fc from 'fast-check';
+import { decodeRecord } from '@cairn/events';
+import { evolve } from '../decider';
+import { initialState, type ClusterState } from '../state';
+import { runSteps, stepRun } from '../testing/cluster-arbitraries';
 import { draft } from '../command';
 import { ClusterScenario } from '../testing/cluster-scenario';
 import { anAgent, createApp, reportStatus } from '../testing/cluster-builders';
@@ -79,6 +83,55 @@ describe('agent drain (fast-check)', () => {
         expect(tasks.every((t) => t.agentId === 'a2' && isHealthy(t))).toBe(true);
         expect(s.log.filter((e) => e.type === 'AgentDrained')).toHaveLength(1);
         expect(stateJson(stateAfter(s.log))).toBe(stateJson(s.state));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('agent drain in random cluster runs (fast-check)', () => {
+  it('never places on an agent in maintenance, drains only empty agents, leaves a drained agent empty, and replays to the live state', () => {
+    fc.assert(
+      fc.property(stepRun({ drains: true }), (steps) => {
+        const cluster = runSteps(
+          steps,
+          (c, _command, events) => {
+            for (const event of events) {
+              if (event.type === 'TaskLaunched') {
+                // A decision that launches never changes maintenance: the state after it says.
+                expect({ launchedOn: event.data.agentId, drain: c.live.agents.get(event.data.agentId)?.drain }).toEqual(
+                  {
+                    launchedOn: event.data.agentId,
+                    drain: undefined,
+                  },
+                );
+              }
+              if (event.type === 'AgentDrained') {
+                const left = [...c.live.tasks.values()].filter(
+                  (t) => t.agentId === event.data.agentId && !t.unreachable?.inactive,
+                );
+                expect({ drained: event.data.agentId, left: left.map((t) => t.taskId) }).toEqual({
+                  drained: event.data.agentId,
+                  left: [],
+                });
+              }
+            }
+            if (_command.kind !== 'Tick') return;
+            // After a tick, nothing on a drained agent still counts (killed, or unreachable).
+            for (const task of c.live.tasks.values()) {
+              if (c.live.agents.get(task.agentId)?.drain?.state !== 'DRAINED') continue;
+              expect({ task: task.taskId, gone: task.killRequested || task.unreachable !== null }).toEqual({
+                task: task.taskId,
+                gone: true,
+              });
+            }
+          },
+          { checkPurity: true, clusterVersion: 3 },
+        );
+        const replayed = cluster.log
+          .map(decodeRecord)
+          .reduce<ClusterState>((state, e) => evolve(state, e), initialState());
+        expect(stateJson(replayed)).toBe(stateJson(cluster.live));
       }),
       { numRuns: 150 },
     );

@@ -60,7 +60,7 @@ describe('agent drain (decide)', () => {
       .thenThrows('conflict', /AgentDrainStarted v1 needs cluster version 3 and the cluster is at 1/);
   });
 
-  it('an agent with no task is drained at once; a second drain is refused until it is reactivated', () => {
+  it('an agent with no task is drained at once; draining it again changes nothing; reactivation ends it', () => {
     given([level3, a1.registered()])
       .when(drain('a1', T0, { deadlineSeconds: 30 }))
       .then([
@@ -74,8 +74,8 @@ describe('agent drain (decide)', () => {
       draft('AgentDrained', { agentId: 'a1' }),
     ];
     given(drained)
-      .when(drain('a1', T0))
-      .thenThrows('conflict', /already drained/);
+      .when(drain('a1', T0, { deadlineSeconds: 5 }))
+      .thenNothingHappened();
     given(drained)
       .when(reactivate('a1', T0))
       .then([draft('AgentReactivated', { agentId: 'a1' })]);
@@ -106,6 +106,51 @@ describe('agent drain (decide)', () => {
       .flatMap((e) => (e.type === 'OffersMade' ? e.data.offers.map((o) => o.agentId) : []));
     expect(offeredA1).not.toContain('a1');
     // Replay (evolve only) gives the live state.
+    expect(stateJson(stateAfter(s.log))).toBe(stateJson(s.state));
+  });
+
+  it('draining again while the drain moves tasks: 409 (its own deployment locks the apps) unless force, which restarts it with the new deadline', () => {
+    const { s, now } = webOnA1();
+    const first = s.run(drain('a1', (now.t += SECOND_MS)));
+    const [firstDeployment] = eventsOf(first, 'DeploymentStarted').map((d) => d.deploymentId);
+    given(s.log)
+      .when(drain('a1', (now.t += SECOND_MS), { deadlineSeconds: 60 }))
+      .thenThrows('conflict', /App is locked/);
+    given(s.log)
+      .when(drain('a1', now.t, { deadlineSeconds: 60, force: true }))
+      .thenState((state, events) => {
+        expect(eventCounts(events)).toEqual({ DeploymentCancelled: 1, AgentDrainStarted: 1, DeploymentStarted: 1 });
+        expect(eventsOf(events, 'DeploymentCancelled')[0].deploymentId).toBe(firstDeployment);
+        expect(state.agents.get('a1')!.drain).toMatchObject({ state: 'DRAINING', deadline: iso(now.t + 60_000) });
+      });
+  });
+
+  it('a drained agent runs nothing: a task that comes back there after its replacement started is killed', () => {
+    const s = new ClusterScenario().given([level3]);
+    const now = { t: T0 };
+    s.run(a1.register({ now: now.t }));
+    const strategy = { inactiveAfterSeconds: 0, expungeAfterSeconds: 3600 };
+    s.run(createApp('/web', { instances: 1, cpus: 0.1, mem: 16, unreachableStrategy: strategy }, now.t));
+    s.tick((now.t += SECOND_MS));
+    s.reportAll((now.t += SECOND_MS));
+    const [old] = s.tasksOf('/web');
+    s.run(a2.register({ now: now.t }));
+    s.run({ kind: 'DisconnectAgent', agentId: 'a1', meta: meta(now.t) });
+    // Unreachable, inactive at once: replaced on a2.
+    s.tick((now.t += 120_000));
+    s.tick((now.t += SECOND_MS));
+    s.reportAll((now.t += SECOND_MS));
+    expect(s.state.tasks.get(old.taskId)!.unreachable!.inactive).toBe(true);
+    // The drain does not wait for the inactive task: drained at once.
+    expect(eventCounts(s.run(drain('a1', (now.t += SECOND_MS))))).toEqual({ AgentDrainStarted: 1, AgentDrained: 1 });
+    // a1 comes back with it: adopted, then killed (as surplus, or as a task on a drained agent).
+    s.run(a1.reregister([{ taskId: old.taskId, state: 'TASK_RUNNING' }], { now: (now.t += SECOND_MS) }));
+    s.tick((now.t += SECOND_MS));
+    expect(s.tasksOf('/web').filter((t) => t.agentId === 'a1' && !t.killRequested)).toEqual([]);
+    s.reportKills((now.t += SECOND_MS));
+    s.tick((now.t += SECOND_MS));
+    s.reportAll((now.t += SECOND_MS));
+    expect(s.tasksOf('/web').map((t) => [t.agentId, t.state])).toEqual([['a2', 'TASK_RUNNING']]);
     expect(stateJson(stateAfter(s.log))).toBe(stateJson(s.state));
   });
 

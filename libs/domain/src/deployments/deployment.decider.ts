@@ -119,7 +119,9 @@ export function advanceDeployments(state: ClusterState, demand: ReadonlyMap<stri
       const buckets = demand.get(action.app) ?? reconcileAction(action, undefined, []);
       done &&= buckets.done;
       for (const task of buckets.kill) {
-        const reason = `deployment ${deployment.deploymentId}: ${action.action}`;
+        const agent = state.agents.get(task.agentId);
+        const drain = agent?.drain ? ` (agent ${agent.hostname} drains)` : '';
+        const reason = `deployment ${deployment.deploymentId}: ${action.action}${drain}`;
         events.push(
           draft('TaskKillRequested', { taskId: task.taskId, agentId: task.agentId, reason }, deployment.startedBy),
         );
