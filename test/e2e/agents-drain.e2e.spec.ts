@@ -174,4 +174,46 @@ describe('agent drain', () => {
     expect(after.find((x) => x.agentId === a)?.drain).toBeNull();
     expect((await allEvents(master, ['AgentReactivated'])).map((e) => e.data)).toEqual([{ agentId: a }]);
   });
+  it('at the deadline, what could not move is killed and the drain ends; reactivated, the agent runs it again', async () => {
+    // Pinned to host-a: its replacement fits nowhere else, so only the deadline ends the drain.
+    const id = '/drain/pinned';
+    const [a] = agents.map((agent) => agent.agentId()!);
+    const created = await master.http.post('/v2/apps', {
+      id,
+      cmd: 'exec sleep 300',
+      instances: 1,
+      cpus: 0.05,
+      mem: 16,
+      constraints: [['hostname', 'LIKE', 'host-a']],
+    });
+    expect(created.status).toBe(201);
+    await waitForSettled(master, id, 1, { onTimeout: logs });
+    const [pinned] = await appTasks(master, id);
+    expect(pinned.slaveId).toBe(a);
+
+    const start = await endOffset(master);
+    const drain = await master.http.post(`/v1/agents/${a}/drain`, { deadlineSeconds: 2 });
+    expect(drain.status).toBe(202);
+    expect(drain.body).toMatchObject({ agentId: a, drain: { state: 'DRAINING' }, deployments: [expect.any(String)] });
+    expect(drain.headers['marathon-deployment-id']).toBe(drain.body.deployments[0]);
+    await waitFor(
+      async () => {
+        const listed = (await master.http.get('/v1/agents')).body.agents as Json[];
+        return listed.find((x) => x.agentId === a)?.drain?.state === 'DRAINED' ? true : undefined;
+      },
+      { timeoutMs: 30_000, describe: 'host-a DRAINED after its deadline', onTimeout: logs },
+    );
+    const events = (await allEvents(master)).filter((e) => e.offset >= start);
+    const kill = events.find((e) => e.type === 'TaskKillRequested' && e.data.taskId === pinned.id);
+    expect(kill?.data.reason).toMatch(/^agent drain deadline \S+ passed$/);
+    expect(kill?.causationId).toBe(events.find((e) => e.type === 'AgentDrainStarted')?.id);
+    expect(events.filter((e) => e.type === 'AgentDrained').map((e) => e.data)).toEqual([{ agentId: a }]);
+    // The app waits for room: its deployment is still in progress, and the queue shows it.
+    const queue = (await master.http.get('/v2/queue')).body.queue as Json[];
+    expect(queue.find((q) => q.app.id === id)).toMatchObject({ count: 1 });
+
+    expect((await master.http.post(`/v1/agents/${a}/reactivate`, {})).status).toBe(200);
+    await waitForSettled(master, id, 1, { onTimeout: logs });
+    expect((await appTasks(master, id)).map((t) => t.slaveId)).toEqual([a]);
+  });
 });

@@ -200,6 +200,21 @@ describe('agent drain (decide)', () => {
     expect(stateJson(stateAfter(s.log))).toBe(stateJson(s.state));
   });
 
+  it('reactivated while its tasks move: the deployment finishes with `instances` tasks, wherever they are', () => {
+    const { s, now } = webOnA1({ upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity: 0 } });
+    s.run(drain('a1', (now.t += SECOND_MS)));
+    // One replacement starts on a2 (capacity 4), then the operator changes their mind.
+    s.tick((now.t += SECOND_MS));
+    expect(s.tasksOf('/web').map((t) => t.agentId)).toEqual(['a1', 'a1', 'a1', 'a2']);
+    s.run(reactivate('a1', (now.t += SECOND_MS)));
+    settle(s, now);
+    expect(s.state.deployments.size).toBe(0);
+    const tasks = s.tasksOf('/web');
+    expect(tasks).toHaveLength(3);
+    expect(tasks.every(isHealthy)).toBe(true);
+    expect(s.state.agents.get('a1')!.drain).toBeUndefined();
+  });
+
   it('reactivated, the agent takes tasks again', () => {
     const s = new ClusterScenario().given([level3]);
     s.run(a1.register({ now: T0 }));
