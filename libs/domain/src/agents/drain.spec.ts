@@ -215,6 +215,28 @@ describe('agent drain (decide)', () => {
     expect(s.state.agents.get('a1')!.drain).toBeUndefined();
   });
 
+  it('GROUP_BY without a count spreads over the racks of agents that can take tasks: a drain empties a rack without a deadlock', () => {
+    const s = new ClusterScenario().given([level3]);
+    const now = { t: T0 };
+    const racks = [a1.withAttributes({ rack: 'r1' }), a2.withAttributes({ rack: 'r2' })];
+    for (const agent of racks) s.run(agent.register({ now: now.t }));
+    s.run(createApp('/web', { instances: 4, cpus: 0.1, mem: 16, constraints: [['rack', 'GROUP_BY']] }, now.t));
+    for (let i = 0; i < 5; i++) {
+      s.tick((now.t += SECOND_MS));
+      s.reportAll((now.t += SECOND_MS));
+    }
+    expect(
+      s
+        .tasksOf('/web')
+        .map((t) => t.agentId)
+        .sort(),
+    ).toEqual(['a1', 'a1', 'a2', 'a2']);
+    s.run(drain('a1', (now.t += SECOND_MS)));
+    settle(s, now);
+    expect(s.tasksOf('/web').map((t) => t.agentId)).toEqual(['a2', 'a2', 'a2', 'a2']);
+    expect(s.state.agents.get('a1')!.drain!.state).toBe('DRAINED');
+  });
+
   it('reactivated, the agent takes tasks again', () => {
     const s = new ClusterScenario().given([level3]);
     s.run(a1.register({ now: T0 }));

@@ -314,7 +314,7 @@ function launchCauses(state: ClusterState): Map<string, EventRef> {
 /**
  * Marathon's GROUP_BY without a count spreads only as offers happen to arrive (its docs say so):
  * one offer may take every instance. Cairn reads a missing count as the number of values the
- * active agents have for the field, so `["rack", "GROUP_BY"]` spreads over every rack it knows.
+ * active agents (not in maintenance) have for the field, so `["rack", "GROUP_BY"]` spreads over every rack it knows.
  */
 function withGroupByCounts(constraints: readonly (readonly string[])[], state: ClusterState): string[][] {
   return constraints.map((constraint) => {
@@ -322,7 +322,8 @@ function withGroupByCounts(constraints: readonly (readonly string[])[], state: C
     if (operator?.toUpperCase() !== 'GROUP_BY' || (value !== undefined && value !== '')) return [...constraint];
     const values = new Set<string>();
     for (const agent of state.agents.values()) {
-      if (agent.status !== 'ACTIVE') continue;
+      // Only agents that can take tasks: one in maintenance would hold a value no task can go to.
+      if (agent.status !== 'ACTIVE' || agent.drain) continue;
       const v = field === 'hostname' || field === '@hostname' ? agent.hostname : agent.attributes[field];
       if (v !== undefined) values.add(v);
     }
