@@ -91,6 +91,7 @@ describe('agent drain', () => {
     expect(unknown.body.message).toBe("Agent 'no-such-agent' does not exist");
     expect((await master.http.post(`/v1/agents/${a}/drain`, { deadlineSeconds: -1 })).status).toBe(422);
     expect((await master.http.post(`/v1/agents/${a}/drain`, { deadline: 5 })).status).toBe(422);
+    expect((await master.http.post(`/v1/agents/${a}/drain`, { deadlineSeconds: 1e20 })).status).toBe(422);
 
     // Poll the healthy count all along, from before the drain to its end.
     const start = await endOffset(master);

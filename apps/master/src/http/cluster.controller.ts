@@ -9,6 +9,7 @@ import {
   EMPTY_RESOURCES,
   deploymentLaunches,
   launchQueue,
+  MAX_DRAIN_DEADLINE_SECONDS,
   Resources,
   summariseReasons,
 } from '@cairn/domain';
@@ -194,10 +195,15 @@ function drainDeadline(body: unknown): number | null {
   const unknown = Object.keys(rest);
   if (unknown.length > 0) throw new CommandRejected('invalid', `unknown field(s): ${unknown.join(', ')}`);
   if (deadlineSeconds === undefined || deadlineSeconds === null) return null;
-  if (typeof deadlineSeconds !== 'number' || !Number.isFinite(deadlineSeconds) || deadlineSeconds < 0) {
+  if (
+    typeof deadlineSeconds !== 'number' ||
+    !Number.isFinite(deadlineSeconds) ||
+    deadlineSeconds < 0 ||
+    deadlineSeconds > MAX_DRAIN_DEADLINE_SECONDS
+  ) {
     throw new CommandRejected(
       'invalid',
-      `deadlineSeconds must be a number of seconds, at least 0, got ${JSON.stringify(deadlineSeconds)}`,
+      `deadlineSeconds must be a number of seconds from 0 to ${MAX_DRAIN_DEADLINE_SECONDS}, got ${JSON.stringify(deadlineSeconds)}`,
     );
   }
   return deadlineSeconds;

@@ -21,12 +21,19 @@ import type { DrainAgent, ReactivateAgent } from './agent.commands';
  *   drained agent with no task.
  * - ReactivateAgent: `AgentReactivated`; placement uses the agent again.
  */
+/** The longest drain deadline (about 31 years): beyond it a time is not worth writing down. */
+export const MAX_DRAIN_DEADLINE_SECONDS = 1_000_000_000;
+
 export function decideDrainAgent(command: DrainAgent, state: ClusterState): EventDraft[] {
   const { agentId, meta } = command;
   const agent = state.agents.get(agentId);
   if (!agent) throw new CommandRejected('not-found', `Agent '${agentId}' does not exist`);
-  if (command.deadlineSeconds !== null && !(command.deadlineSeconds >= 0)) {
-    throw new CommandRejected('invalid', 'deadlineSeconds must be a number of seconds, at least 0');
+  const seconds = command.deadlineSeconds;
+  if (seconds !== null && !(seconds >= 0 && seconds <= MAX_DRAIN_DEADLINE_SECONDS)) {
+    throw new CommandRejected(
+      'invalid',
+      `deadlineSeconds must be a number of seconds from 0 to ${MAX_DRAIN_DEADLINE_SECONDS}, got ${seconds}`,
+    );
   }
   const deadline = command.deadlineSeconds === null ? null : isoTime(meta.now + command.deadlineSeconds * 1000);
   const onAgent = [...state.tasks.values()].filter((t) => t.agentId === agentId && !t.unreachable?.inactive);

@@ -55,6 +55,12 @@ function settle(s: ClusterScenario, now: { t: number }, rounds = 30): void {
 describe('agent drain (decide)', () => {
   it('refuses an unknown agent (404) and a cluster below version 3 (the format gate)', () => {
     given([level3]).when(drain('nope', T0)).thenThrows('not-found', "Agent 'nope' does not exist");
+    given([level3, a1.registered()])
+      .when(drain('a1', T0, { deadlineSeconds: 1e20 }))
+      .thenThrows('invalid', /deadlineSeconds must be a number of seconds from 0 to 1000000000/);
+    given([level3, a1.registered()])
+      .when(drain('a1', T0, { deadlineSeconds: -1 }))
+      .thenThrows('invalid');
     given([a1.registered()])
       .when(drain('a1', T0))
       .thenThrows('conflict', /AgentDrainStarted v1 needs cluster version 3 and the cluster is at 1/);
