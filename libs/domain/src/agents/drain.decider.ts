@@ -6,6 +6,9 @@ import { withDeployment } from '../deployments/deployment.decider';
 import type { AgentRecord, ClusterState } from '../state';
 import type { DrainAgent, ReactivateAgent } from './agent.commands';
 
+/** The longest drain deadline (about 31 years): beyond it a time is not worth writing down. */
+export const MAX_DRAIN_DEADLINE_SECONDS = 1_000_000_000;
+
 /**
  * Agent maintenance (Mesos's DRAIN_AGENT / REACTIVATE_AGENT, Nomad's node drain), as pure decisions:
  *
@@ -21,9 +24,6 @@ import type { DrainAgent, ReactivateAgent } from './agent.commands';
  *   drained agent with no task.
  * - ReactivateAgent: `AgentReactivated`; placement uses the agent again.
  */
-/** The longest drain deadline (about 31 years): beyond it a time is not worth writing down. */
-export const MAX_DRAIN_DEADLINE_SECONDS = 1_000_000_000;
-
 export function decideDrainAgent(command: DrainAgent, state: ClusterState): EventDraft[] {
   const { agentId, meta } = command;
   const agent = state.agents.get(agentId);
