@@ -13,6 +13,7 @@ import {
   RestartAppCommand,
   UpdateAppCommand,
 } from '../../apps/master/src/commands/app.commands';
+import { DrainAgentCommand, ReactivateAgentCommand } from '../../apps/master/src/commands/cluster.commands';
 import type { CommandOutcome } from '../../apps/master/src/core/sequencer';
 import {
   createInProcessMaster,
@@ -303,6 +304,31 @@ class GoldenSimulation {
     // node-c comes back with its cache task still running: adopted back, the surplus killed.
     await c.register(this.leader());
     await this.run(5_000);
+
+    // node-a goes into maintenance: its tasks move elsewhere in a deployment within each app's
+    // upgradeStrategy (what cannot move by the deadline is killed) and the drain ends; then it is
+    // back in service.
+    const nodeA = a.agentId!;
+    await this.user(
+      new DrainAgentCommand(
+        { kind: 'DrainAgent', agentId: nodeA, deadlineSeconds: 30, force: true },
+        ANONYMOUS,
+        this.origin('POST', `/v1/agents/${nodeA}/drain`),
+      ),
+    );
+    for (let elapsed = 0; this.leader().runtime.projection.state.agents.get(nodeA)?.drain?.state !== 'DRAINED';) {
+      if ((elapsed += CONFIG.tickMs) > 60_000) throw new Error('node-a was not drained in 60 s');
+      await this.run(CONFIG.tickMs);
+    }
+    await this.user(
+      new ReactivateAgentCommand(
+        { kind: 'ReactivateAgent', agentId: nodeA },
+        ANONYMOUS,
+        this.origin('POST', `/v1/agents/${nodeA}/reactivate`),
+      ),
+    );
+    await this.deployed(WEB);
+    await this.deployed(WORKER);
 
     // The worker is deleted: its task killed, a StopApplication deployment.
     await this.user(

@@ -21,6 +21,7 @@ import { evolveDeployment } from './deployments/deployment.decider';
 import { evolveCauses } from './causes.evolve';
 import { GroupCommand } from './groups/group.commands';
 import { decideGroup, evolveGroup } from './groups/group.decider';
+import { evolveDrain } from './agents/drain.decider';
 
 /** Every command the sequencer accepts. */
 export type Command =
@@ -59,6 +60,8 @@ function decideCommand(command: Command, state: ClusterState): EventDraft[] {
       return decideCluster(command, state);
     case 'RegisterAgent':
     case 'DisconnectAgent':
+    case 'DrainAgent':
+    case 'ReactivateAgent':
       return decideAgent(command, state);
     case 'ReportTaskStatus':
       return decideTaskStatus(command, state);
@@ -123,4 +126,7 @@ const EVOLVERS_BY_TYPE: Record<EventType, readonly Evolver[]> = {
   GroupCreated: [evolveGroup],
   GroupUpdated: [evolveGroup],
   GroupDeleted: [evolveGroup],
+  AgentDrainStarted: [evolveDrain],
+  AgentDrained: [evolveDrain],
+  AgentReactivated: [evolveDrain],
 };

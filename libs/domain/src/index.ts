@@ -10,6 +10,7 @@ export * from './allocator';
 export * from './placement';
 export * from './constraints';
 export * from './agents/agent.commands';
+export { MAX_DRAIN_DEADLINE_SECONDS } from './agents/drain.decider';
 export * from './tasks/task.commands';
 export * from './tasks/task-states';
 export * from './tasks/backoff';

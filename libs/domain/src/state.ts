@@ -19,6 +19,27 @@ export interface AgentRecord {
   readonly status: 'ACTIVE' | 'DISCONNECTED' | 'UNREACHABLE';
   /** When the status last changed (the event's time, ms since the epoch). */
   readonly sinceMs: number;
+  /**
+   * Maintenance (AgentDrainStarted … AgentReactivated); absent when none, so the records (and the
+   * state hash) of a cluster that never drained are what they were before drains existed.
+   */
+  readonly drain?: AgentDrain;
+}
+
+/** An agent in maintenance: out of placement; DRAINING until no task is left on it (AgentDrained). */
+export interface AgentDrain {
+  readonly state: 'DRAINING' | 'DRAINED';
+  /** The AgentDrainStarted's time. */
+  readonly startedAt: string;
+  /** When what still runs there is killed (decided once, recorded); null: never. */
+  readonly deadline: string | null;
+  /** Its AgentDrainStarted: what the deadline's kills and AgentDrained are caused by. */
+  readonly by: EventRef;
+}
+
+/** Whether placement must avoid the agent (draining or drained: in maintenance). */
+export function inMaintenance(agent: AgentRecord | undefined): boolean {
+  return agent?.drain !== undefined;
 }
 
 /** One health check's verdict as of its last transition (Marathon's healthCheckResults item). */

@@ -39,6 +39,10 @@ export const INTRODUCED_AT_LEVEL: Readonly<Partial<Record<EventType, Readonly<Re
   GroupCreated: { 1: 3 },
   GroupUpdated: { 1: 3 },
   GroupDeleted: { 1: 3 },
+  // Level 3: agent maintenance (drain). Below it POST /v1/agents/{id}/drain is refused (409).
+  AgentDrainStarted: { 1: 3 },
+  AgentDrained: { 1: 3 },
+  AgentReactivated: { 1: 3 },
 };
 
 /** The format level a reader needs for this (type, version). */

@@ -24,6 +24,7 @@ describe('agentRow', () => {
       '5f0c2a9e',
       'node-a',
       'ACTIVE',
+      '-',
       'yes',
       '0.5/4',
       '128/8192',
@@ -35,7 +36,15 @@ describe('agentRow', () => {
 
   it('falls back to - for what a master does not send, and counts missing use as 0', () => {
     const row = agentRow({ agentId: 'a1', resources: { cpus: 2 }, connected: false });
-    expect(row).toEqual(['a1', '-', '-', 'no', '0/2', '-', '-', '-', '-']);
+    expect(row).toEqual(['a1', '-', '-', '-', 'no', '0/2', '-', '-', '-', '-']);
+  });
+
+  it('shows the drain: DRAINING with its deadline, or DRAINED', () => {
+    const drain = (state: string, deadline: string | null) => agentRow({ drain: { state, deadline } })[3];
+    expect(drain('DRAINING', '2026-01-01T00:10:00.000Z')).toBe('DRAINING until 2026-01-01T00:10:00.000Z');
+    expect(drain('DRAINING', null)).toBe('DRAINING');
+    expect(drain('DRAINED', '2026-01-01T00:10:00.000Z')).toBe('DRAINED');
+    expect(agentRow({ drain: null })[3]).toBe('-');
   });
 });
 

@@ -7,6 +7,7 @@ export const AGENTS_COLUMNS = [
   'ID',
   'HOSTNAME',
   'STATUS',
+  'DRAIN',
   'CONNECTED',
   'CPUS',
   'MEM',
@@ -25,6 +26,7 @@ export function agentRow(agent: ApiAgent): string[] {
     shortId(agent.agentId),
     text(agent.hostname),
     text(agent.status),
+    drainCell(agent.drain),
     typeof agent.connected === 'boolean' ? (agent.connected ? 'yes' : 'no') : NONE,
     usedOfTotal(used.cpus, total.cpus),
     usedOfTotal(used.mem, total.mem),
@@ -32,6 +34,13 @@ export function agentRow(agent: ApiAgent): string[] {
     text(agent.tasks),
     formatAttributes(agent.attributes),
   ];
+}
+
+/** `DRAINING` (with its deadline, `DRAINING until 2026-…`) or `DRAINED`; `-` for an agent not in maintenance. */
+function drainCell(drain: unknown): string {
+  const d = record(drain);
+  if (typeof d.state !== 'string') return NONE;
+  return typeof d.deadline === 'string' && d.state === 'DRAINING' ? `${d.state} until ${d.deadline}` : d.state;
 }
 
 function shortId(id: unknown): string {

@@ -15,6 +15,8 @@ const DEMAND_CHANGES = new Set<CairnEvent['type']>([
   'TaskUnreachableInactive',
   'AgentRegistered',
   'AgentReregistered',
+  'AgentDrainStarted',
+  'AgentReactivated',
   'OfferAccepted',
   'DeploymentStarted',
   'DeploymentStepFinished',

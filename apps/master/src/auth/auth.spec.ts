@@ -55,6 +55,11 @@ describe('access policy', () => {
     expect(accessFor('GET', '/metrics')).toBe('read');
     expect(accessFor('POST', '/v2/apps')).toBe('write');
     expect(accessFor('DELETE', '/v2/leader')).toBe('write');
+    // Agent maintenance is an operator's write (admin), not the agents' API.
+    expect(accessFor('POST', '/v1/agents/a-1/drain')).toBe('write');
+    expect(accessFor('POST', '/v1/agents/a-1/reactivate')).toBe('write');
+    expect(allows('viewer', accessFor('POST', '/v1/agents/a-1/drain'))).toBe(false);
+    expect(allows('agent', accessFor('POST', '/v1/agents/a-1/drain'))).toBe(false);
     expect(allows('admin', 'write')).toBe(true);
     expect(allows('viewer', 'read')).toBe(true);
     expect(allows('viewer', 'write')).toBe(false);

@@ -14,3 +14,7 @@ export class ElectLeaderCommand extends SequencedCommand<'ElectLeader'> {}
 export class RecordSnapshotCommand extends SequencedCommand<'RecordSnapshot'> {}
 /** An operator raises the cluster's event format level (POST /v1/cluster/version). */
 export class RaiseClusterVersionCommand extends SequencedCommand<'RaiseClusterVersion'> {}
+/** An operator drains an agent (POST /v1/agents/{id}/drain). */
+export class DrainAgentCommand extends SequencedCommand<'DrainAgent'> {}
+/** An operator ends an agent's maintenance (POST /v1/agents/{id}/reactivate). */
+export class ReactivateAgentCommand extends SequencedCommand<'ReactivateAgent'> {}

@@ -8,6 +8,8 @@ import {
   ElectLeaderCommand,
   RecordSnapshotCommand,
   RaiseClusterVersionCommand,
+  DrainAgentCommand,
+  ReactivateAgentCommand,
 } from './cluster.commands';
 
 @CommandHandler(RegisterAgentCommand)
@@ -24,3 +26,7 @@ export class ElectLeaderHandler extends SequencedHandler<ElectLeaderCommand> {}
 export class RecordSnapshotHandler extends SequencedHandler<RecordSnapshotCommand> {}
 @CommandHandler(RaiseClusterVersionCommand)
 export class RaiseClusterVersionHandler extends SequencedHandler<RaiseClusterVersionCommand> {}
+@CommandHandler(DrainAgentCommand)
+export class DrainAgentHandler extends SequencedHandler<DrainAgentCommand> {}
+@CommandHandler(ReactivateAgentCommand)
+export class ReactivateAgentHandler extends SequencedHandler<ReactivateAgentCommand> {}

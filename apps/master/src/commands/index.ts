@@ -13,7 +13,9 @@ import {
 } from './app.handlers';
 import {
   DisconnectAgentHandler,
+  DrainAgentHandler,
   ElectLeaderHandler,
+  ReactivateAgentHandler,
   RecordSnapshotHandler,
   RaiseClusterVersionHandler,
   RegisterAgentHandler,
@@ -41,6 +43,8 @@ export const commandHandlers = [
   ElectLeaderHandler,
   RecordSnapshotHandler,
   RaiseClusterVersionHandler,
+  DrainAgentHandler,
+  ReactivateAgentHandler,
 ];
 export * from './app.commands';
 export * from './cluster.commands';

@@ -1,20 +1,24 @@
 import { actorOf } from '../auth/principal';
-import { Controller, Delete, Get, HttpCode, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   addResources,
+  type AgentRecord,
   CommandRejected,
   EMPTY_RESOURCES,
   deploymentLaunches,
   launchQueue,
+  MAX_DRAIN_DEADLINE_SECONDS,
   Resources,
   summariseReasons,
 } from '@cairn/domain';
 import { AgentGateway } from '../agents/agent-gateway';
 import { MasterRuntime } from '../core/master-runtime';
 import { appDefinitionView } from './app.view';
-import { ResetLaunchDelayCommand } from '../commands';
+import { DrainAgentCommand, ReactivateAgentCommand, ResetLaunchDelayCommand } from '../commands';
+import { parseBoolean } from './request-origin';
+import { runningDeploymentIdsOf, withDeploymentHeaders, withOffset } from './write-reply';
 
 import { requestOrigin } from './request-origin';
 import { validatePathId } from './validation';
@@ -61,6 +65,7 @@ export class ClusterController {
       .sort((a, b) => (a.hostname === b.hostname ? (a.agentId < b.agentId ? -1 : 1) : a.hostname < b.hostname ? -1 : 1))
       .map((agent) => ({
         ...agent,
+        drain: drainView(agent),
         since: new Date(agent.sinceMs).toISOString(),
         sinceMs: undefined,
         connected: this.gateway.isConnected(agent.agentId),
@@ -68,6 +73,51 @@ export class ClusterController {
         tasks: taskCount.get(agent.agentId) ?? 0,
       }));
     return { agents };
+  }
+
+  /**
+   * Agent maintenance (Mesos's DRAIN_AGENT, Nomad's node drain): the agent leaves placement and one
+   * deployment replaces its tasks elsewhere within each app's upgradeStrategy; at the deadline
+   * (`deadlineSeconds` from now, if given) what still runs there is killed. 202 with the
+   * deployments started (none when the agent runs nothing); 404 for an unknown agent, 409 when a
+   * deployment locks one of its apps (`?force=true` cancels those), 422 for a bad body. Draining an
+   * agent in maintenance again updates the drain (Mesos, Nomad); a drained, empty one: nothing.
+   */
+  @Post('v1/agents/:agentId/drain')
+  @HttpCode(202)
+  async drain(
+    @Req() request: FastifyRequest,
+    @Param('agentId') agentId: string,
+    @Body() body: unknown,
+    @Query('force') force: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const deadlineSeconds = drainDeadline(body);
+    const outcome = await this.commands.execute(
+      new DrainAgentCommand(
+        { kind: 'DrainAgent', agentId, deadlineSeconds, force: parseBoolean(force, false) },
+        actorOf(request),
+        requestOrigin(request),
+      ),
+    );
+    withDeploymentHeaders(reply, outcome);
+    const agent = this.runtime.projection.state.agents.get(agentId);
+    return { agentId, drain: agent ? drainView(agent) : null, deployments: runningDeploymentIdsOf(outcome) };
+  }
+
+  /** Mesos's REACTIVATE_AGENT: placement may use the agent again (200; a no-op for an agent not in maintenance). */
+  @Post('v1/agents/:agentId/reactivate')
+  @HttpCode(200)
+  async reactivate(
+    @Req() request: FastifyRequest,
+    @Param('agentId') agentId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const outcome = await this.commands.execute(
+      new ReactivateAgentCommand({ kind: 'ReactivateAgent', agentId }, actorOf(request), requestOrigin(request)),
+    );
+    withOffset(reply, outcome);
+    return { agentId, drain: null, changed: outcome.events.length > 0 };
   }
 
   /** The app scheduler answers every offer in the decision that made it: none stay outstanding. */
@@ -126,4 +176,35 @@ export class ClusterController {
       })),
     };
   }
+}
+
+/** An agent's maintenance as /v1/agents shows it: null when none. */
+function drainView(agent: AgentRecord) {
+  if (!agent.drain) return null;
+  const { state, startedAt, deadline } = agent.drain;
+  return { state, startedAt, deadline };
+}
+
+/** `{"deadlineSeconds"?: number}` (or no body): null when no deadline. */
+function drainDeadline(body: unknown): number | null {
+  if (body === undefined || body === null || body === '') return null;
+  if (typeof body !== 'object' || Array.isArray(body)) {
+    throw new CommandRejected('invalid', 'the body must be a JSON object: {"deadlineSeconds": <seconds>}');
+  }
+  const { deadlineSeconds, ...rest } = body as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) throw new CommandRejected('invalid', `unknown field(s): ${unknown.join(', ')}`);
+  if (deadlineSeconds === undefined || deadlineSeconds === null) return null;
+  if (
+    typeof deadlineSeconds !== 'number' ||
+    !Number.isFinite(deadlineSeconds) ||
+    deadlineSeconds < 0 ||
+    deadlineSeconds > MAX_DRAIN_DEADLINE_SECONDS
+  ) {
+    throw new CommandRejected(
+      'invalid',
+      `deadlineSeconds must be a number of seconds from 0 to ${MAX_DRAIN_DEADLINE_SECONDS}, got ${JSON.stringify(deadlineSeconds)}`,
+    );
+  }
+  return deadlineSeconds;
 }

@@ -43,6 +43,8 @@ const COMMAND_EVENTS = new Set([
   'TaskKillRequested',
   'LaunchDelayReset',
   'ClusterVersionRaised',
+  'AgentDrainStarted',
+  'AgentReactivated',
 ]);
 
 /** Fields that change with every write and say nothing of their own. */

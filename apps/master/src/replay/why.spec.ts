@@ -3,7 +3,7 @@ import { FileEventLog } from '@cairn/eventlog/file/file-event-log';
 import type { CairnEvent, RecordedEvent } from '@cairn/events';
 import { readEvents } from '../core/event-stream';
 import { replayTo } from './state-at';
-import { explain } from './why';
+import { describe as describeEvent, explain } from './why';
 
 /** The golden log of 0.1.0 (test/golden): crashes, backoff, health kills, an unreachable agent, a failover. */
 const GOLDEN = join(__dirname, '../../../../test/fixtures/golden/0.1.0/log');
@@ -58,5 +58,31 @@ describe('why, on the golden log', () => {
       }
     }
     await expect(explain('task', 'no-such-task', sources)).rejects.toThrow(/no task 'no-such-task'/);
+  });
+});
+
+describe('why, in words: agent maintenance', () => {
+  const envelope = {
+    id: 'e',
+    v: 1,
+    at: '2026-01-01T00:00:00.000Z',
+    actor: 'ops',
+    correlationId: 'c',
+    causationId: null,
+  };
+  it('says what a drain did', () => {
+    expect(
+      describeEvent({
+        ...envelope,
+        type: 'AgentDrainStarted',
+        data: { agentId: 'a1', deadline: '2026-01-01T00:10:00.000Z', deploymentIds: ['d1'] },
+      }),
+    ).toBe('agent a1 drains (maintenance), tasks moved by d1, deadline 2026-01-01T00:10:00.000Z');
+    expect(describeEvent({ ...envelope, type: 'AgentDrained', data: { agentId: 'a1' } })).toBe(
+      'agent a1 drained: no task left',
+    );
+    expect(describeEvent({ ...envelope, type: 'AgentReactivated', data: { agentId: 'a1' } })).toBe(
+      'agent a1 reactivated',
+    );
   });
 });

@@ -306,6 +306,16 @@ export function describe(event: CairnEvent): string {
       return `agent ${event.data.agentId} disconnected`;
     case 'AgentUnreachable':
       return `agent ${event.data.agentId} unreachable`;
+    case 'AgentDrainStarted': {
+      const moving =
+        event.data.deploymentIds.length > 0 ? `, tasks moved by ${event.data.deploymentIds.join(', ')}` : '';
+      const deadline = event.data.deadline ? `, deadline ${event.data.deadline}` : '';
+      return `agent ${event.data.agentId} drains (maintenance)${moving}${deadline}`;
+    }
+    case 'AgentDrained':
+      return `agent ${event.data.agentId} drained: no task left`;
+    case 'AgentReactivated':
+      return `agent ${event.data.agentId} reactivated`;
     default:
       return event.type;
   }

@@ -29,4 +29,25 @@ export interface DisconnectAgent {
   readonly meta: CommandMeta;
 }
 
-export type AgentCommand = RegisterAgent | DisconnectAgent;
+/**
+ * POST /v1/agents/{id}/drain (Mesos's DRAIN_AGENT, Nomad's node drain): the agent leaves placement
+ * and a deployment moves its tasks elsewhere within each app's `upgradeStrategy`.
+ */
+export interface DrainAgent {
+  readonly kind: 'DrainAgent';
+  readonly agentId: string;
+  /** Seconds from now after which what still runs there is killed; null: no deadline. */
+  readonly deadlineSeconds: number | null;
+  /** Cancel the deployments that lock the agent's apps instead of refusing (409). */
+  readonly force: boolean;
+  readonly meta: CommandMeta;
+}
+
+/** POST /v1/agents/{id}/reactivate (Mesos's REACTIVATE_AGENT): placement may use the agent again. */
+export interface ReactivateAgent {
+  readonly kind: 'ReactivateAgent';
+  readonly agentId: string;
+  readonly meta: CommandMeta;
+}
+
+export type AgentCommand = RegisterAgent | DisconnectAgent | DrainAgent | ReactivateAgent;

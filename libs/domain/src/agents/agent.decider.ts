@@ -5,6 +5,7 @@ import { selectScaleDownVictims } from '../apps/kill-selection';
 import { isTerminal } from '../tasks/task-states';
 import { failureBackoff } from '../tasks/backoff';
 import type { AgentCommand, DisconnectAgent, RegisterAgent } from './agent.commands';
+import { decideDrainAgent, decideReactivateAgent } from './drain.decider';
 
 /** Container types this release's agents can run: plain processes. */
 export const SUPPORTED_CAPABILITIES: ReadonlySet<string> = new Set(['MESOS']);
@@ -15,6 +16,10 @@ export function decideAgent(command: AgentCommand, state: ClusterState): EventDr
       return registerAgent(command, state);
     case 'DisconnectAgent':
       return disconnectAgent(command, state);
+    case 'DrainAgent':
+      return decideDrainAgent(command, state);
+    case 'ReactivateAgent':
+      return decideReactivateAgent(command, state);
     default: {
       const _exhaustive: never = command;
       return _exhaustive;
@@ -158,7 +163,14 @@ export function evolveAgent(state: ClusterState, event: CairnEvent): void {
     case 'AgentRegistered':
     case 'AgentReregistered': {
       const { tasks: _tasks, ...info } = { tasks: undefined, ...event.data };
-      state.agents.set(event.data.agentId, { ...info, status: 'ACTIVE', sinceMs: Date.parse(event.at) });
+      // Maintenance outlives a restart of the agent: only AgentReactivated ends it.
+      const drain = state.agents.get(event.data.agentId)?.drain;
+      state.agents.set(event.data.agentId, {
+        ...info,
+        status: 'ACTIVE',
+        sinceMs: Date.parse(event.at),
+        ...(drain ? { drain } : {}),
+      });
       return;
     }
     case 'AgentDisconnected':

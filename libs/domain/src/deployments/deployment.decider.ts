@@ -19,7 +19,6 @@ export function lockingDeployments(state: ClusterState, appIds: readonly string[
  * The deployment a user command starts, after the events that change the apps: refuses (409,
  * Marathon's message and `deployments`) when a deployment in progress locks one of its apps,
  * unless `force`, which cancels those first. Returns [] for a change that needs no step.
- * `groups`: the groups as the command leaves them; their dependencies order the plan too.
  */
 export function withDeployment(
   state: ClusterState,
@@ -27,7 +26,12 @@ export function withDeployment(
   changes: ReadonlyMap<string, AppChange>,
   force: boolean,
   appEvents: readonly EventDraft[],
-  groups: ReadonlyMap<string, GroupRecord> = state.groups,
+  /**
+   * `groups`: the groups as the command leaves them (their dependencies order the plan too).
+   * `steps`: the steps, when the caller plans them itself (an agent drain: restarts of the same
+   * spec, which planSteps sees as no change); they are never taken as done at once.
+   */
+  plan: { readonly groups?: ReadonlyMap<string, GroupRecord>; readonly steps?: DeploymentStep[] } = {},
 ): EventDraft[] {
   // A deployment's id is its command's: commands ids are unique (uuids), and a repeat must not
   // take over another deployment.
@@ -35,7 +39,8 @@ export function withDeployment(
     throw new CommandRejected('conflict', `deployment ${meta.commandId} exists already: retry the command`);
   }
   const cancelled = cancelLocking(state, [...changes.keys()], force, meta.commandId);
-  const steps = planSteps(changes, (app) => inheritedDependencies(groups, app));
+  const groups = plan.groups ?? state.groups;
+  const steps = plan.steps ?? planSteps(changes, (app) => inheritedDependencies(groups, app));
   if (steps.length === 0) return [...cancelled, ...appEvents];
   if (!force && state.deployments.size - cancelled.length >= MAX_RUNNING_DEPLOYMENTS) {
     throw new CommandRejected(
@@ -56,7 +61,7 @@ export function withDeployment(
       (action) =>
         reconcileAction(action, changes.get(action.app)?.target ?? undefined, tasksOf(action.app), state.agents).done,
     );
-  const firstOpen = steps.findIndex((step) => !doneAtOnce(step));
+  const firstOpen = plan.steps ? 0 : steps.findIndex((step) => !doneAtOnce(step));
   const finishedAtOnce = firstOpen < 0 ? steps.length : firstOpen;
   // The deployment records the user's command (its id is the command's): a chain starts here.
   const started = draft(
@@ -117,7 +122,9 @@ export function advanceDeployments(state: ClusterState, demand: ReadonlyMap<stri
       const buckets = demand.get(action.app) ?? reconcileAction(action, undefined, []);
       done &&= buckets.done;
       for (const task of buckets.kill) {
-        const reason = `deployment ${deployment.deploymentId}: ${action.action}`;
+        const agent = state.agents.get(task.agentId);
+        const drain = agent?.drain ? ` (agent ${agent.hostname} drains)` : '';
+        const reason = `deployment ${deployment.deploymentId}: ${action.action}${drain}`;
         events.push(
           draft('TaskKillRequested', { taskId: task.taskId, agentId: task.agentId, reason }, deployment.startedBy),
         );

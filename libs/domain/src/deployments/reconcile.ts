@@ -1,5 +1,5 @@
 import type { AppDefinition } from '@cairn/events';
-import type { AgentRecord, TaskRecord } from '../state';
+import { inMaintenance, type AgentRecord, type TaskRecord } from '../state';
 import { selectScaleDownVictims } from '../apps/kill-selection';
 import type { DeploymentAction } from './plan';
 import { isHealthy, isHealthyAndReady } from './task-health';
@@ -33,7 +33,7 @@ export function reconcileAction(
     case 'ScaleApplication':
       return app ? scale(app, tasks, agents) : stop(tasks);
     case 'RestartApplication':
-      return app ? restart(app, tasks) : stop(tasks);
+      return app ? restart(app, tasks, agents) : stop(tasks);
     default: {
       const _exhaustive: never = action.action;
       return _exhaustive;
@@ -71,19 +71,24 @@ export function restartBounds(app: AppDefinition): { minHealthy: number; maxCapa
 }
 
 /**
- * RestartApplication: replace every task of an older config version by one of the current
- * version without dropping below `minHealthy` healthy tasks and without ever running more than
+ * RestartApplication: replace every task of an older config version, or on an agent in
+ * maintenance (an agent drain is a restart of the tasks there), by one of the current version
+ * elsewhere without dropping below `minHealthy` healthy tasks and without ever running more than
  * `capacity` tasks (counting those still being killed). Old tasks that are not healthy are
  * killed at once (they add no health, and Marathon waiting on them is how its restarts
  * deadlocked, notes §8); healthy old ones only while the healthy count stays above minHealthy,
  * so each new task that becomes healthy and ready pays for one more old kill. Done when exactly
  * `instances` tasks remain, all new, healthy and ready.
  */
-function restart(app: AppDefinition, tasks: readonly TaskRecord[]): AppBuckets {
+function restart(
+  app: AppDefinition,
+  tasks: readonly TaskRecord[],
+  agents: ReadonlyMap<string, AgentRecord>,
+): AppBuckets {
   const n = app.instances;
   const { minHealthy, capacity } = restartBounds(app);
   const current = app.versionInfo.lastConfigChangeAt;
-  const isNew = (t: TaskRecord) => t.appVersion >= current;
+  const isNew = (t: TaskRecord) => t.appVersion >= current && !inMaintenance(agents.get(t.agentId));
   const live = tasks.filter((t) => !t.killRequested);
   const oldLive = live.filter((t) => !isNew(t));
   const newLive = live.filter(isNew);

@@ -77,7 +77,7 @@ class GroupChangeSet {
 
   deployed(force: boolean): EventDraft[] {
     if (this.changes.size === 0) return this.events;
-    return withDeployment(this.state, this.meta, this.changes, force, this.events, this.groups);
+    return withDeployment(this.state, this.meta, this.changes, force, this.events, { groups: this.groups });
   }
 }
 

@@ -29,6 +29,7 @@ import type { Tick } from './scheduler.commands';
 import { advanceDeployments, deploymentDemand, groupTasksByApp, launchesOf } from '../deployments/deployment.decider';
 import { healthCheckSpecs, readinessCheckSpecs } from '../tasks/check-specs';
 import { fetchSpecs } from '../tasks/fetch-specs';
+import { drainTick } from '../agents/drain.decider';
 
 /** The built-in app scheduler is one framework; others (a test framework, jobs) come beside it. */
 export const APPS_FRAMEWORK_ID = 'cairn-apps';
@@ -51,11 +52,23 @@ export function decideTick(command: Tick, state: ClusterState): EventDraft[] {
     ),
   );
   const timedOut = launchTimeouts(command, state, ended);
-  if (state.deployments.size === 0) return [...changed, ...timedOut, ...allocationPass(state, now, ids, new Map())];
+  // Kills already decided above are not decided twice: the launch timeout's go first.
+  const timedOutIds = new Set(timedOut.flatMap((e) => (e.type === 'TaskKillRequested' ? [e.data.taskId] : [])));
+  const drains = drainTick(state, now, ended).filter(
+    (e) => e.type !== 'TaskKillRequested' || !timedOutIds.has(e.data.taskId),
+  );
+  if (state.deployments.size === 0) {
+    return [...changed, ...timedOut, ...drains, ...allocationPass(state, now, ids, new Map())];
+  }
   const tasksByApp = groupTasksByApp(state, ended);
   const demand = deploymentDemand(state, tasksByApp);
   const launches = launchesOf(demand);
-  return [...changed, ...timedOut, ...advanceDeployments(state, demand), ...allocationPass(state, now, ids, launches)];
+  // Tasks the drain deadline kills now are not the deployment's to kill again in the same tick.
+  const drainKilled = new Set(drains.flatMap((e) => (e.type === 'TaskKillRequested' ? [e.data.taskId] : [])));
+  const advanced = advanceDeployments(state, demand).filter(
+    (e) => e.type !== 'TaskKillRequested' || !drainKilled.has(e.data.taskId),
+  );
+  return [...changed, ...timedOut, ...drains, ...advanced, ...allocationPass(state, now, ids, launches)];
 }
 
 /**
@@ -301,7 +314,7 @@ function launchCauses(state: ClusterState): Map<string, EventRef> {
 /**
  * Marathon's GROUP_BY without a count spreads only as offers happen to arrive (its docs say so):
  * one offer may take every instance. Cairn reads a missing count as the number of values the
- * active agents have for the field, so `["rack", "GROUP_BY"]` spreads over every rack it knows.
+ * active agents (not in maintenance) have for the field, so `["rack", "GROUP_BY"]` spreads over every rack it knows.
  */
 function withGroupByCounts(constraints: readonly (readonly string[])[], state: ClusterState): string[][] {
   return constraints.map((constraint) => {
@@ -309,7 +322,8 @@ function withGroupByCounts(constraints: readonly (readonly string[])[], state: C
     if (operator?.toUpperCase() !== 'GROUP_BY' || (value !== undefined && value !== '')) return [...constraint];
     const values = new Set<string>();
     for (const agent of state.agents.values()) {
-      if (agent.status !== 'ACTIVE') continue;
+      // Only agents that can take tasks: one in maintenance would hold a value no task can go to.
+      if (agent.status !== 'ACTIVE' || agent.drain) continue;
       const v = field === 'hostname' || field === '@hostname' ? agent.hostname : agent.attributes[field];
       if (v !== undefined) values.add(v);
     }
@@ -452,7 +466,8 @@ function agentSlots(state: ClusterState): AgentSlot[] {
     const free = containsResources(agent.resources, taken)
       ? subtractResources(agent.resources, taken)
       : EMPTY_RESOURCES;
-    return { agentId: agent.agentId, free, active: agent.status === 'ACTIVE' };
+    // An agent in maintenance (draining or drained) is offered to no one.
+    return { agentId: agent.agentId, free, active: agent.status === 'ACTIVE' && !agent.drain };
   });
 }
 

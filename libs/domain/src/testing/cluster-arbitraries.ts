@@ -68,6 +68,8 @@ export type Step =
   | { readonly kind: 'change'; readonly app: number; readonly fields: Record<string, unknown> }
   | { readonly kind: 'delete'; readonly app: number }
   | { readonly kind: 'tick' }
+  | { readonly kind: 'drain'; readonly agent: number; readonly deadlineSeconds: number | null; readonly force: boolean }
+  | { readonly kind: 'reactivate'; readonly agent: number }
   | {
       readonly kind: 'status';
       readonly pick: number;
@@ -88,7 +90,14 @@ const reportedState = fc.constantFrom<TaskState>(
   'TASK_LOST',
 );
 
-export const step = (options: { disconnects?: boolean; maxInstances?: number } = {}): fc.Arbitrary<Step> =>
+/** `drains`: also agent drains and reactivations (the run must start at cluster version 3: runSteps). */
+export interface StepOptions {
+  readonly disconnects?: boolean;
+  readonly maxInstances?: number;
+  readonly drains?: boolean;
+}
+
+export const step = (options: StepOptions = {}): fc.Arbitrary<Step> =>
   fc.oneof(
     {
       arbitrary: fc.record({
@@ -130,6 +139,19 @@ export const step = (options: { disconnects?: boolean; maxInstances?: number } =
       }),
       weight: 4,
     },
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('drain' as const),
+        agent: agentIndex,
+        deadlineSeconds: fc.option(fc.integer({ min: 0, max: 600 })),
+        force: fc.boolean(),
+      }),
+      weight: options.drains ? 1 : 0,
+    },
+    {
+      arbitrary: fc.record({ kind: fc.constant('reactivate' as const), agent: agentIndex }),
+      weight: options.drains ? 1 : 0,
+    },
   );
 
 /**
@@ -137,7 +159,7 @@ export const step = (options: { disconnects?: boolean; maxInstances?: number } =
  * agents and creates some apps first, so that most runs launch tasks and then exercise what
  * follows a launch (statuses, kills, losses) rather than refusals of commands on nothing.
  */
-export const stepRun = (options: { disconnects?: boolean; maxInstances?: number; maxLength?: number } = {}) =>
+export const stepRun = (options: StepOptions & { maxLength?: number } = {}) =>
   fc
     .tuple(
       fc.subarray([0, 1, 2], { minLength: 1 }),
@@ -284,6 +306,16 @@ export class LiveCluster {
         return { kind: 'DeleteApp', force: true, appId: APP_IDS[s.app], meta: m };
       case 'tick':
         return this.tickCommand();
+      case 'drain':
+        return {
+          kind: 'DrainAgent',
+          agentId: AGENTS[s.agent].agentId,
+          deadlineSeconds: s.deadlineSeconds,
+          force: s.force,
+          meta: m,
+        };
+      case 'reactivate':
+        return { kind: 'ReactivateAgent', agentId: AGENTS[s.agent].agentId, meta: m };
       case 'status': {
         if (s.twist === 'duplicate' && this.appliedUpdates.length > 0) {
           const again = this.appliedUpdates[s.pick % this.appliedUpdates.length];
@@ -338,9 +370,17 @@ function otherAgent(agentId: string): string {
 export function runSteps(
   steps: readonly (readonly [Step, number])[],
   check: (cluster: LiveCluster, command: Command, events: EventDraft[]) => void = () => undefined,
-  options: { checkPurity?: boolean } = {},
+  options: { checkPurity?: boolean; clusterVersion?: number } = {},
 ): LiveCluster {
   const cluster = new LiveCluster(options);
+  if (options.clusterVersion !== undefined) {
+    cluster.execute({
+      kind: 'RaiseClusterVersion',
+      version: options.clusterVersion,
+      instance: 'm:8080',
+      meta: meta(T0),
+    });
+  }
   for (const [s, delayMs] of steps) {
     cluster.now += delayMs;
     const command = cluster.step(s);

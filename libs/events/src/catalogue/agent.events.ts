@@ -34,3 +34,22 @@ export const agentDisconnectedV1 = z.object({ agentId: z.string().min(1) });
 
 /** The agent stayed away past the timeout: its tasks are replaced elsewhere. */
 export const agentUnreachableV1 = z.object({ agentId: z.string().min(1) });
+
+/**
+ * Maintenance starts (Mesos's DRAIN_AGENT, Nomad's node drain): nothing more is placed on the agent,
+ * and its tasks are replaced elsewhere by the deployments of the same decision, which honour each
+ * app's `upgradeStrategy`. `deadline` (absolute, decided once from the command's time; null: none):
+ * what still runs there then is killed. Key: the agent id.
+ */
+export const agentDrainStartedV1 = z.object({
+  agentId: z.string().min(1),
+  deadline: z.string().nullable(),
+  /** The deployments started to move its tasks (one per command today; empty when it ran none). */
+  deploymentIds: z.array(z.string().min(1)),
+});
+
+/** The drain's end: no task is left on the agent. It stays out of placement until reactivated. Key: the agent id. */
+export const agentDrainedV1 = z.object({ agentId: z.string().min(1) });
+
+/** Maintenance is over (Mesos's REACTIVATE_AGENT): placement may use the agent again. Key: the agent id. */
+export const agentReactivatedV1 = z.object({ agentId: z.string().min(1) });

@@ -3,7 +3,15 @@ import { EventEnvelope } from '../envelope';
 import { appCreatedV1, appDeletedV1, appScaledV1, appScaledV2, appUpdatedV1 } from './app.events';
 import { clusterVersionRaisedV1, leaderElectedV1, snapshotWrittenV1 } from './cluster.events';
 import { groupCreatedV1, groupDeletedV1, groupUpdatedV1 } from './group.events';
-import { agentDisconnectedV1, agentRegisteredV1, agentReregisteredV1, agentUnreachableV1 } from './agent.events';
+import {
+  agentDisconnectedV1,
+  agentDrainedV1,
+  agentDrainStartedV1,
+  agentReactivatedV1,
+  agentRegisteredV1,
+  agentReregisteredV1,
+  agentUnreachableV1,
+} from './agent.events';
 import { launchDelayedV1, launchDelayResetV1, offerAcceptedV1, offerDeclinedV1, offersMadeV1 } from './offer.events';
 import {
   taskHealthChangedV1,
@@ -103,6 +111,14 @@ export const catalogue = {
   GroupCreated: { current: 1, versions: { 1: groupCreatedV1 }, key: (d: GroupCreatedData) => d.group.id },
   GroupUpdated: { current: 1, versions: { 1: groupUpdatedV1 }, key: (d: GroupUpdatedData) => d.group.id },
   GroupDeleted: { current: 1, versions: { 1: groupDeletedV1 }, key: (d: GroupDeletedData) => d.groupId },
+  // Format level 3: agent maintenance (drain).
+  AgentDrainStarted: {
+    current: 1,
+    versions: { 1: agentDrainStartedV1 },
+    key: (d: AgentDrainStartedData) => d.agentId,
+  },
+  AgentDrained: { current: 1, versions: { 1: agentDrainedV1 }, key: (d: AgentDrainedData) => d.agentId },
+  AgentReactivated: { current: 1, versions: { 1: agentReactivatedV1 }, key: (d: AgentReactivatedData) => d.agentId },
 } as const;
 
 export type EventType = keyof typeof catalogue;
@@ -140,6 +156,9 @@ export type ClusterVersionRaisedData = z.infer<typeof clusterVersionRaisedV1>;
 export type GroupCreatedData = z.infer<typeof groupCreatedV1>;
 export type GroupUpdatedData = z.infer<typeof groupUpdatedV1>;
 export type GroupDeletedData = z.infer<typeof groupDeletedV1>;
+export type AgentDrainStartedData = z.infer<typeof agentDrainStartedV1>;
+export type AgentDrainedData = z.infer<typeof agentDrainedV1>;
+export type AgentReactivatedData = z.infer<typeof agentReactivatedV1>;
 
 export type LeaderElected = EventEnvelope<'LeaderElected', LeaderElectedData>;
 export type SnapshotWritten = EventEnvelope<'SnapshotWritten', SnapshotWrittenData>;
@@ -173,6 +192,9 @@ export type ClusterVersionRaised = EventEnvelope<'ClusterVersionRaised', Cluster
 export type GroupCreated = EventEnvelope<'GroupCreated', GroupCreatedData>;
 export type GroupUpdated = EventEnvelope<'GroupUpdated', GroupUpdatedData>;
 export type GroupDeleted = EventEnvelope<'GroupDeleted', GroupDeletedData>;
+export type AgentDrainStarted = EventEnvelope<'AgentDrainStarted', AgentDrainStartedData>;
+export type AgentDrained = EventEnvelope<'AgentDrained', AgentDrainedData>;
+export type AgentReactivated = EventEnvelope<'AgentReactivated', AgentReactivatedData>;
 
 /** Every event Cairn writes, at its current version. */
 export type CairnEvent =
@@ -206,7 +228,10 @@ export type CairnEvent =
   | ClusterVersionRaised
   | GroupCreated
   | GroupUpdated
-  | GroupDeleted;
+  | GroupDeleted
+  | AgentDrainStarted
+  | AgentDrained
+  | AgentReactivated;
 
 /** The data of one event type at its current version. */
 export type EventData<T extends EventType> = Extract<CairnEvent, { type: T }>['data'];

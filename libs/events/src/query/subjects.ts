@@ -35,7 +35,13 @@ export function visitSubjects(event: CairnEvent, visit: SubjectVisitor): void {
     case 'AgentRegistered':
     case 'AgentDisconnected':
     case 'AgentUnreachable':
+    case 'AgentDrained':
+    case 'AgentReactivated':
       return visit('agent', event.data.agentId);
+    case 'AgentDrainStarted':
+      visit('agent', event.data.agentId);
+      for (const id of event.data.deploymentIds) visit('deployment', id);
+      return;
     case 'AgentReregistered':
       visit('agent', event.data.agentId);
       for (const task of event.data.tasks) visit('task', task.taskId);

@@ -145,4 +145,17 @@ export const EVENT_DOCS: Record<EventType, EventDoc> = {
     meaning: 'A group is gone, with its subgroups (each has its own GroupDeleted) and apps (each an AppDeleted).',
     key: { path: 'data.groupId' },
   },
+  AgentDrainStarted: {
+    meaning:
+      "An operator put an agent in maintenance: nothing more is placed on it, the deployments named move its tasks elsewhere within each app's upgradeStrategy, and what still runs there at `deadline` is killed.",
+    key: { path: 'data.agentId' },
+  },
+  AgentDrained: {
+    meaning: 'A draining agent has no task left; it stays out of placement until reactivated.',
+    key: { path: 'data.agentId' },
+  },
+  AgentReactivated: {
+    meaning: 'Maintenance is over: placement may use the agent again.',
+    key: { path: 'data.agentId' },
+  },
 };
