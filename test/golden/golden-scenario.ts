@@ -7,7 +7,9 @@ import { MemorySnapshotStore } from '@cairn/eventlog';
 import {
   CancelDeploymentCommand,
   CreateAppCommand,
+  ChangeGroupCommand,
   DeleteAppCommand,
+  DeleteGroupCommand,
   KillTasksCommand,
   ResetLaunchDelayCommand,
   RestartAppCommand,
@@ -53,6 +55,8 @@ const WEB = '/golden/web';
 const WORKER = '/golden/worker';
 const CACHE = '/golden/cache';
 const HUGE = '/golden/huge';
+const TOOLS = '/golden/tools';
+const CRON = '/golden/tools/cron';
 
 export interface GoldenRun {
   readonly store: BatchRecordingLogStore;
@@ -329,6 +333,36 @@ class GoldenSimulation {
     );
     await this.deployed(WEB);
     await this.deployed(WORKER);
+
+    // A group: created with an app, given a dependency on the web app, then deleted with its app.
+    await this.user(
+      new ChangeGroupCommand(
+        {
+          kind: 'ChangeGroup',
+          group: { id: TOOLS, apps: [{ id: CRON, cmd: 'sleep 1000', cpus: 0.1, mem: 16, instances: 1 }] },
+          mode: 'create',
+          force: false,
+        },
+        ANONYMOUS,
+        this.origin('POST', '/v2/groups'),
+      ),
+    );
+    await this.deployed(CRON);
+    await this.user(
+      new ChangeGroupCommand(
+        { kind: 'ChangeGroup', group: { id: TOOLS, dependencies: [WEB] }, mode: 'update', force: false },
+        ANONYMOUS,
+        this.origin('PUT', `/v2/groups${TOOLS}`),
+      ),
+    );
+    await this.user(
+      new DeleteGroupCommand(
+        { kind: 'DeleteGroup', groupId: TOOLS, force: false },
+        ANONYMOUS,
+        this.origin('DELETE', `/v2/groups${TOOLS}`),
+      ),
+    );
+    await this.deployed(CRON);
 
     // The worker is deleted: its task killed, a StopApplication deployment.
     await this.user(
