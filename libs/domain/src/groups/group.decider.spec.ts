@@ -132,6 +132,9 @@ describe('ChangeGroup', () => {
     given([RAISED, ...web])
       .when(change({ id: '/web' }, 'update', T1))
       .thenThrows('conflict', /An app with id \[\/web\] exists/);
+    given([RAISED, ...web])
+      .when(change({ id: '/web/inner' }, 'create', T1))
+      .thenThrows('conflict', /An app with id \[\/web\] exists: a group cannot have its id or be within it/);
   });
 
   it('is refused below cluster version 3 (a master of the previous release could not read it)', () => {
@@ -196,6 +199,13 @@ describe('ScaleGroup', () => {
       ['/s/t/b', 2],
     ]);
     expect(appsWithin(state, '/s').map((id) => state.apps.get(id)?.instances)).toEqual([4, 2]);
+  });
+
+  it('refuses a factor that would give an uncountable number of instances', () => {
+    const created = run([], change({ id: '/s', apps: [app('/s/a', { instances: 3 })] }, 'create')).events;
+    given([RAISED, ...created])
+      .when(scale('/s', 1e308))
+      .thenThrows('invalid', /more instances than can be counted/);
   });
 
   it('refuses a group that does not exist (404)', () => {

@@ -6,7 +6,7 @@ import { deleteDecision, updateDecision, type AppDecision } from '../apps/app.de
 import { withDeployment } from '../deployments/deployment.decider';
 import type { AppChange } from '../deployments/plan';
 import type { ChangeGroup, DeleteGroup, GroupCommand, GroupSpecInput, ScaleGroup } from './group.commands';
-import { isWithin, parentOf } from './group-path';
+import { ancestorsOf, isWithin, parentOf } from './group-path';
 import { appsWithin, childAppsOf, childGroupsOf, groupExists } from './group-tree';
 
 export function decideGroup(command: GroupCommand, state: ClusterState): EventDraft[] {
@@ -85,8 +85,12 @@ function changeGroup({ group, mode, force, meta }: ChangeGroup, state: ClusterSt
   if (mode === 'create' && groupExists(state, group.id)) {
     throw new CommandRejected('conflict', `Group ${group.id} is already created. Use PUT to change this group.`);
   }
-  if (state.apps.has(group.id)) {
-    throw new CommandRejected('conflict', `An app with id [${group.id}] exists: a group cannot have its id.`);
+  const app = [group.id, ...ancestorsOf(group.id)].find((path) => state.apps.has(path));
+  if (app !== undefined) {
+    throw new CommandRejected(
+      'conflict',
+      `An app with id [${app}] exists: a group cannot have its id or be within it.`,
+    );
   }
   const set = new GroupChangeSet(state, meta);
   applySpec(set, group, mode);
@@ -151,6 +155,9 @@ function scaleGroup({ groupId, scaleBy, force, meta }: ScaleGroup, state: Cluste
     const app = state.apps.get(appId)!;
     // Rounded to 1e-9 first: 3 × 1.1 is 3.3000000000000003 in doubles, whose ceiling would be 5.
     const instances = Math.ceil(Math.round(app.instances * scaleBy * 1e9) / 1e9);
+    if (!Number.isSafeInteger(instances)) {
+      throw new CommandRejected('invalid', `scaleBy ${scaleBy} gives ${appId} more instances than can be counted`);
+    }
     set.app(appId, updateDecision(state, appId, { instances }, true, true, meta.now, set.apps));
   }
   return set.deployed(force);
