@@ -44,6 +44,11 @@ const VALUES: Record<string, readonly EmbedKey[]> = {
   taskStats: ['taskStats'],
 };
 
+/** What one embed part name (`tasks`, `counts`, …) turns on; undefined for a name Marathon does not know. */
+export function embedKeysOf(name: string): readonly EmbedKey[] | undefined {
+  return Object.hasOwn(VALUES, name) ? VALUES[name] : undefined;
+}
+
 /**
  * Resolves `?embed=` (absent, once or repeated) for the list or single-app endpoint. Unknown
  * values are ignored, as Marathon ignores them (it only logs them): a client asking for a newer

@@ -1,6 +1,6 @@
 import { parentOf, ROOT_GROUP, type ClusterState, type TaskRecord } from '@cairn/domain';
 import type { AppDefinition } from '@cairn/events';
-import { embedOf, type AppEmbed, type EmbedKey } from './app-embed';
+import { embedKeysOf, embedOf, type AppEmbed, type EmbedKey } from './app-embed';
 import { appDefinitionView, appInfo } from './app.view';
 import { tasksByApp } from './task.view';
 
@@ -12,17 +12,6 @@ export interface GroupEmbed {
   readonly apps: boolean;
   readonly app: AppEmbed;
 }
-
-/** The app parts `group.apps.<part>` asks for (Marathon's GroupsResource embeds). */
-const APP_PARTS: Record<string, readonly EmbedKey[]> = {
-  counts: ['counts'],
-  deployments: ['deployments'],
-  tasks: ['tasks', 'deployments'],
-  lastTaskFailure: ['lastTaskFailure'],
-  failures: ['tasks', 'lastTaskFailure', 'deployments'],
-  readiness: ['readiness'],
-  taskStats: ['taskStats'],
-};
 
 /**
  * `?embed=` of /v2/groups: absent, Marathon's default (`group.groups`, `group.apps`); given, exactly
@@ -37,10 +26,10 @@ export function parseGroupEmbed(raw: string | readonly string[] | undefined): Gr
     if (value === 'group.groups') groups = true;
     else if (value === 'group.apps') apps = true;
     else if (value.startsWith('group.apps.')) {
-      const part = value.slice('group.apps.'.length);
-      if (Object.hasOwn(APP_PARTS, part)) {
+      const keys = embedKeysOf(value.slice('group.apps.'.length));
+      if (keys) {
         apps = true;
-        parts.push(...APP_PARTS[part]);
+        parts.push(...keys);
       }
     }
   }
