@@ -44,7 +44,7 @@ describe('API auth: tokens and roles from CAIRN_AUTH_FILE, as Marathon clients p
     // CAIRN_AGENT_TOKEN is an implicit `agent` entry: agents join as before.
     agent = await startAgent({
       masterUrl: master.url,
-      resources: 'cpus:2;mem:2048;ports:[35200-35299]',
+      resources: 'cpus:2;mem:2048;ports:[28200-28299]',
       masterToken: EYES.token,
     });
   }, 60_000);

@@ -140,7 +140,7 @@ describe('the HAProxy bridge keeps HAProxy in step with running, healthy tasks [
     agent = await startAgent({
       masterUrl: master.url,
       hostname: '127.0.0.1',
-      resources: 'cpus:8;mem:8192;ports:[34600-34799]',
+      resources: 'cpus:8;mem:8192;ports:[28400-28599]',
     });
   }, 120_000);
 

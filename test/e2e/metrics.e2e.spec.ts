@@ -30,7 +30,7 @@ describe('metrics: counters that match the log, gauges from the fold, health pro
 
   beforeAll(async () => {
     master = await startMaster({ backend: 'file', env: TEST_MASTER_AGENT_ENV });
-    agent = await startAgent({ masterUrl: master.url, resources: 'cpus:4;mem:4096;ports:[35000-35099]' });
+    agent = await startAgent({ masterUrl: master.url, resources: 'cpus:4;mem:4096;ports:[28600-28699]' });
   }, 60_000);
 
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { Json, sendRequest } from './http-client';
 import { describeLogs, openLogFiles, ProcessLogFiles, readLog } from './process-logs';
 import { ExitStatus, spawnTracked, TrackedProcess } from './process-registry';
 import { requireBuiltCli } from './repo-paths';
+import { assertTaskPortsOutsideEphemeral } from './task-port-range';
 import { tempDir } from './temp-dir';
 import { waitFor } from './wait-for';
 
@@ -234,6 +235,7 @@ export class AgentHandle {
   private args(): string[] {
     const args = ['--master', this.masterUrls.join(','), '--work-dir', this.workDir, '--port', '0'];
     const { resources, hostname, attributes } = this.options;
+    assertTaskPortsOutsideEphemeral(resources);
     if (resources !== undefined) args.push('--resources', resources);
     if (hostname !== undefined) args.push('--hostname', hostname);
     if (attributes !== undefined) {
