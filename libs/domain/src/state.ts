@@ -167,7 +167,7 @@ export interface ClusterState {
   readonly tasks: Map<string, TaskRecord>;
   /**
    * Status update ids already applied (a duplicate changes nothing, also after a restart).
-   * Insertion-ordered and bounded by APPLIED_UPDATE_IDS_MAX: the oldest are forgotten first.
+   * Insertion-ordered and bounded (appliedUpdateIdsBound): the oldest are forgotten first.
    */
   readonly appliedUpdateIds: Set<string>;
   readonly launchDelays: Map<string, LaunchDelay>;
@@ -210,6 +210,21 @@ export interface ClusterState {
 
 /** Bound of remembered status update ids (~3 per task: plenty for agents' retries). */
 export const APPLIED_UPDATE_IDS_MAX = 100_000;
+
+/**
+ * From this cluster version on, the bound grows with the tasks: UPDATE_IDS_PER_TASK per
+ * non-terminal task, at least APPLIED_UPDATE_IDS_MAX. 200,000 tasks send ~600,000 updates, and a
+ * fixed 100,000 would forget the ids of updates an agent may still retry. A level, because the
+ * bound is part of the fold: a log written before folds as it always did.
+ */
+export const UPDATE_IDS_SCALE_LEVEL = 3;
+export const UPDATE_IDS_PER_TASK = 4;
+
+/** How many status update ids the state remembers now. */
+export function appliedUpdateIdsBound(state: Pick<ClusterState, 'clusterVersion' | 'tasks'>): number {
+  if (state.clusterVersion < UPDATE_IDS_SCALE_LEVEL) return APPLIED_UPDATE_IDS_MAX;
+  return Math.max(APPLIED_UPDATE_IDS_MAX, UPDATE_IDS_PER_TASK * state.tasks.size);
+}
 
 export function initialState(): ClusterState {
   return {

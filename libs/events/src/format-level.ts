@@ -35,7 +35,8 @@ export const INTRODUCED_AT_LEVEL: Readonly<Partial<Record<EventType, Readonly<Re
   SnapshotWritten: { 1: 2 },
   // Level 3: groups (/v2/groups). Until the cluster reads level 3, group commands are refused.
   // From level 3 a DeploymentStepFinished also revives offers (libs/domain offers.evolve.ts): a
-  // master of level 2 would fold it differently, which is why that waits for the raise too.
+  // master of level 2 would fold it differently, which is why that waits for the raise too; so
+  // does the bound of remembered status update ids growing with the tasks (state.ts).
   GroupCreated: { 1: 3 },
   GroupUpdated: { 1: 3 },
   GroupDeleted: { 1: 3 },

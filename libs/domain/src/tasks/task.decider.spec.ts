@@ -1,6 +1,13 @@
 import type { TaskState } from '@cairn/events';
 import { draft } from '../command';
-import { APPLIED_UPDATE_IDS_MAX, initialState } from '../state';
+import {
+  APPLIED_UPDATE_IDS_MAX,
+  appliedUpdateIdsBound,
+  initialState,
+  UPDATE_IDS_PER_TASK,
+  UPDATE_IDS_SCALE_LEVEL,
+} from '../state';
+import { rememberUpdateId } from './task.decider';
 import { evolve } from '../decider';
 import { eventCounts, given, iso, recorded, T0 } from '../testing/decider-spec';
 import { withoutCauses } from '../testing/decider-spec';
@@ -93,6 +100,27 @@ describe('ReportTaskStatus', () => {
       expect(state.appliedUpdateIds.has('u-0')).toBe(false);
       expect(state.appliedUpdateIds.has('u-1')).toBe(true);
       expect(state.appliedUpdateIds.has(`u-${APPLIED_UPDATE_IDS_MAX}`)).toBe(true);
+    });
+
+    it(`from cluster version ${UPDATE_IDS_SCALE_LEVEL}, remembers ${UPDATE_IDS_PER_TASK} ids per live task when that is more`, () => {
+      const state = initialState();
+      state.clusterVersion = UPDATE_IDS_SCALE_LEVEL;
+      // 30,000 live tasks (the bound reads only their count): 120,000 ids, more than the fixed bound.
+      for (let i = 0; i < 30_000; i++) state.tasks.set(`t${i}`, {} as never);
+      expect(appliedUpdateIdsBound(state)).toBe(120_000);
+      for (let i = 0; i < 120_001; i++) rememberUpdateId(state, `u-${i}`);
+      expect(state.appliedUpdateIds.size).toBe(120_000);
+      expect(state.appliedUpdateIds.has('u-0')).toBe(false);
+      expect(state.appliedUpdateIds.has('u-1')).toBe(true);
+      // The tasks end: the bound falls back, and the next id trims the oldest down to it.
+      state.tasks.clear();
+      rememberUpdateId(state, 'u-last');
+      expect(state.appliedUpdateIds.size).toBe(APPLIED_UPDATE_IDS_MAX);
+      expect(state.appliedUpdateIds.has('u-last')).toBe(true);
+      // Below that version, the bound stays fixed whatever the tasks (a log written before folds as it did).
+      expect(appliedUpdateIdsBound({ clusterVersion: 2, tasks: new Map([['t', {} as never]]) })).toBe(
+        APPLIED_UPDATE_IDS_MAX,
+      );
     });
   });
 

@@ -1,6 +1,6 @@
 import type { CairnEvent } from '@cairn/events';
 import { causedBy, CommandRejected, draft, EventDraft } from '../command';
-import { APPLIED_UPDATE_IDS_MAX, ClusterState, Ownership, TaskRecord } from '../state';
+import { appliedUpdateIdsBound, ClusterState, Ownership, TaskRecord } from '../state';
 import { failureBackoff } from './backoff';
 import type { ReportTaskStatus } from './task.commands';
 import { decideCheckReport } from './check-report.decider';
@@ -161,7 +161,9 @@ function applyCheckReport(
 
 export function rememberUpdateId(state: ClusterState, updateId: string): void {
   state.appliedUpdateIds.add(updateId);
-  if (state.appliedUpdateIds.size > APPLIED_UPDATE_IDS_MAX) {
+  const bound = appliedUpdateIdsBound(state);
+  // Oldest first; more than one when the bound shrank with the tasks.
+  while (state.appliedUpdateIds.size > bound) {
     const oldest = state.appliedUpdateIds.values().next().value as string;
     state.appliedUpdateIds.delete(oldest);
   }
