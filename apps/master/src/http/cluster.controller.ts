@@ -19,6 +19,8 @@ import { ResetLaunchDelayCommand } from '../commands';
 import { requestOrigin } from './request-origin';
 import { validatePathId } from './validation';
 import { MarathonValidationError } from './errors';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { APP_ID_PARAMETER, ApiJson, ApiQueryParam, ApiRoutes, doc } from './openapi/decorators';
 
 /** Agents, offers and queue reasons (Cairn's /v1) and Marathon's launch queue (/v2/queue). */
 @Controller()
@@ -30,6 +32,19 @@ export class ClusterController {
   ) {}
 
   /** Marathon's DELETE /v2/queue/{id}/delay: the app's next launch is immediate (204). */
+  @ApiTags('marathon')
+  @ApiRoutes({
+    '/v2/queue/{appId}/delay': {
+      summary: "Clear the app's launch backoff: its next launch is immediate",
+      parameters: [APP_ID_PARAMETER],
+      responses: {
+        204: { description: 'Cleared' },
+        400: doc.error(400, 'Malformed percent-encoding in the URL'),
+        404: doc.error(404, 'Nothing of the app waits in the queue'),
+        422: doc.error(422, 'Not a valid app id'),
+      },
+    },
+  })
   @Delete('v2/queue/*')
   @HttpCode(204)
   async resetDelay(@Req() request: FastifyRequest): Promise<void> {
@@ -47,6 +62,13 @@ export class ClusterController {
     );
   }
 
+  @ApiTags('cairn')
+  @ApiOperation({ summary: 'The agents: resources, attributes, what is used, connected or not' })
+  @ApiJson(
+    200,
+    { type: 'object', properties: { agents: { type: 'array', items: { type: 'object' } } }, required: ['agents'] },
+    'The agents',
+  )
   @Get('v1/agents')
   agents() {
     this.runtime.assertReadable();
@@ -71,6 +93,13 @@ export class ClusterController {
   }
 
   /** The app scheduler answers every offer in the decision that made it: none stay outstanding. */
+  @ApiTags('cairn')
+  @ApiOperation({ summary: 'Outstanding offers (none: every offer is answered in the decision that made it)' })
+  @ApiJson(
+    200,
+    { type: 'object', properties: { offers: { type: 'array', items: { type: 'string' } } }, required: ['offers'] },
+    'The offer ids',
+  )
   @Get('v1/offers')
   offers() {
     this.runtime.assertReadable();
@@ -84,6 +113,18 @@ export class ClusterController {
    * not the offers, so each entry names its reasons only. The numbers behind the reasons
    * (requested, available) are Cairn's extra, at /v1/queue.
    */
+  @ApiTags('marathon')
+  @ApiOperation({ summary: 'Apps waiting for resources, with why offers did not fit' })
+  @ApiQueryParam('embed', '`lastUnusedOffers` adds the reasons of the last offers')
+  @ApiJson(
+    200,
+    {
+      type: 'object',
+      properties: { queue: { type: 'array', items: { $ref: '#/components/schemas/QueueItem' } } },
+      required: ['queue'],
+    },
+    'The queue',
+  )
   @Get('v2/queue')
   queue(@Query('embed') embed?: string | string[]) {
     this.runtime.assertReadable();
@@ -114,6 +155,30 @@ export class ClusterController {
   }
 
   /** Why each queued app did not fit the last offers it saw, with the numbers (Cairn's extra). */
+  @ApiTags('cairn')
+  @ApiOperation({ summary: 'Why each queued app did not fit the last offers, with the numbers' })
+  @ApiJson(
+    200,
+    {
+      type: 'object',
+      properties: {
+        queue: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              appId: { type: 'string' },
+              count: { type: 'integer' },
+              reasons: { type: 'array', items: { type: 'object' } },
+            },
+            required: ['appId', 'count', 'reasons'],
+          },
+        },
+      },
+      required: ['queue'],
+    },
+    'The queue',
+  )
   @Get('v1/queue')
   queueReasons() {
     this.runtime.assertReadable();
