@@ -160,10 +160,12 @@ export const doc = {
  * An app id in a path: `/v2/apps/{appId}/...` takes the rest of the URL, so the id's slashes may
  * be sent raw (`/v2/apps//prod/web`, what marathon-python sends) or percent-encoded.
  */
-export const APP_ID_PARAMETER = doc.path(
-  'appId',
-  'The app id, e.g. `/prod/web` (its slashes raw, `/v2/apps//prod/web`, or percent-encoded)',
-  { type: 'string', pattern: '^/?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(/[a-z0-9]([a-z0-9.-]*[a-z0-9])?)*$' },
-);
+export const APP_ID_PARAMETER: ParameterObject = {
+  ...doc.path('appId', 'The app id (its slashes raw, `/v2/apps//prod/web`, or percent-encoded)', {
+    type: 'string',
+    pattern: '^/?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(/[a-z0-9]([a-z0-9.-]*[a-z0-9])?)*$',
+  }),
+  example: '/prod/web',
+};
 
 export { ApiOperation };
