@@ -20,7 +20,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
  * The OpenAPI 3.0 document of the master's REST API, generated from the controllers' decorators
  * (@nestjs/swagger), the validation DTOs (request bodies: the same shape checks that validate
  * them) and the response schemas (schemas.ts). What every route can answer is added here:
- * 401/403 (when auth is configured), 503 with `Retry-After`, and for a route with a body 400
+ * 401/403 (when auth is configured; not on the open routes, `security: []`), 503 with `Retry-After`, and for a route with a body 400
  * (malformed JSON), 413 (over 1 MiB) and 415 (not JSON).
  */
 export function createOpenApiDocument(app: INestApplication, controllers: readonly Type[]): OpenAPIObject {
@@ -103,8 +103,14 @@ function findOperation(document: OpenAPIObject, operationId: string) {
 function addCommonResponses(operation: OperationObject): void {
   const responses = operation.responses as Record<string, unknown>;
   const add = (status: number, response: unknown) => (responses[String(status)] ??= response);
-  add(401, errorResponse(401, 'No or bad credentials, when the master runs with CAIRN_AUTH_FILE (`WWW-Authenticate`)'));
-  add(403, errorResponse(403, 'A role that may not do this (a viewer writing, say)'));
+  // `security: []`: open without credentials (/ping, the health probes; auth/access-policy.ts).
+  const open = Array.isArray(operation.security) && operation.security.length === 0;
+  if (!open)
+    add(
+      401,
+      errorResponse(401, 'No or bad credentials, when the master runs with CAIRN_AUTH_FILE (`WWW-Authenticate`)'),
+    );
+  if (!open) add(403, errorResponse(403, 'A role that may not do this (a viewer writing, say)'));
   add(503, errorResponse(503));
   if (operation.requestBody) {
     add(400, errorResponse(400, 'Malformed JSON, or an empty body where one is needed'));
