@@ -63,7 +63,7 @@ describe('the OpenAPI document', () => {
     const missing: string[] = [];
     for (const controller of MASTER_CONTROLLERS) {
       if (controller.name in EXCLUDED) continue;
-      const prototype = controller.prototype as Record<string, unknown>;
+      const prototype = controller.prototype as unknown as Record<string, unknown>;
       for (const name of Object.getOwnPropertyNames(prototype)) {
         const handler = prototype[name];
         if (typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
