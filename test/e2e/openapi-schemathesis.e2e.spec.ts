@@ -108,8 +108,10 @@ describe('OpenAPI document against the running master (schemathesis) [file]', ()
       String(FUZZ_BUDGET_S),
       '--request-timeout',
       '10',
+      // One worker: with two, Hypothesis' lambda-source cache raced in the examples phase (a
+      // FlakyFailure inside schemathesis, reported as a runtime error, not a finding).
       '--workers',
-      '2',
+      '1',
       '--seed',
       SEED,
       '--generation-database',

@@ -212,7 +212,13 @@ export class AppsController {
   }
 
   @ApiOperation({ summary: 'Create an app (a deployment)' })
-  @ApiJsonBody({ allOf: [{ $ref: '#/components/schemas/AppDefinition' }, { required: ['id'] }] }, 'The app definition')
+  @ApiJsonBody(
+    {
+      allOf: [{ $ref: '#/components/schemas/AppDefinition' }, { required: ['id'] }],
+      example: { id: '/prod/web', cmd: 'python3 -m http.server $PORT0', cpus: 0.1, mem: 64, instances: 2 },
+    },
+    'The app definition',
+  )
   @ApiWriteFlags()
   @ApiJson(200, 'DryRun', 'Decided, not written (`?dryRun=true`)')
   @ApiJson(201, 'App', 'Created: the app, `Location` and `Marathon-Deployment-Id`', {

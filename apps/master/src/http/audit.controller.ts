@@ -3,7 +3,7 @@ import { EventQueryError, parseLogPosition } from '@cairn/events';
 import { MasterRuntime } from '../core/master-runtime';
 import { audit } from '../replay/audit';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiJson, ApiQueryParam } from './openapi/decorators';
+import { ApiErrors, ApiJson, ApiQueryParam, LOG_TIME } from './openapi/decorators';
 import { QueryValue } from './query-value';
 
 /** Entries one audit answer holds at most (ask again with a later `since`). */
@@ -20,7 +20,7 @@ export class AuditController {
   })
   @ApiQueryParam('actor', 'Only this actor (a token name, `anonymous`, ...)')
   @ApiQueryParam('app', 'Only this app')
-  @ApiQueryParam('since', 'A time (ISO 8601)')
+  @ApiQueryParam('since', 'A time (ISO 8601)', LOG_TIME)
   @ApiJson(
     200,
     {

@@ -15,7 +15,7 @@ import { followEvents, readEvents } from '../core/event-stream';
 import { MasterRuntime } from '../core/master-runtime';
 import { firstOffsetAtOrAfter } from '../replay/log-search';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiQueryParam } from './openapi/decorators';
+import { ApiErrors, ApiQueryParam, LOG_POSITION, QUERY_COUNT } from './openapi/decorators';
 import { QueryValue } from './query-value';
 
 /** Pages are bounded so one request cannot pull the whole log into memory. */
@@ -39,9 +39,13 @@ export class EventsController {
   @ApiOperation({
     summary: 'The log, decoded: a page of events, or with `follow=true` an NDJSON stream that does not end',
   })
-  @ApiQueryParam('from', 'Where to start: an offset, or a time (the first event at or after it); default 0')
-  @ApiQueryParam('to', 'Offset to stop before (default: the end)')
-  @ApiQueryParam('limit', 'Events per page (at most 1000)')
+  @ApiQueryParam(
+    'from',
+    'Where to start: an offset, or a time (the first event at or after it); default 0',
+    LOG_POSITION,
+  )
+  @ApiQueryParam('to', 'Offset to stop before (default: the end)', QUERY_COUNT)
+  @ApiQueryParam('limit', 'Events per page (at most 1000)', QUERY_COUNT)
   @ApiQueryParam('follow', '`true`: stream every event from `from` on, one JSON per line, until the client goes away', {
     type: 'boolean',
   })

@@ -6,7 +6,7 @@ import { sendJsonInSlices } from './sliced-json';
 import { History } from '../replay/history';
 import { MasterRuntime } from '../core/master-runtime';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiJson, ApiQueryParam } from './openapi/decorators';
+import { ApiErrors, ApiJson, ApiQueryParam, LOG_POSITION } from './openapi/decorators';
 import { QueryValue } from './query-value';
 
 /**
@@ -28,7 +28,7 @@ export class HistoryController {
    * that time; without it, now. Streamed in slices: apps and tasks render item by item.
    */
   @ApiOperation({ summary: 'The cluster now, or as it was at an offset or a time (`at`)' })
-  @ApiQueryParam('at', 'An offset, or a time (ISO 8601)')
+  @ApiQueryParam('at', 'An offset, or a time (ISO 8601); default: now', LOG_POSITION)
   @ApiJson(200, 'ClusterView', 'The cluster')
   @ApiErrors(400)
   @Get()
@@ -57,8 +57,8 @@ export class HistoryController {
 
   /** `?from=A&to=B` (offsets or times; `to` defaults to now): what changed, in words. */
   @ApiOperation({ summary: 'What changed between two points of the log, in words' })
-  @ApiQueryParam('from', 'An offset, or a time (ISO 8601)' + ' (required)')
-  @ApiQueryParam('to', 'An offset, or a time (ISO 8601)' + ' (default: now)')
+  @ApiQueryParam('from', 'An offset, or a time (ISO 8601)', LOG_POSITION, true)
+  @ApiQueryParam('to', 'An offset, or a time (ISO 8601); default: now', LOG_POSITION)
   @ApiJson(200, { type: 'object' }, 'The changes')
   @ApiErrors(400)
   @Get('diff')

@@ -5,6 +5,7 @@ import type {
   ParameterObject,
   ResponseObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { LOG_OFFSET_PATTERN, LOG_TIME_PATTERN } from '@cairn/events';
 import type { JsonSchema } from '../validation/json-shape';
 import { ref, type SchemaName } from './schemas';
 
@@ -114,8 +115,9 @@ export function ApiQueryParam(
   name: string,
   description: string,
   schema: JsonSchema = { type: 'string' },
+  required = false,
 ): MethodDecorator {
-  return ApiQuery({ name, required: false, description, schema } as Parameters<typeof ApiQuery>[0]);
+  return ApiQuery({ name, required, description, schema } as Parameters<typeof ApiQuery>[0]);
 }
 
 export const API_ROUTES = 'cairn:openapi-routes';
@@ -167,5 +169,25 @@ export const APP_ID_PARAMETER: ParameterObject = {
   }),
   example: '/prod/web',
 };
+
+/** A JavaScript pattern as the document's (ECMA-262) `pattern`: `\\d` spelt `[0-9]`, as JS reads it without `u`. */
+function patternOf(regex: RegExp): string {
+  return regex.source.replaceAll('\\d', '[0-9]');
+}
+
+/** A point of the log in a query (`from`, `at`, `since` …): an offset or a time (libs/events, parseLogPosition). */
+export const LOG_POSITION: JsonSchema = {
+  type: 'string',
+  pattern: `${patternOf(LOG_OFFSET_PATTERN)}|${patternOf(LOG_TIME_PATTERN)}`,
+  example: '2026-12-06T14:02:00Z',
+};
+/** A time of the log in a query (`since`). */
+export const LOG_TIME: JsonSchema = {
+  type: 'string',
+  pattern: patternOf(LOG_TIME_PATTERN),
+  example: '2026-12-06T14:02:00Z',
+};
+/** A whole number in a query (`to`, `limit`). */
+export const QUERY_COUNT: JsonSchema = { type: 'integer', minimum: 0 };
 
 export { ApiOperation };
