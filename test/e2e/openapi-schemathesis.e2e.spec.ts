@@ -50,7 +50,22 @@ describe('OpenAPI document against the running master (schemathesis) [file]', ()
     master = await startMaster({ backend: 'file', env: TEST_MASTER_AGENT_ENV });
     agents = spawnTracked(
       process.execPath,
-      [requireBuiltCli(), 'agent', '--simulated', String(AGENTS), '--master', master.url, '--healthy-after', '1'],
+      // Tasks that end after a few seconds, half of them failing, and are replaced: the answers show
+      // tasks in every state, health results, last task failures and the launch queue.
+      [
+        requireBuiltCli(),
+        'agent',
+        '--simulated',
+        String(AGENTS),
+        '--master',
+        master.url,
+        '--healthy-after',
+        '1',
+        '--task-seconds',
+        '4',
+        '--failure-rate',
+        '0.5',
+      ],
       { env: withEnv(baseChildEnv(), { CAIRN_AGENT_TOKEN: TEST_AGENT_TOKEN }), stdio: 'ignore' },
     );
     await waitFor(
@@ -60,7 +75,7 @@ describe('OpenAPI document against the running master (schemathesis) [file]', ()
       },
       { timeoutMs: 60_000, describe: `${AGENTS} simulated agents connected` },
     );
-    // Something for the reads to show: running tasks with health results, labels, a deployment.
+    // Something for the reads to show: tasks with health results, labels, deployments, failures.
     // `/prod/web` is the document's example app id, which the examples phase uses.
     const created = await master.http.put('/v2/apps', [
       {
@@ -78,10 +93,10 @@ describe('OpenAPI document against the running master (schemathesis) [file]', ()
     expect(created.status).toBe(200);
     await waitFor(
       async () => {
-        const tasks = (await master.http.get('/v2/tasks')).body.tasks as Json[];
-        return tasks.filter((t) => t.state === 'TASK_RUNNING').length === 3 ? true : undefined;
+        const app = (await master.http.get('/v2/apps//prod/web')).body.app as Json;
+        return app.lastTaskFailure && (app.tasksRunning as number) > 0 ? true : undefined;
       },
-      { timeoutMs: 30_000, describe: '3 running tasks' },
+      { timeoutMs: 60_000, describe: 'a failed task of /prod/web and a running one' },
     );
   }, 400_000);
 
