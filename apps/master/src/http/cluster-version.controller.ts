@@ -40,7 +40,11 @@ export class ClusterVersionController {
     summary: 'Raise the cluster version (default: the level this leader reads) once every master reads it',
   })
   @ApiJsonBody(
-    { type: 'object', properties: { version: { type: 'integer', minimum: 1 } }, additionalProperties: false },
+    {
+      type: 'object',
+      properties: { version: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
+      additionalProperties: false,
+    },
     'The level (no body: the level this leader reads)',
     false,
   )

@@ -104,6 +104,10 @@ describe('the OpenAPI document', () => {
     const app = document.components!.schemas!.AppDefinition as { properties: Record<string, unknown> };
     expect(app.properties.cpus).toEqual({ type: 'number', minimum: 0.001 });
     expect(app.properties.healthChecks).toEqual({ type: 'array', items: { $ref: '#/components/schemas/HealthCheck' } });
+    // A member's own required members survive (ApiProperty's `required` is the property's).
+    const healthCheck = document.components!.schemas!.HealthCheck as { properties: Record<string, unknown> };
+    expect(JSON.stringify(healthCheck.properties.command)).toContain('"required":["value"]');
+    expect(JSON.stringify(app.properties.secrets)).toContain('"required":["source"]');
     const refs = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/schemas\/([^"]*)"/g)].map((m) => m[1]);
     const unresolved = [...new Set(refs)].filter((name) => !(name! in document.components!.schemas!));
     expect(unresolved).toEqual([]);

@@ -113,7 +113,10 @@ function addCommonResponses(operation: OperationObject): void {
   if (!open) add(403, errorResponse(403, 'A role that may not do this (a viewer writing, say)'));
   add(503, errorResponse(503));
   if (operation.requestBody) {
-    add(400, errorResponse(400, 'Malformed JSON, or an empty body where one is needed'));
+    add(
+      400,
+      errorResponse(400, 'Malformed JSON (a `__proto__` or `constructor` key too), or no body where one is needed'),
+    );
     add(413, errorResponse(413, 'A body over 1 MiB'));
     add(415, errorResponse(415, 'A body that is not `application/json`'));
   }

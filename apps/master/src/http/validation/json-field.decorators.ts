@@ -54,7 +54,10 @@ function shapeChecked(check: ShapeCheck, options: JsonFieldOptions): PropertyDec
 
 /** The property in the DTO's OpenAPI schema (a schema without `type` stays so: no reflected type). */
 function documented(schema: Record<string, unknown>, options: JsonFieldOptions): PropertyDecorator {
-  return ApiProperty({ ...schema, required: options.required ?? false } as ApiPropertyOptions);
+  // ApiProperty's own `required` says whether the property is; an object schema's `required` (the
+  // members it needs) would be overwritten by it, so such a schema goes in whole under `allOf`.
+  const whole = Array.isArray(schema.required) ? { allOf: [schema] } : schema;
+  return ApiProperty({ ...whole, required: options.required ?? false } as ApiPropertyOptions);
 }
 
 type DtoClass = new () => object;
