@@ -102,8 +102,14 @@ describe('the OpenAPI document', () => {
 
   it('takes request bodies from the validation DTOs and resolves every $ref', () => {
     const app = document.components!.schemas!.AppDefinition as { properties: Record<string, unknown> };
-    expect(app.properties.cpus).toEqual({ type: 'number', minimum: 0.001 });
-    expect(app.properties.healthChecks).toEqual({ type: 'array', items: { $ref: '#/components/schemas/HealthCheck' } });
+    // A top-level field may be null: "not given" (validate-app-definition.ts).
+    expect(app.properties.cpus).toEqual({ type: 'number', minimum: 0.001, nullable: true });
+    expect(app.properties.healthChecks).toEqual({
+      type: 'array',
+      items: { $ref: '#/components/schemas/HealthCheck' },
+      nullable: true,
+    });
+    expect(app.properties.container).toEqual({ allOf: [{ $ref: '#/components/schemas/Container' }], nullable: true });
     // A member's own required members survive (ApiProperty's `required` is the property's).
     const healthCheck = document.components!.schemas!.HealthCheck as { properties: Record<string, unknown> };
     expect(JSON.stringify(healthCheck.properties.command)).toContain('"required":["value"]');

@@ -4,7 +4,11 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { MetadataScanner } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import type { OperationObject, PathItemObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type {
+  OperationObject,
+  PathItemObject,
+  SchemaObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { CAIRN_VERSION } from '../../version';
 import { AppDefinitionDto } from '../validation/dto/app-definition.dto';
 import { API_ROUTES, errorResponse, type RouteDoc } from './decorators';
@@ -45,6 +49,7 @@ export function createOpenApiDocument(app: INestApplication, controllers: readon
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
   });
   expandWildcardRoutes(controllers, document);
+  nullableMembers(document.components?.schemas?.AppDefinition as SchemaObject | undefined);
   document.components = {
     ...document.components,
     schemas: { ...document.components?.schemas, ...(RESPONSE_SCHEMAS as Record<string, object>) },
@@ -56,6 +61,18 @@ export function createOpenApiDocument(app: INestApplication, controllers: readon
     }
   }
   return document;
+}
+
+/**
+ * A known top-level app field sent as `null` means "not given" (validate-app-definition.ts drops
+ * it, as Marathon's reader does; go-marathon sends `"ports": null`): each is documented nullable
+ * (a `$ref` under `allOf`, since OpenAPI 3.0 ignores a `$ref`'s siblings).
+ */
+function nullableMembers(schema: SchemaObject | undefined): void {
+  if (!schema?.properties) throw new Error('OpenAPI: no AppDefinition schema to mark nullable');
+  for (const [name, member] of Object.entries(schema.properties)) {
+    schema.properties[name] = '$ref' in member ? { allOf: [member], nullable: true } : { ...member, nullable: true };
+  }
 }
 
 /** Each wildcard handler's operation is replaced by the operations of its `@ApiRoutes`. */
