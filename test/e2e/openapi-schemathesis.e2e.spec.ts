@@ -5,6 +5,7 @@ import {
   MasterHandle,
   spawnTracked,
   startMaster,
+  tempDir,
   TEST_AGENT_TOKEN,
   TEST_MASTER_AGENT_ENV,
   TrackedProcess,
@@ -143,7 +144,9 @@ describe('OpenAPI document against the running master (schemathesis) [file]', ()
         PYTHONPATH: PYTHON_TEST_DIR,
         PYTHONUNBUFFERED: '1',
       },
-      cwd: PYTHON_TEST_DIR,
+      // A fresh directory: schemathesis and Hypothesis keep caches (crashes to replay, examples) in
+      // their working directory, and one run must not depend on an earlier one.
+      cwd: tempDir('schemathesis'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
