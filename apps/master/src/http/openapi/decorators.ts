@@ -64,17 +64,21 @@ export function ApiJson(
   } as Parameters<typeof ApiResponse>[0]);
 }
 
-/** Marathon's write headers. */
+/** Marathon's write headers, and Cairn's. */
 export const WRITE_HEADERS = {
   'Marathon-Deployment-Id': { description: 'The deployment the write started', schema: { type: 'string' } },
   'X-Cairn-Offset': { description: "The log offset of the write's last event", schema: { type: 'string' } },
   'X-Cairn-Ignored-Fields': {
-    description: 'Unknown top-level app fields the write did not store (comma-separated)',
+    description: 'Unknown top-level app fields the write did not store (comma-separated, each percent-encoded)',
     schema: { type: 'string' },
   },
 } as const;
 
-/** `force` (override a deployment lock) and `?dryRun=true` (Cairn's: decide, write nothing; 200 DryRun). */
+/**
+ * `force` (override a deployment lock) and `?dryRun=true` (Cairn's: decide, write nothing), with
+ * the 400 of a malformed `dryRun`. The route's 200 names `DryRun` itself (alone, or in a `oneOf`
+ * with what the write answers), so that one response object describes every 200.
+ */
 export function ApiWriteFlags(options: { dryRun?: boolean; force?: boolean } = {}): MethodDecorator {
   const { dryRun = true, force = true } = options;
   return applyDecorators(
