@@ -54,10 +54,15 @@ describe('API auth: tokens and roles from CAIRN_AUTH_FILE, as Marathon clients p
     await master?.stop();
   });
 
-  it('keeps the probes open and refuses a request without a good token: 401 with WWW-Authenticate', async () => {
+  it('keeps the probes and the API document open and refuses a request without a good token: 401 with WWW-Authenticate', async () => {
     expect((await as('GET', '/ping')).status).toBe(200);
     expect((await as('GET', '/v1/health/live')).status).toBe(200);
     expect((await as('GET', '/v1/health/ready')).status).toBe(200);
+    const document = await as('GET', '/openapi.json');
+    expect(document.status).toBe(200);
+    expect(Object.keys(document.body.components as object)).toContain('securitySchemes');
+    expect((await as('GET', '/openapi')).status).toBe(200);
+    expect((await as('GET', '/openapi/swagger-ui.css')).status).toBe(200);
     for (const authorization of [undefined, 'Bearer wrong-token-0123456789', basic('eyes', OPS.token), 'Negotiate x']) {
       const refused = await as('GET', '/v2/apps', authorization);
       expect({ authorization, status: refused.status }).toEqual({ authorization, status: 401 });

@@ -14,7 +14,8 @@ import { PinoLogger } from './logging/pino-logger';
 import { useMarathonBodyParsing } from './http/errors';
 import { useLeaderProxy } from './http/leader-proxy';
 import { AgentGateway } from './agents/agent-gateway';
-import { MasterModule } from './master.module';
+import { MASTER_CONTROLLERS, MasterModule } from './master.module';
+import { createOpenApiDocument, serveOpenApi } from './http/openapi/openapi';
 import { resolveApiAuth, useApiAuth } from './auth/api-auth';
 import { MasterMetrics } from './metrics/master-metrics';
 import { useRequestMetrics } from './metrics/request-metrics';
@@ -71,6 +72,7 @@ export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise
   useRequestMetrics(app, app.get(MasterMetrics));
   const runtime = app.get(MasterRuntime);
   useLeaderProxy(app, runtime);
+  serveOpenApi(app, createOpenApiDocument(app, MASTER_CONTROLLERS));
   // A master that stops leading drops its agents' command streams: they go on to the new leader.
   const gateway = app.get(AgentGateway);
   runtime.onRoleChange((leading) => leading || gateway.disconnectAll());

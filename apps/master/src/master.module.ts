@@ -54,6 +54,26 @@ export interface MasterModuleOptions {
   readonly agentToken: string;
 }
 
+/** Every controller of the master: the OpenAPI document is built from them (http/openapi). */
+export const MASTER_CONTROLLERS = [
+  InfoController,
+  LeaderController,
+  AppsController,
+  GroupsController,
+  EventsController,
+  HistoryController,
+  WhyController,
+  AuditController,
+  MarathonEventsController,
+  TasksController,
+  ClusterController,
+  ClusterVersionController,
+  DeploymentsController,
+  DeploymentProgressController,
+  AgentsInternalController,
+  MetricsController,
+];
+
 /** The control plane: REST edge -> CommandBus -> sequencer -> log -> projection. */
 @Module({})
 export class MasterModule {
@@ -61,24 +81,7 @@ export class MasterModule {
     return {
       module: MasterModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [
-        InfoController,
-        LeaderController,
-        AppsController,
-        GroupsController,
-        EventsController,
-        HistoryController,
-        WhyController,
-        AuditController,
-        MarathonEventsController,
-        TasksController,
-        ClusterController,
-        ClusterVersionController,
-        DeploymentsController,
-        DeploymentProgressController,
-        AgentsInternalController,
-        MetricsController,
-      ],
+      controllers: MASTER_CONTROLLERS,
       providers: [
         { provide: CAIRN_CONFIG, useValue: options.config },
         { provide: EVENT_LOG, useValue: options.log },

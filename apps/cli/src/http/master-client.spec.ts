@@ -21,10 +21,13 @@ describe('MasterClient', () => {
 
   it('reads X-Cairn-Ignored-Fields as a list of field names, and sends PATCH with a JSON body', async () => {
     master = await startFakeMaster({
-      'PATCH /v2/apps/a': { body: { deploymentId: 'd' }, headers: { 'x-cairn-ignored-fields': 'instanses, foo,' } },
+      'PATCH /v2/apps/a': {
+        body: { deploymentId: 'd' },
+        headers: { 'x-cairn-ignored-fields': 'instanses, foo,caf%C3%A9%2Cx' },
+      },
     });
     const reply = await new MasterClient(master.url).patch('/v2/apps/a', { instanses: 2 });
-    expect(reply.ignoredFields).toEqual(['instanses', 'foo']);
+    expect(reply.ignoredFields).toEqual(['instanses', 'foo', 'café,x']); // percent-encoded by the master
     expect(master.requests[0]).toMatchObject({ method: 'PATCH', body: '{"instanses":2}' });
   });
 

@@ -181,9 +181,18 @@ function offsetOf(response: Response): number | undefined {
 function ignoredFieldsOf(response: Response): string[] | undefined {
   const fields = (response.headers.get('x-cairn-ignored-fields') ?? '')
     .split(',')
-    .map((field) => field.trim())
+    .map((field) => decodeField(field.trim()))
     .filter((field) => field !== '');
   return fields.length > 0 ? fields : undefined;
+}
+
+/** The master percent-encodes each name (a header holds visible ASCII only). */
+function decodeField(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
+  }
 }
 
 /** Resolves with the answer once its headers arrive; rejects on a network error or after `timeoutMs`. */

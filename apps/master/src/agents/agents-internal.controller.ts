@@ -10,11 +10,14 @@ import { AgentGateway } from './agent-gateway';
 import { registerAgentBody, statusUpdateBody } from './agent-messages';
 import { AgentTokenGuard } from './agent-token.guard';
 import { DisconnectAgentCommand, RegisterAgentCommand, ReportTaskStatusCommand } from '../commands';
+import { ApiExcludeController } from '@nestjs/swagger';
 
 /** Sent by agents that answer pings (POST .../pong): the master may then drop a silent agent's stream. */
 const ANSWERS_PINGS_HEADER = 'x-cairn-agent-pong';
 
 /** The agent-facing API of the leader (docs/agent-protocol.md). Every answer follows a durable event. */
+/** Not in the OpenAPI document: the agents' own protocol (apps/agent), not an API for clients. */
+@ApiExcludeController()
 @Controller('internal/v1/agents')
 @UseGuards(AgentTokenGuard)
 export class AgentsInternalController {

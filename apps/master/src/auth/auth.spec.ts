@@ -49,6 +49,10 @@ describe('access policy', () => {
   it('keeps the probes open, the agent API for agents, reads for viewers and admins, writes for admins', () => {
     expect(accessFor('GET', '/ping')).toBe('open');
     expect(accessFor('GET', '/v1/health/ready?x=1')).toBe('open');
+    expect(accessFor('GET', '/openapi.json')).toBe('open');
+    expect(accessFor('GET', '/openapi')).toBe('open');
+    expect(accessFor('GET', '/openapi/swagger-ui.css')).toBe('open');
+    expect(accessFor('POST', '/openapi.json')).toBe('open'); // no such route: a 404 either way
     expect(accessFor('POST', '/internal/v1/agents/register')).toBe('agent');
     expect(accessFor('GET', '/internal/v1/agents/a-1/commands')).toBe('agent');
     expect(accessFor('GET', '/v2/apps')).toBe('read');

@@ -40,11 +40,39 @@ import { deploymentResult, runningDeploymentIdsOf, withDeploymentHeaders } from 
 import { parseBoolean, requestOrigin } from './request-origin';
 import { DryRunner } from '../dry-run/dry-runner';
 import { answerDryRun, isDryRun } from './dry-run-reply';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiErrors,
+  ApiJson,
+  ApiJsonBody,
+  ApiQueryParam,
+  ApiRoutes,
+  ApiWriteFlags,
+  APP_ID_PARAMETER,
+  doc,
+  WRITE_HEADERS,
+} from './openapi/decorators';
+import { firstValue, QueryValue } from './query-value';
 
 /** Top-level app fields a write ignored (Marathon ignores them silently; the CLI warns). */
 export const IGNORED_FIELDS_HEADER = 'X-Cairn-Ignored-Fields';
 
+/** `DELETE .../tasks` flags (task-kill.ts). */
+export const KILL_PARAMETERS = [
+  doc.query('scale', 'Shrink the app by the killed tasks (a deployment)', { type: 'boolean' }),
+  doc.query('wipe', 'A plain kill here (no resident tasks); not with `scale`', { type: 'boolean' }),
+  doc.query('force', 'Override a deployment lock (with `scale`)', { type: 'boolean' }),
+  doc.query('dryRun', 'Decide, write nothing', { type: 'boolean' }),
+];
+export const TASKS_ANSWER = {
+  type: 'object',
+  properties: { tasks: { type: 'array', items: { $ref: '#/components/schemas/Task' } } },
+  required: ['tasks'],
+};
+const TASK_ANSWER = { type: 'object', properties: { task: { $ref: '#/components/schemas/Task' } }, required: ['task'] };
+
 /** Marathon's /v2/apps. App ids are paths (`/prod/web`), so routes take the rest of the URL. */
+@ApiTags('marathon')
 @Controller('v2/apps')
 export class AppsController {
   constructor(
@@ -57,11 +85,32 @@ export class AppsController {
    * GET /v2/apps: `id` and `cmd` are case-insensitive substrings, `label` a Marathon label
    * selector (a malformed one is a 400), `embed` as in Marathon (counts and deployments always).
    */
+  @ApiOperation({ summary: 'List apps (counts and deployments always embedded)' })
+  @ApiQueryParam('id', 'Apps whose id contains this (case-insensitive)')
+  @ApiQueryParam('cmd', 'Apps whose cmd contains this (case-insensitive)')
+  @ApiQueryParam(
+    'label',
+    "Marathon's label selector: `key`, `key==v`, `key!=v`, `key in (a,b)`, `key notin (a,b)`, comma = AND",
+  )
+  @ApiQueryParam(
+    'embed',
+    '`apps.tasks`, `apps.counts`, `apps.deployments`, `apps.lastTaskFailure`, `apps.failures`, `apps.readiness`, `apps.taskStats` (repeatable)',
+  )
+  @ApiJson(
+    200,
+    {
+      type: 'object',
+      properties: { apps: { type: 'array', items: { $ref: '#/components/schemas/App' } } },
+      required: ['apps'],
+    },
+    'The apps',
+  )
+  @ApiErrors(400)
   @Get()
   async list(
     @Res() reply: FastifyReply,
-    @Query('id') idFilter?: string,
-    @Query('cmd') cmdFilter?: string,
+    @QueryValue('id') idFilter?: string,
+    @QueryValue('cmd') cmdFilter?: string,
     @Query('label') label?: string | string[],
     @Query('embed') embed?: string | string[],
   ): Promise<void> {
@@ -81,6 +130,68 @@ export class AppsController {
     );
   }
 
+  @ApiRoutes({
+    '/v2/apps/{appId}': {
+      summary: 'One app, with counts, tasks, last task failure and deployments',
+      parameters: [
+        APP_ID_PARAMETER,
+        doc.query('embed', 'More to embed (`app.readiness`, `app.taskStats`, ...; repeatable)'),
+      ],
+      responses: {
+        200: doc.json(
+          { type: 'object', properties: { app: { $ref: '#/components/schemas/App' } }, required: ['app'] },
+          'The app',
+        ),
+        400: doc.error(400, 'Malformed percent-encoding in the URL'),
+        404: doc.error(404),
+        422: doc.error(422, 'Not a valid app id'),
+      },
+    },
+    '/v2/apps/{appId}/tasks': {
+      summary: "The app's tasks",
+      parameters: [APP_ID_PARAMETER],
+      responses: {
+        200: doc.json(
+          {
+            type: 'object',
+            properties: { tasks: { type: 'array', items: { $ref: '#/components/schemas/Task' } } },
+            required: ['tasks'],
+          },
+          'The tasks',
+        ),
+        400: doc.error(400, 'Malformed percent-encoding in the URL'),
+        404: doc.error(404),
+        422: doc.error(422, 'Not a valid app id'),
+      },
+    },
+    '/v2/apps/{appId}/versions': {
+      summary: "The app's stored versions (the last 50)",
+      parameters: [APP_ID_PARAMETER],
+      responses: {
+        200: doc.json(
+          {
+            type: 'object',
+            properties: { versions: { type: 'array', items: { type: 'string' } } },
+            required: ['versions'],
+          },
+          'The versions, newest first',
+        ),
+        400: doc.error(400, 'Malformed percent-encoding in the URL'),
+        404: doc.error(404),
+        422: doc.error(422, 'Not a valid app id'),
+      },
+    },
+    '/v2/apps/{appId}/versions/{version}': {
+      summary: 'The app definition at one stored version',
+      parameters: [APP_ID_PARAMETER, doc.path('version', 'A version the app had (its `version` then)')],
+      responses: {
+        200: doc.json('AppView', 'The definition'),
+        400: doc.error(400, 'Malformed percent-encoding in the URL'),
+        404: doc.error(404),
+        422: doc.error(422, 'Not a valid app id'),
+      },
+    },
+  })
   @Get('*')
   async show(@Req() request: FastifyRequest, @Query('embed') embed?: string | string[]) {
     this.runtime.assertReadable();
@@ -100,10 +211,25 @@ export class AppsController {
     };
   }
 
+  @ApiOperation({ summary: 'Create an app (a deployment)' })
+  @ApiJsonBody(
+    {
+      allOf: [{ $ref: '#/components/schemas/AppDefinition' }, { required: ['id'] }],
+      example: { id: '/prod/web', cmd: 'python3 -m http.server $PORT0', cpus: 0.1, mem: 64, instances: 2 },
+    },
+    'The app definition',
+  )
+  @ApiWriteFlags()
+  @ApiJson(200, 'DryRun', 'Decided, not written (`?dryRun=true`)')
+  @ApiJson(201, 'App', 'Created: the app, `Location` and `Marathon-Deployment-Id`', {
+    ...WRITE_HEADERS,
+    Location: { description: 'The new app', schema: { type: 'string' } },
+  })
+  @ApiErrors(403, 409, 422)
   @Post()
   async create(
     @Body() body: unknown,
-    @Query('force') force: string | undefined,
+    @QueryValue('force') force: string | undefined,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
@@ -126,11 +252,33 @@ export class AppsController {
   }
 
   /** POST /v2/apps/{id}/restart: a rolling restart (the only POST under an app). */
+  @ApiRoutes({
+    '/v2/apps/{appId}/restart': {
+      summary: 'Rolling restart with the same definition (a deployment)',
+      parameters: [
+        APP_ID_PARAMETER,
+        doc.query('force', 'Override a deployment lock', { type: 'boolean' }),
+        doc.query('dryRun', 'Decide, write nothing', { type: 'boolean' }),
+      ],
+      responses: {
+        200: doc.json(
+          { oneOf: [{ $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }] },
+          'The deployment (or the dry run)',
+          WRITE_HEADERS,
+        ),
+        400: doc.error(400),
+        403: doc.error(403),
+        404: doc.error(404),
+        409: doc.error(409),
+        422: doc.error(422, 'Not a valid app id'),
+      },
+    },
+  })
   @Post('*')
   @HttpCode(200)
   async restart(
     @Req() request: FastifyRequest,
-    @Query('force') force: string | undefined,
+    @QueryValue('force') force: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const restartOf = wildcard(request).match(/^(.*)\/restart\/?$/);
@@ -147,12 +295,40 @@ export class AppsController {
     return deploymentResult(outcome, this.runtime.projection.state.apps.get(appId)?.version ?? null);
   }
 
+  @ApiRoutes({
+    '/v2/apps/{appId}': {
+      summary: 'Update an app (partial by default), create it if missing, or roll back with `{"version": V}`',
+      parameters: [
+        APP_ID_PARAMETER,
+        doc.query('partialUpdate', 'false: replace the definition (default true)', { type: 'boolean' }),
+        doc.query('force', 'Override a deployment lock', { type: 'boolean' }),
+        doc.query('dryRun', 'Decide, write nothing', { type: 'boolean' }),
+      ],
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/AppDefinition' } } },
+      },
+      responses: {
+        200: doc.json(
+          { oneOf: [{ $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }] },
+          'The deployment (or the dry run)',
+          WRITE_HEADERS,
+        ),
+        201: doc.json('App', 'Created', { ...WRITE_HEADERS, Location: { schema: { type: 'string' } } }),
+        400: doc.error(400),
+        403: doc.error(403),
+        404: doc.error(404, 'No such version to roll back to'),
+        409: doc.error(409),
+        422: doc.error(422),
+      },
+    },
+  })
   @Put('*')
   async update(
     @Req() request: FastifyRequest,
     @Body() body: unknown,
-    @Query('partialUpdate') partialUpdate: string | undefined,
-    @Query('force') force: string | undefined,
+    @QueryValue('partialUpdate') partialUpdate: string | undefined,
+    @QueryValue('force') force: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const appId = this.pathAppId(request);
@@ -190,11 +366,37 @@ export class AppsController {
   }
 
   /** PATCH /v2/apps/{id}: Marathon's partial update of an app that must exist; the body's id is ignored. */
+  @ApiRoutes({
+    '/v2/apps/{appId}': {
+      summary: "Partial update of an existing app (the body's id is ignored)",
+      parameters: [
+        APP_ID_PARAMETER,
+        doc.query('force', 'Override a deployment lock', { type: 'boolean' }),
+        doc.query('dryRun', 'Decide, write nothing', { type: 'boolean' }),
+      ],
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/AppDefinition' } } },
+      },
+      responses: {
+        200: doc.json(
+          { oneOf: [{ $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }] },
+          'The deployment (or the dry run)',
+          WRITE_HEADERS,
+        ),
+        400: doc.error(400),
+        403: doc.error(403),
+        404: doc.error(404),
+        409: doc.error(409),
+        422: doc.error(422),
+      },
+    },
+  })
   @Patch('*')
   async patch(
     @Req() request: FastifyRequest,
     @Body() body: unknown,
-    @Query('force') force: string | undefined,
+    @QueryValue('force') force: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const appId = this.pathAppId(request);
@@ -227,23 +429,50 @@ export class AppsController {
   }
 
   /** PUT /v2/apps: create or update many apps (partial by default) in one deployment. */
+  @ApiOperation({ summary: 'Create or update many apps (partial by default) in one deployment' })
+  @ApiJsonBody(
+    { type: 'array', items: { allOf: [{ $ref: '#/components/schemas/AppDefinition' }, { required: ['id'] }] } },
+    'The apps',
+  )
+  @ApiQueryParam('partialUpdate', 'false: replace each definition (default true)', { type: 'boolean' })
+  @ApiWriteFlags()
+  @ApiJson(
+    200,
+    { oneOf: [{ $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }] },
+    'The deployment (or the dry run)',
+    WRITE_HEADERS,
+  )
+  @ApiErrors(403, 409, 422)
   @Put()
   async updateMany(
     @Req() request: FastifyRequest,
     @Body() body: unknown,
-    @Query('partialUpdate') partialUpdate: string | undefined,
-    @Query('force') force: string | undefined,
+    @QueryValue('partialUpdate') partialUpdate: string | undefined,
+    @QueryValue('force') force: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return this.bulk(request, body, parseBoolean(partialUpdate, true), false, force, reply);
   }
 
   /** PATCH /v2/apps: patch many apps that must all exist, in one deployment. */
+  @ApiOperation({ summary: 'Patch many existing apps in one deployment (404 and nothing written if one is missing)' })
+  @ApiJsonBody(
+    { type: 'array', items: { allOf: [{ $ref: '#/components/schemas/AppDefinition' }, { required: ['id'] }] } },
+    'The patches',
+  )
+  @ApiWriteFlags()
+  @ApiJson(
+    200,
+    { oneOf: [{ $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }] },
+    'The deployment (or the dry run)',
+    WRITE_HEADERS,
+  )
+  @ApiErrors(403, 404, 409, 422)
   @Patch()
   async patchMany(
     @Req() request: FastifyRequest,
     @Body() body: unknown,
-    @Query('force') force: string | undefined,
+    @QueryValue('force') force: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return this.bulk(request, body, true, true, force, reply);
@@ -308,11 +537,77 @@ export class AppsController {
     return this.runtime.projection.state.apps.get(appId)?.version ?? null;
   }
 
+  @ApiRoutes({
+    '/v2/apps/{appId}': {
+      summary: 'Delete an app (forced by default, as in Marathon)',
+      parameters: [
+        APP_ID_PARAMETER,
+        doc.query('force', 'Override a deployment lock (default true)', { type: 'boolean' }),
+        doc.query('dryRun', 'Decide, write nothing', { type: 'boolean' }),
+      ],
+      responses: {
+        200: doc.json(
+          { oneOf: [{ $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }] },
+          'The deployment (or the dry run)',
+          WRITE_HEADERS,
+        ),
+        400: doc.error(400),
+        403: doc.error(403),
+        404: doc.error(404),
+        409: doc.error(409),
+        422: doc.error(422, 'Not a valid app id'),
+      },
+    },
+    '/v2/apps/{appId}/tasks': {
+      summary: "Kill the app's tasks (all, or those on `host`); `scale=true` shrinks the app by as many",
+      parameters: [APP_ID_PARAMETER, ...KILL_PARAMETERS, doc.query('host', 'Only the tasks on this host (`*`: all)')],
+      responses: {
+        200: doc.json(
+          {
+            oneOf: [
+              TASKS_ANSWER,
+              { $ref: '#/components/schemas/DeploymentResult' },
+              { $ref: '#/components/schemas/DryRun' },
+            ],
+          },
+          'The killed tasks, or with `scale` the deployment',
+          WRITE_HEADERS,
+        ),
+        400: doc.error(400, '`scale` and `wipe` together, or a malformed flag'),
+        403: doc.error(403),
+        404: doc.error(404),
+        409: doc.error(409),
+        422: doc.error(422, 'Not a valid app id'),
+      },
+    },
+    '/v2/apps/{appId}/tasks/{taskId}': {
+      summary: 'Kill one task of the app (it is replaced), or with `scale=true` shrink the app',
+      parameters: [APP_ID_PARAMETER, doc.path('taskId', 'The task'), ...KILL_PARAMETERS],
+      responses: {
+        200: doc.json(
+          {
+            oneOf: [
+              TASK_ANSWER,
+              { $ref: '#/components/schemas/DeploymentResult' },
+              { $ref: '#/components/schemas/DryRun' },
+            ],
+          },
+          'The killed task, or with `scale` the deployment',
+          WRITE_HEADERS,
+        ),
+        400: doc.error(400, '`scale` and `wipe` together, or a malformed flag'),
+        403: doc.error(403),
+        404: doc.error(404, 'No such app, or no such task of it'),
+        409: doc.error(409),
+        422: doc.error(422, 'Not a valid app id'),
+      },
+    },
+  })
   @Delete('*')
   async remove(
     @Req() request: FastifyRequest,
-    @Query('force') force: string | undefined,
-    @Query() query: Record<string, string | undefined>,
+    @QueryValue('force') force: string | undefined,
+    @Query() query: Record<string, string | string[] | undefined>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     // `tasks` is a reserved last segment of app ids: DELETE /v2/apps/{id}/tasks[/{taskId}] kills tasks.
@@ -340,7 +635,7 @@ export class AppsController {
     request: FastifyRequest,
     appId: string,
     taskId: string | undefined,
-    query: Record<string, string | undefined>,
+    query: Record<string, string | string[] | undefined>,
     reply: FastifyReply,
   ) {
     const { scale, force } = killFlags(query);
@@ -352,7 +647,7 @@ export class AppsController {
       if (!task || task.appId !== appId) throw new CommandRejected('not-found', `Task '${taskId}' does not exist`);
       victims = [task];
     } else {
-      const host = query.host;
+      const host = firstValue(query.host);
       victims = (tasksByApp(state).get(appId) ?? []).filter((t) => !host || host === '*' || t.host === host);
     }
     const kill = killTasksCommand(request, victims, { scale, force });
@@ -416,8 +711,12 @@ function withoutId(body: unknown): unknown {
   return rest;
 }
 
+/**
+ * The names are percent-encoded (`encodeURIComponent`): a header holds visible ASCII only, and a
+ * field name may hold anything (a raw one made Node refuse the header, a 500 after the write).
+ */
 export function withIgnoredFields(reply: FastifyReply, fields: readonly string[]): void {
-  if (fields.length > 0) reply.header(IGNORED_FIELDS_HEADER, fields.join(','));
+  if (fields.length > 0) reply.header(IGNORED_FIELDS_HEADER, fields.map(encodeURIComponent).join(','));
 }
 
 function wildcard(request: FastifyRequest): string {

@@ -10,12 +10,15 @@ import { RaiseClusterVersionCommand } from '../commands';
 import { CAIRN_VERSION } from '../version';
 import { requestOrigin } from './request-origin';
 import { withOffset } from './write-reply';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiJson, ApiJsonBody } from './openapi/decorators';
 
 /**
  * The cluster version (docs/operations.md, "Upgrades"): the event format level every master of the
  * cluster reads, raised by an operator once every master runs a release that reads it. A standby
  * forwards the POST to the leader like every write; the leader refuses a level it does not read.
  */
+@ApiTags('cairn')
 @Controller('v1/cluster/version')
 export class ClusterVersionController {
   constructor(
@@ -24,6 +27,8 @@ export class ClusterVersionController {
   ) {}
 
   /** The cluster's version, and the highest level this master reads (each master answers for itself). */
+  @ApiOperation({ summary: "The cluster's version and the highest event format level this master reads" })
+  @ApiJson(200, 'ClusterVersion', 'The versions')
   @Get()
   version() {
     this.runtime.assertReadable();
@@ -31,6 +36,20 @@ export class ClusterVersionController {
   }
 
   /** `{"version": n}`, or no body: raise to the level this leader reads. 200 with the new version. */
+  @ApiOperation({
+    summary: 'Raise the cluster version (default: the level this leader reads) once every master reads it',
+  })
+  @ApiJsonBody(
+    {
+      type: 'object',
+      properties: { version: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
+      additionalProperties: false,
+    },
+    'The level (no body: the level this leader reads)',
+    false,
+  )
+  @ApiJson(200, 'ClusterVersion', 'The version now (`changed`: whether this raised it)')
+  @ApiErrors(409, 422)
   @Post()
   @HttpCode(200)
   async raise(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {

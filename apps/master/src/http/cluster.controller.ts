@@ -23,6 +23,18 @@ import { runningDeploymentIdsOf, withDeploymentHeaders, withOffset } from './wri
 import { requestOrigin } from './request-origin';
 import { validatePathId } from './validation';
 import { MarathonValidationError } from './errors';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  APP_ID_PARAMETER,
+  ApiErrors,
+  ApiJson,
+  ApiJsonBody,
+  ApiQueryParam,
+  ApiRoutes,
+  doc,
+  WRITE_HEADERS,
+} from './openapi/decorators';
+import { QueryValue } from './query-value';
 
 /** Agents, offers and queue reasons (Cairn's /v1) and Marathon's launch queue (/v2/queue). */
 @Controller()
@@ -34,6 +46,19 @@ export class ClusterController {
   ) {}
 
   /** Marathon's DELETE /v2/queue/{id}/delay: the app's next launch is immediate (204). */
+  @ApiTags('marathon')
+  @ApiRoutes({
+    '/v2/queue/{appId}/delay': {
+      summary: "Clear the app's launch backoff: its next launch is immediate",
+      parameters: [APP_ID_PARAMETER],
+      responses: {
+        204: { description: 'Cleared' },
+        400: doc.error(400, 'Malformed percent-encoding in the URL'),
+        404: doc.error(404, 'Nothing of the app waits in the queue'),
+        422: doc.error(422, 'Not a valid app id'),
+      },
+    },
+  })
   @Delete('v2/queue/*')
   @HttpCode(204)
   async resetDelay(@Req() request: FastifyRequest): Promise<void> {
@@ -51,6 +76,13 @@ export class ClusterController {
     );
   }
 
+  @ApiTags('cairn')
+  @ApiOperation({ summary: 'The agents: resources, attributes, what is used, connected or not' })
+  @ApiJson(
+    200,
+    { type: 'object', properties: { agents: { type: 'array', items: { type: 'object' } } }, required: ['agents'] },
+    'The agents',
+  )
   @Get('v1/agents')
   agents() {
     this.runtime.assertReadable();
@@ -83,13 +115,31 @@ export class ClusterController {
    * deployment locks one of its apps (`?force=true` cancels those), 422 for a bad body. Draining an
    * agent in maintenance again updates the drain (Mesos, Nomad); a drained, empty one: nothing.
    */
+  @ApiTags('cairn')
+  @ApiOperation({
+    summary: "Drain an agent: out of placement, its tasks moved elsewhere within each app's upgradeStrategy",
+  })
+  @ApiJsonBody(
+    {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        deadlineSeconds: { type: 'number', minimum: 0, maximum: MAX_DRAIN_DEADLINE_SECONDS, nullable: true },
+      },
+    },
+    'When what still runs there is killed (seconds from now); none: no deadline',
+    false,
+  )
+  @ApiQueryParam('force', 'Cancel the deployments that lock its apps', { type: 'boolean' })
+  @ApiJson(202, 'AgentDrain', 'Draining: the drain and the deployments it started', WRITE_HEADERS)
+  @ApiErrors(404, 409, 422)
   @Post('v1/agents/:agentId/drain')
   @HttpCode(202)
   async drain(
     @Req() request: FastifyRequest,
     @Param('agentId') agentId: string,
     @Body() body: unknown,
-    @Query('force') force: string | undefined,
+    @QueryValue('force') force: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const deadlineSeconds = drainDeadline(body);
@@ -106,6 +156,10 @@ export class ClusterController {
   }
 
   /** Mesos's REACTIVATE_AGENT: placement may use the agent again (200; a no-op for an agent not in maintenance). */
+  @ApiTags('cairn')
+  @ApiOperation({ summary: 'Reactivate an agent: placement may use it again (a no-op when not in maintenance)' })
+  @ApiJson(200, 'AgentDrain', 'The agent out of maintenance (`changed`: whether it was in it)')
+  @ApiErrors(404, 409)
   @Post('v1/agents/:agentId/reactivate')
   @HttpCode(200)
   async reactivate(
@@ -121,6 +175,13 @@ export class ClusterController {
   }
 
   /** The app scheduler answers every offer in the decision that made it: none stay outstanding. */
+  @ApiTags('cairn')
+  @ApiOperation({ summary: 'Outstanding offers (none: every offer is answered in the decision that made it)' })
+  @ApiJson(
+    200,
+    { type: 'object', properties: { offers: { type: 'array', items: { type: 'string' } } }, required: ['offers'] },
+    'The offer ids',
+  )
   @Get('v1/offers')
   offers() {
     this.runtime.assertReadable();
@@ -134,6 +195,18 @@ export class ClusterController {
    * not the offers, so each entry names its reasons only. The numbers behind the reasons
    * (requested, available) are Cairn's extra, at /v1/queue.
    */
+  @ApiTags('marathon')
+  @ApiOperation({ summary: 'Apps waiting for resources, with why offers did not fit' })
+  @ApiQueryParam('embed', '`lastUnusedOffers` adds the reasons of the last offers')
+  @ApiJson(
+    200,
+    {
+      type: 'object',
+      properties: { queue: { type: 'array', items: { $ref: '#/components/schemas/QueueItem' } } },
+      required: ['queue'],
+    },
+    'The queue',
+  )
   @Get('v2/queue')
   queue(@Query('embed') embed?: string | string[]) {
     this.runtime.assertReadable();
@@ -164,6 +237,30 @@ export class ClusterController {
   }
 
   /** Why each queued app did not fit the last offers it saw, with the numbers (Cairn's extra). */
+  @ApiTags('cairn')
+  @ApiOperation({ summary: 'Why each queued app did not fit the last offers, with the numbers' })
+  @ApiJson(
+    200,
+    {
+      type: 'object',
+      properties: {
+        queue: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              appId: { type: 'string' },
+              count: { type: 'integer' },
+              reasons: { type: 'array', items: { type: 'object' } },
+            },
+            required: ['appId', 'count', 'reasons'],
+          },
+        },
+      },
+      required: ['queue'],
+    },
+    'The queue',
+  )
   @Get('v1/queue')
   queueReasons() {
     this.runtime.assertReadable();

@@ -1,5 +1,5 @@
 import { actorOf } from '../auth/principal';
-import { Controller, Delete, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Param, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { bucketsOf, groupTasksByApp, type ClusterState, type DeploymentRecord } from '@cairn/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -10,8 +10,12 @@ import { deploymentInfo } from './deployment.view';
 import { parseBoolean, requestOrigin } from './request-origin';
 import { DryRunner } from '../dry-run/dry-runner';
 import { answerDryRun, isDryRun } from './dry-run-reply';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiJson, ApiQueryParam, ApiWriteFlags, WRITE_HEADERS } from './openapi/decorators';
+import { QueryValue } from './query-value';
 
 /** Marathon's /v2/deployments: the deployments in progress, and cancel / roll back. */
+@ApiTags('marathon')
 @Controller('v2/deployments')
 export class DeploymentsController {
   constructor(
@@ -20,6 +24,8 @@ export class DeploymentsController {
     private readonly dryRunner: DryRunner,
   ) {}
 
+  @ApiOperation({ summary: 'The deployments in progress' })
+  @ApiJson(200, { type: 'array', items: { $ref: '#/components/schemas/Deployment' } }, 'The deployments')
   @Get()
   list() {
     this.runtime.assertReadable();
@@ -33,10 +39,21 @@ export class DeploymentsController {
    * `force=false` (Marathon's default): a new forced deployment reverts this one's changes (200,
    * its deploymentResult). `force=true`: it just stops where it is (202, no body).
    */
+  @ApiOperation({ summary: 'Cancel a deployment: roll back (default), or `force=true` to stop where it stands (202)' })
+  @ApiQueryParam('force', 'Stop where it stands, no rollback', { type: 'boolean' })
+  @ApiWriteFlags({ force: false })
+  @ApiJson(
+    200,
+    { oneOf: [{ $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }] },
+    'The rollback deployment (or the dry run)',
+    WRITE_HEADERS,
+  )
+  @ApiResponse({ status: 202, description: 'Stopped (`force=true`)' })
+  @ApiErrors(403, 404, 409)
   @Delete(':id')
   async cancel(
     @Param('id') deploymentId: string,
-    @Query('force') force: string | undefined,
+    @QueryValue('force') force: string | undefined,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {

@@ -14,6 +14,9 @@ import {
 import { followEvents, readEvents } from '../core/event-stream';
 import { MasterRuntime } from '../core/master-runtime';
 import { firstOffsetAtOrAfter } from '../replay/log-search';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiQueryParam, LOG_POSITION, QUERY_COUNT } from './openapi/decorators';
+import { QueryValue } from './query-value';
 
 /** Pages are bounded so one request cannot pull the whole log into memory. */
 export const EVENTS_PAGE_MAX = 1000;
@@ -28,16 +31,53 @@ export const EVENTS_FILTER_SCAN_MAX = 20_000;
  * Cairn's /v1/events: the log itself, decoded. A page (`from`, `to`, `limit`) or, with
  * `follow=true`, an NDJSON stream of every event from `from` on until the client goes away.
  */
+@ApiTags('cairn')
 @Controller('v1/events')
 export class EventsController {
   constructor(private readonly runtime: MasterRuntime) {}
 
+  @ApiOperation({
+    summary: 'The log, decoded: a page of events, or with `follow=true` an NDJSON stream that does not end',
+  })
+  @ApiQueryParam(
+    'from',
+    'Where to start: an offset, or a time (the first event at or after it); default 0',
+    LOG_POSITION,
+  )
+  @ApiQueryParam('to', 'Offset to stop before (default: the end)', QUERY_COUNT)
+  @ApiQueryParam('limit', 'Events per page (at most 1000)', QUERY_COUNT)
+  @ApiQueryParam('follow', '`true`: stream every event from `from` on, one JSON per line, until the client goes away', {
+    type: 'boolean',
+  })
+  @ApiQueryParam('type', 'Only events of these types (repeatable, comma-separated)')
+  @ApiQueryParam('app', 'Only events about this app (repeatable)')
+  @ApiQueryParam('task', 'Only events about this task (repeatable)')
+  @ApiQueryParam('agent', 'Only events about this agent (repeatable)')
+  @ApiResponse({
+    status: 200,
+    description: 'A page (`next`: where the next page starts; `end`: the log end), or the stream',
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          properties: {
+            events: { type: 'array', items: { $ref: '#/components/schemas/RecordedEvent' } },
+            next: { type: 'integer' },
+            end: { type: 'integer' },
+          },
+          required: ['events', 'next', 'end'],
+        },
+      },
+      'application/x-ndjson': { schema: { type: 'string' } },
+    },
+  })
+  @ApiErrors(400)
   @Get()
   async events(
-    @Query('from') fromRaw: string | undefined,
-    @Query('to') toRaw: string | undefined,
-    @Query('limit') limitRaw: string | undefined,
-    @Query('follow') followRaw: string | undefined,
+    @QueryValue('from') fromRaw: string | undefined,
+    @QueryValue('to') toRaw: string | undefined,
+    @QueryValue('limit') limitRaw: string | undefined,
+    @QueryValue('follow') followRaw: string | undefined,
     @Query('type') type: string | string[] | undefined,
     @Query('app') app: string | string[] | undefined,
     @Query('task') task: string | string[] | undefined,

@@ -1,16 +1,20 @@
-import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { EventQueryError, parseLogPosition } from '@cairn/events';
 import { clusterViewParts } from '../replay/cluster-view';
 import { sendJsonInSlices } from './sliced-json';
 import { History } from '../replay/history';
 import { MasterRuntime } from '../core/master-runtime';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiJson, ApiQueryParam, LOG_POSITION } from './openapi/decorators';
+import { QueryValue } from './query-value';
 
 /**
  * Time travel (Cairn's /v1): the cluster as it was at an offset or a time, and what changed between
  * two points, rebuilt from the nearest snapshot by the same projection runner, in slices (the
  * stall budget). Any master answers, standby or leader: the log is the same.
  */
+@ApiTags('cairn')
 @Controller('v1/state')
 export class HistoryController {
   private readonly history: History;
@@ -23,8 +27,12 @@ export class HistoryController {
    * `?at=OFFSET|TIME`: the state just after that offset, or at the last event stamped at or before
    * that time; without it, now. Streamed in slices: apps and tasks render item by item.
    */
+  @ApiOperation({ summary: 'The cluster now, or as it was at an offset or a time (`at`)' })
+  @ApiQueryParam('at', 'An offset, or a time (ISO 8601); default: now', LOG_POSITION)
+  @ApiJson(200, 'ClusterView', 'The cluster')
+  @ApiErrors(400)
   @Get()
-  async state(@Query('at') at: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+  async state(@QueryValue('at') at: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     this.runtime.assertReadable();
     if (at === undefined || at === '') {
       const { projection } = this.runtime;
@@ -48,8 +56,13 @@ export class HistoryController {
   }
 
   /** `?from=A&to=B` (offsets or times; `to` defaults to now): what changed, in words. */
+  @ApiOperation({ summary: 'What changed between two points of the log, in words' })
+  @ApiQueryParam('from', 'An offset, or a time (ISO 8601)', LOG_POSITION, true)
+  @ApiQueryParam('to', 'An offset, or a time (ISO 8601); default: now', LOG_POSITION)
+  @ApiJson(200, { type: 'object' }, 'The changes')
+  @ApiErrors(400)
   @Get('diff')
-  async diff(@Query('from') from: string | undefined, @Query('to') to: string | undefined) {
+  async diff(@QueryValue('from') from: string | undefined, @QueryValue('to') to: string | undefined) {
     this.runtime.assertReadable();
     if (from === undefined || from === '') throw new BadRequestException("query parameter 'from' is required");
     const target = to === undefined || to === '' ? null : to;

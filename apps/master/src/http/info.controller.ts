@@ -5,6 +5,8 @@ import { MasterRuntime } from '../core/master-runtime';
 import { UnavailableError } from '../core/errors';
 import { CAIRN_VERSION } from '../version';
 import { EVENT_FORMAT_LEVEL } from '@cairn/events';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiJson } from './openapi/decorators';
 
 /** /ping, Marathon's /v2/info and /v2/leader, and Cairn's /v1/info and /v1/state/hash. */
 @Controller()
@@ -14,6 +16,14 @@ export class InfoController {
     private readonly eventLoop: EventLoopMonitor,
   ) {}
 
+  @ApiTags('marathon')
+  @ApiOperation({ summary: 'Liveness (open without credentials)', security: [] })
+  @ApiProduces('text/plain')
+  @ApiResponse({
+    status: 200,
+    description: '`pong`',
+    content: { 'text/plain': { schema: { type: 'string', enum: ['pong'] } } },
+  })
   @Get('ping')
   @Header('Content-Type', 'text/plain; charset=utf-8')
   ping(): string {
@@ -27,6 +37,9 @@ export class InfoController {
    * `get_info()`. Cairn keeps no ZooKeeper (its store is the event log): `zookeeper_config` is
    * empty. Cairn's own figures are at /v1/info.
    */
+  @ApiTags('marathon')
+  @ApiOperation({ summary: 'Build and configuration, in the keys marathon-python accepts' })
+  @ApiJson(200, 'MarathonInfo', 'The info')
   @Get('v2/info')
   info() {
     this.runtime.assertReadable();
@@ -52,6 +65,45 @@ export class InfoController {
    * Cairn's view of its log: the backend, the cluster (topic key) and how far the state is applied;
    * and the event loop's delay since start (the stall budget, docs/operations.md).
    */
+  @ApiTags('cairn')
+  @ApiOperation({
+    summary: "Cairn's view of its log: backend, cluster, offsets, snapshots, cluster version, event loop",
+  })
+  @ApiJson(
+    200,
+    {
+      type: 'object',
+      properties: {
+        role: { type: 'string', enum: ['leader', 'standby'] },
+        instance: { type: 'string' },
+        leader: { type: 'string', nullable: true },
+        logBackend: { type: 'string' },
+        cluster: { type: 'string' },
+        appliedOffset: { type: 'integer' },
+        endOffset: { type: 'integer' },
+        eventsApplied: { type: 'integer' },
+        leaderEpoch: { type: 'integer', nullable: true },
+        recovery: { type: 'object', nullable: true },
+        snapshots: { type: 'object' },
+        clusterVersion: { type: 'integer' },
+        formatLevel: { type: 'integer' },
+        release: { type: 'string' },
+        eventLoop: { type: 'object' },
+      },
+      required: [
+        'role',
+        'instance',
+        'logBackend',
+        'cluster',
+        'appliedOffset',
+        'endOffset',
+        'clusterVersion',
+        'formatLevel',
+        'release',
+      ],
+    },
+    'The figures',
+  )
   @Get('v1/info')
   async cairnInfo() {
     // A master that met a record it cannot read says which, and why (Marathon's /v2 errors have no such field).
@@ -81,6 +133,10 @@ export class InfoController {
   }
 
   /** Marathon's /v2/leader: the leader as far as this master knows (any master answers). */
+  @ApiTags('marathon')
+  @ApiOperation({ summary: 'The leader as this master knows it' })
+  @ApiJson(200, { type: 'object', properties: { leader: { type: 'string' } }, required: ['leader'] }, 'The leader')
+  @ApiErrors(404)
   @Get('v2/leader')
   leader() {
     this.runtime.assertReadable();
@@ -90,6 +146,17 @@ export class InfoController {
   }
 
   /** Hashed in slices: a big state must not stall the event loop (and with it the election). */
+  @ApiTags('cairn')
+  @ApiOperation({ summary: 'The state hash (equal on every master and on a replay of the same log)' })
+  @ApiJson(
+    200,
+    {
+      type: 'object',
+      properties: { hash: { type: 'string' }, offset: { type: 'integer' } },
+      required: ['hash', 'offset'],
+    },
+    'The hash and the offset it covers',
+  )
   @Get('v1/state/hash')
   async stateHash() {
     this.runtime.assertReadable();

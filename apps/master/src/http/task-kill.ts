@@ -9,7 +9,7 @@ import { withDeploymentHeaders } from './write-reply';
 import { parseBoolean, requestOrigin } from './request-origin';
 
 /** Marathon's kill flags: `scale` and `wipe` (a plain kill here: Cairn has no resident tasks) exclude each other. */
-export function killFlags(query: Record<string, string | undefined>): { scale: boolean; force: boolean } {
+export function killFlags(query: Record<string, string | string[] | undefined>): { scale: boolean; force: boolean } {
   const scale = parseBoolean(query.scale, false);
   const wipe = parseBoolean(query.wipe, false);
   if (scale && wipe) throw new BadRequestException('You cannot use scale and wipe at the same time.');

@@ -14,6 +14,10 @@ import { DryRunner } from '../dry-run/dry-runner';
 import { answerDryRun, isDryRun } from './dry-run-reply';
 import { requireJsonBody } from './validation/require-json-body';
 import { MarathonValidationError } from './errors';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiJson, ApiJsonBody, ApiQueryParam, ApiWriteFlags, WRITE_HEADERS } from './openapi/decorators';
+import { TASKS_ANSWER } from './apps.controller';
+import { QueryValue } from './query-value';
 
 /** Bytes one files request may return (Mesos caps /files/read similarly). */
 export const FILES_READ_MAX_BYTES = 1024 * 1024;
@@ -35,6 +39,11 @@ export class TasksController {
    * Marathon's GET /v2/tasks: `status` and `status[]` (repeatable) select `running` and/or
    * `staging` tasks; other values are ignored, as Marathon ignores them.
    */
+  @ApiTags('marathon')
+  @ApiOperation({ summary: 'Every task; `status` / `status[]` select `running` and/or `staging`' })
+  @ApiQueryParam('status', '`running` or `staging` (others are ignored, as Marathon ignores them)')
+  @ApiQueryParam('status[]', 'As `status` (repeatable)')
+  @ApiJson(200, TASKS_ANSWER, 'The tasks')
   @Get('v2/tasks')
   async tasks(
     @Query() query: Record<string, string | string[] | undefined>,
@@ -47,11 +56,29 @@ export class TasksController {
   }
 
   /** Marathon's POST /v2/tasks/delete `{"ids": [...]}`: ids it does not know are left out, as Marathon does. */
+  @ApiTags('marathon')
+  @ApiOperation({ summary: 'Kill tasks by id (ids Cairn does not know are left out); `scale=true` shrinks their apps' })
+  @ApiJsonBody(
+    { type: 'object', properties: { ids: { type: 'array', items: { type: 'string' } } }, required: ['ids'] },
+    'The tasks to kill',
+  )
+  @ApiQueryParam('scale', 'Shrink the apps by the killed tasks (one deployment)', { type: 'boolean' })
+  @ApiQueryParam('wipe', 'A plain kill here; not with `scale`', { type: 'boolean' })
+  @ApiWriteFlags()
+  @ApiJson(
+    200,
+    {
+      oneOf: [TASKS_ANSWER, { $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }],
+    },
+    'The killed tasks, or with `scale` the deployment',
+    WRITE_HEADERS,
+  )
+  @ApiErrors(403, 409, 422)
   @Post('v2/tasks/delete')
   @HttpCode(200)
   async killMany(
     @Body() body: unknown,
-    @Query() query: Record<string, string | undefined>,
+    @Query() query: Record<string, string | string[] | undefined>,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
@@ -71,12 +98,18 @@ export class TasksController {
     return { tasks: victims.map((task) => taskInfo(task, state)) };
   }
 
+  @ApiTags('cairn')
+  @ApiOperation({ summary: "A task's stdout or stderr, read from its agent's sandbox (at most 1 MiB)" })
+  @ApiQueryParam('offset', 'Byte offset to read from (default 0)')
+  @ApiQueryParam('length', 'Bytes to read (at most 1 MiB)')
+  @ApiJson(200, { type: 'object' }, "The agent's answer: the bytes read and where")
+  @ApiErrors(404, 409, 503)
   @Get('v1/tasks/:taskId/files/:file')
   async files(
     @Param('taskId') taskId: string,
     @Param('file') file: string,
-    @Query('offset') offset = '0',
-    @Query('length') length = String(FILES_READ_MAX_BYTES),
+    @QueryValue('offset') offset = '0',
+    @QueryValue('length') length = String(FILES_READ_MAX_BYTES),
   ) {
     this.runtime.assertReadable();
     if (file !== 'stdout' && file !== 'stderr') {

@@ -85,18 +85,23 @@ export function matchesFilter(
   return app && task && agent;
 }
 
+/** A log position as an offset: a whole number. */
+export const LOG_OFFSET_PATTERN = /^\d+$/;
+/** A log position as a time: ISO 8601, from a date alone to milliseconds and a zone. */
+export const LOG_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
 /**
  * `from=`: a whole number is an offset; an ISO-8601 date or date-time (`2026-12-06T14:02:00Z`,
  * `2026-12-06`) is a time. Anything else is refused, so a typo is not read as "from the start".
  */
 export function parseLogPosition(raw: string, name = 'from'): LogPosition {
   const text = raw.trim();
-  if (/^\d+$/.test(text)) {
+  if (LOG_OFFSET_PATTERN.test(text)) {
     const offset = Number(text);
     if (!Number.isSafeInteger(offset)) throw new EventQueryError(`'${name}' offset ${raw} is too large`);
     return { offset };
   }
-  if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) {
+  if (LOG_TIME_PATTERN.test(text)) {
     const timeMs = Date.parse(text.replace(' ', 'T'));
     if (Number.isFinite(timeMs)) return { timeMs, time: new Date(timeMs).toISOString() };
   }

@@ -8,6 +8,10 @@ import type { PlanFormat } from './deployment-plan.view';
 import { renderMarathonEvents } from './render';
 import { RenderLookup } from './render-lookup';
 import { acceptsEventStream, acceptsGzip, parseLastEventId, type ResumePoint, sseFrame } from './sse';
+import { ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/decorators';
+import { ref } from '../openapi/schemas';
+import { QueryValue } from '../query-value';
 
 /**
  * How far before a resume point a stream reads the log (rendering nothing) to learn the tasks and
@@ -23,16 +27,46 @@ const WRITE_CHUNK_BYTES = 64 * 1024;
  * is a log event at an offset (its `id`), so a client that reconnects with Last-Event-ID gets the
  * rest exactly once, in log order, from any master that reads the same log.
  */
+@ApiTags('marathon')
 @Controller('v2/events')
 export class MarathonEventsController {
   private readonly logger = new Logger('MarathonEvents');
 
   constructor(private readonly runtime: MasterRuntime) {}
 
+  @ApiOperation({
+    summary:
+      "Marathon's event bus: server-sent events rendered from the log, resumable with `Last-Event-ID` (a stream that does not end)",
+  })
+  @ApiQuery({
+    name: 'event_type',
+    required: false,
+    description: 'Only these event types (repeatable)',
+    schema: { type: 'string' },
+  })
+  @ApiQuery({
+    name: 'plan-format',
+    required: false,
+    description: '`light`: deployment plans without app definitions',
+    schema: { type: 'string', enum: ['light', 'full'] },
+  })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event' })
+  @ApiProduces('text/event-stream')
+  @ApiResponse({
+    status: 200,
+    description: 'The stream',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiResponse({
+    status: 405,
+    description: 'Not asked for `text/event-stream`',
+    content: { 'application/json': { schema: ref('Error') } },
+  })
+  @ApiErrors(400)
   @Get()
   async events(
     @Query('event_type') eventTypeRaw: string | string[] | undefined,
-    @Query('plan-format') planFormatRaw: string | undefined,
+    @QueryValue('plan-format') planFormatRaw: string | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {

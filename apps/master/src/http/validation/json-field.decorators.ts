@@ -1,6 +1,7 @@
 // class-transformer's @Type reads design-time types through reflect-metadata.
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
+import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import { ValidateBy, ValidateNested } from 'class-validator';
 import { checkField, jsonArrayOf, JsonError, jsonObject, Located, ShapeCheck } from './json-shape';
 
@@ -32,8 +33,15 @@ export interface JsonFieldOptions {
   readonly required?: boolean;
 }
 
-/** A property checked by one shape check. `null` is a value like any other (and fails type checks). */
+/**
+ * A property checked by one shape check. `null` is a value like any other (and fails type checks).
+ * The check's schema documents the property (the DTO's schema in /openapi.json).
+ */
 export function JsonField(check: ShapeCheck, options: JsonFieldOptions = {}): PropertyDecorator {
+  return combine(shapeChecked(check, options), documented(check.schema, options));
+}
+
+function shapeChecked(check: ShapeCheck, options: JsonFieldOptions): PropertyDecorator {
   const rule = { check, required: options.required };
   return ValidateBy({
     name: 'jsonShape',
@@ -42,6 +50,14 @@ export function JsonField(check: ShapeCheck, options: JsonFieldOptions = {}): Pr
       defaultMessage: (args) => encodeLocated(checkField(args?.value, rule)),
     },
   });
+}
+
+/** The property in the DTO's OpenAPI schema (a schema without `type` stays so: no reflected type). */
+function documented(schema: Record<string, unknown>, options: JsonFieldOptions): PropertyDecorator {
+  // ApiProperty's own `required` says whether the property is; an object schema's `required` (the
+  // members it needs) would be overwritten by it, so such a schema goes in whole under `allOf`.
+  const whole = Array.isArray(schema.required) ? { allOf: [schema] } : schema;
+  return ApiProperty({ ...whole, required: options.required ?? false } as ApiPropertyOptions);
 }
 
 type DtoClass = new () => object;
@@ -53,7 +69,13 @@ const NOT_AN_OBJECT = encodeLocated([{ at: '', error: JsonError.object }]);
  * own complaint about a non-object carries the same located error, which the collector merges.
  */
 export function NestedObject(dto: () => DtoClass, options: JsonFieldOptions = {}): PropertyDecorator {
-  return combine(JsonField(jsonObject, options), ValidateNested({ message: NOT_AN_OBJECT }), Type(dto));
+  return combine(
+    shapeChecked(jsonObject, options),
+    ValidateNested({ message: NOT_AN_OBJECT }),
+    Type(dto),
+    // An inline `type: () => ...` is what @nestjs/swagger takes for a lazy (possibly circular) type.
+    ApiProperty({ type: () => dto(), required: options.required ?? false }),
+  );
 }
 
 /**
@@ -62,9 +84,10 @@ export function NestedObject(dto: () => DtoClass, options: JsonFieldOptions = {}
  */
 export function NestedArray(dto: () => DtoClass, options: JsonFieldOptions = {}): PropertyDecorator {
   return combine(
-    JsonField(jsonArrayOf(jsonObject), options),
+    shapeChecked(jsonArrayOf(jsonObject), options),
     ValidateNested({ each: true, message: NOT_AN_OBJECT }),
     Type(dto),
+    ApiProperty({ type: () => dto(), isArray: true, required: options.required ?? false }),
   );
 }
 

@@ -31,8 +31,23 @@ export interface Located {
   readonly error: string;
 }
 
-/** Checks a present value (the caller handles `undefined`, i.e. an absent field). */
-export type ShapeCheck = (value: unknown) => Located[];
+/**
+ * An OpenAPI 3.0 schema object (the subset of JSON Schema OpenAPI 3.0 takes): what a shape check
+ * accepts, as the served document (/openapi.json) describes it.
+ */
+export type JsonSchema = { readonly [key: string]: unknown };
+
+/**
+ * Checks a present value (the caller handles `undefined`, i.e. an absent field), and says what it
+ * accepts as a schema: the document and the validation are one definition, so a body is validated
+ * as documented.
+ */
+export type ShapeCheck = ((value: unknown) => Located[]) & { readonly schema: JsonSchema };
+
+/** A check together with the schema of what it accepts. */
+export function shapeCheck(schema: JsonSchema, check: (value: unknown) => Located[]): ShapeCheck {
+  return Object.assign(check, { schema });
+}
 
 // play-json reads Int fields as a JVM Int: a number outside it is `error.expected.int`.
 const INT32_MIN = -2147483648;
@@ -59,17 +74,30 @@ function bounded(value: number, { min, max }: Bounds): Located[] {
   return ok;
 }
 
+function boundsSchema({ min, max }: Bounds): JsonSchema {
+  return { ...(min !== undefined ? { minimum: min } : {}), ...(max !== undefined ? { maximum: max } : {}) };
+}
+
 export function jsonNumber(bounds: Bounds = {}): ShapeCheck {
-  return (value) =>
-    typeof value === 'number' && Number.isFinite(value) ? bounded(value, bounds) : here(JsonError.number);
+  return shapeCheck({ type: 'number', ...boundsSchema(bounds) }, (value) =>
+    typeof value === 'number' && Number.isFinite(value) ? bounded(value, bounds) : here(JsonError.number),
+  );
 }
 
 export function jsonInt(bounds: Bounds = {}): ShapeCheck {
-  return (value) => {
+  const schema = {
+    type: 'integer',
+    format: 'int32',
+    ...boundsSchema({
+      min: Math.max(bounds.min ?? INT32_MIN, INT32_MIN),
+      max: Math.min(bounds.max ?? INT32_MAX, INT32_MAX),
+    }),
+  };
+  return shapeCheck(schema, (value) => {
     if (typeof value !== 'number' || !Number.isFinite(value)) return here(JsonError.number);
     if (!Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) return here(JsonError.int);
     return bounded(value, bounds);
-  };
+  });
 }
 
 /** RAML `AnyPort`: an int in 0..65535. */
@@ -83,31 +111,46 @@ export interface StringRules {
 }
 
 export function jsonString(rules: StringRules = {}): ShapeCheck {
-  return (value) => {
+  const schema = {
+    type: 'string',
+    ...(rules.minLength !== undefined ? { minLength: rules.minLength } : {}),
+    ...(rules.maxLength !== undefined ? { maxLength: rules.maxLength } : {}),
+    ...(rules.pattern !== undefined ? { pattern: rules.pattern.source } : {}),
+  };
+  return shapeCheck(schema, (value) => {
     if (typeof value !== 'string') return here(JsonError.string);
     if (rules.minLength !== undefined && value.length < rules.minLength) return here(JsonError.minLength);
     if (rules.maxLength !== undefined && value.length > rules.maxLength) return here(JsonError.maxLength);
     if (rules.pattern !== undefined && !rules.pattern.test(value)) return here(JsonError.pattern);
     return ok;
-  };
+  });
 }
 
-export const jsonBoolean: ShapeCheck = (value) => (typeof value === 'boolean' ? ok : here(JsonError.boolean));
+export const jsonBoolean: ShapeCheck = shapeCheck({ type: 'boolean' }, (value) =>
+  typeof value === 'boolean' ? ok : here(JsonError.boolean),
+);
 
 /** A RAML enum. Literals are matched exactly (Marathon's reader ignores case; see README.md). */
 export function jsonEnum(literals: readonly string[]): ShapeCheck {
-  return (value) => {
+  return shapeCheck({ type: 'string', enum: [...literals] }, (value) => {
     if (typeof value !== 'string') return here(JsonError.string);
     return literals.includes(value) ? ok : here(JsonError.enumLiteral);
-  };
+  });
 }
 
-export const jsonDateTime: ShapeCheck = (value) => {
+export const jsonDateTime: ShapeCheck = shapeCheck({ type: 'string', format: 'date-time' }, (value) => {
   if (typeof value !== 'string') return here(JsonError.string);
   return DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)) ? ok : here(JsonError.dateTime);
-};
+});
 
-export const jsonObject: ShapeCheck = (value) => (isPlainObject(value) ? ok : here(JsonError.object));
+export const jsonObject: ShapeCheck = shapeCheck({ type: 'object' }, (value) =>
+  isPlainObject(value) ? ok : here(JsonError.object),
+);
+
+/** One of several shapes, told apart by the caller's `pick` (which check judges this value). */
+export function jsonOneOf(checks: readonly ShapeCheck[], pick: (value: unknown) => ShapeCheck): ShapeCheck {
+  return shapeCheck({ oneOf: checks.map((check) => check.schema) }, (value) => pick(value)(value));
+}
 
 export interface ArrayRules {
   /** RAML `minItems`, which the generated readers report as play-json's `error.minLength`. */
@@ -115,19 +158,24 @@ export interface ArrayRules {
 }
 
 export function jsonArrayOf(element: ShapeCheck, rules: ArrayRules = {}): ShapeCheck {
-  return (value) => {
+  const schema = {
+    type: 'array',
+    items: element.schema,
+    ...(rules.minItems !== undefined ? { minItems: rules.minItems } : {}),
+  };
+  return shapeCheck(schema, (value) => {
     if (!Array.isArray(value)) return here(JsonError.array);
     if (rules.minItems !== undefined && value.length < rules.minItems) return here(JsonError.minLength);
     return value.flatMap((item, index) => within(`(${index})`, element(item)));
-  };
+  });
 }
 
 /** A JSON object used as a map (env, labels, secrets): every member value is checked. */
 export function jsonMapOf(member: ShapeCheck): ShapeCheck {
-  return (value) => {
+  return shapeCheck({ type: 'object', additionalProperties: member.schema }, (value) => {
     if (!isPlainObject(value)) return here(JsonError.object);
     return Object.entries(value).flatMap(([key, item]) => within(`/${key}`, member(item)));
-  };
+  });
 }
 
 export interface FieldRule {
@@ -140,10 +188,16 @@ export interface FieldRule {
  * members are allowed, like everywhere in an app body.
  */
 export function jsonObjectWith(fields: Readonly<Record<string, FieldRule>>): ShapeCheck {
-  return (value) => {
+  const required = Object.entries(fields).flatMap(([name, rule]) => (rule.required ? [name] : []));
+  const schema = {
+    type: 'object',
+    properties: Object.fromEntries(Object.entries(fields).map(([name, rule]) => [name, rule.check.schema])),
+    ...(required.length > 0 ? { required } : {}),
+  };
+  return shapeCheck(schema, (value) => {
     if (!isPlainObject(value)) return here(JsonError.object);
     return Object.entries(fields).flatMap(([name, rule]) => within(`/${name}`, checkField(value[name], rule)));
-  };
+  });
 }
 
 /** Runs a field rule on a possibly absent value. */

@@ -1,3 +1,4 @@
+import { ApiSchema } from '@nestjs/swagger';
 import { jsonPathId } from '../app-id';
 import { JsonField, NestedArray, NestedObject } from '../json-field.decorators';
 import {
@@ -44,6 +45,10 @@ export type UnreachableStrategy = 'disabled' | { inactiveAfterSeconds?: number; 
  * After a body passes the parse layer it has this shape, so the semantic rules read the body
  * through this type.
  */
+@ApiSchema({
+  name: 'AppDefinition',
+  description: "Marathon's AppDefinition as Cairn validates it (unknown top-level fields are accepted and not stored)",
+})
 export class AppDefinitionDto {
   @JsonField(jsonPathId)
   id?: string;

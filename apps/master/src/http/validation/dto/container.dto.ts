@@ -1,3 +1,4 @@
+import { ApiSchema } from '@nestjs/swagger';
 import { JsonField, NestedArray, NestedObject } from '../json-field.decorators';
 import { jsonArrayOf, jsonBoolean, jsonEnum, jsonInt, jsonObject, jsonObjectWith, jsonString } from '../json-shape';
 import { jsonConstraint } from './field-checks';
@@ -12,6 +13,7 @@ export const DOCKER_NETWORKS = ['BRIDGE', 'HOST', 'NONE', 'USER'] as const;
 export type DockerNetwork = (typeof DOCKER_NETWORKS)[number];
 
 /** `container.docker` (RAML `DockerContainer`). */
+@ApiSchema({ name: 'Docker' })
 export class DockerDto {
   @JsonField(jsonString({ minLength: 1 }), { required: true })
   image!: string;
@@ -57,6 +59,7 @@ const jsonPersistentVolume = jsonObjectWith({
 });
 
 /** One of `container.volumes[]`: a host, persistent, external or secret volume (RAML `AppVolume`). */
+@ApiSchema({ name: 'Volume' })
 export class VolumeDto {
   @JsonField(jsonString({ minLength: 1 }), { required: true })
   containerPath!: string;
@@ -78,6 +81,7 @@ export class VolumeDto {
 }
 
 /** `container` (RAML `Container`). */
+@ApiSchema({ name: 'Container' })
 export class ContainerDto {
   @JsonField(jsonEnum(CONTAINER_TYPES))
   type?: ContainerType;

@@ -1,8 +1,10 @@
+import { ApiSchema } from '@nestjs/swagger';
 import { JsonField } from '../json-field.decorators';
 import { jsonBoolean } from '../json-shape';
 import { jsonSandboxPath, jsonUri } from './field-checks';
 
 /** One of `fetch[]`: a URI for the Mesos fetcher (RAML `Artifact`). */
+@ApiSchema({ name: 'FetchArtifact' })
 export class FetchArtifactDto {
   @JsonField(jsonUri, { required: true })
   uri!: string;

@@ -6,7 +6,9 @@ import {
   jsonMapOf,
   jsonNumber,
   jsonObjectWith,
+  jsonOneOf,
   jsonString,
+  shapeCheck,
   JsonError,
   ShapeCheck,
 } from '../json-shape';
@@ -38,7 +40,9 @@ export const jsonConstraint = jsonArrayOf(jsonString());
 
 /** `env` values: a string, or a reference to a declared secret, `{ "secret": "<name>" }`. */
 const jsonEnvSecretRef = jsonObjectWith({ secret: { check: jsonString(), required: true } });
-export const jsonEnv = jsonMapOf((value) => (isPlainObject(value) ? jsonEnvSecretRef(value) : jsonString()(value)));
+export const jsonEnv = jsonMapOf(
+  jsonOneOf([jsonString(), jsonEnvSecretRef], (value) => (isPlainObject(value) ? jsonEnvSecretRef : jsonString())),
+);
 
 /** `secrets`: name → `{ "source": "<store reference>" }`. */
 export const jsonSecrets = jsonMapOf(
@@ -50,20 +54,24 @@ const jsonUnreachableEnabled = jsonObjectWith({
   inactiveAfterSeconds: { check: jsonSeconds },
   expungeAfterSeconds: { check: jsonSeconds },
 });
-export const jsonUnreachableStrategy: ShapeCheck = (value) => {
-  if (typeof value === 'string') return jsonEnum(['disabled'])(value);
-  return jsonUnreachableEnabled(value);
-};
+const jsonUnreachableDisabled = jsonEnum(['disabled']);
+export const jsonUnreachableStrategy: ShapeCheck = jsonOneOf(
+  [jsonUnreachableDisabled, jsonUnreachableEnabled],
+  (value) => (typeof value === 'string' ? jsonUnreachableDisabled : jsonUnreachableEnabled),
+);
 
 /** The executor pattern of app.raml, as a whole-string match. */
 export const jsonExecutor = jsonString({ pattern: /^(?:\/\/cmd|\/?[^/]+(\/[^/]+)*|)$/ });
 
 /** `resourceLimits` (1.11): each limit is a number ≥ 0 or "unlimited". */
-const jsonLimit: ShapeCheck = (value) => {
-  if (value === 'unlimited') return [];
-  if (typeof value === 'string') return [{ at: '', error: JsonError.enumLiteral }];
-  return jsonNumber({ min: 0 })(value);
-};
+const jsonLimit: ShapeCheck = shapeCheck(
+  { oneOf: [{ type: 'string', enum: ['unlimited'] }, jsonNumber({ min: 0 }).schema] },
+  (value) => {
+    if (value === 'unlimited') return [];
+    if (typeof value === 'string') return [{ at: '', error: JsonError.enumLiteral }];
+    return jsonNumber({ min: 0 })(value);
+  },
+);
 export const jsonResourceLimits = jsonObjectWith({ cpus: { check: jsonLimit }, mem: { check: jsonLimit } });
 
 export const jsonExecutorResources = jsonObjectWith({

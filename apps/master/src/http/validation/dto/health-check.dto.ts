@@ -1,3 +1,4 @@
+import { ApiSchema } from '@nestjs/swagger';
 import { JsonField } from '../json-field.decorators';
 import { jsonBoolean, jsonEnum, jsonObjectWith, jsonPort, jsonString } from '../json-shape';
 import { jsonSeconds } from './field-checks';
@@ -6,6 +7,7 @@ export { HEALTH_CHECK_PROTOCOLS, type HealthCheckProtocol } from '@cairn/events'
 import { HEALTH_CHECK_PROTOCOLS, type HealthCheckProtocol } from '@cairn/events';
 
 /** One of `healthChecks[]` (RAML `AppHealthCheck`, notes §2.2). */
+@ApiSchema({ name: 'HealthCheck' })
 export class HealthCheckDto {
   @JsonField(jsonObjectWith({ value: { check: jsonString(), required: true } }))
   command?: { value: string };

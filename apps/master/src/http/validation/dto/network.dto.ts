@@ -1,3 +1,4 @@
+import { ApiSchema } from '@nestjs/swagger';
 import { JsonField } from '../json-field.decorators';
 import { jsonEnum } from '../json-shape';
 import { jsonLabels, jsonNetworkName } from './field-checks';
@@ -6,6 +7,7 @@ export const NETWORK_MODES = ['container', 'container/bridge', 'host'] as const;
 export type NetworkMode = (typeof NETWORK_MODES)[number];
 
 /** One of `networks[]` (RAML `Network`). A missing mode means `container` (RAML default). */
+@ApiSchema({ name: 'Network' })
 export class NetworkDto {
   @JsonField(jsonNetworkName)
   name?: string;

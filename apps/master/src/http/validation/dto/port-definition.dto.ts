@@ -1,8 +1,10 @@
+import { ApiSchema } from '@nestjs/swagger';
 import { JsonField } from '../json-field.decorators';
 import { jsonArrayOf, jsonPort } from '../json-shape';
 import { jsonLabels, jsonLegacyName, jsonName, jsonNetworkProtocol } from './field-checks';
 
 /** One of `portDefinitions[]` (host networking; RAML `PortDefinition`). */
+@ApiSchema({ name: 'PortDefinition' })
 export class PortDefinitionDto {
   @JsonField(jsonPort)
   port?: number;
@@ -18,6 +20,7 @@ export class PortDefinitionDto {
 }
 
 /** One of `container.portMappings[]` or the deprecated `container.docker.portMappings[]`. */
+@ApiSchema({ name: 'PortMapping' })
 export class PortMappingDto {
   @JsonField(jsonPort)
   containerPort?: number;

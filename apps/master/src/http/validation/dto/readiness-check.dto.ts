@@ -1,3 +1,4 @@
+import { ApiSchema } from '@nestjs/swagger';
 import { JsonField } from '../json-field.decorators';
 import { jsonArrayOf, jsonBoolean, jsonEnum, jsonInt, jsonString } from '../json-shape';
 import { jsonLegacyName, jsonSandboxPath, jsonSeconds } from './field-checks';
@@ -6,6 +7,7 @@ import { jsonLegacyName, jsonSandboxPath, jsonSeconds } from './field-checks';
 export const READINESS_DEFAULTS = { intervalSeconds: 30, timeoutSeconds: 10 } as const;
 
 /** One of `readinessChecks[]` (RAML `ReadinessCheck`, notes §2.2). */
+@ApiSchema({ name: 'ReadinessCheck' })
 export class ReadinessCheckDto {
   @JsonField(jsonString({ minLength: 1 }))
   name?: string;
