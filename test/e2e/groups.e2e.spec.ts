@@ -182,6 +182,9 @@ describeEachBackend('groups', (backend) => {
     await waitForNoDeployment(master);
     expect((await master.http.get('/v2/apps')).body.apps).toEqual([]);
     expect((await master.http.get('/v2/groups')).body.groups).toEqual([]);
+    // A deleted group has no version to go back to.
+    const revertGone = await master.http.put('/v2/groups/shop', { version: '2026-01-01T00:00:00.000Z' });
+    expect(revertGone.status).toBe(404);
 
     const live = await stateHash(master);
     const replayed = await offlineReplay(master);

@@ -31,6 +31,7 @@ describe('GroupTree', () => {
     expect(tree.version('/shop')).toBe(T(4)); // its subgroup's app
     expect(tree.version('/')).toBe(T(5));
     expect(tree.versionsOf('/shop/web')).toEqual([T(4), T(3)]); // the current one, then its command's
+    expect(tree.versionsOf('/nope')).toEqual([]);
   });
 
   it("renders Marathon's field set in its order, apps and groups as embedded", () => {

@@ -71,7 +71,8 @@ export class GroupTree {
   version(groupId: string): string {
     const known = this.versions.get(groupId);
     if (known !== undefined) return known;
-    const node = this.nodes.get(groupId)!;
+    const node = this.nodes.get(groupId);
+    if (!node) throw new Error(`no group ${groupId} in this tree: ask has() first`);
     let newest = node.ownVersion ?? EMPTY_VERSION;
     for (const app of node.apps) if (app.version > newest) newest = app.version;
     for (const child of node.groups) {
@@ -84,6 +85,7 @@ export class GroupTree {
 
   /** The versions `/v2/groups/{id}/versions` lists, newest first: those of its group commands, or its current one. */
   versionsOf(groupId: string): string[] {
+    if (!this.has(groupId)) return [];
     const recorded = this.state.groups.get(groupId)?.versions ?? [];
     const current = this.version(groupId);
     const all = recorded.includes(current) ? recorded : [...recorded, current];

@@ -361,7 +361,9 @@ export class GroupsController {
     const missing = () => new CommandRejected('not-found', `Group '${groupId}' does not exist in version ${version}`);
     if (Number.isNaN(timeMs)) throw missing();
     const current = new GroupTree(this.runtime.projection.state);
-    if (current.has(groupId) && current.version(groupId) === version) return current;
+    // Versions are those of a group that exists: a deleted group has none to go back to (404).
+    if (!current.has(groupId)) throw new CommandRejected('not-found', `Group '${groupId}' does not exist`);
+    if (current.version(groupId) === version) return current;
     if (!current.versionsOf(groupId).includes(version)) throw missing();
     const rebuilt = await this.history.rebuild({ timeMs, time: version });
     const then = new GroupTree(rebuilt.state);
