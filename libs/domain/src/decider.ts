@@ -110,6 +110,7 @@ const EVOLVERS_BY_TYPE: Record<EventType, readonly Evolver[]> = {
   OffersMade: [evolveOffers],
   OfferAccepted: [evolveOffers],
   OfferDeclined: [evolveOffers],
+  OffersDeclined: [evolveOffers],
   TaskLaunched: [evolveTask, evolveOffers],
   TaskStatusUpdated: [evolveCauses, evolveTask, evolveOffers],
   TaskKillRequested: [evolveTask],

@@ -44,6 +44,8 @@ export const INTRODUCED_AT_LEVEL: Readonly<Partial<Record<EventType, Readonly<Re
   AgentDrainStarted: { 1: 3 },
   AgentDrained: { 1: 3 },
   AgentReactivated: { 1: 3 },
+  // Level 3: one OffersDeclined per allocation pass instead of an OfferDeclined per offer.
+  OffersDeclined: { 1: 3 },
 };
 
 /** The format level a reader needs for this (type, version). */

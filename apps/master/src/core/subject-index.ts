@@ -1,7 +1,7 @@
 import type { CairnEvent, RecordedEvent, SubjectKind } from '@cairn/events';
 import { visitSubjects } from '@cairn/events';
 
-/** `decline`: the apps an OfferDeclined names, kept apart from their other events (declines repeat). */
+/** `decline`: the apps an OfferDeclined or OffersDeclined names, kept apart from their other events (declines repeat). */
 type IndexKind = SubjectKind | 'correlation' | 'decline';
 /** Every kind, as a record so that a new SubjectKind does not compile until it is indexed. */
 const KIND_SET: Record<IndexKind, true> = {
@@ -71,7 +71,7 @@ export class SubjectIndex {
 
   private readonly visitSubject = (kind: SubjectKind, id: string): void => {
     const event = this.visiting!;
-    if (event.type === 'OfferDeclined') {
+    if (event.type === 'OfferDeclined' || event.type === 'OffersDeclined') {
       if (kind === 'app') this.add('decline', id, event.offset);
       return;
     }

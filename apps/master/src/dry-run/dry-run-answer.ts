@@ -86,6 +86,13 @@ export function dryRunAnswer(
         declined.push({ agentId, host: hostOf(agentId), refuseUntil, reasons });
         break;
       }
+      case 'OffersDeclined': {
+        // One record for the pass: each declined agent with the pass's reasons of the waiting apps.
+        const { refuseUntil, reasons } = event.data;
+        for (const { agentId } of event.data.offers)
+          declined.push({ agentId, host: hostOf(agentId), refuseUntil, reasons });
+        break;
+      }
       default:
         break;
     }

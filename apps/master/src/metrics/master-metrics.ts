@@ -147,6 +147,9 @@ export class MasterMetrics implements OnModuleInit {
         case 'OfferDeclined':
           this.offersDeclined.inc();
           break;
+        case 'OffersDeclined':
+          this.offersDeclined.inc(event.data.offers.length);
+          break;
         case 'OfferAccepted':
           this.offersAccepted.inc();
           break;

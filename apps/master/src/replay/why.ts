@@ -296,9 +296,9 @@ export function describe(event: CairnEvent): string {
     case 'LaunchDelayReset':
       return `launch delay of ${event.data.appId} reset`;
     case 'OfferDeclined':
-      return `offer ${event.data.offerId} declined: ${Object.entries(event.data.reasons)
-        .map(([app, reasons]) => `${app}: ${reasons.map((r) => r.reason).join(', ')}`)
-        .join('; ')}`;
+      return `offer ${event.data.offerId} declined: ${reasonsInWords(event.data.reasons)}`;
+    case 'OffersDeclined':
+      return `${event.data.offers.length} offer(s) declined: ${reasonsInWords(event.data.reasons)}`;
     case 'AgentRegistered':
     case 'AgentReregistered':
       return `agent ${event.data.agentId} (${event.data.hostname}) ${event.type === 'AgentRegistered' ? 'registered' : 're-registered'}`;
@@ -319,4 +319,10 @@ export function describe(event: CairnEvent): string {
     default:
       return event.type;
   }
+}
+
+function reasonsInWords(reasons: Record<string, readonly { reason: string }[]>): string {
+  return Object.entries(reasons)
+    .map(([app, appReasons]) => `${app}: ${appReasons.map((r) => r.reason).join(', ')}`)
+    .join('; ');
 }

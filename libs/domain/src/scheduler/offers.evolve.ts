@@ -60,6 +60,18 @@ export function evolveOffers(state: ClusterState, event: CairnEvent): void {
       }
       return;
     }
+    case 'OffersDeclined': {
+      // The same fold as the OfferDeclined per offer it stands for (the reasons are the last of each app's).
+      const until = refuseUntilMs(event.data.refuseUntil);
+      for (const { offerId, agentId } of event.data.offers) {
+        state.pendingOffers.delete(offerId);
+        state.offerFilters.set(filterKey(agentId), until);
+      }
+      for (const [appId, reasons] of Object.entries(event.data.reasons)) {
+        state.queueReasons.set(appId, reasons as unknown as NoMatchReason[]);
+      }
+      return;
+    }
     case 'TaskLaunched':
       state.queueReasons.delete(event.data.appId);
       return;

@@ -1,5 +1,5 @@
 import { encodeEvent } from '@cairn/events';
-import type { EventDraft } from '../command';
+import { draft, type EventDraft } from '../command';
 import { decide } from '../decider';
 import { MAX_INSTANCES_PER_OFFER } from '../placement';
 import { eventCounts, eventsOf, given, iso, recorded, stateAfter, T0 } from '../testing/decider-spec';
@@ -17,7 +17,7 @@ import {
   scaleApp,
   tick,
 } from '../testing/cluster-builders';
-import { APPS_FRAMEWORK_ID, DECLINE_REFUSE_MS } from './tick.decider';
+import { AGGREGATED_DECLINES_LEVEL, APPS_FRAMEWORK_ID, DECLINE_REFUSE_MS } from './tick.decider';
 
 const SECOND_MS = 1_000;
 const T1 = T0 + 10 * SECOND_MS;
@@ -265,6 +265,52 @@ describe('Tick: an app too big', () => {
     expect(s.tick(T1 + DECLINE_REFUSE_MS - 1)).toEqual([]);
     // From refuseUntil on, the agent is offered again (and declined again).
     expect(eventCounts(s.tick(T1 + DECLINE_REFUSE_MS))).toEqual({ OffersMade: 1, OfferDeclined: 1 });
+  });
+
+  describe(`from cluster version ${AGGREGATED_DECLINES_LEVEL}: one OffersDeclined per allocation pass`, () => {
+    const raised = draft('ClusterVersionRaised', { version: AGGREGATED_DECLINES_LEVEL, previous: 1, leader: 'm:1' });
+    const small = (i: number) =>
+      anAgent(`s${i}`).withResources(`cpus:1;mem:256;disk:100;ports:[${31000 + i * 10}-${31000 + i * 10 + 9}]`);
+    const agents = [0, 1, 2, 3, 4].map((i) => small(i).registered());
+    // /fits takes one slot of one agent; /big fits none; the rest of the pass declines.
+    const apps = [
+      appCreated('/big', { instances: 1, cpus: 16, mem: 128 }),
+      appCreated('/fits', { instances: 1, cpus: 1, mem: 64 }),
+    ];
+
+    it('declines every unused offer of the pass in one record, with each waiting app reasons', () => {
+      given([raised, ...agents, ...apps])
+        .when(tick(T1))
+        .thenState((state, events) => {
+          expect(eventCounts(events)).toEqual({ OffersMade: 1, OfferAccepted: 1, TaskLaunched: 1, OffersDeclined: 1 });
+          const [declined] = eventsOf(events, 'OffersDeclined');
+          expect(declined.offers).toHaveLength(4);
+          expect(declined.refuseUntil).toBe(iso(T1 + DECLINE_REFUSE_MS));
+          expect(Object.keys(declined.reasons)).toEqual(['/big']); // /fits was launched
+          expect(state.offerFilters.size).toBe(4);
+          expect(state.pendingOffers.size).toBe(0);
+        });
+    });
+
+    it('folds to the same offers, filters and queue reasons as an OfferDeclined per offer', () => {
+      const run = (versionEvents: EventDraft[]) => {
+        const s = new ClusterScenario();
+        s.given([...versionEvents, ...agents, ...apps]);
+        s.tick(T1);
+        s.tick(T1 + DECLINE_REFUSE_MS);
+        return {
+          filters: [...s.state.offerFilters].sort(),
+          pending: [...s.state.pendingOffers],
+          reasons: [...s.state.queueReasons].sort(),
+          types: eventCounts(s.log.filter((e) => e.type.startsWith('Offer'))),
+        };
+      };
+      const perOffer = run([]);
+      const perPass = run([raised]);
+      expect(perOffer.types).toEqual({ OffersMade: 2, OfferAccepted: 1, OfferDeclined: 9 });
+      expect(perPass.types).toEqual({ OffersMade: 2, OfferAccepted: 1, OffersDeclined: 2 });
+      expect({ ...perPass, types: null }).toEqual({ ...perOffer, types: null });
+    });
   });
 
   it('every shortage is reported, not only the first', () => {

@@ -280,11 +280,46 @@ function allocationPass(
   const placed = constrained.size > 0 ? placedInstances(state, constrained) : new Map<string, AgentFacts[]>();
   const launchCount = { next: state.tasksLaunched };
   const passedOver = new Map<string, { agentId: string; reason: string }[]>();
+  const declines = state.clusterVersion >= AGGREGATED_DECLINES_LEVEL ? new DeclineCollector() : null;
   for (const offer of offers) {
-    const why = { made, causes, launchCount, passedOver, agentsOffered: offers.length };
+    const why = { made, causes, launchCount, passedOver, agentsOffered: offers.length, declines };
     events.push(...answerOffer(offer, remaining, placed, state, now, ids, why));
   }
+  if (declines && declines.offers.length > 0) {
+    const data = { refuseUntil: isoTime(now + DECLINE_REFUSE_MS), ...declines.result() };
+    events.push(draft('OffersDeclined', data, { draft: made }));
+  }
   return events;
+}
+
+/** From this cluster version on, a pass writes one OffersDeclined, not an OfferDeclined per offer. */
+export const AGGREGATED_DECLINES_LEVEL = 3;
+
+/**
+ * The declines of one allocation pass, gathered into one record. Folding it must leave the state
+ * as the OfferDeclined per offer would have: every declined agent filtered, and for each app the
+ * reasons of the last declined offer that named it, unless one of its tasks was launched after
+ * that (a launch clears the app's reasons).
+ */
+class DeclineCollector {
+  readonly offers: { offerId: string; agentId: string }[] = [];
+  /** Per app, in the order the pass touched it: its last decline's reasons, or null after a launch. */
+  private readonly lastTouch = new Map<string, { reason: string }[] | null>();
+
+  declined(offerId: string, agentId: string, reasons: Record<string, { reason: string }[]>): void {
+    this.offers.push({ offerId, agentId });
+    for (const [appId, appReasons] of Object.entries(reasons)) this.lastTouch.set(appId, appReasons);
+  }
+
+  launched(appId: string): void {
+    if (this.lastTouch.has(appId)) this.lastTouch.set(appId, null);
+  }
+
+  result(): { offers: { offerId: string; agentId: string }[]; reasons: Record<string, { reason: string }[]> } {
+    const reasons: Record<string, { reason: string }[]> = {};
+    for (const [appId, appReasons] of this.lastTouch) if (appReasons) reasons[appId] = appReasons;
+    return { offers: this.offers, reasons };
+  }
 }
 
 /** Examples of agents passed over that a launch records (the counts cover them all). */
@@ -362,6 +397,8 @@ function answerOffer(
     /** Per app, the agents of this pass that did not take it, and why (for its launches' placement record). */
     passedOver: Map<string, { agentId: string; reason: string }[]>;
     agentsOffered: number;
+    /** Gathers the pass's declines into one OffersDeclined (null: an OfferDeclined per offer). */
+    declines: DeclineCollector | null;
   },
 ): EventDraft[] {
   const agent = state.agents.get(offer.agentId)!;
@@ -390,17 +427,18 @@ function answerOffer(
     if (reason) why.passedOver.set(appId, [...(why.passedOver.get(appId) ?? []), { agentId: agent.agentId, reason }]);
   }
   if (placement.launches.length === 0) {
+    const reasons = Object.fromEntries(placement.reasonsByApp as Map<string, NoMatchReason[]>) as Record<
+      string,
+      { reason: string }[]
+    >;
+    if (why.declines) {
+      why.declines.declined(offer.offerId, offer.agentId, reasons);
+      return [];
+    }
     return [
       draft(
         'OfferDeclined',
-        {
-          offerId: offer.offerId,
-          refuseUntil: isoTime(now + DECLINE_REFUSE_MS),
-          reasons: Object.fromEntries(placement.reasonsByApp as Map<string, NoMatchReason[]>) as Record<
-            string,
-            { reason: string }[]
-          >,
-        },
+        { offerId: offer.offerId, refuseUntil: isoTime(now + DECLINE_REFUSE_MS), reasons },
         answered,
       ),
     ];
@@ -409,6 +447,7 @@ function answerOffer(
   for (const launch of placement.launches) {
     const queued = waiting.get(launch.appId)!;
     waiting.set(launch.appId, { ...queued, count: queued.count - 1 });
+    why.declines?.launched(launch.appId);
     // Unique forever, even if a caller repeats a seed: the count of launches so far is part of it.
     const taskId = taskIdFor(launch.appId, uniqueTaskUuid(ids.uuid(), why.launchCount.next++));
     if (queued.app.constraints.length > 0) {

@@ -12,7 +12,14 @@ import {
   agentReregisteredV1,
   agentUnreachableV1,
 } from './agent.events';
-import { launchDelayedV1, launchDelayResetV1, offerAcceptedV1, offerDeclinedV1, offersMadeV1 } from './offer.events';
+import {
+  launchDelayedV1,
+  launchDelayResetV1,
+  offerAcceptedV1,
+  offerDeclinedV1,
+  offersDeclinedV1,
+  offersMadeV1,
+} from './offer.events';
 import {
   taskHealthChangedV1,
   taskKillRequestedV1,
@@ -119,6 +126,8 @@ export const catalogue = {
   },
   AgentDrained: { current: 1, versions: { 1: agentDrainedV1 }, key: (d: AgentDrainedData) => d.agentId },
   AgentReactivated: { current: 1, versions: { 1: agentReactivatedV1 }, key: (d: AgentReactivatedData) => d.agentId },
+  // Format level 3: one decline per allocation pass.
+  OffersDeclined: { current: 1, versions: { 1: offersDeclinedV1 }, key: () => 'offers' },
 } as const;
 
 export type EventType = keyof typeof catalogue;
@@ -159,6 +168,7 @@ export type GroupDeletedData = z.infer<typeof groupDeletedV1>;
 export type AgentDrainStartedData = z.infer<typeof agentDrainStartedV1>;
 export type AgentDrainedData = z.infer<typeof agentDrainedV1>;
 export type AgentReactivatedData = z.infer<typeof agentReactivatedV1>;
+export type OffersDeclinedData = z.infer<typeof offersDeclinedV1>;
 
 export type LeaderElected = EventEnvelope<'LeaderElected', LeaderElectedData>;
 export type SnapshotWritten = EventEnvelope<'SnapshotWritten', SnapshotWrittenData>;
@@ -195,6 +205,7 @@ export type GroupDeleted = EventEnvelope<'GroupDeleted', GroupDeletedData>;
 export type AgentDrainStarted = EventEnvelope<'AgentDrainStarted', AgentDrainStartedData>;
 export type AgentDrained = EventEnvelope<'AgentDrained', AgentDrainedData>;
 export type AgentReactivated = EventEnvelope<'AgentReactivated', AgentReactivatedData>;
+export type OffersDeclined = EventEnvelope<'OffersDeclined', OffersDeclinedData>;
 
 /** Every event Cairn writes, at its current version. */
 export type CairnEvent =
@@ -231,7 +242,8 @@ export type CairnEvent =
   | GroupDeleted
   | AgentDrainStarted
   | AgentDrained
-  | AgentReactivated;
+  | AgentReactivated
+  | OffersDeclined;
 
 /** The data of one event type at its current version. */
 export type EventData<T extends EventType> = Extract<CairnEvent, { type: T }>['data'];

@@ -29,6 +29,18 @@ export const offerDeclinedV1 = z.object({
   reasons: z.record(z.string(), z.array(noMatchReasonSchema)),
 });
 
+/**
+ * Every offer of one allocation pass that nothing was launched from, in one record (format level
+ * 3; below it, one OfferDeclined per offer). The framework will not see those agents before
+ * `refuseUntil`. `reasons`: for each app the pass left waiting, why the last declined offer that
+ * named it did not fit, as /v2/queue shows it. Key: `offers`.
+ */
+export const offersDeclinedV1 = z.object({
+  refuseUntil: z.string().datetime({ offset: true }),
+  offers: z.array(z.object({ offerId: z.string().min(1), agentId: z.string().min(1) })).min(1),
+  reasons: z.record(z.string(), z.array(noMatchReasonSchema)),
+});
+
 /** An app's next launch waits (Marathon's backoff after failures). Key: the app id. */
 export const launchDelayedV1 = z.object({
   appId: z.string().startsWith('/'),

@@ -60,6 +60,10 @@ export function visitSubjects(event: CairnEvent, visit: SubjectVisitor): void {
       visit('offer', event.data.offerId);
       for (const appId of Object.keys(event.data.reasons)) visit('app', appId);
       return;
+    case 'OffersDeclined':
+      for (const offer of event.data.offers) visit('offer', offer.offerId);
+      for (const appId of Object.keys(event.data.reasons)) visit('app', appId);
+      return;
     case 'TaskLaunched':
       visit('task', event.data.taskId);
       visit('app', event.data.appId);

@@ -158,4 +158,9 @@ export const EVENT_DOCS: Record<EventType, EventDoc> = {
     meaning: 'Maintenance is over: placement may use the agent again.',
     key: { path: 'data.agentId' },
   },
+  OffersDeclined: {
+    meaning:
+      'Nothing was launched from these offers of one allocation pass: the agents are refused until `refuseUntil`, and `reasons` says why each waiting app did not fit.',
+    key: { constant: 'offers' },
+  },
 };
