@@ -51,6 +51,8 @@ import {
   APP_ID_PARAMETER,
   doc,
   WRITE_HEADERS,
+  WRITE_QUERY_PARAMETERS,
+  WRITE_RESULT,
 } from './openapi/decorators';
 import { firstValue, QueryValue } from './query-value';
 
@@ -255,17 +257,9 @@ export class AppsController {
   @ApiRoutes({
     '/v2/apps/{appId}/restart': {
       summary: 'Rolling restart with the same definition (a deployment)',
-      parameters: [
-        APP_ID_PARAMETER,
-        doc.query('force', 'Override a deployment lock', { type: 'boolean' }),
-        doc.query('dryRun', 'Decide, write nothing', { type: 'boolean' }),
-      ],
+      parameters: [APP_ID_PARAMETER, ...WRITE_QUERY_PARAMETERS],
       responses: {
-        200: doc.json(
-          { oneOf: [{ $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }] },
-          'The deployment (or the dry run)',
-          WRITE_HEADERS,
-        ),
+        200: doc.json(WRITE_RESULT, 'The deployment (or the dry run)', WRITE_HEADERS),
         400: doc.error(400),
         403: doc.error(403),
         404: doc.error(404),
@@ -301,19 +295,14 @@ export class AppsController {
       parameters: [
         APP_ID_PARAMETER,
         doc.query('partialUpdate', 'false: replace the definition (default true)', { type: 'boolean' }),
-        doc.query('force', 'Override a deployment lock', { type: 'boolean' }),
-        doc.query('dryRun', 'Decide, write nothing', { type: 'boolean' }),
+        ...WRITE_QUERY_PARAMETERS,
       ],
       requestBody: {
         required: true,
         content: { 'application/json': { schema: { $ref: '#/components/schemas/AppDefinition' } } },
       },
       responses: {
-        200: doc.json(
-          { oneOf: [{ $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }] },
-          'The deployment (or the dry run)',
-          WRITE_HEADERS,
-        ),
+        200: doc.json(WRITE_RESULT, 'The deployment (or the dry run)', WRITE_HEADERS),
         201: doc.json('App', 'Created', { ...WRITE_HEADERS, Location: { schema: { type: 'string' } } }),
         400: doc.error(400),
         403: doc.error(403),
@@ -369,21 +358,13 @@ export class AppsController {
   @ApiRoutes({
     '/v2/apps/{appId}': {
       summary: "Partial update of an existing app (the body's id is ignored)",
-      parameters: [
-        APP_ID_PARAMETER,
-        doc.query('force', 'Override a deployment lock', { type: 'boolean' }),
-        doc.query('dryRun', 'Decide, write nothing', { type: 'boolean' }),
-      ],
+      parameters: [APP_ID_PARAMETER, ...WRITE_QUERY_PARAMETERS],
       requestBody: {
         required: true,
         content: { 'application/json': { schema: { $ref: '#/components/schemas/AppDefinition' } } },
       },
       responses: {
-        200: doc.json(
-          { oneOf: [{ $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }] },
-          'The deployment (or the dry run)',
-          WRITE_HEADERS,
-        ),
+        200: doc.json(WRITE_RESULT, 'The deployment (or the dry run)', WRITE_HEADERS),
         400: doc.error(400),
         403: doc.error(403),
         404: doc.error(404),
@@ -436,12 +417,7 @@ export class AppsController {
   )
   @ApiQueryParam('partialUpdate', 'false: replace each definition (default true)', { type: 'boolean' })
   @ApiWriteFlags()
-  @ApiJson(
-    200,
-    { oneOf: [{ $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }] },
-    'The deployment (or the dry run)',
-    WRITE_HEADERS,
-  )
+  @ApiJson(200, WRITE_RESULT, 'The deployment (or the dry run)', WRITE_HEADERS)
   @ApiErrors(403, 409, 422)
   @Put()
   async updateMany(
@@ -461,12 +437,7 @@ export class AppsController {
     'The patches',
   )
   @ApiWriteFlags()
-  @ApiJson(
-    200,
-    { oneOf: [{ $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }] },
-    'The deployment (or the dry run)',
-    WRITE_HEADERS,
-  )
+  @ApiJson(200, WRITE_RESULT, 'The deployment (or the dry run)', WRITE_HEADERS)
   @ApiErrors(403, 404, 409, 422)
   @Patch()
   async patchMany(
@@ -546,11 +517,7 @@ export class AppsController {
         doc.query('dryRun', 'Decide, write nothing', { type: 'boolean' }),
       ],
       responses: {
-        200: doc.json(
-          { oneOf: [{ $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }] },
-          'The deployment (or the dry run)',
-          WRITE_HEADERS,
-        ),
+        200: doc.json(WRITE_RESULT, 'The deployment (or the dry run)', WRITE_HEADERS),
         400: doc.error(400),
         403: doc.error(403),
         404: doc.error(404),

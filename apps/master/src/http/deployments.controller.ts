@@ -11,7 +11,7 @@ import { parseBoolean, requestOrigin } from './request-origin';
 import { DryRunner } from '../dry-run/dry-runner';
 import { answerDryRun, isDryRun } from './dry-run-reply';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, ApiJson, ApiQueryParam, ApiWriteFlags, WRITE_HEADERS } from './openapi/decorators';
+import { ApiErrors, ApiJson, ApiQueryParam, ApiWriteFlags, WRITE_HEADERS, WRITE_RESULT } from './openapi/decorators';
 import { QueryValue } from './query-value';
 
 /** Marathon's /v2/deployments: the deployments in progress, and cancel / roll back. */
@@ -42,12 +42,7 @@ export class DeploymentsController {
   @ApiOperation({ summary: 'Cancel a deployment: roll back (default), or `force=true` to stop where it stands (202)' })
   @ApiQueryParam('force', 'Stop where it stands, no rollback', { type: 'boolean' })
   @ApiWriteFlags({ force: false })
-  @ApiJson(
-    200,
-    { oneOf: [{ $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }] },
-    'The rollback deployment (or the dry run)',
-    WRITE_HEADERS,
-  )
+  @ApiJson(200, WRITE_RESULT, 'The rollback deployment (or the dry run)', WRITE_HEADERS)
   @ApiResponse({ status: 202, description: 'Stopped (`force=true`)' })
   @ApiErrors(403, 404, 409)
   @Delete(':id')

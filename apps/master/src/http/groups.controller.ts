@@ -30,6 +30,8 @@ import {
   ApiWriteFlags,
   doc,
   WRITE_HEADERS,
+  WRITE_QUERY_PARAMETERS,
+  WRITE_RESULT,
 } from './openapi/decorators';
 
 type GroupWriteMode = 'create' | 'update' | 'patch';
@@ -47,16 +49,12 @@ const URL_ERRORS = {
   400: doc.error(400, 'Malformed percent-encoding in the URL'),
   422: doc.error(422, 'Not a valid group id'),
 };
-const WRITE_QUERY = [
-  doc.query('force', 'Override a deployment lock', { type: 'boolean' }),
-  doc.query('dryRun', 'Decide, write nothing', { type: 'boolean' }),
-];
 const GROUP_UPDATE_BODY = {
   required: true,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/GroupUpdate' } } },
 };
 const WRITTEN: ResponseObject = doc.json(
-  { oneOf: [{ $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }] },
+  WRITE_RESULT,
   'The deployment and the version (or the dry run)',
   WRITE_HEADERS,
 );
@@ -148,7 +146,7 @@ export class GroupsController {
   @ApiRoutes({
     '/v2/groups/{groupId}': {
       summary: 'Create a group within this one (the body id is relative to it)',
-      parameters: [GROUP_ID_PARAMETER, ...WRITE_QUERY],
+      parameters: [GROUP_ID_PARAMETER, ...WRITE_QUERY_PARAMETERS],
       requestBody: GROUP_UPDATE_BODY,
       responses: {
         200: doc.json('DryRun', 'Decided, not written (`?dryRun=true`)'),
@@ -170,12 +168,7 @@ export class GroupsController {
   @ApiOperation({ summary: 'Change the root group (lists given replace its own), scale it or revert it' })
   @ApiJsonBody('GroupUpdate', 'The change, `{"scaleBy": F}` or `{"version": V}`')
   @ApiWriteFlags()
-  @ApiJson(
-    200,
-    { oneOf: [{ $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }] },
-    'The deployment and the version (or the dry run)',
-    WRITE_HEADERS,
-  )
+  @ApiJson(200, WRITE_RESULT, 'The deployment and the version (or the dry run)', WRITE_HEADERS)
   @ApiErrors(403, 404, 409, 422)
   @Put()
   updateRoot(
@@ -196,13 +189,17 @@ export class GroupsController {
     '/v2/groups/{groupId}': {
       summary:
         'Create or replace a group (the `apps` and `groups` lists given are the whole lists), scale it or revert it',
-      parameters: [GROUP_ID_PARAMETER, ...WRITE_QUERY],
+      parameters: [GROUP_ID_PARAMETER, ...WRITE_QUERY_PARAMETERS],
       requestBody: GROUP_UPDATE_BODY,
       responses: { 200: WRITTEN, 404: doc.error(404, 'No such group (scaleBy) or version (revert)'), ...WRITE_ERRORS },
     },
     '/v2/groups/{groupId}/versions/{version}': {
       summary: 'Revert the group to one of its versions (what marathon-python rollback_group sends)',
-      parameters: [GROUP_ID_PARAMETER, doc.path('version', 'A version from its versions list'), ...WRITE_QUERY],
+      parameters: [
+        GROUP_ID_PARAMETER,
+        doc.path('version', 'A version from its versions list'),
+        ...WRITE_QUERY_PARAMETERS,
+      ],
       responses: { 200: WRITTEN, 404: doc.error(404, 'No such group or version'), ...WRITE_ERRORS },
     },
   })
@@ -221,12 +218,7 @@ export class GroupsController {
   @ApiOperation({ summary: 'Merge a change onto the root group: given apps are patched, nothing is removed' })
   @ApiJsonBody('GroupUpdate', 'The change')
   @ApiWriteFlags()
-  @ApiJson(
-    200,
-    { oneOf: [{ $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }] },
-    'The deployment and the version (or the dry run)',
-    WRITE_HEADERS,
-  )
+  @ApiJson(200, WRITE_RESULT, 'The deployment and the version (or the dry run)', WRITE_HEADERS)
   @ApiErrors(403, 409, 422)
   @Patch()
   patchRoot(
@@ -242,7 +234,7 @@ export class GroupsController {
   @ApiRoutes({
     '/v2/groups/{groupId}': {
       summary: 'Merge a change onto a group: given apps are patched onto the current ones, nothing is removed',
-      parameters: [GROUP_ID_PARAMETER, ...WRITE_QUERY],
+      parameters: [GROUP_ID_PARAMETER, ...WRITE_QUERY_PARAMETERS],
       requestBody: GROUP_UPDATE_BODY,
       responses: { 200: WRITTEN, ...WRITE_ERRORS },
     },
@@ -260,12 +252,7 @@ export class GroupsController {
   /** DELETE /v2/groups: every app and group. */
   @ApiOperation({ summary: 'Delete every app and group (one deployment)' })
   @ApiWriteFlags()
-  @ApiJson(
-    200,
-    { oneOf: [{ $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }] },
-    'The deployment (or the dry run)',
-    WRITE_HEADERS,
-  )
+  @ApiJson(200, WRITE_RESULT, 'The deployment (or the dry run)', WRITE_HEADERS)
   @ApiErrors(403, 409)
   @Delete()
   removeAll(
@@ -279,7 +266,7 @@ export class GroupsController {
   @ApiRoutes({
     '/v2/groups/{groupId}': {
       summary: 'Delete a group with every app and group in it (one deployment)',
-      parameters: [GROUP_ID_PARAMETER, ...WRITE_QUERY],
+      parameters: [GROUP_ID_PARAMETER, ...WRITE_QUERY_PARAMETERS],
       responses: { 200: WRITTEN, 404: doc.error(404), ...WRITE_ERRORS },
     },
   })

@@ -74,6 +74,23 @@ export const WRITE_HEADERS = {
   },
 } as const;
 
+/** What a write answers with 200: Marathon's deploymentResult, or Cairn's dry run (`?dryRun=true`). */
+export const WRITE_RESULT = {
+  oneOf: [{ $ref: '#/components/schemas/DeploymentResult' }, { $ref: '#/components/schemas/DryRun' }],
+} as const;
+
+/** `force` and `dryRun` as parameters of an @ApiRoutes operation (ApiWriteFlags is for plain routes). */
+export const WRITE_QUERY_PARAMETERS: readonly ParameterObject[] = [
+  {
+    name: 'force',
+    in: 'query',
+    required: false,
+    description: 'Override a deployment lock',
+    schema: { type: 'boolean' },
+  },
+  { name: 'dryRun', in: 'query', required: false, description: 'Decide, write nothing', schema: { type: 'boolean' } },
+] as ParameterObject[];
+
 /**
  * `force` (override a deployment lock) and `?dryRun=true` (Cairn's: decide, write nothing), with
  * the 400 of a malformed `dryRun`. The route's 200 names `DryRun` itself (alone, or in a `oneOf`
