@@ -1,7 +1,6 @@
-import { run } from '../cli';
 import { ExitCode } from '../exit-codes';
-import { captureIo } from '../testing/capture-io';
 import { FakeMaster, startFakeMaster } from '../testing/fake-master';
+import { runCairn } from '../testing/run-cairn';
 
 const view = { clusterVersion: 1, formatLevel: 2, release: '0.1.0', instance: '127.0.0.1:8080' };
 
@@ -13,11 +12,7 @@ describe('cairn cluster', () => {
     master = undefined;
   });
 
-  async function cairn(args: string[]) {
-    const io = captureIo();
-    const code = await run([...args, '--master', master!.url], io);
-    return { code, out: io.out(), err: io.err() };
-  }
+  const cairn = (args: string[]) => runCairn(master!.url, args);
 
   it('version prints the cluster version and what the master reads', async () => {
     master = await startFakeMaster({ 'GET /v1/cluster/version': { body: view } });

@@ -1,7 +1,6 @@
-import { run } from '../cli';
 import { ExitCode } from '../exit-codes';
-import { captureIo } from '../testing/capture-io';
 import { FakeMaster, startFakeMaster } from '../testing/fake-master';
+import { runCairn, tableCells } from '../testing/run-cairn';
 
 const info = {
   id: 'd-1',
@@ -48,17 +47,9 @@ describe('cairn deployments', () => {
     master = undefined;
   });
 
-  async function cairn(args: string[]) {
-    const io = captureIo();
-    const code = await run([...args, '--master', master!.url], io);
-    return { code, out: io.out(), err: io.err() };
-  }
+  const cairn = (args: string[]) => runCairn(master!.url, args);
 
-  const cells = (out: string) =>
-    out
-      .trimEnd()
-      .split('\n')
-      .map((line) => line.split(/\s{2,}/));
+  const cells = tableCells;
 
   describe('list (the default)', () => {
     it('lists each deployment with its apps, step and what it waits for, from one /v1 request', async () => {

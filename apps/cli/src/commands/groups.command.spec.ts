@@ -1,10 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../cli';
 import { ExitCode } from '../exit-codes';
-import { captureIo } from '../testing/capture-io';
 import { FakeMaster, startFakeMaster } from '../testing/fake-master';
+import { runCairn, tableCells } from '../testing/run-cairn';
 
 const tree = {
   id: '/',
@@ -40,17 +39,9 @@ describe('cairn groups', () => {
     master = undefined;
   });
 
-  async function cairn(args: string[]) {
-    const io = captureIo();
-    const code = await run([...args, '--master', master!.url], io);
-    return { code, out: io.out(), err: io.err() };
-  }
+  const cairn = (args: string[]) => runCairn(master!.url, args);
 
-  const cells = (out: string) =>
-    out
-      .trimEnd()
-      .split('\n')
-      .map((line) => line.split(/\s{2,}/));
+  const cells = tableCells;
 
   it('lists the tree depth first, each group with its own apps, instances and dependencies', async () => {
     master = await startFakeMaster({ 'GET /v2/groups': { body: tree } });

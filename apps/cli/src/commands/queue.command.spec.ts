@@ -1,7 +1,6 @@
-import { run } from '../cli';
 import { ExitCode } from '../exit-codes';
-import { captureIo } from '../testing/capture-io';
 import { FakeMaster, startFakeMaster } from '../testing/fake-master';
+import { runCairn } from '../testing/run-cairn';
 
 const item = {
   app: { id: '/prod/web', cmd: 'sleep 100', instances: 3 },
@@ -24,11 +23,7 @@ describe('cairn queue', () => {
     master = undefined;
   });
 
-  async function cairn(args: string[]) {
-    const io = captureIo();
-    const code = await run([...args, '--master', master!.url], io);
-    return { code, out: io.out(), err: io.err() };
-  }
+  const cairn = (args: string[]) => runCairn(master!.url, args);
 
   describe('list (the default)', () => {
     it('prints one row per queued app', async () => {
