@@ -236,7 +236,7 @@ export class GroupsController {
       summary: 'Merge a change onto a group: given apps are patched onto the current ones, nothing is removed',
       parameters: [GROUP_ID_PARAMETER, ...WRITE_QUERY_PARAMETERS],
       requestBody: GROUP_UPDATE_BODY,
-      responses: { 200: WRITTEN, ...WRITE_ERRORS },
+      responses: { 200: WRITTEN, 404: doc.error(404, 'No such group (scaleBy)'), ...WRITE_ERRORS },
     },
   })
   @Patch('*')
