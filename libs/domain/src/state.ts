@@ -7,6 +7,7 @@ import {
 } from '@cairn/events';
 import type { Resources } from './resources';
 import type { NoMatchReason } from './placement';
+import { TaskTable } from './tasks/task-table';
 
 /** An agent as the log knows it. */
 export interface AgentRecord {
@@ -163,8 +164,8 @@ export interface ClusterState {
   /** Groups named by group commands, by absolute id (`/` included once a command names it). */
   readonly groups: Map<string, GroupRecord>;
   readonly agents: Map<string, AgentRecord>;
-  /** Non-terminal tasks by id. */
-  readonly tasks: Map<string, TaskRecord>;
+  /** Non-terminal tasks by id, with the scheduling indexes kept beside them (tasks/task-table.ts). */
+  readonly tasks: TaskTable;
   /**
    * Status update ids already applied (a duplicate changes nothing, also after a restart).
    * Insertion-ordered and bounded (appliedUpdateIdsBound): the oldest are forgotten first.
@@ -221,7 +222,7 @@ export const UPDATE_IDS_SCALE_LEVEL = 3;
 export const UPDATE_IDS_PER_TASK = 4;
 
 /** How many status update ids the state remembers now. */
-export function appliedUpdateIdsBound(state: Pick<ClusterState, 'clusterVersion' | 'tasks'>): number {
+export function appliedUpdateIdsBound(state: { clusterVersion: number; tasks: { readonly size: number } }): number {
   if (state.clusterVersion < UPDATE_IDS_SCALE_LEVEL) return APPLIED_UPDATE_IDS_MAX;
   return Math.max(APPLIED_UPDATE_IDS_MAX, UPDATE_IDS_PER_TASK * state.tasks.size);
 }
@@ -231,7 +232,7 @@ export function initialState(): ClusterState {
     apps: new Map(),
     groups: new Map(),
     agents: new Map(),
-    tasks: new Map(),
+    tasks: new TaskTable(),
     appliedUpdateIds: new Set(),
     launchDelays: new Map(),
     offerFilters: new Map(),
@@ -256,5 +257,7 @@ export function hashedView(state: ClusterState): unknown {
 
 /** A deep copy, for the sequencer's speculative state after an append failure. */
 export function cloneState(state: ClusterState): ClusterState {
-  return structuredClone(state);
+  // structuredClone sees a TaskTable as an empty Map (its entries live in private fields).
+  const { tasks, ...rest } = state;
+  return { ...structuredClone(rest), tasks: new TaskTable(structuredClone([...tasks])) };
 }

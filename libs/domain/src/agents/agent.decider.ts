@@ -57,8 +57,8 @@ function registerAgent(command: RegisterAgent, state: ClusterState): EventDraft[
   const events: EventDraft[] = [registered];
   const onAgent = new Set(reported.map((t) => t.taskId));
   const delays = new Map<string, LaunchDelay>();
-  for (const task of state.tasks.values()) {
-    if (task.agentId !== agentId || onAgent.has(task.taskId)) continue;
+  for (const task of state.tasks.onAgent(agentId)) {
+    if (onAgent.has(task.taskId)) continue;
     // A launch the agent never got (lost with a stream, e.g. its master died right after deciding
     // it) is sent again when its command stream opens (the gateway sends every STAGING task's
     // launch): the task is not gone, and its app did not fail. The launch timeout still bounds it.
@@ -129,8 +129,8 @@ function surplusAfterAdoption(state: ClusterState, adopted: readonly TaskRecord[
     const app = state.apps.get(appId);
     if (!app || state.deploymentOfApp.has(appId)) continue;
     // The adopted tasks as they are once adopted: in the state their agent reported.
-    const live = [...state.tasks.values()]
-      .filter((t) => t.appId === appId && (adoptedIds.has(t.taskId) || countsAsInstance(t)))
+    const live = [...state.tasks.ofApp(appId)]
+      .filter((t) => adoptedIds.has(t.taskId) || countsAsInstance(t))
       .map((t) => adoptedIds.get(t.taskId) ?? t);
     const surplus = live.length - app.instances;
     if (surplus <= 0) continue;

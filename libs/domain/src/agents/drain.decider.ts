@@ -36,7 +36,7 @@ export function decideDrainAgent(command: DrainAgent, state: ClusterState): Even
     );
   }
   const deadline = command.deadlineSeconds === null ? null : isoTime(meta.now + command.deadlineSeconds * 1000);
-  const onAgent = [...state.tasks.values()].filter((t) => t.agentId === agentId && !t.unreachable?.inactive);
+  const onAgent = [...state.tasks.onAgent(agentId)].filter((t) => !t.unreachable?.inactive);
   // Drained and empty: a repeat changes nothing. A drain in progress (or a drained agent that got a
   // task back) is drained again, as Mesos's DRAIN_AGENT and Nomad's drain update theirs: a new
   // deadline, and a new deployment for what is still there (e.g. after a forced change cancelled
@@ -88,28 +88,25 @@ export function drainTick(state: ClusterState, now: number, ended: ReadonlySet<s
     else if (agent.drain?.state === 'DRAINED') drained.add(agent.agentId);
   }
   if (draining.length === 0 && drained.size === 0) return [];
-  const ids = new Set(draining.map((a) => a.agentId));
-  const tasksOn = new Map<string, string[]>();
   const events: EventDraft[] = drained.size > 0 ? drainedLeftovers(state, drained, ended) : [];
-  if (draining.length === 0) return events;
   const nowIso = isoTime(now);
-  for (const task of state.tasks.values()) {
-    if (!ids.has(task.agentId) || ended.has(task.taskId) || task.unreachable?.inactive) continue;
-    const list = tasksOn.get(task.agentId);
-    if (list) list.push(task.taskId);
-    else tasksOn.set(task.agentId, [task.taskId]);
-    const drain = state.agents.get(task.agentId)!.drain!;
-    if (task.killRequested || task.unreachable || drain.deadline === null || drain.deadline > nowIso) continue;
-    events.push(
-      draft(
-        'TaskKillRequested',
-        { taskId: task.taskId, agentId: task.agentId, reason: `agent drain deadline ${drain.deadline} passed` },
-        drain.by,
-      ),
-    );
-  }
+  // Only the tasks of agents in maintenance are read (the task table's per-agent index).
   for (const agent of draining) {
-    if (!tasksOn.has(agent.agentId)) events.push(draft('AgentDrained', { agentId: agent.agentId }, agent.drain!.by));
+    const drain = agent.drain!;
+    let left = 0;
+    for (const task of state.tasks.onAgent(agent.agentId)) {
+      if (ended.has(task.taskId) || task.unreachable?.inactive) continue;
+      left++;
+      if (task.killRequested || task.unreachable || drain.deadline === null || drain.deadline > nowIso) continue;
+      events.push(
+        draft(
+          'TaskKillRequested',
+          { taskId: task.taskId, agentId: task.agentId, reason: `agent drain deadline ${drain.deadline} passed` },
+          drain.by,
+        ),
+      );
+    }
+    if (left === 0) events.push(draft('AgentDrained', { agentId: agent.agentId }, drain.by));
   }
   return events;
 }
@@ -120,16 +117,18 @@ export function drainTick(state: ClusterState, now: number, ended: ReadonlySet<s
  */
 function drainedLeftovers(state: ClusterState, drained: ReadonlySet<string>, ended: ReadonlySet<string>): EventDraft[] {
   const events: EventDraft[] = [];
-  for (const task of state.tasks.values()) {
-    if (!drained.has(task.agentId) || task.killRequested || task.unreachable || ended.has(task.taskId)) continue;
-    const agent = state.agents.get(task.agentId)!;
-    events.push(
-      draft(
-        'TaskKillRequested',
-        { taskId: task.taskId, agentId: task.agentId, reason: `agent ${agent.hostname} is drained` },
-        agent.drain!.by,
-      ),
-    );
+  for (const agentId of drained) {
+    const agent = state.agents.get(agentId)!;
+    for (const task of state.tasks.onAgent(agentId)) {
+      if (task.killRequested || task.unreachable || ended.has(task.taskId)) continue;
+      events.push(
+        draft(
+          'TaskKillRequested',
+          { taskId: task.taskId, agentId: task.agentId, reason: `agent ${agent.hostname} is drained` },
+          agent.drain!.by,
+        ),
+      );
+    }
   }
   return events;
 }

@@ -174,8 +174,8 @@ export function scaleDecision(
 }
 
 export function deleteDecision(state: ClusterState, current: AppDefinition): AppDecision {
-  const kills = [...state.tasks.values()]
-    .filter((t) => t.appId === current.id && !t.killRequested)
+  const kills = [...state.tasks.ofApp(current.id)]
+    .filter((t) => !t.killRequested)
     .map((t) => draft('TaskKillRequested', { taskId: t.taskId, agentId: t.agentId, reason: 'app deleted' }));
   return {
     events: [draft('AppDeleted', { appId: current.id }), ...kills],
@@ -198,7 +198,7 @@ export function restartDecision(current: AppDefinition, now: number): AppDecisio
 }
 
 function scaleDownKills(state: ClusterState, app: AppDefinition, instances: number): EventDraft[] {
-  const live = [...state.tasks.values()].filter((t) => t.appId === app.id && countsAsInstance(t));
+  const live = [...state.tasks.ofApp(app.id)].filter(countsAsInstance);
   return selectScaleDownVictims(app, live, live.length - instances, state.agents).map((t) =>
     draft('TaskKillRequested', { taskId: t.taskId, agentId: t.agentId, reason: 'scaled down' }),
   );

@@ -70,8 +70,8 @@ function cancelDeployment({ deploymentId, rollback, meta }: CancelDeployment, st
 }
 
 function hasOtherVersions(state: ClusterState, appId: string, app: { versionInfo: { lastConfigChangeAt: string } }) {
-  for (const task of state.tasks.values()) {
-    if (task.appId === appId && task.appVersion < app.versionInfo.lastConfigChangeAt) return true;
+  for (const task of state.tasks.ofApp(appId)) {
+    if (task.appVersion < app.versionInfo.lastConfigChangeAt) return true;
   }
   return false;
 }

@@ -52,10 +52,9 @@ export function withDeployment(
   const deploymentId = meta.commandId;
   // Steps with nothing to do (StartApplication, a new app of 0 instances, a delete of an app with
   // no task) finish as the plan starts: no deployment lingers for a later tick to close.
-  // A new app has no task; the others' are looked up only when asked (one pass over the tasks).
-  let grouped: Map<string, TaskRecord[]> | undefined;
-  const tasksOf = (app: string) =>
-    changes.get(app)?.original ? ((grouped ??= groupTasksByApp(state)).get(app) ?? []) : [];
+  // A new app has no task; the others' are looked up when asked.
+  const grouped = groupTasksByApp(state);
+  const tasksOf = (app: string) => (changes.get(app)?.original ? (grouped.get(app) ?? []) : []);
   const doneAtOnce = (step: DeploymentStep) =>
     step.actions.every(
       (action) =>
@@ -146,7 +145,7 @@ export function advanceDeployments(state: ClusterState, demand: ReadonlyMap<stri
  */
 export function deploymentDemand(
   state: ClusterState,
-  tasksByApp: ReadonlyMap<string, TaskRecord[]>,
+  tasksByApp: TasksByApp,
 ): Map<string, AppBuckets> {
   const demand = new Map<string, AppBuckets>();
   for (const deployment of state.deployments.values()) {
@@ -184,22 +183,37 @@ export function deploymentLaunches(state: ClusterState, tasksByApp = groupTasksB
 export function bucketsOf(
   state: ClusterState,
   action: DeploymentAction,
-  tasksByApp: ReadonlyMap<string, TaskRecord[]>,
+  tasksByApp: TasksByApp,
 ): AppBuckets {
   return reconcileAction(action, state.apps.get(action.app), tasksByApp.get(action.app) ?? [], state.agents);
 }
 
-/** Non-terminal tasks grouped by app, in the state's order (one pass), less inactive ones and those `except` names. */
-export function groupTasksByApp(state: ClusterState, except?: ReadonlySet<string>): Map<string, TaskRecord[]> {
+/** An app's non-terminal tasks, as a deployment reconciles them (see groupTasksByApp). */
+export interface TasksByApp {
+  get(appId: string): readonly TaskRecord[] | undefined;
+}
+
+/**
+ * Non-terminal tasks by app, in the state's order, less inactive ones and those `except` names.
+ * Each app's list is read from the task table's index when first asked for: a tick reads the
+ * tasks of the apps its deployments work on, not every task.
+ */
+export function groupTasksByApp(state: ClusterState, except?: ReadonlySet<string>): TasksByApp {
   const grouped = new Map<string, TaskRecord[]>();
-  for (const task of state.tasks.values()) {
-    // An inactive unreachable task is replaced: it only waits for its expunge (or its agent).
-    if (except?.has(task.taskId) || task.unreachable?.inactive) continue;
-    const list = grouped.get(task.appId);
-    if (list) list.push(task);
-    else grouped.set(task.appId, [task]);
-  }
-  return grouped;
+  return {
+    get(appId: string): TaskRecord[] {
+      let list = grouped.get(appId);
+      if (list) return list;
+      list = [];
+      for (const task of state.tasks.ofApp(appId)) {
+        // An inactive unreachable task is replaced: it only waits for its expunge (or its agent).
+        if (except?.has(task.taskId) || task.unreachable?.inactive) continue;
+        list.push(task);
+      }
+      grouped.set(appId, list);
+      return list;
+    },
+  };
 }
 
 export function evolveDeployment(state: ClusterState, event: CairnEvent, _ownership: Ownership = 'shared'): void {

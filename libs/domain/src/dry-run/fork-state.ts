@@ -14,7 +14,7 @@ export function forkState(state: ClusterState): ClusterState {
     apps: new CopyOnWriteMap(state.apps),
     groups: new CopyOnWriteMap(state.groups),
     agents: new CopyOnWriteMap(state.agents),
-    tasks: new CopyOnWriteMap(state.tasks),
+    tasks: state.tasks.fork(),
     appliedUpdateIds: new CopyOnWriteSet(state.appliedUpdateIds),
     launchDelays: new CopyOnWriteMap(state.launchDelays),
     offerFilters: new CopyOnWriteMap(state.offerFilters),

@@ -1,6 +1,6 @@
 import type { AppDefinition } from '@cairn/events';
 import type { TaskDemand } from '../placement';
-import { countsAsInstance, type ClusterState } from '../state';
+import type { ClusterState } from '../state';
 
 /** One app's unmet demand: `count` more tasks wanted now. */
 export interface QueuedApp {
@@ -13,9 +13,7 @@ export interface QueuedApp {
 
 /** Tasks that count towards an app's instances: not terminal, not being killed, not inactive. */
 export function activeTaskCount(state: ClusterState, appId: string): number {
-  let n = 0;
-  for (const task of state.tasks.values()) if (task.appId === appId && countsAsInstance(task)) n++;
-  return n;
+  return state.tasks.activeCount(appId);
 }
 
 /**
@@ -29,13 +27,10 @@ export function launchQueue(
   now: number,
   deploymentLaunches: ReadonlyMap<string, number> = new Map(),
 ): QueuedApp[] {
-  const active = new Map<string, number>();
-  for (const task of state.tasks.values()) {
-    if (countsAsInstance(task)) active.set(task.appId, (active.get(task.appId) ?? 0) + 1);
-  }
   const queue: QueuedApp[] = [];
-  for (const app of [...state.apps.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
-    const count = deploymentLaunches.get(app.id) ?? app.instances - (active.get(app.id) ?? 0);
+  // Active counts come from the task table's index: the queue reads no task.
+  for (const app of state.apps.values()) {
+    const count = deploymentLaunches.get(app.id) ?? app.instances - state.tasks.activeCount(app.id);
     if (count <= 0) continue;
     const delay = state.launchDelays.get(app.id);
     queue.push({
@@ -45,7 +40,8 @@ export function launchQueue(
       delayedUntilMs: delay && delay.untilMs > now ? delay.untilMs : null,
     });
   }
-  return queue;
+  // Sorted once they are few: only apps that want launches.
+  return queue.sort((a, b) => (a.app.id < b.app.id ? -1 : 1));
 }
 
 export function taskDemand(app: AppDefinition): TaskDemand {

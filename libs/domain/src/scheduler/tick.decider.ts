@@ -5,14 +5,7 @@ import { allocate, AgentSlot, OfferDraft } from '../allocator';
 import { Cause, causedBy, draft, EventDraft, ROOT } from '../command';
 import { funnelReason, placeTasks, QueuedLaunch, NoMatchReason } from '../placement';
 import type { AgentFacts } from '../constraints';
-import {
-  addResources,
-  containsResources,
-  EMPTY_RESOURCES,
-  Resources,
-  subtractResources,
-  sumResources,
-} from '../resources';
+import type { Resources } from '../resources';
 import {
   countsAsInstance,
   type AgentRecord,
@@ -85,8 +78,8 @@ function unreachableAgents(command: Tick, state: ClusterState): EventDraft[] {
     const lost = draft('AgentUnreachable', { agentId: agent.agentId }, ROOT);
     events.push(lost);
     const message = `agent ${agent.hostname} stayed away for ${command.agentUnreachableMs} ms`;
-    for (const task of state.tasks.values()) {
-      if (task.agentId !== agent.agentId || task.unreachable) continue;
+    for (const task of state.tasks.onAgent(agent.agentId)) {
+      if (task.unreachable) continue;
       const timers = task.killRequested ? null : unreachableTimersOf(state.apps.get(task.appId));
       if (timers === null) {
         events.push(unreachableStatus(task, message, { draft: lost }));
@@ -149,14 +142,16 @@ function unreachableStatus(task: TaskRecord, message: string, cause: Cause): Eve
  * expunged (TASK_UNREACHABLE ends it; if it comes back its agent is told to kill it).
  */
 function unreachableTimers(command: Tick, state: ClusterState, except: ReadonlySet<string>): EventDraft[] {
+  const kept = state.tasks.unreachable();
+  if (kept.length === 0) return [];
   let anyUnreachable = false;
   for (const agent of state.agents.values()) anyUnreachable ||= agent.status !== 'ACTIVE';
   if (!anyUnreachable) return []; // kept tasks live only on agents that are not active
   const now = command.meta.now;
   const events: EventDraft[] = [];
-  for (const task of state.tasks.values()) {
-    const unreachable = task.unreachable;
-    if (!unreachable || except.has(task.taskId)) continue;
+  for (const task of kept) {
+    const unreachable = task.unreachable!;
+    if (except.has(task.taskId)) continue;
     const away = now - Date.parse(unreachable.since);
     const { inactiveAfterSeconds: inactive, expungeAfterSeconds: expunge } = unreachable;
     if (expunge !== null && away >= expunge * 1000) {
@@ -187,8 +182,9 @@ function launchTimeouts(command: Tick, state: ClusterState, ended: ReadonlySet<s
   // Event times are fixed-width ISO strings: comparing them is comparing times, with no parsing
   // of every staged task on every tick.
   const stagedBefore = isoTime(now - timeoutMs);
-  for (const task of state.tasks.values()) {
-    if (task.startedAt !== null || task.stagedAt > stagedBefore) continue;
+  // Only tasks that have not run yet: a tick does not read the running ones.
+  for (const task of state.tasks.notStarted()) {
+    if (task.stagedAt > stagedBefore) continue;
     // An unreachable task waits for its agent (or its expunge), not for a launch timeout.
     if (endsTask(task.state) || task.unreachable || ended.has(task.taskId)) continue;
     const age = now - Date.parse(task.stagedAt);
@@ -249,7 +245,13 @@ function allocationPass(
   const drafts = allocate({
     agents: agentSlots(state),
     frameworks: [
-      { frameworkId: APPS_FRAMEWORK_ID, role: '*', weight: 1, allocated: usedResources(state), suppressed: false },
+      {
+        frameworkId: APPS_FRAMEWORK_ID,
+        role: '*',
+        weight: 1,
+        allocated: state.tasks.usedScalars(),
+        suppressed: false,
+      },
     ],
     filters: [...state.offerFilters.entries()].map(([key, until]) => {
       const [frameworkId, agentId] = key.split(' ');
@@ -278,12 +280,14 @@ function allocationPass(
   // Only apps with constraints need to know where their instances run.
   const constrained = new Set(waiting.filter((q) => q.app.constraints.length > 0).map((q) => q.app.id));
   const placed = constrained.size > 0 ? placedInstances(state, constrained) : new Map<string, AgentFacts[]>();
+  // Constraints as placement reads them, once per pass (GROUP_BY's count reads every agent).
+  const constraints = new Map(waiting.map((q) => [q.app.id, withGroupByCounts(q.app.constraints, state)]));
   const launchCount = { next: state.tasksLaunched };
   const passedOver = new Map<string, { agentId: string; reason: string }[]>();
   const declines = state.clusterVersion >= AGGREGATED_DECLINES_LEVEL ? new DeclineCollector() : null;
   for (const offer of offers) {
     const why = { made, causes, launchCount, passedOver, agentsOffered: offers.length, declines };
-    events.push(...answerOffer(offer, remaining, placed, state, now, ids, why));
+    events.push(...answerOffer(offer, remaining, placed, constraints, state, now, ids, why));
   }
   if (declines && declines.offers.length > 0) {
     const data = { refuseUntil: isoTime(now + DECLINE_REFUSE_MS), ...declines.result() };
@@ -372,13 +376,13 @@ function withGroupByCounts(constraints: readonly (readonly string[])[], state: C
  */
 function placedInstances(state: ClusterState, appIds: ReadonlySet<string>): Map<string, AgentFacts[]> {
   const placed = new Map<string, AgentFacts[]>();
-  for (const task of state.tasks.values()) {
-    if (!countsAsInstance(task) || !appIds.has(task.appId)) continue;
-    const agent = state.agents.get(task.agentId);
-    const facts = { hostname: task.host, attributes: agent?.attributes ?? {} };
-    const list = placed.get(task.appId);
-    if (list) list.push(facts);
-    else placed.set(task.appId, [facts]);
+  for (const appId of appIds) {
+    const list: AgentFacts[] = [];
+    for (const task of state.tasks.ofApp(appId)) {
+      if (!countsAsInstance(task)) continue;
+      list.push({ hostname: task.host, attributes: state.agents.get(task.agentId)?.attributes ?? {} });
+    }
+    if (list.length > 0) placed.set(appId, list);
   }
   return placed;
 }
@@ -387,6 +391,7 @@ function answerOffer(
   offer: OfferDraft & { offerId: string },
   waiting: Map<string, QueuedApp>,
   placed: Map<string, AgentFacts[]>,
+  constraints: ReadonlyMap<string, string[][]>,
   state: ClusterState,
   now: number,
   ids: SeededIdSource,
@@ -409,7 +414,7 @@ function answerOffer(
       appId: q.app.id,
       demand: q.demand,
       count: q.count,
-      constraints: withGroupByCounts(q.app.constraints, state),
+      constraints: constraints.get(q.app.id)!,
       placed: placed.get(q.app.id) ?? [],
       instances: q.app.instances,
     }));
@@ -493,25 +498,18 @@ function taskLaunched(
   });
 }
 
-/** Free resources per active agent: total - used by its non-terminal tasks. */
+/**
+ * Free resources per agent: total - used by its non-terminal tasks (nothing, never negative, for an
+ * agent that came back smaller than what runs on it). The task table keeps them per agent until
+ * one of its tasks changes.
+ */
 function agentSlots(state: ClusterState): AgentSlot[] {
-  const used = new Map<string, Resources>();
-  for (const task of state.tasks.values()) {
-    used.set(task.agentId, addResources(used.get(task.agentId) ?? EMPTY_RESOURCES, task.resources));
-  }
-  return [...state.agents.values()].map((agent) => {
-    const taken = used.get(agent.agentId) ?? EMPTY_RESOURCES;
-    // An agent that came back smaller than what runs on it has nothing free (never negative).
-    const free = containsResources(agent.resources, taken)
-      ? subtractResources(agent.resources, taken)
-      : EMPTY_RESOURCES;
-    // An agent in maintenance (draining or drained) is offered to no one.
-    return { agentId: agent.agentId, free, active: agent.status === 'ACTIVE' && !agent.drain };
-  });
-}
-
-function usedResources(state: ClusterState): Resources {
-  return sumResources([...state.tasks.values()].map((t) => t.resources));
+  // An agent in maintenance (draining or drained) is offered to no one.
+  return [...state.agents.values()].map((agent) => ({
+    agentId: agent.agentId,
+    free: state.tasks.freeOn(agent),
+    active: agent.status === 'ACTIVE' && !agent.drain,
+  }));
 }
 
 function eventResources(r: Resources) {

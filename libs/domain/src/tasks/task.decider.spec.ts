@@ -106,7 +106,8 @@ describe('ReportTaskStatus', () => {
       const state = initialState();
       state.clusterVersion = UPDATE_IDS_SCALE_LEVEL;
       // 30,000 live tasks (the bound reads only their count): 120,000 ids, more than the fixed bound.
-      for (let i = 0; i < 30_000; i++) state.tasks.set(`t${i}`, {} as never);
+      const stub = { appId: '/a', agentId: 'a1', resources: { cpus: 0, mem: 0, disk: 0, ports: [] } };
+      for (let i = 0; i < 30_000; i++) state.tasks.set(`t${i}`, { ...stub, taskId: `t${i}` } as never);
       expect(appliedUpdateIdsBound(state)).toBe(120_000);
       for (let i = 0; i < 120_001; i++) rememberUpdateId(state, `u-${i}`);
       expect(state.appliedUpdateIds.size).toBe(120_000);

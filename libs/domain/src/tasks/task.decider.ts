@@ -81,7 +81,7 @@ export function evolveTask(state: ClusterState, event: CairnEvent, ownership: Ow
     case 'TaskKillRequested': {
       const task = state.tasks.get(event.data.taskId);
       if (!task) return;
-      if (ownership === 'owned') (task as Mutable<TaskRecord>).killRequested = true;
+      if (ownership === 'owned') state.tasks.mutate(task.taskId, (t) => ((t as Mutable<TaskRecord>).killRequested = true));
       else state.tasks.set(task.taskId, { ...task, killRequested: true });
       return;
     }
@@ -127,10 +127,12 @@ function applyStatus(
   const startedAt = data.state === 'TASK_RUNNING' && task.startedAt === null ? at : task.startedAt;
   // A word about the task from its agent: it is reachable again (adopted back, if it was unreachable).
   if (ownership === 'owned') {
-    const owned = task as Mutable<TaskRecord>;
-    owned.state = data.state;
-    owned.startedAt = startedAt;
-    owned.unreachable = null;
+    state.tasks.mutate(data.taskId, (t) => {
+      const owned = t as Mutable<TaskRecord>;
+      owned.state = data.state;
+      owned.startedAt = startedAt;
+      owned.unreachable = null;
+    });
     return;
   }
   state.tasks.set(data.taskId, { ...task, state: data.state, startedAt, unreachable: null });
@@ -156,6 +158,7 @@ function applyCheckReport(
     health[checkIndex] = { alive, consecutiveFailures, firstSuccess, lastSuccess, lastFailure, lastFailureCause };
     next.health = health;
   }
+  // In place (owned) is allowed here: health and readiness are not indexed by the task table.
   state.tasks.set(task.taskId, next);
 }
 

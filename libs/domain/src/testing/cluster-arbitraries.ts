@@ -177,6 +177,16 @@ export const stepRun = (options: StepOptions & { maxLength?: number } = {}) =>
     ]);
 
 /**
+ * `checkPurity`: also check that decide leaves the state it decides on untouched (two canonical
+ * serialisations of the whole state per step: most of a run's time, so only where asked).
+ * `afterEvent`: sees the live state after each event is evolved into it.
+ */
+export interface LiveClusterOptions {
+  readonly checkPurity?: boolean;
+  readonly afterEvent?: (state: ClusterState, event: CairnEvent) => void;
+}
+
+/**
  * The leader's loop: decide on the live state, wrap each draft in the sequencer's envelope,
  * encode it with the real codec (an invalid event throws, as the append would) and evolve.
  */
@@ -193,11 +203,7 @@ export class LiveCluster {
   private commands = 0;
   private readonly appliedUpdates: { taskId: string; agentId: string; updateId: string }[] = [];
 
-  /**
-   * `checkPurity`: also check that decide leaves the state it decides on untouched (two canonical
-   * serialisations of the whole state per step: most of a run's time, so only where asked).
-   */
-  constructor(private readonly options: { checkPurity?: boolean } = {}) {}
+  constructor(private readonly options: LiveClusterOptions = {}) {}
 
   /** Runs one step at `now`; returns the command it became (null when the step had no target). */
   step(s: Step): Command | null {
@@ -224,6 +230,7 @@ export class LiveCluster {
       decided.set(draft, event);
       this.log.push({ ...encodeEvent(event), offset: this.log.length });
       evolve(this.live, event);
+      this.options.afterEvent?.(this.live, event);
       if (draft.type === 'TaskStatusUpdated' && draft.data.updateId !== null) {
         this.appliedUpdates.push({
           taskId: draft.data.taskId,
@@ -370,7 +377,7 @@ function otherAgent(agentId: string): string {
 export function runSteps(
   steps: readonly (readonly [Step, number])[],
   check: (cluster: LiveCluster, command: Command, events: EventDraft[]) => void = () => undefined,
-  options: { checkPurity?: boolean; clusterVersion?: number } = {},
+  options: LiveClusterOptions & { clusterVersion?: number } = {},
 ): LiveCluster {
   const cluster = new LiveCluster(options);
   if (options.clusterVersion !== undefined) {

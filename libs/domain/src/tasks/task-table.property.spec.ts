@@ -1,0 +1,55 @@
+import fc from 'fast-check';
+import { decodeRecord } from '@cairn/events';
+import { evolve } from '../decider';
+import { forkState } from '../dry-run';
+import { initialState, type ClusterState } from '../state';
+import { runSteps, stepRun } from '../testing/cluster-arbitraries';
+import { indexesOf } from './task-table';
+
+/**
+ * The task table's indexes are a pure function of its entries, whichever way the entries got
+ * there: the leader's live fold (records replaced), a replay that owns its records (changed in
+ * place through `mutate`), and a fork evolved apart from its base. Checked after every event of
+ * random cluster runs (agents register, disconnect, drain; apps change; ticks launch; agents report).
+ */
+const NUM_RUNS = 60;
+
+function expectIndexed(state: ClusterState): void {
+  expect(state.tasks.describeIndexes()).toEqual(indexesOf(state.tasks.entries()));
+}
+
+describe('task table indexes (fast-check)', () => {
+  it('equal a recompute from the entries after every event of the live fold', () => {
+    fc.assert(
+      fc.property(stepRun({ disconnects: true, drains: true }), (steps) => {
+        runSteps(steps, undefined, { clusterVersion: 3, afterEvent: expectIndexed });
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it('equal a recompute after every event of an owned replay, and a fork never touches its base', () => {
+    fc.assert(
+      fc.property(stepRun({ disconnects: true, drains: true }), fc.nat(), (steps, cut) => {
+        const { log } = runSteps(steps, undefined, { clusterVersion: 3 });
+        const events = log.map((record) => decodeRecord(record));
+        const at = events.length === 0 ? 0 : cut % events.length;
+        const replayed = initialState();
+        events.slice(0, at).forEach((event) => {
+          evolve(replayed, event, 'owned');
+          expectIndexed(replayed);
+        });
+        // The rest of the run on a fork: its indexes follow it, the base's stay as they were.
+        const before = replayed.tasks.describeIndexes();
+        const fork = forkState(replayed);
+        for (const event of events.slice(at)) {
+          evolve(fork, event);
+          expectIndexed(fork);
+        }
+        expect(replayed.tasks.describeIndexes()).toEqual(before);
+        expectIndexed(replayed);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+});
