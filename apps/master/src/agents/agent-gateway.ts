@@ -47,8 +47,8 @@ export class AgentGateway implements BeforeApplicationShutdown {
       lastHeardMs: liveness.nowMs,
     };
     this.connections.set(agentId, connection);
-    for (const task of state.tasks.values()) {
-      if (task.agentId !== agentId) continue;
+    // Its own tasks only (the task table's per-agent index): 5,000 agents connecting must not each walk every task.
+    for (const task of state.tasks.onAgent(agentId)) {
       if (task.killRequested) channel.send(killMessage(task.taskId, task.killGracePeriodSeconds));
       else if (task.state === 'TASK_STAGING') channel.send({ type: 'launch', task });
     }

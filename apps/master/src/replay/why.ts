@@ -163,7 +163,7 @@ function explainAgent(agentId: string, own: RecordedEvent<CairnEvent>[]) {
 /** Why an app has fewer tasks than instances now: its deployment, its backoff, the last offers' reasons. */
 function blockersOf(appId: string, instances: number, state: ClusterState): string[] {
   const blockers: string[] = [];
-  const active = [...state.tasks.values()].filter((t) => t.appId === appId && !t.killRequested).length;
+  const active = [...state.tasks.ofApp(appId)].filter((t) => !t.killRequested).length;
   if (active >= instances) return blockers;
   blockers.push(`${active} of ${instances} instances have a task`);
   const delay = state.launchDelays.get(appId);

@@ -49,6 +49,8 @@ export interface AllocationInput {
   readonly clusterTotal?: Resources;
   /** Fairness; default DRF. */
   readonly sorter?: SorterFactory;
+  /** At most this many offers in the pass (agents in id order; the rest wait for the next pass). */
+  readonly maxOffers?: number;
 }
 
 /**
@@ -74,7 +76,9 @@ export function allocate(input: AllocationInput): OfferDraft[] {
   const isFiltered = activeFilters(input.filters, input.now);
 
   const offers: OfferDraft[] = [];
+  const maxOffers = input.maxOffers ?? Infinity;
   for (const agent of [...input.agents].sort((a, b) => compareIds(a.agentId, b.agentId))) {
+    if (offers.length >= maxOffers) break;
     if (!agent.active || !isAllocatable(agent.free)) continue;
     const frameworkId = sorter.sort().find((id) => !isFiltered(id, agent.agentId));
     if (frameworkId === undefined) continue;

@@ -3,7 +3,7 @@ import { SeededIdSource } from '@cairn/common/ids';
 import type { AppDefinition, TaskLaunchedData } from '@cairn/events';
 import { allocate, AgentSlot, OfferDraft } from '../allocator';
 import { Cause, causedBy, draft, EventDraft, ROOT } from '../command';
-import { funnelReason, placeTasks, QueuedLaunch, NoMatchReason } from '../placement';
+import { funnelReason, MAX_INSTANCES_PER_OFFER, placeTasks, QueuedLaunch, NoMatchReason } from '../placement';
 import type { AgentFacts } from '../constraints';
 import type { Resources } from '../resources';
 import {
@@ -28,6 +28,15 @@ import { drainTick } from '../agents/drain.decider';
 export const APPS_FRAMEWORK_ID = 'cairn-apps';
 /** How long an agent whose offer was declined is not offered to the framework again (unless it revives). */
 export const DECLINE_REFUSE_MS = 120_000;
+
+/**
+ * Offers one allocation pass makes at most. With MAX_INSTANCES_PER_OFFER launches per offer this
+ * bounds one decision to LAUNCHES_PER_DECISION_MAX launches: a burst of 10,000 tasks on 5,000
+ * agents is placed over a few ticks, each inside the stall budget, instead of in one pass that
+ * answers 5,000 offers against every waiting app. Agents not offered wait for the next pass.
+ */
+export const OFFERS_PER_TICK_MAX = 1_000;
+export const LAUNCHES_PER_DECISION_MAX = OFFERS_PER_TICK_MAX * MAX_INSTANCES_PER_OFFER;
 
 export function decideTick(command: Tick, state: ClusterState): EventDraft[] {
   const now = command.meta.now;
@@ -240,7 +249,10 @@ function allocationPass(
   ids: SeededIdSource,
   deploymentLaunches: ReadonlyMap<string, number>,
 ): EventDraft[] {
-  const waiting = launchQueue(state, now, deploymentLaunches).filter((q) => q.delayedUntilMs === null);
+  const waiting = fairOrder(
+    state,
+    launchQueue(state, now, deploymentLaunches).filter((q) => q.delayedUntilMs === null),
+  );
   if (waiting.length === 0) return [];
   const drafts = allocate({
     agents: agentSlots(state),
@@ -258,6 +270,7 @@ function allocationPass(
       return { frameworkId, agentId, until };
     }),
     now,
+    maxOffers: OFFERS_PER_TICK_MAX,
   });
   if (drafts.length === 0) return [];
   const offers = drafts.map((d) => ({ ...d, offerId: ids.uuid() }));
@@ -294,6 +307,18 @@ function allocationPass(
     events.push(draft('OffersDeclined', data, { draft: made }));
   }
   return events;
+}
+
+/**
+ * The order a pass serves waiting apps in: fewest active tasks first, then by id. In a burst the
+ * apps that have nothing yet get their first tasks before others get more, so no app waits for
+ * every app before it in id order to be complete (fairness, issue 12): with A apps waiting and
+ * L launches a pass, each has a first task within ceil(A × MAX_INSTANCES_PER_OFFER / L) passes
+ * when the cluster has room (tick-fairness.spec.ts measures it).
+ */
+function fairOrder(state: ClusterState, waiting: QueuedApp[]): QueuedApp[] {
+  const active = new Map(waiting.map((q) => [q.app.id, state.tasks.activeCount(q.app.id)]));
+  return waiting.sort((a, b) => active.get(a.app.id)! - active.get(b.app.id)! || (a.app.id < b.app.id ? -1 : 1));
 }
 
 /** From this cluster version on, a pass writes one OffersDeclined, not an OfferDeclined per offer. */
@@ -451,6 +476,8 @@ function answerOffer(
   const launched: EventDraft[] = [];
   for (const launch of placement.launches) {
     const queued = waiting.get(launch.appId)!;
+    // Round robin within the pass: an app served by this offer goes behind the others for the next.
+    waiting.delete(launch.appId);
     waiting.set(launch.appId, { ...queued, count: queued.count - 1 });
     why.declines?.launched(launch.appId);
     // Unique forever, even if a caller repeats a seed: the count of launches so far is part of it.
