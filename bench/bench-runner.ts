@@ -8,6 +8,7 @@ import { fileAppendBenchmark } from './file-log/file-append.bench';
 import { fileReplayBenchmark } from './file-log/file-replay.bench';
 import { sequencerBenchmark } from './file-log/sequencer.bench';
 import { replayToolsBenchmark } from './replay/replay-tools.bench';
+import { stateScaleBenchmark } from './replay/state-scale.bench';
 import { kafkaAppendBenchmark } from './kafka/kafka-append.bench';
 import { kafkaReplayBenchmark } from './kafka/kafka-replay.bench';
 import { launchRealBenchmark } from './agents/launch-real.bench';
@@ -25,6 +26,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   sequencerBenchmark,
   fileReplayBenchmark,
   replayToolsBenchmark,
+  stateScaleBenchmark,
   kafkaAppendBenchmark,
   kafkaReplayBenchmark,
   electionFailoverBenchmark,

@@ -1,6 +1,5 @@
 import {
   INITIAL_CLUSTER_VERSION,
-  type AppDefinition,
   type DeploymentStartedData,
   type TaskLaunchedData,
   type TaskState,
@@ -8,6 +7,7 @@ import {
 import type { Resources } from './resources';
 import type { NoMatchReason } from './placement';
 import { TaskTable } from './tasks/task-table';
+import { AppTable } from './apps/app-table';
 
 /** An agent as the log knows it. */
 export interface AgentRecord {
@@ -159,8 +159,8 @@ export type Ownership = 'shared' | 'owned';
  * always give the same state.
  */
 export interface ClusterState {
-  /** Apps by absolute id. */
-  readonly apps: Map<string, AppDefinition>;
+  /** Apps by absolute id, with their instances indexed (apps/app-table.ts). */
+  readonly apps: AppTable;
   /** Groups named by group commands, by absolute id (`/` included once a command names it). */
   readonly groups: Map<string, GroupRecord>;
   readonly agents: Map<string, AgentRecord>;
@@ -229,7 +229,7 @@ export function appliedUpdateIdsBound(state: { clusterVersion: number; tasks: { 
 
 export function initialState(): ClusterState {
   return {
-    apps: new Map(),
+    apps: new AppTable(),
     groups: new Map(),
     agents: new Map(),
     tasks: new TaskTable(),
@@ -257,7 +257,11 @@ export function hashedView(state: ClusterState): unknown {
 
 /** A deep copy, for the sequencer's speculative state after an append failure. */
 export function cloneState(state: ClusterState): ClusterState {
-  // structuredClone sees a TaskTable as an empty Map (its entries live in private fields).
-  const { tasks, ...rest } = state;
-  return { ...structuredClone(rest), tasks: new TaskTable(structuredClone([...tasks])) };
+  // structuredClone sees the app and task tables as empty Maps (their entries live in private fields).
+  const { tasks, apps, ...rest } = state;
+  return {
+    ...structuredClone(rest),
+    apps: new AppTable(structuredClone([...apps])),
+    tasks: new TaskTable(structuredClone([...tasks])),
+  };
 }

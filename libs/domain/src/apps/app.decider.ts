@@ -53,7 +53,7 @@ function updateApps({ apps, partial, mustExist, meta, force }: UpdateApps, state
   const events: EventDraft[] = [];
   const changes = new Map<string, AppChange>();
   // Service ports of the apps decided so far count as taken for the next ones.
-  const decided = new Map(state.apps);
+  const decided = state.apps.fork();
   for (const { appId, body } of apps) {
     if (seen.has(appId)) throw new CommandRejected('invalid', `App '${appId}' is given more than once`);
     seen.add(appId);
@@ -113,7 +113,7 @@ export function createDecision(
   definition.portDefinitions = withServicePorts(
     definition.portDefinitions,
     previous?.portDefinitions,
-    servicePortsTaken(apps.values(), definition.id),
+    servicePortsTaken(apps, definition.id),
   );
   assertRunnable(definition);
   return { events: [draft('AppCreated', { app: definition })], change: { original: null, target: definition } };
@@ -140,7 +140,7 @@ export function changeDecision(
   // Only a config change assigns service ports: a scale of an app logged with port 0 (before
   // decide assigned them) must stay a scale, not restart every task.
   if (!sameConfig(current, next)) {
-    const taken = servicePortsTaken(apps.values(), next.id);
+    const taken = servicePortsTaken(apps, next.id);
     next.portDefinitions = withServicePorts(next.portDefinitions, current.portDefinitions, taken);
   }
   assertRunnable(next);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { AppDefinition } from '@cairn/events';
 import { CommandRejected } from '../command';
+import { AppTable } from './app-table';
 import { SERVICE_PORT_MAX, SERVICE_PORT_MIN, servicePortsTaken, withServicePorts } from './service-ports';
 
 const defs = (...ports: number[]) => ports.map((port) => ({ port, protocol: 'tcp' }));
@@ -90,8 +91,22 @@ describe('withServicePorts', () => {
 });
 
 describe('servicePortsTaken', () => {
+  const apps = [app('/a', 10000, 0), app('/b', 8080, 10001), app('/self', 10002, 10000)];
+  const candidates = [0, 8080, 10000, 10001, 10002, 10003];
+
   it("collects the other apps' non-zero ports", () => {
-    const apps = [app('/a', 10000, 0), app('/b', 8080, 10001), app('/self', 10002)];
-    expect([...servicePortsTaken(apps, '/self')].sort()).toEqual([10000, 10001, 8080].sort());
+    const taken = servicePortsTaken(new Map(apps.map((a) => [a.id, a])), '/self');
+    expect(candidates.filter((port) => taken.has(port))).toEqual([8080, 10000, 10001]);
+  });
+
+  it("answers the same from an app table's port counts, after changes and deletes", () => {
+    const table = new AppTable(apps.map((a) => [a.id, a]));
+    expect(candidates.filter((port) => servicePortsTaken(table, '/self').has(port))).toEqual([8080, 10000, 10001]);
+    // /a lets 10000 go: /self still holds it, but only others' holdings count.
+    table.set('/a', app('/a', 0));
+    expect(candidates.filter((port) => servicePortsTaken(table, '/self').has(port))).toEqual([8080, 10001]);
+    expect(candidates.filter((port) => servicePortsTaken(table, '/a').has(port))).toEqual([8080, 10000, 10001, 10002]);
+    table.delete('/b');
+    expect(candidates.filter((port) => servicePortsTaken(table, '/a').has(port))).toEqual([10000, 10002]);
   });
 });

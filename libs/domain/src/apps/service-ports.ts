@@ -1,5 +1,6 @@
 import type { AppDefinition } from '@cairn/events';
 import { CommandRejected } from '../command';
+import { AppTable } from './app-table';
 
 /**
  * Marathon's `--local_port_min` / `--local_port_max` defaults: service ports for `port: 0` come
@@ -10,13 +11,26 @@ export const SERVICE_PORT_MAX = 20_000;
 
 type PortDefinition = AppDefinition['portDefinitions'][number];
 
+/** Ports a new port 0 may not take. */
+export interface TakenPorts {
+  has(port: number): boolean;
+}
+
 /**
  * The service ports every app in `apps` holds, except `exceptAppId`'s own: what a new port 0 of
  * that app may not take. Non-zero ports users chose count too (Marathon's `taken` does the same).
+ * An AppTable answers from its port counts (no app is read: a create among 10,000 apps stays
+ * cheap); any other map is walked.
  */
-export function servicePortsTaken(apps: Iterable<AppDefinition>, exceptAppId: string): Set<number> {
+export function servicePortsTaken(apps: ReadonlyMap<string, AppDefinition>, exceptAppId: string): TakenPorts {
+  if (apps instanceof AppTable) {
+    const own = apps.get(exceptAppId)?.portDefinitions ?? [];
+    return {
+      has: (port) => apps.servicePortHolders(port) > own.filter((definition) => definition.port === port).length,
+    };
+  }
   const taken = new Set<number>();
-  for (const app of apps) {
+  for (const app of apps.values()) {
     if (app.id === exceptAppId) continue;
     for (const definition of app.portDefinitions) if (definition.port !== 0) taken.add(definition.port);
   }
@@ -35,11 +49,13 @@ export function servicePortsTaken(apps: Iterable<AppDefinition>, exceptAppId: st
 export function withServicePorts(
   portDefinitions: readonly PortDefinition[],
   previous: readonly PortDefinition[] | undefined,
-  takenByOthers: ReadonlySet<number>,
+  takenByOthers: TakenPorts,
 ): PortDefinition[] {
   if (portDefinitions.every((definition) => definition.port !== 0)) return [...portDefinitions];
-  const taken = new Set(takenByOthers);
-  for (const definition of portDefinitions) if (definition.port !== 0) taken.add(definition.port);
+  // This app's own ports, apart from the others' (which are only asked, never copied).
+  const ours = new Set<number>();
+  for (const definition of portDefinitions) if (definition.port !== 0) ours.add(definition.port);
+  const taken = { has: (port: number) => ours.has(port) || takenByOthers.has(port), add: (port: number) => ours.add(port) };
   const assigned = portDefinitions.map((definition, index) => {
     if (definition.port !== 0) return definition.port;
     const kept = previous?.[index]?.port;

@@ -11,7 +11,7 @@ import { CopyOnWriteMap, CopyOnWriteSet } from './copy-on-write';
  */
 export function forkState(state: ClusterState): ClusterState {
   return {
-    apps: new CopyOnWriteMap(state.apps),
+    apps: state.apps.fork(),
     groups: new CopyOnWriteMap(state.groups),
     agents: new CopyOnWriteMap(state.agents),
     tasks: state.tasks.fork(),

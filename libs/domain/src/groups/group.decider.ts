@@ -40,7 +40,7 @@ class GroupChangeSet {
     readonly state: ClusterState,
     readonly meta: CommandMeta,
   ) {
-    this.apps = new Map(state.apps);
+    this.apps = state.apps.fork();
     this.groups = new Map(state.groups);
     this.version = isoTime(meta.now);
   }

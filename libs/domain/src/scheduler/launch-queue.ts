@@ -28,10 +28,12 @@ export function launchQueue(
   deploymentLaunches: ReadonlyMap<string, number> = new Map(),
 ): QueuedApp[] {
   const queue: QueuedApp[] = [];
-  // Active counts come from the task table's index: the queue reads no task.
-  for (const app of state.apps.values()) {
-    const count = deploymentLaunches.get(app.id) ?? app.instances - state.tasks.activeCount(app.id);
+  // Instances and active counts come from the tables' indexes: the queue reads no task, and only
+  // the definitions of apps that want launches.
+  for (const [appId, instances] of state.apps.instances()) {
+    const count = deploymentLaunches.get(appId) ?? instances - state.tasks.activeCount(appId);
     if (count <= 0) continue;
+    const app = state.apps.get(appId)!;
     const delay = state.launchDelays.get(app.id);
     queue.push({
       app,

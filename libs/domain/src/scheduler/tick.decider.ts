@@ -364,15 +364,18 @@ function placementRecord(
   return { agentsOffered, passedOver: passedOver.slice(0, PASSED_OVER_EXAMPLES), passedOverByReason: byReason };
 }
 
-/** Why each app wants launches: the deployment working on it, else the last change of its demand. */
-function launchCauses(state: ClusterState): Map<string, EventRef> {
-  const causes = new Map(state.demandCauses);
+/**
+ * Why each app wants launches: the deployment working on it, else the last change of its demand.
+ * Looked up per app (the demand causes of 10,000 apps are not copied every pass).
+ */
+function launchCauses(state: ClusterState): Pick<ReadonlyMap<string, EventRef>, 'get'> {
+  const byDeployment = new Map<string, EventRef>();
   for (const deployment of state.deployments.values()) {
     for (const action of deployment.steps[deployment.currentStep]?.actions ?? []) {
-      causes.set(action.app, deployment.startedBy);
+      byDeployment.set(action.app, deployment.startedBy);
     }
   }
-  return causes;
+  return { get: (appId) => byDeployment.get(appId) ?? state.demandCauses.get(appId) };
 }
 
 /**
@@ -422,7 +425,7 @@ function answerOffer(
   ids: SeededIdSource,
   why: {
     made: EventDraft;
-    causes: ReadonlyMap<string, EventRef>;
+    causes: Pick<ReadonlyMap<string, EventRef>, 'get'>;
     launchCount: { next: number };
     /** Per app, the agents of this pass that did not take it, and why (for its launches' placement record). */
     passedOver: Map<string, { agentId: string; reason: string }[]>;
@@ -454,7 +457,11 @@ function answerOffer(
   });
   for (const [appId, reasons] of placement.reasonsByApp) {
     const reason = funnelReason(reasons)?.reason;
-    if (reason) why.passedOver.set(appId, [...(why.passedOver.get(appId) ?? []), { agentId: agent.agentId, reason }]);
+    if (!reason) continue;
+    // In place: a launch's placement record counts the list as it is when the launch is decided.
+    const list = why.passedOver.get(appId);
+    if (list) list.push({ agentId: agent.agentId, reason });
+    else why.passedOver.set(appId, [{ agentId: agent.agentId, reason }]);
   }
   if (placement.launches.length === 0) {
     const reasons = Object.fromEntries(placement.reasonsByApp as Map<string, NoMatchReason[]>) as Record<

@@ -7,7 +7,7 @@ import { runSteps, stepRun } from '../testing/cluster-arbitraries';
 import { indexesOf } from './task-table';
 
 /**
- * The task table's indexes are a pure function of its entries, whichever way the entries got
+ * The task table's indexes (and the app table's) are a pure function of its entries, whichever way the entries got
  * there: the leader's live fold (records replaced), a replay that owns its records (changed in
  * place through `mutate`), and a fork evolved apart from its base. Checked after every event of
  * random cluster runs (agents register, disconnect, drain; apps change; ticks launch; agents report).
@@ -16,6 +16,13 @@ const NUM_RUNS = 60;
 
 function expectIndexed(state: ClusterState): void {
   expect(state.tasks.describeIndexes()).toEqual(indexesOf(state.tasks.entries()));
+  // The app table's numbers too (apps/app-table.ts): instances per app, holders per service port.
+  expect([...state.apps.instances()]).toEqual([...state.apps].map(([id, app]) => [id, app.instances]));
+  const holders = new Map<number, number>();
+  for (const app of state.apps.values()) {
+    for (const { port } of app.portDefinitions) if (port !== 0) holders.set(port, (holders.get(port) ?? 0) + 1);
+  }
+  for (const port of [...holders.keys(), 0, 1]) expect(state.apps.servicePortHolders(port)).toBe(holders.get(port) ?? 0);
 }
 
 describe('task table indexes (fast-check)', () => {
