@@ -15,6 +15,8 @@ interface Sizes {
   readonly agents: number;
   /** Requests per repetition of each case (the warm-up sends a fifth of them, at least 1). */
   readonly requests: { one: number; put: number; list: number; embed: number; tasks: number };
+  /** A repetition of the master's side stops sending after this long (a slow read still gives its figures). */
+  readonly budgetSeconds: number;
   readonly repetitions: number;
 }
 const SIZES: { full: Sizes; smoke: Sizes } = {
@@ -24,6 +26,7 @@ const SIZES: { full: Sizes; smoke: Sizes } = {
     tasks: 200_000,
     agents: 5_000,
     requests: { one: 2_000, put: 300, list: 20, embed: 6, tasks: 6 },
+    budgetSeconds: 15,
     repetitions: 3,
   },
   smoke: {
@@ -32,6 +35,7 @@ const SIZES: { full: Sizes; smoke: Sizes } = {
     tasks: 100,
     agents: 4,
     requests: { one: 5, put: 4, list: 2, embed: 2, tasks: 2 },
+    budgetSeconds: 60,
     repetitions: 1,
   },
 };
@@ -202,6 +206,7 @@ export const restSizeBenchmark: Benchmark = {
             const latenciesMs: number[] = [];
             const start = process.hrtime.bigint();
             for (let i = 0; i < n; i++) {
+              if (record && latenciesMs.length > 0 && secondsSince(start) > sizes.budgetSeconds) break;
               const answer = await send(i);
               if (answer.status < 200 || answer.status >= 300) {
                 refused.push(`${label}: ${answer.status}`);
@@ -259,7 +264,8 @@ export const restSizeBenchmark: Benchmark = {
           `written directly (${sizes.agents.toLocaleString('en-US')} AgentRegistered, ${sizes.apps.toLocaleString('en-US')} ` +
           `AppCreated of which ${sizes.idleApps} with 0 instances, ${sizes.tasks.toLocaleString('en-US')} × TaskLaunched + ` +
           'TaskStatusUpdated RUNNING), no agent connected (CAIRN_AGENT_UNREACHABLE_SECONDS one week); one keep-alive ' +
-          'connection sends one request at a time, time to the last byte; each case beside the same loop against a bare ' +
+          'connection sends one request at a time, time to the last byte (a repetition stops sending after ' +
+          `${sizes.budgetSeconds} s); each case beside the same loop against a bare ` +
           'NestJS + Fastify app answering GET/PUT /hello (own process); p50/p99 per repetition, median of repetitions',
         settings: {
           apps: sizes.apps,
