@@ -99,8 +99,7 @@ export async function writeSizedClusterLog(dataDir: string, shape: ClusterShape)
     );
   }
   const versions: string[] = [];
-  const instances = (i: number) =>
-    i >= busy ? 0 : Math.floor(shape.tasks / busy) + (i < shape.tasks % busy ? 1 : 0);
+  const instances = (i: number) => (i >= busy ? 0 : Math.floor(shape.tasks / busy) + (i < shape.tasks % busy ? 1 : 0));
   for (let i = 0; i < shape.apps; i++) {
     const version = new Date(EPOCH_MS + tick).toISOString();
     versions.push(version);

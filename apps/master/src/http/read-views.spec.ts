@@ -9,7 +9,10 @@ import { allTasks, taskInfo, tasksByApp } from './task.view';
 const V1 = '2026-01-01T00:00:00.000Z';
 
 function app(id: string, fields: Record<string, unknown> = {}) {
-  return withAppDefaults({ id, cmd: 'serve', instances: 2, ...fields }, V1, { lastScalingAt: V1, lastConfigChangeAt: V1 });
+  return withAppDefaults({ id, cmd: 'serve', instances: 2, ...fields }, V1, {
+    lastScalingAt: V1,
+    lastConfigChangeAt: V1,
+  });
 }
 
 function task(id: string, appId: string, stagedAt: string, fields: Partial<TaskRecord> = {}): TaskRecord {
@@ -119,7 +122,10 @@ describe('ReadViews', () => {
     const views = new ReadViews(runtimeOf(holder));
     const a2 = holder.state.tasks.get('a.2')!;
     expect(views.task(a2).text).toBe(JSON.stringify(taskInfo(a2, holder.state)));
-    holder.state.apps.set('/a', { ...holder.state.apps.get('/a')!, portDefinitions: [{ port: 10002, protocol: 'tcp' }] });
+    holder.state.apps.set('/a', {
+      ...holder.state.apps.get('/a')!,
+      portDefinitions: [{ port: 10002, protocol: 'tcp' }],
+    });
     holder.offset = 8;
     expect(JSON.parse(views.task(a2).text).servicePorts).toEqual([10002]);
   });
