@@ -16,6 +16,7 @@ import { launchSimulatedBenchmark } from './agents/launch-simulated.bench';
 import { rollingRestartBenchmark } from './agents/rolling-restart.bench';
 import { marathonEventsBenchmark } from './http/marathon-events.bench';
 import { restLoadBenchmark } from './http/rest-load.bench';
+import { restSizeBenchmark } from './http/rest-size.bench';
 import { electionFailoverBenchmark } from './election/election-failover.bench';
 import { masterFailoverBenchmark } from './ha/master-failover.bench';
 import { masterRecoveryBenchmark } from './ha/master-recovery.bench';
@@ -37,6 +38,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   rollingRestartBenchmark,
   marathonEventsBenchmark,
   restLoadBenchmark,
+  restSizeBenchmark,
 ];
 
 export interface RunOptions {

@@ -39,6 +39,7 @@ import { eventHandlers } from './effects';
 import { EventLoopMonitor } from './core/event-loop-monitor';
 import { DryRunner } from './dry-run/dry-runner';
 import { MasterMetrics } from './metrics/master-metrics';
+import { ReadViews } from './http/read-views';
 import { MetricsController } from './metrics/metrics.controller';
 
 export interface MasterModuleOptions {
@@ -98,6 +99,7 @@ export class MasterModule {
         AgentTokenGuard,
         SchedulerTicker,
         DryRunner,
+        ReadViews,
         MasterMetrics,
         ...eventHandlers,
         ...commandHandlers,

@@ -17,6 +17,14 @@ describe('formatTable', () => {
   it('prints the header alone for no rows', () => {
     expect(formatTable(['ID', 'MEM'], [])).toBe('ID  MEM\n');
   });
+
+  it('lays out 200,000 rows (`cairn tasks` at size) in linear time, without overflowing the stack', () => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => [`/app-${i}`, 'RUNNING']);
+    const text = formatTable(['ID', 'STATE'], rows);
+    expect(text.split('\n')).toHaveLength(200_002);
+    // The widest id is '/app-199999' (11 characters).
+    expect(text.startsWith(`${'ID'.padEnd(11)}  STATE\n${'/app-0'.padEnd(11)}  RUNNING\n`)).toBe(true);
+  });
 });
 
 describe('formatFields', () => {

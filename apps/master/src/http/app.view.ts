@@ -130,26 +130,60 @@ export function appInfo(
   overrides: AppInfoOverrides = {},
 ): Json {
   const own = overrides.tasks ?? tasksByApp(state).get(app.id) ?? [];
-  const info = appDefinitionView(app);
-  if (embed.counts) {
-    const withChecks = own.filter((t) => t.healthChecks.length > 0);
-    info.tasksStaged = own.filter((t) => STAGED.has(t.state)).length;
-    info.tasksRunning = own.filter((t) => t.state === 'TASK_RUNNING').length;
-    info.tasksHealthy = withChecks.filter(isHealthy).length;
-    info.tasksUnhealthy = withChecks.filter(isUnhealthy).length;
-  }
+  const { head, tail } = appInfoSections(app, state, embed, { ...overrides, tasks: own });
+  const info = { ...appDefinitionView(app), ...head };
+  if (embed.tasks) info.tasks = own.map((task) => taskInfo(task, state));
+  return { ...info, ...tail };
+}
+
+/**
+ * What an AppInfo adds to the definition, in Marathon's key order: `head` (counts, deployments,
+ * readiness) comes before the embedded `tasks`, `tail` (lastTaskFailure, taskStats) after them.
+ * Apart so that read-views.ts can put the parts of an AppInfo together from JSON it serialised once.
+ */
+export function appInfoSections(
+  app: AppDefinition,
+  state: ClusterState,
+  embed: AppEmbed,
+  overrides: AppInfoOverrides & { readonly tasks: readonly TaskRecord[]; readonly counts?: TaskCounts },
+): { head: Json; tail: Json } {
+  const own = overrides.tasks;
+  const head: Json = {};
+  if (embed.counts) Object.assign(head, overrides.counts ?? taskCounts(own));
   if (embed.deployments) {
     const ids = overrides.deploymentIds ?? lockingDeployments(state, [app.id]).map((d) => d.deploymentId);
-    info.deployments = ids.map((id) => ({ id }));
+    head.deployments = ids.map((id) => ({ id }));
   }
-  if (embed.readiness) info.readinessCheckResults = readinessCheckResults(own);
-  if (embed.tasks) info.tasks = own.map((task) => taskInfo(task, state));
+  if (embed.readiness) head.readinessCheckResults = readinessCheckResults(own);
+  const tail: Json = {};
   if (embed.lastTaskFailure) {
     const failure = state.lastTaskFailure.get(app.id);
-    if (failure) info.lastTaskFailure = pick(failure as unknown as Json, TASK_FAILURE_FIELDS);
+    if (failure) tail.lastTaskFailure = pick(failure as unknown as Json, TASK_FAILURE_FIELDS);
   }
-  if (embed.taskStats) info.taskStats = taskStats(app, own, overrides.nowMs ?? Date.now());
-  return info;
+  if (embed.taskStats) tail.taskStats = taskStats(app, own, overrides.nowMs ?? Date.now());
+  return { head, tail };
+}
+
+/** An AppInfo's task counts (`embed=apps.counts`), in Marathon's key order. */
+export interface TaskCounts {
+  readonly tasksStaged: number;
+  readonly tasksRunning: number;
+  readonly tasksHealthy: number;
+  readonly tasksUnhealthy: number;
+}
+
+export function taskCounts(tasks: readonly TaskRecord[]): TaskCounts {
+  let staged = 0;
+  let running = 0;
+  let healthy = 0;
+  let unhealthy = 0;
+  for (const task of tasks) {
+    if (STAGED.has(task.state)) staged++;
+    if (task.state === 'TASK_RUNNING') running++;
+    if (task.healthChecks.length > 0 && isHealthy(task)) healthy++;
+    if (task.healthChecks.length > 0 && isUnhealthy(task)) unhealthy++;
+  }
+  return { tasksStaged: staged, tasksRunning: running, tasksHealthy: healthy, tasksUnhealthy: unhealthy };
 }
 
 /**

@@ -31,7 +31,8 @@ import { FULL_SINGLE_APP_EMBED, parseAppEmbed } from './app-embed';
 import { appDefinitionView, appInfo } from './app.view';
 import { sendJsonListInSlices } from './sliced-json';
 import { LabelSelectorSyntaxError, matchesLabels, parseLabelSelectors, type LabelSelector } from './label-selector';
-import { taskInfo, tasksByApp } from './task.view';
+import { taskInfo } from './task.view';
+import { ReadViews } from './read-views';
 import { MarathonValidationError } from './errors';
 import { validateAppDefinition, validatePathId } from './validation';
 import { requireJsonBody } from './validation/require-json-body';
@@ -81,6 +82,7 @@ export class AppsController {
     private readonly runtime: MasterRuntime,
     private readonly commands: CommandBus,
     private readonly dryRunner: DryRunner,
+    private readonly views: ReadViews,
   ) {}
 
   /**
@@ -118,18 +120,16 @@ export class AppsController {
   ): Promise<void> {
     this.runtime.assertReadable();
     const selectors = labelSelectorsOf(label);
-    const apps = [...this.runtime.projection.state.apps.values()]
+    const apps = this.views
+      .appsInOrder()
       .filter((app) => !idFilter || app.id.toLowerCase().includes(idFilter.toLowerCase()))
       .filter((app) => !cmdFilter || (app.cmd ?? '').toLowerCase().includes(cmdFilter.toLowerCase()))
-      .filter((app) => matchesLabels(selectors, app.labels ?? {}))
-      .sort((a, b) => a.id.localeCompare(b.id));
-    const state = this.runtime.projection.state;
+      .filter((app) => matchesLabels(selectors, app.labels ?? {}));
     const embedded = parseAppEmbed(embed, 'list');
-    const grouped = tasksByApp(state);
     const nowMs = this.runtime.clock.now();
-    await sendJsonListInSlices(reply, 'apps', apps, (app) =>
-      appInfo(app, state, embedded, { tasks: grouped.get(app.id) ?? [], nowMs }),
-    );
+    // Each app as its turn comes, from the state then (a read, not a transaction), its definition
+    // and tasks from JSON serialised once per record (read-views.ts).
+    await sendJsonListInSlices(reply, 'apps', apps, (app) => this.views.appJson(app, embedded, nowMs));
   }
 
   @ApiRoutes({
@@ -197,7 +197,7 @@ export class AppsController {
   @Get('*')
   async show(@Req() request: FastifyRequest, @Query('embed') embed?: string | string[]) {
     this.runtime.assertReadable();
-    const state = this.runtime.projection.state;
+    const state = this.views.state();
     const raw = wildcard(request);
     // `tasks` and `versions` are reserved last segments of app ids, so these paths are unambiguous.
     const tasksOf = raw.match(/^(.*)\/tasks\/?$/);
@@ -205,12 +205,10 @@ export class AppsController {
     const appId = this.toAppId(tasksOf ? tasksOf[1] : versionsOf ? versionsOf[1] : raw);
     const app = state.apps.get(appId);
     if (!app) throw new CommandRejected('not-found', `App '${appId}' does not exist`);
-    if (tasksOf) return { tasks: (tasksByApp(state).get(appId) ?? []).map((task) => taskInfo(task, state)) };
+    if (tasksOf) return { tasks: this.views.tasksOf(appId).map((task) => taskInfo(task, state)) };
     if (versionsOf && !versionsOf[2]) return { versions: this.runtime.projection.appVersions.versions(appId) };
     if (versionsOf) return appDefinitionView(await this.storedVersion(appId, versionsOf[2]));
-    return {
-      app: appInfo(app, state, parseAppEmbed(embed, 'single'), { nowMs: this.runtime.clock.now() }),
-    };
+    return { app: this.views.appInfo(app, parseAppEmbed(embed, 'single'), { nowMs: this.runtime.clock.now() }) };
   }
 
   @ApiOperation({ summary: 'Create an app (a deployment)' })
@@ -615,7 +613,7 @@ export class AppsController {
       victims = [task];
     } else {
       const host = firstValue(query.host);
-      victims = (tasksByApp(state).get(appId) ?? []).filter((t) => !host || host === '*' || t.host === host);
+      victims = this.views.tasksOf(appId).filter((t) => !host || host === '*' || t.host === host);
     }
     const kill = killTasksCommand(request, victims, { scale, force });
     if (isDryRun(request)) return answerDryRun(reply, this.dryRunner.plan(kill));

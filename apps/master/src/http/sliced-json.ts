@@ -4,6 +4,11 @@ import { Pacer } from '../core/pacing';
 /** Bytes of JSON text gathered before they are written to the socket. */
 const WRITE_CHUNK_CHARS = 64 * 1024;
 
+/** JSON text already serialised (read-views.ts): written as it is. */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
 /** A list rendered item by item when its turn comes. */
 export interface SlicedList<T = unknown> {
   readonly items: readonly T[];
@@ -66,7 +71,8 @@ export async function sendJsonInSlices(
     }
     pending += '[';
     for (let i = 0; i < value.items.length && !closed; i++) {
-      pending += (i > 0 ? ',' : '') + JSON.stringify(value.render(value.items[i]));
+      const rendered = value.render(value.items[i]);
+      pending += (i > 0 ? ',' : '') + (rendered instanceof RawJson ? rendered.text : JSON.stringify(rendered));
       if (pending.length >= WRITE_CHUNK_CHARS) await flush();
       await pacer.turn();
     }

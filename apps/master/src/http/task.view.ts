@@ -58,6 +58,7 @@ export function allTasks(state: ClusterState): TaskRecord[] {
   return [...state.tasks.values()].sort(byStagedAt);
 }
 
-function byStagedAt(a: TaskRecord, b: TaskRecord): number {
+/** Marathon's task order: staged time, then id. */
+export function byStagedAt(a: TaskRecord, b: TaskRecord): number {
   return a.stagedAt === b.stagedAt ? (a.taskId < b.taskId ? -1 : 1) : a.stagedAt < b.stagedAt ? -1 : 1;
 }

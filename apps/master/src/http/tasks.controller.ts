@@ -7,7 +7,8 @@ import { CommandRejected } from '@cairn/domain';
 import { sendJsonListInSlices } from './sliced-json';
 import { MasterRuntime } from '../core/master-runtime';
 import { AgentGateway } from '../agents/agent-gateway';
-import { allTasks, taskInfo } from './task.view';
+import { taskInfo } from './task.view';
+import { ReadViews } from './read-views';
 import { deploymentResult } from './write-reply';
 import { killFlags, killTasks, killTasksCommand } from './task-kill';
 import { DryRunner } from '../dry-run/dry-runner';
@@ -33,6 +34,7 @@ export class TasksController {
     @Inject(AGENT_TOKEN) private readonly agentToken: string,
     private readonly commands: CommandBus,
     private readonly dryRunner: DryRunner,
+    private readonly views: ReadViews,
   ) {}
 
   /**
@@ -51,8 +53,10 @@ export class TasksController {
   ): Promise<void> {
     this.runtime.assertReadable();
     const wanted = taskStatesWanted([query.status, query['status[]']].flat());
-    const tasks = allTasks(this.runtime.projection.state).filter((t) => !wanted || wanted.has(t.state));
-    await sendJsonListInSlices(reply, 'tasks', tasks, (task) => taskInfo(task, this.runtime.projection.state));
+    const all = this.views.allTasks();
+    const tasks = wanted ? all.filter((t) => wanted.has(t.state)) : all;
+    // Each task's JSON is serialised once per record (read-views.ts).
+    await sendJsonListInSlices(reply, 'tasks', tasks, (task) => this.views.task(task));
   }
 
   /** Marathon's POST /v2/tasks/delete `{"ids": [...]}`: ids it does not know are left out, as Marathon does. */

@@ -11,6 +11,7 @@ import { AgentTokenGuard } from '../../agents/agent-token.guard';
 import { EventLoopMonitor } from '../../core/event-loop-monitor';
 import { MasterRuntime } from '../../core/master-runtime';
 import { DryRunner } from '../../dry-run/dry-runner';
+import { ReadViews } from '../read-views';
 import { MASTER_CONTROLLERS } from '../../master.module';
 import { MasterMetrics } from '../../metrics/master-metrics';
 import { AGENT_TOKEN, EVENT_LOG } from '../../tokens';
@@ -20,9 +21,16 @@ import { createOpenApiDocument } from './openapi';
 /** The controllers with stand-ins for what they inject: the document reads decorators only. */
 @Module({
   controllers: MASTER_CONTROLLERS,
-  providers: [MasterRuntime, CommandBus, DryRunner, AgentGateway, EventLoopMonitor, MasterMetrics, AgentTokenGuard].map(
-    (provide) => ({ provide, useValue: {} }),
-  ),
+  providers: [
+    MasterRuntime,
+    CommandBus,
+    DryRunner,
+    ReadViews,
+    AgentGateway,
+    EventLoopMonitor,
+    MasterMetrics,
+    AgentTokenGuard,
+  ].map((provide) => ({ provide, useValue: {} })),
 })
 class DocumentOnlyModule {}
 
