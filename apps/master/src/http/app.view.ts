@@ -1,7 +1,7 @@
 import { isHealthy, isUnhealthy, lockingDeployments, type ClusterState, type TaskRecord } from '@cairn/domain';
 import type { AppDefinition } from '@cairn/events';
 import { FULL_SINGLE_APP_EMBED, type AppEmbed } from './app-embed';
-import { taskInfo, tasksByApp } from './task.view';
+import { taskInfo, tasksOfApp } from './task.view';
 
 type Json = Record<string, unknown>;
 
@@ -129,7 +129,7 @@ export function appInfo(
   embed: AppEmbed = FULL_SINGLE_APP_EMBED,
   overrides: AppInfoOverrides = {},
 ): Json {
-  const own = overrides.tasks ?? tasksByApp(state).get(app.id) ?? [];
+  const own = overrides.tasks ?? tasksOfApp(state, app.id);
   const { head, tail } = appInfoSections(app, state, embed, { ...overrides, tasks: own });
   const info = { ...appDefinitionView(app), ...head };
   if (embed.tasks) info.tasks = own.map((task) => taskInfo(task, state));

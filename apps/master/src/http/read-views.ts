@@ -40,7 +40,7 @@ export class ReadViews {
   state(): ClusterState {
     const projection = this.runtime.projection;
     const state = projection.state;
-    this.index.refresh(state, projection.appliedOffset);
+    this.index.refresh(state);
     return state;
   }
 

@@ -56,7 +56,10 @@ export class AppTable extends Map<string, AppDefinition> {
   override set(appId: string, app: AppDefinition): this {
     this.#records.set(appId, app);
     this.#instances.set(appId, app.instances);
-    this.#holdPorts(appId, app.portDefinitions.flatMap((definition) => (definition.port !== 0 ? [definition.port] : [])));
+    this.#holdPorts(
+      appId,
+      app.portDefinitions.flatMap((definition) => (definition.port !== 0 ? [definition.port] : [])),
+    );
     return this;
   }
 

@@ -55,7 +55,10 @@ export function withServicePorts(
   // This app's own ports, apart from the others' (which are only asked, never copied).
   const ours = new Set<number>();
   for (const definition of portDefinitions) if (definition.port !== 0) ours.add(definition.port);
-  const taken = { has: (port: number) => ours.has(port) || takenByOthers.has(port), add: (port: number) => ours.add(port) };
+  const taken = {
+    has: (port: number) => ours.has(port) || takenByOthers.has(port),
+    add: (port: number) => ours.add(port),
+  };
   const assigned = portDefinitions.map((definition, index) => {
     if (definition.port !== 0) return definition.port;
     const kept = previous?.[index]?.port;

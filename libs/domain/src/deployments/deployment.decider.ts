@@ -143,10 +143,7 @@ export function advanceDeployments(state: ClusterState, demand: ReadonlyMap<stri
  * What each app in a current deployment step wants now (its buckets, one reconcile per app per
  * tick): advanceDeployments takes the kills and the step's end from it, the launch queue the launches.
  */
-export function deploymentDemand(
-  state: ClusterState,
-  tasksByApp: TasksByApp,
-): Map<string, AppBuckets> {
+export function deploymentDemand(state: ClusterState, tasksByApp: TasksByApp): Map<string, AppBuckets> {
   const demand = new Map<string, AppBuckets>();
   for (const deployment of state.deployments.values()) {
     for (const action of deployment.steps[deployment.currentStep]?.actions ?? []) {
@@ -180,11 +177,7 @@ export function deploymentLaunches(state: ClusterState, tasksByApp = groupTasksB
   return launchesOf(deploymentDemand(state, tasksByApp));
 }
 
-export function bucketsOf(
-  state: ClusterState,
-  action: DeploymentAction,
-  tasksByApp: TasksByApp,
-): AppBuckets {
+export function bucketsOf(state: ClusterState, action: DeploymentAction, tasksByApp: TasksByApp): AppBuckets {
   return reconcileAction(action, state.apps.get(action.app), tasksByApp.get(action.app) ?? [], state.agents);
 }
 

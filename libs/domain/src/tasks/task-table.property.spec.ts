@@ -22,7 +22,8 @@ function expectIndexed(state: ClusterState): void {
   for (const app of state.apps.values()) {
     for (const { port } of app.portDefinitions) if (port !== 0) holders.set(port, (holders.get(port) ?? 0) + 1);
   }
-  for (const port of [...holders.keys(), 0, 1]) expect(state.apps.servicePortHolders(port)).toBe(holders.get(port) ?? 0);
+  for (const port of [...holders.keys(), 0, 1])
+    expect(state.apps.servicePortHolders(port)).toBe(holders.get(port) ?? 0);
 }
 
 describe('task table indexes (fast-check)', () => {

@@ -55,6 +55,12 @@ export class TaskTable extends Map<string, TaskRecord> {
   #ownUses = new WeakSet<AgentUse>();
   /** Records handed out (gets, walks, index reads): what a counted-operations test measures. */
   #reads = 0;
+  /**
+   * Bumped by every change; each app's entry is the version of the last change to one of its tasks
+   * (read views cache per app and for the whole table by these, see apps/master task-index.ts).
+   */
+  #version = 0;
+  #appVersions: Map<string, number>;
 
   constructor(entries?: Iterable<readonly [string, TaskRecord]>, base?: TaskTable) {
     super();
@@ -68,6 +74,8 @@ export class TaskTable extends Map<string, TaskRecord> {
       this.#agentUse = new CopyOnWriteMap(base.#agentUse);
       this.#freeOnAgent = new CopyOnWriteMap(base.#freeOnAgent);
       this.#usedMilli = { ...base.#usedMilli };
+      this.#version = base.#version;
+      this.#appVersions = new CopyOnWriteMap(base.#appVersions);
     } else {
       this.#records = new Map();
       this.#byApp = new Map();
@@ -78,6 +86,7 @@ export class TaskTable extends Map<string, TaskRecord> {
       this.#agentUse = new Map();
       this.#freeOnAgent = new Map();
       this.#usedMilli = { cpus: 0, mem: 0, disk: 0 };
+      this.#appVersions = new Map();
     }
     if (entries) for (const [id, task] of entries) this.set(id, task);
   }
@@ -241,6 +250,16 @@ export class TaskTable extends Map<string, TaskRecord> {
     };
   }
 
+  /** Changes so far: equal numbers, equal table. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** The table's version at the last change to one of the app's tasks (0: none yet). */
+  versionOf(appId: string): number {
+    return this.#appVersions.get(appId) ?? 0;
+  }
+
   /** Records handed out so far (see #reads). */
   get reads(): number {
     return this.#reads;
@@ -255,6 +274,7 @@ export class TaskTable extends Map<string, TaskRecord> {
   }
 
   #index(task: TaskRecord, added: boolean): void {
+    this.#appVersions.set(task.appId, ++this.#version);
     if (added) {
       this.#join(this.#byApp, task.appId, task.taskId);
       this.#join(this.#byAgent, task.agentId, task.taskId);
@@ -270,6 +290,7 @@ export class TaskTable extends Map<string, TaskRecord> {
   }
 
   #unindex(task: TaskRecord, removed: boolean): void {
+    this.#appVersions.set(task.appId, ++this.#version);
     if (removed) {
       this.#leave(this.#byApp, task.appId, task.taskId);
       this.#leave(this.#byAgent, task.agentId, task.taskId);

@@ -81,7 +81,8 @@ export function evolveTask(state: ClusterState, event: CairnEvent, ownership: Ow
     case 'TaskKillRequested': {
       const task = state.tasks.get(event.data.taskId);
       if (!task) return;
-      if (ownership === 'owned') state.tasks.mutate(task.taskId, (t) => ((t as Mutable<TaskRecord>).killRequested = true));
+      if (ownership === 'owned')
+        state.tasks.mutate(task.taskId, (t) => ((t as Mutable<TaskRecord>).killRequested = true));
       else state.tasks.set(task.taskId, { ...task, killRequested: true });
       return;
     }
