@@ -2,7 +2,7 @@ import { ClusterScenario } from '../testing/cluster-scenario';
 import { anAgent, appCreated } from '../testing/cluster-builders';
 import { eventsOf, T0 } from '../testing/decider-spec';
 import { MAX_INSTANCES_PER_OFFER } from '../placement';
-import { OFFERS_PER_TICK_MAX } from './tick.decider';
+import { OFFERS_BEYOND_DEMAND, OFFERS_PER_TICK_MAX } from './tick.decider';
 
 /**
  * Fairness in a burst (issue 12): 10,000 tasks wanted at once across 500 apps, on 100 agents with
@@ -43,5 +43,16 @@ describe('placement fairness in a 10,000-task burst', () => {
     expect(Math.max(...firstTaskAt.values())).toBeLessThanOrEqual(firstTaskBound);
     expect(ticks).toBe(Math.ceil((APPS * INSTANCES) / perTick));
     for (const id of appIds) expect(cluster.activeCount(id)).toBe(INSTANCES);
+  });
+});
+
+describe('offers a pass makes', () => {
+  it('are bounded by the demand: one waiting task on 300 agents gets 1 + OFFERS_BEYOND_DEMAND offers', () => {
+    const cluster = new ClusterScenario();
+    cluster.given(Array.from({ length: 300 }, (_, i) => anAgent(`agent-${String(i).padStart(3, '0')}`).registered()));
+    cluster.given([appCreated('/one', { instances: 1, cpus: 0.1, mem: 1, portDefinitions: [] })]);
+    const decided = cluster.tick(T0 + 1_000);
+    expect(eventsOf(decided, 'OffersMade')[0].offers).toHaveLength(1 + OFFERS_BEYOND_DEMAND);
+    expect(eventsOf(decided, 'TaskLaunched')).toHaveLength(1);
   });
 });

@@ -37,6 +37,12 @@ export const DECLINE_REFUSE_MS = 120_000;
  */
 export const OFFERS_PER_TICK_MAX = 1_000;
 export const LAUNCHES_PER_DECISION_MAX = OFFERS_PER_TICK_MAX * MAX_INSTANCES_PER_OFFER;
+/**
+ * Offers a pass makes beyond one per waiting task: agents that turn out not to fit (resources,
+ * constraints) are declined and filtered, so the next pass offers the next ones. One app wanting
+ * one task on 5,000 agents costs a pass ~100 offers, not 1,000.
+ */
+export const OFFERS_BEYOND_DEMAND = 100;
 
 export function decideTick(command: Tick, state: ClusterState): EventDraft[] {
   const now = command.meta.now;
@@ -270,7 +276,7 @@ function allocationPass(
       return { frameworkId, agentId, until };
     }),
     now,
-    maxOffers: OFFERS_PER_TICK_MAX,
+    maxOffers: Math.min(OFFERS_PER_TICK_MAX, waiting.reduce((sum, q) => sum + q.count, 0) + OFFERS_BEYOND_DEMAND),
   });
   if (drafts.length === 0) return [];
   const offers = drafts.map((d) => ({ ...d, offerId: ids.uuid() }));
