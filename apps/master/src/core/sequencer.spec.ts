@@ -173,6 +173,29 @@ describe('Sequencer', () => {
     expect(offsets[1]).toBeGreaterThan(offsets[0]);
   });
 
+  it('the served state holds durable events only: a batch being appended is not in it', async () => {
+    const { log, projection, sequencer } = await setup();
+    await sequencer.submit(create('/a'));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const append = log.append.bind(log);
+    log.append = async (records) => {
+      await held;
+      return append(records);
+    };
+    const before = projection.hash();
+    const batch = Promise.all([sequencer.submit(scale('/a', 2)), sequencer.submit(create('/b'))]);
+    await waitUntil(() => sequencer.queueDepth === 0);
+    expect(projection.hash()).toBe(before);
+    expect(projection.state.apps.get('/a')?.instances).toBe(1);
+    expect(projection.state.apps.has('/b')).toBe(false);
+    release();
+    await batch;
+    expect(projection.state.apps.get('/a')?.instances).toBe(2);
+    expect(projection.state.apps.has('/b')).toBe(true);
+    expect(projection.hash()).toBe(await replayHash(log));
+  });
+
   it('a command that changes nothing writes nothing and answers with a null offset', async () => {
     const { log, sequencer } = await setup();
     await sequencer.submit(create('/a', { instances: 2 }));

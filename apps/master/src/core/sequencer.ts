@@ -209,17 +209,25 @@ export class Sequencer {
   private async runBatch(batch: Pending[]): Promise<void> {
     const decided: Decided[] = [];
     const records: AppendRecord[] = [];
-    // The durable state plus this batch's events as they are decided. Its base, the projection's
-    // state, changes only in applyDurable and catchUpFromLog, after the last decision below (the
-    // loop is synchronous, and a standby's follower, which applies too, runs only once this
-    // sequencer is stopped): the fork is never used across a change of its base. Dropped with the
-    // batch, so a failed batch leaves nothing to rebuild.
-    const speculative = forkState(this.deps.projection.state);
+    // What each command is decided on: the durable state plus this batch's events so far. Until
+    // a command of the batch has an event that is the projection's state itself (decide is pure),
+    // then a copy-on-write fork of it, into which the events are evolved: reading a fork costs
+    // more than reading a Map, so a batch of one command (a tick, a status update on a quiet
+    // master) never pays for it. The base changes only in applyDurable and catchUpFromLog, after
+    // the last decision below (the loop is synchronous, and a standby's follower, which applies
+    // too, runs only once this sequencer is stopped): the fork is never used across a change of
+    // its base. Dropped with the batch, so a failed batch leaves nothing to rebuild.
+    const durable = this.deps.projection.state;
+    let speculative: ClusterState = durable;
     for (const pending of batch) {
       const outcome = this.decideOne(pending.command, speculative);
       if (outcome instanceof Error) {
         pending.reject(outcome);
         continue;
+      }
+      if (outcome.events.length > 0) {
+        if (speculative === durable) speculative = forkState(durable);
+        for (const event of outcome.events) evolve(speculative, event);
       }
       decided.push({ pending, events: outcome.events });
       records.push(...outcome.records);
@@ -266,7 +274,7 @@ export class Sequencer {
     throw new Error(`the log has no record at the applied offset ${offset}: cannot extend its hash chain`);
   }
 
-  /** decide + envelope + encode + speculative evolve, or the reason the command is refused. */
+  /** decide + envelope + encode, or the reason the command is refused. */
   private decideOne(
     command: Command,
     speculative: ClusterState,
@@ -291,7 +299,6 @@ export class Sequencer {
       if (error instanceof EventValidationError) return invalidInput(error);
       return error as Error;
     }
-    for (const event of events) evolve(speculative, event);
     return { events, records };
   }
 
