@@ -5,12 +5,16 @@ import { ProjectionRunner } from '../../apps/master/src/core/projection-runner';
 import { Sequencer } from '../../apps/master/src/core/sequencer';
 import { type Benchmark, type BenchContext, sized } from '../core/bench-context';
 import type { BenchResult } from '../core/bench-result';
-import { compare, row, type Side } from '../core/compare';
+import { compare, row, type Side, target } from '../core/compare';
 import { median, secondsSince } from '../core/stats';
 import { AppCommandStream } from '../fixtures/app-commands';
 import { APPENDERS_IN_FLIGHT } from './file-append.bench';
 import { replayWritesSync } from './fsync-baseline';
 import { RecordingFs, type WriteOp } from './recording-fs';
+
+/** Issue 12: commands decided and made durable on the file log, absolute and against the same run's bare appends. */
+const TARGET_COMMANDS_PER_S = 50_000;
+const TARGET_RATIO = 0.2;
 
 const SIZES = {
   full: { apps: 1_000, commandsPerRepetition: 30_000, warmUpCommands: 5_000, repetitions: 5 },
@@ -84,6 +88,14 @@ export const sequencerBenchmark: Benchmark = {
           case: `${APPENDERS_IN_FLIGHT} commands in flight, each an app event and its deployment`,
           unit: 'commands/s',
           comparison,
+          targets: [
+            target(
+              `≥ ${TARGET_COMMANDS_PER_S.toLocaleString('en-US')} commands/s`,
+              !ctx.smoke,
+              comparison.subject.perSecond >= TARGET_COMMANDS_PER_S,
+            ),
+            target(`ratio ≥ ${TARGET_RATIO}`, !ctx.smoke, comparison.ratio >= TARGET_RATIO),
+          ],
           details: { eventsPerFsync: Math.round(median(eventsPerSync) * 10) / 10 },
         }),
       ],

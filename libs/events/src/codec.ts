@@ -65,9 +65,12 @@ export function encodeChecked(event: CairnEvent): { record: AppendRecord; event:
     );
   }
   const key = (catalogue[event.type].key as (d: unknown) => string)(checked.data);
-  const value = Buffer.from(JSON.stringify(checked));
-  // Round-trip through JSON so the caller holds exactly what a replay will decode.
-  const asRead = JSON.parse(value.toString('utf8')) as CairnEvent;
+  const text = JSON.stringify(checked);
+  const value = Buffer.from(text);
+  // Round-trip through JSON so the caller holds exactly what a replay will decode. From the text,
+  // not the bytes: the same (JSON.stringify escapes lone surrogates, so UTF-8 loses nothing),
+  // without decoding them again.
+  const asRead = JSON.parse(text) as CairnEvent;
   return { record: { key, value, headers: cloudEventHeaders(checked) }, event: asRead };
 }
 

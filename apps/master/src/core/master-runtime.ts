@@ -154,8 +154,9 @@ export class MasterRuntime implements OnApplicationShutdown {
       this.verifySnapshotInBackground(header.offset, header.hash, viewOf(state));
     }
     const fromSnapshot = this.projection.eventsApplied;
-    // Nothing else holds the records of a full replay (a sequencer is made later, from a deep
-    // copy), so they are updated in place; after a snapshot the capture being hashed holds them.
+    // Nothing else holds the records of a full replay (a sequencer, made later, forks the state
+    // per batch and shares its records, but by then every apply is `shared`), so they are updated
+    // in place; after a snapshot the capture being hashed holds them.
     const owned = snapshot === null;
     for await (const events of readEvents(this.log, { from: this.projection.nextOffset })) {
       this.projection.apply(events, { owned });

@@ -173,6 +173,29 @@ describe('Sequencer', () => {
     expect(offsets[1]).toBeGreaterThan(offsets[0]);
   });
 
+  it('the served state holds durable events only: a batch being appended is not in it', async () => {
+    const { log, projection, sequencer } = await setup();
+    await sequencer.submit(create('/a'));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const append = log.append.bind(log);
+    log.append = async (records) => {
+      await held;
+      return append(records);
+    };
+    const before = projection.hash();
+    const batch = Promise.all([sequencer.submit(scale('/a', 2)), sequencer.submit(create('/b'))]);
+    await waitUntil(() => sequencer.queueDepth === 0);
+    expect(projection.hash()).toBe(before);
+    expect(projection.state.apps.get('/a')?.instances).toBe(1);
+    expect(projection.state.apps.has('/b')).toBe(false);
+    release();
+    await batch;
+    expect(projection.state.apps.get('/a')?.instances).toBe(2);
+    expect(projection.state.apps.has('/b')).toBe(true);
+    expect(projection.hash()).toBe(await replayHash(log));
+  });
+
   it('a command that changes nothing writes nothing and answers with a null offset', async () => {
     const { log, sequencer } = await setup();
     await sequencer.submit(create('/a', { instances: 2 }));
@@ -190,7 +213,7 @@ describe('Sequencer', () => {
     expect(await log.endOffset()).toBe(end);
   });
 
-  it('on an append error every command of the batch fails and the speculative state is rebuilt', async () => {
+  it('on an append error every command of the batch fails and its speculative events are dropped', async () => {
     const { log, projection, sequencer, fatal } = await setup();
     await sequencer.submit(create('/kept'));
     log.failNextAppend(new Error('disk on fire'));
@@ -201,6 +224,32 @@ describe('Sequencer', () => {
     // '/lost' was only speculative: creating it again must succeed, and '/kept' still has 1 instance.
     await sequencer.submit(create('/lost'));
     expect(projection.state.apps.get('/kept')?.instances).toBe(1);
+    expect(projection.hash()).toBe(await replayHash(log));
+  });
+
+  it('a command decided after an append failure sees the durable state, not the failed batch', async () => {
+    const { log, projection, sequencer } = await setup();
+    await sequencer.submit(create('/kept', { instances: 1 }));
+    log.failNextAppend(new Error('disk on fire'));
+    // One batch: the scale to 3 sees '/gone' created and '/kept' at 2 (decided before it).
+    const failed = await Promise.allSettled([
+      sequencer.submit(create('/gone')),
+      sequencer.submit(scale('/kept', 2)),
+      sequencer.submit(scale('/kept', 3)),
+    ]);
+    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    // Had the failed batch's events stayed in the speculative state, this scale would change
+    // nothing (no events) and the create would be a conflict.
+    const [rescaled, recreated] = await Promise.all([
+      sequencer.submit(scale('/kept', 3)),
+      sequencer.submit(create('/gone')),
+    ]);
+    expect(rescaled.events.map((e) => e.type)).toEqual(expect.arrayContaining(['AppScaled']));
+    expect(rescaled.events.find((e) => e.type === 'AppScaled')?.data).toMatchObject({ instances: 3 });
+    expect(recreated.events.map((e) => e.type)).toContain('AppCreated');
+    // And the scale that followed the failure was decided against one instance, not two.
+    const deployment = rescaled.events.find((e) => e.type === 'DeploymentStarted');
+    expect(deployment?.data).toMatchObject({ original: { '/kept': { instances: 1 } } });
     expect(projection.hash()).toBe(await replayHash(log));
   });
 

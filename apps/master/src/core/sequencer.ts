@@ -1,6 +1,6 @@
 import type { IdSource } from '@cairn/common';
 import { AppendOutcomeUnknownError, EventLog, WriterFailedError, WriterFencedError } from '@cairn/eventlog';
-import { cloneState, ClusterState, Command, decide, evolve, EventDraft } from '@cairn/domain';
+import { ClusterState, Command, decide, evolve, EventDraft, forkState } from '@cairn/domain';
 import { AppendRecord } from '@cairn/eventlog';
 import {
   CairnEvent,
@@ -104,19 +104,20 @@ interface Decided {
 
 /**
  * The one sequencer. Commands are decided one at a time, in arrival order, with the pure
- * `decide` against a speculative state (durable state + the events of this batch so far);
- * the batch's events are appended together (group commit: many commands share one fsync or
- * one Kafka transaction); once durable they go through the projection runner, and only then
- * is each command answered, with its offset. One append is in flight at a time.
+ * `decide` against a speculative state: a copy-on-write fork of the durable state (the
+ * projection's) made for each batch, into which the batch's events are evolved as they are
+ * decided. The batch's events are appended together (group commit: many commands share one
+ * fsync or one Kafka transaction); once durable they go through the projection runner, and only
+ * then is each command answered, with its offset. One append is in flight at a time.
  *
- * On an append error every command of the batch fails, the speculative state is dropped and
- * rebuilt from the log; an outcome that cannot be known is settled by reading the log, never
- * guessed. A fenced writer stops for good.
+ * On an append error every command of the batch fails and its fork is dropped: the next batch
+ * forks the projection again, after whatever the log holds beyond it was applied (an outcome
+ * that cannot be known is settled by reading the log, never guessed). A fenced writer stops for
+ * good.
  */
 export class Sequencer {
   private readonly lanes: Record<Lane, Pending[]> = { api: [], agent: [] };
   private arrivals = 0;
-  private speculative: ClusterState;
   private draining = false;
   private stoppedBy: Error | null = null;
   /** Why the last recovery attempt failed, while the sequencer retries it. */
@@ -131,7 +132,6 @@ export class Sequencer {
   private chainHead: string | null = null;
 
   constructor(private readonly deps: SequencerDeps) {
-    this.speculative = cloneState(deps.projection.state);
     this.stamper = new EventStamper(deps.ids, deps.projection.lastEventAt);
   }
 
@@ -209,11 +209,25 @@ export class Sequencer {
   private async runBatch(batch: Pending[]): Promise<void> {
     const decided: Decided[] = [];
     const records: AppendRecord[] = [];
+    // What each command is decided on: the durable state plus this batch's events so far. Until
+    // a command of the batch has an event that is the projection's state itself (decide is pure),
+    // then a copy-on-write fork of it, into which the events are evolved: reading a fork costs
+    // more than reading a Map, so a batch of one command (a tick, a status update on a quiet
+    // master) never pays for it. The base changes only in applyDurable and catchUpFromLog, after
+    // the last decision below (the loop is synchronous, and a standby's follower, which applies
+    // too, runs only once this sequencer is stopped): the fork is never used across a change of
+    // its base. Dropped with the batch, so a failed batch leaves nothing to rebuild.
+    const durable = this.deps.projection.state;
+    let speculative: ClusterState = durable;
     for (const pending of batch) {
-      const outcome = this.decideOne(pending.command);
+      const outcome = this.decideOne(pending.command, speculative);
       if (outcome instanceof Error) {
         pending.reject(outcome);
         continue;
+      }
+      if (outcome.events.length > 0) {
+        if (speculative === durable) speculative = forkState(durable);
+        for (const event of outcome.events) evolve(speculative, event);
       }
       decided.push({ pending, events: outcome.events });
       records.push(...outcome.records);
@@ -260,11 +274,14 @@ export class Sequencer {
     throw new Error(`the log has no record at the applied offset ${offset}: cannot extend its hash chain`);
   }
 
-  /** decide + envelope + encode + speculative evolve, or the reason the command is refused. */
-  private decideOne(command: Command): { events: CairnEvent[]; records: AppendRecord[] } | Error {
+  /** decide + envelope + encode, or the reason the command is refused. */
+  private decideOne(
+    command: Command,
+    speculative: ClusterState,
+  ): { events: CairnEvent[]; records: AppendRecord[] } | Error {
     let drafts: EventDraft[];
     try {
-      drafts = decide(command, this.speculative);
+      drafts = decide(command, speculative);
     } catch (error) {
       return error as Error;
     }
@@ -282,7 +299,6 @@ export class Sequencer {
       if (error instanceof EventValidationError) return invalidInput(error);
       return error as Error;
     }
-    for (const event of events) evolve(this.speculative, event);
     return { events, records };
   }
 
@@ -362,15 +378,13 @@ export class Sequencer {
     return this.deps.delay ? this.deps.delay(ms) : new Promise((resolve) => setTimeout(resolve, ms));
   }
 
-  /** Applies whatever the log holds beyond the projection, then rebuilds the speculative state. */
+  /** Applies whatever the log holds beyond the projection (the next batch forks it). */
   private async catchUpFromLog(): Promise<void> {
     for await (const events of readEvents(this.deps.log, { from: this.deps.projection.nextOffset })) {
       // Stopped (deposed) meanwhile: the projection is the follower's again, it must not apply twice.
       if (this.stoppedBy) return;
       this.deps.projection.apply(events);
     }
-    if (this.stoppedBy) return;
-    this.speculative = cloneState(this.deps.projection.state);
   }
 
   private fatal(error: Error, decided: Decided[]): void {
