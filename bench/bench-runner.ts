@@ -18,6 +18,7 @@ import { restLoadBenchmark } from './http/rest-load.bench';
 import { electionFailoverBenchmark } from './election/election-failover.bench';
 import { masterFailoverBenchmark } from './ha/master-failover.bench';
 import { masterRecoveryBenchmark } from './ha/master-recovery.bench';
+import { envelopeBenchmark } from './agents/envelope.bench';
 
 /** Every benchmark, in run order. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -35,6 +36,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   rollingRestartBenchmark,
   marathonEventsBenchmark,
   restLoadBenchmark,
+  envelopeBenchmark,
 ];
 
 export interface RunOptions {

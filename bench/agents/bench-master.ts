@@ -11,6 +11,10 @@ export interface BenchMasterOptions {
   /** CAIRN_TICK_MS: how often the scheduler ticks (it also ticks at once when demand changes). */
   readonly tickMs: number;
   readonly seed: string;
+  /** More of the master's environment (CAIRN_AGENT_UNREACHABLE_SECONDS, …), over the defaults above. */
+  readonly env?: Record<string, string>;
+  /** How long it may take to answer (a restart on a large log replays first); default READY_TIMEOUT_MS. */
+  readonly readyTimeoutMs?: number;
 }
 
 /** `cairn master` (compiled) on the file log in its own data dir, on a free loopback port. */
@@ -34,13 +38,14 @@ export class BenchMaster {
         CAIRN_TICK_MS: String(options.tickMs),
         CAIRN_SEED: options.seed,
         CAIRN_LOG_LEVEL: 'warn',
+        ...options.env,
       },
     });
     const url = `http://127.0.0.1:${port}`;
     const http = new MasterHttp(url);
     try {
       await waitUntilServing(http, {
-        timeoutMs: READY_TIMEOUT_MS,
+        timeoutMs: options.readyTimeoutMs ?? READY_TIMEOUT_MS,
         exited: () => proc.exitStatus() !== undefined,
         describe: () => proc.logTail(),
       });
