@@ -98,9 +98,17 @@ function sizesOf(ctx: BenchContext): Sizes {
     restartTasks: restartApps * instancesPerApp,
     lostAgents,
     survivorProcesses: Math.min(SURVIVOR_PROCESSES_MAX, Math.max(1, Math.ceil(survivors / AGENTS_PER_PROCESS))),
-    phaseTimeoutMs: ctx.smoke ? 60_000 : 1_200_000,
+    phaseTimeoutMs: ctx.smoke ? 60_000 : phaseTimeoutMs(),
     unreachableSeconds: ctx.smoke ? UNREACHABLE_SECONDS.smoke : UNREACHABLE_SECONDS.full,
   };
+}
+
+/** CAIRN_ENVELOPE_PHASE_TIMEOUT_SECONDS: how long a phase of a full run may wait (default 20 min). */
+function phaseTimeoutMs(): number {
+  const raw = process.env.CAIRN_ENVELOPE_PHASE_TIMEOUT_SECONDS;
+  const seconds = raw === undefined || raw === '' ? 1_200 : Number(raw);
+  if (!(seconds > 0)) throw new Error(`CAIRN_ENVELOPE_PHASE_TIMEOUT_SECONDS '${raw}' must be a positive number`);
+  return seconds * 1000;
 }
 
 /** What one phase measured. */
