@@ -20,6 +20,7 @@ import { restSizeBenchmark } from './http/rest-size.bench';
 import { electionFailoverBenchmark } from './election/election-failover.bench';
 import { masterFailoverBenchmark } from './ha/master-failover.bench';
 import { masterRecoveryBenchmark } from './ha/master-recovery.bench';
+import { envelopeBenchmark } from './agents/envelope.bench';
 
 /** Every benchmark, in run order. */
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -39,6 +40,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   marathonEventsBenchmark,
   restLoadBenchmark,
   restSizeBenchmark,
+  envelopeBenchmark,
 ];
 
 export interface RunOptions {
