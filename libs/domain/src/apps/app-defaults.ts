@@ -1,4 +1,5 @@
 import type { AppDefinition } from '@cairn/events';
+import { copyJson } from '@cairn/common/same-json';
 
 /**
  * Marathon's AppDefinition defaults (notes §2.1, code defaults at Marathon HEAD). `decide`
@@ -49,7 +50,7 @@ export function withAppDefaults(
   version: string,
   versionInfo: AppDefinition['versionInfo'],
 ): AppDefinition {
-  const app: Json = { ...structuredClone(APP_DEFAULTS), ...structuredClone(input) };
+  const app: Json = { ...copyJson(APP_DEFAULTS), ...copyJson(input) };
   translateLegacyDockerNetwork(app, input);
   app.portDefinitions = defaultPortDefinitions(app);
   delete app.ports; // legacy alias, folded into portDefinitions

@@ -1,5 +1,5 @@
 import { isoTime } from '@cairn/common/iso-time';
-import { canonicalJson } from '@cairn/common/canonical-json';
+import { sameJson } from '@cairn/common/same-json';
 import type { AppDefinition, CairnEvent } from '@cairn/events';
 import { CommandMeta, CommandRejected, draft, EventDraft } from '../command';
 import { countsAsInstance, type ClusterState, type Ownership } from '../state';
@@ -274,6 +274,6 @@ function withoutServerOwned(app: Record<string, unknown>): Record<string, unknow
 
 /** Equal apart from instances and the server-owned fields. */
 function sameConfig(a: AppDefinition, b: AppDefinition): boolean {
-  const config = (app: AppDefinition) => canonicalJson({ ...withoutServerOwned(app), instances: 0 });
-  return config(a) === config(b);
+  const config = (app: AppDefinition) => ({ ...withoutServerOwned(app), instances: 0 });
+  return sameJson(config(a), config(b));
 }
