@@ -14,19 +14,33 @@ function channel() {
 }
 
 describe('AgentGateway liveness', () => {
-  it('drops the stream of an agent that answers pings once it has been silent past AGENT_SILENCE_MS', () => {
+  it('drops the stream of an agent that answers pings once a ping stayed unanswered past AGENT_SILENCE_MS', () => {
     const gateway = new AgentGateway();
     const a = channel();
     gateway.connect('a', a.channel, '10.0.0.1', initialState(), { answersPings: true, nowMs: 1_000 });
-    gateway.pingAll(1_000 + AGENT_SILENCE_MS);
+    gateway.pingAll(6_000);
     expect(a.sent).toEqual([{ type: 'ping' }]);
+    gateway.heard('a', 6_100); // its pong
+    gateway.pingAll(11_000); // unanswered from here on
+    gateway.pingAll(16_000);
+    gateway.pingAll(11_000 + AGENT_SILENCE_MS);
     expect(a.calls.dropped).toBe(0);
-    gateway.heard('a', 1_000 + AGENT_SILENCE_MS); // its pong
-    gateway.pingAll(1_000 + 2 * AGENT_SILENCE_MS);
-    expect(a.calls.dropped).toBe(0);
-    gateway.pingAll(1_000 + 2 * AGENT_SILENCE_MS + 1);
+    gateway.pingAll(11_000 + AGENT_SILENCE_MS + 1);
     expect(a.calls.dropped).toBe(1);
-    expect(a.sent).toHaveLength(2); // no ping to a dropped stream
+    expect(a.sent).toHaveLength(4); // no ping to a dropped stream
+  });
+
+  it("does not take the master's own silence for the agent's: after a long gap without pings, its first ping gets the whole allowance", () => {
+    const gateway = new AgentGateway();
+    const a = channel();
+    gateway.connect('a', a.channel, '10.0.0.1', initialState(), { answersPings: true, nowMs: 0 });
+    // The master pinged no one for 10 × the allowance (its loop or tick held up): nothing was asked.
+    gateway.pingAll(10 * AGENT_SILENCE_MS);
+    expect(a.calls.dropped).toBe(0);
+    gateway.heard('a', 10 * AGENT_SILENCE_MS + 50);
+    gateway.pingAll(11 * AGENT_SILENCE_MS);
+    gateway.pingAll(12 * AGENT_SILENCE_MS + 1);
+    expect(a.calls.dropped).toBe(1); // its own silence, once it was asked, still counts
   });
 
   it('never drops an agent that does not answer pings (an older agent): only a broken connection ends it', () => {
@@ -46,7 +60,8 @@ describe('AgentGateway liveness', () => {
       answersPings: true,
       nowMs: 0,
     });
-    gateway.pingAll(AGENT_SILENCE_MS + 1);
+    gateway.pingAll(1);
+    gateway.pingAll(AGENT_SILENCE_MS + 2);
     expect(closed).toBe(1);
   });
 });

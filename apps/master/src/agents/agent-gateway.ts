@@ -10,13 +10,18 @@ interface Connection {
   readonly answersPings: boolean;
   /** When the agent was last heard from (the stream opened, a pong, a status update). */
   lastHeardMs: number;
+  /** When the first ping the agent has not answered yet was sent; null when it answered them all. */
+  unansweredSinceMs: number | null;
 }
 
 /**
- * An agent that answers pings and has not been heard from for this long is taken for cut off (a
- * network partition drops packets silently: the master's TCP connection would linger for many
- * minutes) and its stream is dropped, so the agent becomes unreachable as if it had disconnected.
- * Three pings (PING_INTERVAL_MS, 5 s) missed; the agent's own idle timeout is 20 s.
+ * An agent that answers pings and has not answered one sent this long ago (nor said anything
+ * since) is taken for cut off (a network partition drops packets silently: the master's TCP
+ * connection would linger for many minutes) and its stream is dropped, so the agent becomes
+ * unreachable as if it had disconnected. Three pings (PING_INTERVAL_MS, 5 s) missed; the agent's
+ * own idle timeout is 20 s. Counted from the master's first unanswered ping, not from when the
+ * agent was last heard: a master that could not ping for a while (its event loop or its tick
+ * held up, as at 5,000 agents during a burst of writes) must not take its own silence for theirs.
  */
 export const AGENT_SILENCE_MS = 15_000;
 
@@ -45,6 +50,7 @@ export class AgentGateway implements BeforeApplicationShutdown {
       address,
       answersPings: liveness.answersPings,
       lastHeardMs: liveness.nowMs,
+      unansweredSinceMs: null,
     };
     this.connections.set(agentId, connection);
     // Its own tasks only (the task table's per-agent index): 5,000 agents connecting must not each walk every task.
@@ -83,23 +89,28 @@ export class AgentGateway implements BeforeApplicationShutdown {
   /** The agent spoke (a pong, a status update): its stream is alive. */
   heard(agentId: string, nowMs: number): void {
     const connection = this.connections.get(agentId);
-    if (connection) connection.lastHeardMs = Math.max(connection.lastHeardMs, nowMs);
+    if (!connection) return;
+    connection.lastHeardMs = Math.max(connection.lastHeardMs, nowMs);
+    connection.unansweredSinceMs = null;
   }
 
   /**
-   * Pings every stream, and drops the streams of agents that answer pings but were silent for
-   * AGENT_SILENCE_MS (their end then runs as for any broken stream: DisconnectAgent). Agents that
-   * never answer pings (older agents) are only dropped when their connection breaks.
+   * Pings every stream, and drops the streams of agents that answer pings but left one unanswered
+   * for AGENT_SILENCE_MS (their end then runs as for any broken stream: DisconnectAgent). Agents
+   * that never answer pings (older agents) are only dropped when their connection breaks.
    */
   pingAll(nowMs = 0): void {
     for (const [agentId, connection] of this.connections) {
-      const silentMs = nowMs - connection.lastHeardMs;
-      if (connection.answersPings && silentMs > AGENT_SILENCE_MS) {
-        this.logger.warn(`agent ${agentId} silent for ${silentMs} ms: dropping its command stream`);
+      const unanswered = connection.unansweredSinceMs;
+      if (connection.answersPings && unanswered !== null && nowMs - unanswered > AGENT_SILENCE_MS) {
+        this.logger.warn(
+          `agent ${agentId} left a ping unanswered for ${nowMs - unanswered} ms (last heard ${nowMs - connection.lastHeardMs} ms ago): dropping its command stream`,
+        );
         (connection.channel.drop ?? connection.channel.close).call(connection.channel);
         continue;
       }
       connection.channel.send({ type: 'ping' });
+      connection.unansweredSinceMs ??= nowMs;
     }
   }
 

@@ -25,6 +25,7 @@ export class SchedulerTicker implements OnApplicationShutdown {
   private stopped = false;
   private lastPingMs = 0;
   private cancelBatched: (() => void) | null = null;
+  private cancelPings: (() => void) | null = null;
 
   constructor(
     private readonly runtime: MasterRuntime,
@@ -36,6 +37,20 @@ export class SchedulerTicker implements OnApplicationShutdown {
 
   start(): void {
     this.schedule();
+    this.schedulePings();
+  }
+
+  /**
+   * Pings on a timer of their own: a tick waits for its command in the sequencer, and behind a
+   * burst of writes (10,000 app creations) that wait outlasts the agents' 20 s idle timeout; pings
+   * must not wait with it.
+   */
+  private schedulePings(): void {
+    if (this.stopped) return;
+    this.cancelPings = this.clock.setTimer(PING_INTERVAL_MS, () => {
+      this.pingIfDue();
+      this.schedulePings();
+    });
   }
 
   /** Ticks as soon as the current tick (if any) is done; many calls make one tick. */
@@ -65,6 +80,7 @@ export class SchedulerTicker implements OnApplicationShutdown {
     this.stopped = true;
     this.cancelTimer?.();
     this.cancelBatched?.();
+    this.cancelPings?.();
   }
 
   private schedule(): void {
