@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SimulatedAgentsStats } from '../../apps/agent/src/simulated';
+import { noSimulatedAgentsStats, type SimulatedAgentsStats } from '../../apps/agent/src/simulated';
 import { repoRoot } from '../core/repo-root';
 import { processCpuSeconds } from './cpu-time';
 import type {
@@ -179,21 +179,7 @@ export class SimulatorFleet {
   /** Counts summed over the simulators still running. */
   async stats(of: readonly SimulatorProcess[] = this.alive()): Promise<SimulatedAgentsStats> {
     const each = await Promise.all(of.map((p) => p.stats()));
-    const sum: SimulatedAgentsStats = {
-      agents: 0,
-      connected: 0,
-      registrations: 0,
-      launched: 0,
-      running: 0,
-      finished: 0,
-      failed: 0,
-      killed: 0,
-      tasksHealthy: 0,
-      tasksUnhealthy: 0,
-      updatesAcked: 0,
-      updatesDropped: 0,
-      updatesPending: 0,
-    };
+    const sum: SimulatedAgentsStats = noSimulatedAgentsStats();
     for (const s of each) for (const key of Object.keys(sum) as (keyof SimulatedAgentsStats)[]) sum[key] += s[key];
     return sum;
   }

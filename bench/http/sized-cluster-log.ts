@@ -1,15 +1,8 @@
 import { join } from 'node:path';
-import { SeededIdSource } from '@cairn/common';
 import { withAppDefaults } from '@cairn/domain';
-import {
-  type CairnEvent,
-  catalogue,
-  encodeEvent,
-  EVENT_FORMAT_LEVEL,
-  type EventData,
-  type EventType,
-} from '@cairn/events';
+import { type CairnEvent, encodeEvent, EVENT_FORMAT_LEVEL } from '@cairn/events';
 import { FileEventLog } from '@cairn/eventlog/file/file-event-log';
+import { benchEnvelopes } from '../fixtures/bench-envelopes';
 
 const EPOCH_MS = Date.parse('2026-01-01T00:00:00.000Z');
 const TEAMS = 40;
@@ -52,22 +45,8 @@ export async function writeSizedClusterLog(dataDir: string, shape: ClusterShape)
   if (shape.tasks / shape.agents >= PORTS_PER_AGENT) throw new Error('too many tasks per agent for its ports');
   const log = new FileEventLog({ dir: join(dataDir, 'log') });
   await log.open();
-  const ids = new SeededIdSource('bench-rest-size');
-  let tick = 0;
+  const { envelope, now, uuid } = benchEnvelopes('bench-rest-size', EPOCH_MS);
   let events = 0;
-  const envelope = <T extends EventType>(type: T, data: EventData<T>): CairnEvent => {
-    const id = ids.uuid();
-    return {
-      id,
-      type,
-      v: catalogue[type].current,
-      at: new Date(EPOCH_MS + tick++).toISOString(),
-      actor: 'bench',
-      correlationId: id,
-      causationId: null,
-      data,
-    } as CairnEvent;
-  };
   let last = -1;
   let batch: CairnEvent[] = [];
   const push = async (event: CairnEvent) => {
@@ -101,7 +80,7 @@ export async function writeSizedClusterLog(dataDir: string, shape: ClusterShape)
   const versions: string[] = [];
   const instances = (i: number) => (i >= busy ? 0 : Math.floor(shape.tasks / busy) + (i < shape.tasks % busy ? 1 : 0));
   for (let i = 0; i < shape.apps; i++) {
-    const version = new Date(EPOCH_MS + tick).toISOString();
+    const version = now();
     versions.push(version);
     const app = withAppDefaults(
       {
@@ -151,7 +130,7 @@ export async function writeSizedClusterLog(dataDir: string, shape: ClusterShape)
           taskId,
           agentId: agentId(agent),
           state: 'TASK_RUNNING',
-          updateId: ids.uuid(),
+          updateId: uuid(),
           reason: null,
           message: null,
           exitCode: null,

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { SeededIdSource } from '@cairn/common';
 import { withAppDefaults } from '@cairn/domain';
-import { type CairnEvent, catalogue, encodeEvent, type EventData, type EventType } from '@cairn/events';
+import { type CairnEvent, encodeEvent } from '@cairn/events';
 import { FileEventLog } from '@cairn/eventlog/file/file-event-log';
+import { benchEnvelopes } from '../fixtures/bench-envelopes';
 
 const EPOCH_MS = Date.parse('2026-01-01T00:00:00.000Z');
 const APP_ID = '/bench/events/web';
@@ -31,21 +31,7 @@ const CHECK = {
 export async function writeTaskLifecycleLog(dataDir: string, tasks: number): Promise<number> {
   const log = new FileEventLog({ dir: join(dataDir, 'log') });
   await log.open();
-  const ids = new SeededIdSource('bench-marathon-events');
-  let tick = 0;
-  const envelope = <T extends EventType>(type: T, data: EventData<T>): CairnEvent => {
-    const id = ids.uuid();
-    return {
-      id,
-      type,
-      v: catalogue[type].current,
-      at: new Date(EPOCH_MS + tick++).toISOString(),
-      actor: 'bench',
-      correlationId: id,
-      causationId: null,
-      data,
-    } as CairnEvent;
-  };
+  const { envelope, uuid } = benchEnvelopes('bench-marathon-events', EPOCH_MS);
   const version = new Date(EPOCH_MS).toISOString();
   const head: CairnEvent[] = [
     envelope('AgentRegistered', {
@@ -83,7 +69,7 @@ export async function writeTaskLifecycleLog(dataDir: string, tasks: number): Pro
         taskId,
         agentId: AGENT_ID,
         state,
-        updateId: ids.uuid(),
+        updateId: uuid(),
         reason: null,
         message: null,
         exitCode: null,
@@ -119,7 +105,7 @@ export async function writeTaskLifecycleLog(dataDir: string, tasks: number): Pro
         lastSuccess: version,
         lastFailure: null,
         lastFailureCause: null,
-        updateId: ids.uuid(),
+        updateId: uuid(),
       }),
       status('TASK_KILLED'),
     );

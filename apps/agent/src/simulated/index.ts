@@ -1,4 +1,4 @@
-export { startSimulatedAgents } from './simulated-agents';
+export { noSimulatedAgentsStats, startSimulatedAgents } from './simulated-agents';
 export type { SimulatedAgents, SimulatedAgentsStats } from './simulated-agents';
 export { SimulatedAgentsError } from './simulated-options';
 export type { SimulatedAgentsOptions } from './simulated-options';

@@ -13,6 +13,25 @@ import {
 import { DEFAULT_SIMULATOR_MAX_SOCKETS, SimulatorMasterClient } from './simulator-master-client';
 
 /** Counts over all simulated agents, since they started. */
+/** Every count at zero (what a sum of several fleets' stats starts from). */
+export function noSimulatedAgentsStats(): SimulatedAgentsStats {
+  return {
+    agents: 0,
+    connected: 0,
+    registrations: 0,
+    launched: 0,
+    running: 0,
+    finished: 0,
+    failed: 0,
+    killed: 0,
+    tasksHealthy: 0,
+    tasksUnhealthy: 0,
+    updatesAcked: 0,
+    updatesDropped: 0,
+    updatesPending: 0,
+  };
+}
+
 export interface SimulatedAgentsStats {
   agents: number;
   /** Agents holding an open command stream now. */
@@ -158,19 +177,9 @@ export async function startSimulatedAgents(options: SimulatedAgentsOptions): Pro
     agentIds: () => agents.flatMap((agent) => (agent.agentId === undefined ? [] : [agent.agentId])),
     stats: () => {
       const stats: SimulatedAgentsStats = {
+        ...noSimulatedAgentsStats(),
         agents: agents.length,
         connected: client.openStreams(),
-        registrations: 0,
-        launched: 0,
-        running: 0,
-        finished: 0,
-        failed: 0,
-        killed: 0,
-        tasksHealthy: 0,
-        tasksUnhealthy: 0,
-        updatesAcked: 0,
-        updatesDropped: 0,
-        updatesPending: 0,
       };
       for (const agent of agents) {
         const counts = agent.executor.counts;
