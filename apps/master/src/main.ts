@@ -20,6 +20,9 @@ import { resolveApiAuth, useApiAuth } from './auth/api-auth';
 import { MasterMetrics } from './metrics/master-metrics';
 import { useRequestMetrics } from './metrics/request-metrics';
 
+/** The HTTP server's accept backlog (see its use). */
+const LISTEN_BACKLOG = 4096;
+
 export { loadConfig } from './config/cairn-config';
 export type { CairnConfig } from './config/cairn-config';
 
@@ -76,7 +79,11 @@ export async function startMaster(overrides: Partial<CairnConfig> = {}): Promise
   // A master that stops leading drops its agents' command streams: they go on to the new leader.
   const gateway = app.get(AgentGateway);
   runtime.onRoleChange((leading) => leading || gateway.disconnectAll());
-  await app.listen(config.port, config.host);
+  // Thousands of agents connect at once (registrations, status updates, pongs) while the master may
+  // be busy for a moment: Node's default accept backlog (511) can overflow, and a client's connect
+  // then times out (as the envelope benchmark's driver's did at 5,000 agents). The kernel caps it
+  // at net.core.somaxconn.
+  await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
