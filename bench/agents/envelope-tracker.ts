@@ -1,17 +1,9 @@
+import { endsTask } from '@cairn/domain';
+import type { TaskState } from '@cairn/events';
 import type { RecordedEventJson } from './log-pages';
 
-const TERMINAL_STATES = new Set([
-  'TASK_FINISHED',
-  'TASK_FAILED',
-  'TASK_KILLED',
-  'TASK_ERROR',
-  'TASK_LOST',
-  'TASK_DROPPED',
-  'TASK_GONE',
-  'TASK_GONE_BY_OPERATOR',
-  'TASK_UNREACHABLE',
-  'TASK_UNKNOWN',
-]);
+/** A state that ends a task in the master's fold (terminal, or UNREACHABLE/UNKNOWN with Marathon's default strategy). */
+const endsTaskState = (state: string): boolean => endsTask(state as TaskState);
 
 interface TaskFacts {
   appId: string;
@@ -95,7 +87,7 @@ export class EnvelopeTracker {
         if (state === 'TASK_RUNNING') {
           w.running++;
           w.lastRunningAtMs = Math.max(w.lastRunningAtMs, atMs);
-        } else if (TERMINAL_STATES.has(state)) {
+        } else if (endsTaskState(state)) {
           w.ended.set(state, (w.ended.get(state) ?? 0) + 1);
           if (state !== 'TASK_KILLED' && state !== 'TASK_UNREACHABLE') this.unexpectedEnds.push(event);
         }
@@ -123,7 +115,7 @@ export class EnvelopeTracker {
       runningPerApp: new Map(),
     };
     for (const task of this.tasks.values()) {
-      if (TERMINAL_STATES.has(task.state)) census.ended++;
+      if (endsTaskState(task.state)) census.ended++;
       else if (task.state === 'UNREACHABLE') census.unreachableKept++;
       else if (task.state === 'TASK_RUNNING') {
         if (lostAgents.has(task.agentId)) census.runningOnLostAgents++;
