@@ -255,7 +255,7 @@ export function hashedView(state: ClusterState): unknown {
   return rest;
 }
 
-/** A deep copy, for the sequencer's speculative state after an append failure. */
+/** A deep copy that shares nothing with `state` (the sequencer forks instead: dry-run/fork-state.ts). */
 export function cloneState(state: ClusterState): ClusterState {
   // structuredClone sees the app and task tables as empty Maps (their entries live in private fields).
   const { tasks, apps, ...rest } = state;

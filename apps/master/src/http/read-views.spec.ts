@@ -154,7 +154,7 @@ describe('ReadViews', () => {
 
 describe('TaskIndex', () => {
   /** What the index must give: the plain functions over the whole state. */
-  function expectInStep(index: TaskIndex, state: ClusterState, _offset: number) {
+  function expectInStep(index: TaskIndex, state: ClusterState) {
     index.refresh(state);
     expect(index.all()).toEqual(allTasks(state));
     const grouped = tasksByApp(state);
@@ -166,7 +166,7 @@ describe('TaskIndex', () => {
   it('follows records added, replaced and removed', () => {
     const state = cluster();
     const index = new TaskIndex();
-    expectInStep(index, state, 1);
+    expectInStep(index, state);
     const before = index.tasksOf('/a');
     expect(index.tasksOf('/a')).toBe(before); // unchanged: the same array
 
@@ -174,22 +174,22 @@ describe('TaskIndex', () => {
     state.tasks.set('b.9', task('b.9', '/b', at(9)));
     state.tasks.set('a.1', { ...state.tasks.get('a.1')!, state: 'TASK_RUNNING', startedAt: at(5) });
     state.tasks.delete('a.0');
-    expectInStep(index, state, 2);
+    expectInStep(index, state);
     expect(index.tasksOf('/a')).not.toBe(before);
 
     // A task staged before others (out of order), and the last task of an app gone.
     state.tasks.set('c.0', task('c.0', '/c', at(0)));
     state.tasks.delete('b.1');
     state.tasks.delete('b.9');
-    expectInStep(index, state, 3);
+    expectInStep(index, state);
   });
 
   it('starts afresh on another state', () => {
     const state = cluster();
     const index = new TaskIndex();
-    expectInStep(index, state, 1);
+    expectInStep(index, state);
     const other = cluster();
     other.tasks.delete('b.1');
-    expectInStep(index, other, 1);
+    expectInStep(index, other);
   });
 });

@@ -184,11 +184,6 @@ export class TaskTable extends Map<string, TaskRecord> {
     yield* this.#recordsOf(this.#byAgent.get(agentId));
   }
 
-  /** How many tasks the agent has (without reading them). */
-  countOnAgent(agentId: string): number {
-    return this.#byAgent.get(agentId)?.size ?? 0;
-  }
-
   /** Tasks not RUNNING yet (startedAt null), in the table's order. */
   *notStarted(): Generator<TaskRecord> {
     yield* this.#recordsOf(this.#notStarted);
