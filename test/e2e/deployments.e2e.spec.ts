@@ -328,9 +328,15 @@ describeEachBackend('placement constraints', (backend) => {
       { timeoutMs: 30_000, describe: 'the rolled-back app gone, and its tasks' },
     );
 
-    expect(((await master.http.get('/v2/deployments')).body as Json[]).map((d) => d.affectedApps)).not.toContainEqual([
-      id,
-    ]);
+    // The rollback's own deployment ends on the tick after its last task ends: wait for that tick.
+    const deploymentsOn = async () =>
+      ((await master.http.get('/v2/deployments')).body as Json[]).filter((d) =>
+        (d.affectedApps as string[]).includes(id),
+      );
+    await waitFor(async () => ((await deploymentsOn()).length === 0 ? true : undefined), {
+      timeoutMs: 10_000,
+      describe: 'no deployment left on the rolled-back app',
+    });
   });
 
   it('GROUP_BY rack spreads evenly, also on scale-down; MAX_PER caps each rack', async () => {
