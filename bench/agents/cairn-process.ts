@@ -49,7 +49,7 @@ export class CairnProcess {
     const logPath = join(options.logDir, `${name}.log`);
     const fd = openSync(logPath, 'a');
     try {
-      const child = spawn(process.execPath, [builtCli(), ...args], {
+      const child = spawn(process.execPath, [...nodeArgsFor(name), builtCli(), ...args], {
         env: { ...process.env, ...options.env },
         stdio: ['ignore', fd, fd],
       });
@@ -93,4 +93,17 @@ export class CairnProcess {
       return `--- ${this.name}: no output ---`;
     }
   }
+}
+
+/**
+ * Node flags for the Cairn processes a benchmark starts, from CAIRN_BENCH_NODE_ARGS (space
+ * separated), for profiling a run: `CAIRN_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p"`
+ * (Node refuses --cpu-prof in NODE_OPTIONS). CAIRN_BENCH_NODE_ARGS_ONLY limits them to processes
+ * whose name starts with it (e.g. `master`).
+ */
+function nodeArgsFor(name: string): string[] {
+  const args = process.env.CAIRN_BENCH_NODE_ARGS?.trim();
+  const only = process.env.CAIRN_BENCH_NODE_ARGS_ONLY;
+  if (!args || (only && !name.startsWith(only))) return [];
+  return args.split(/\s+/);
 }

@@ -8,6 +8,7 @@ import type { Resources } from './resources';
 import type { NoMatchReason } from './placement';
 import { TaskTable } from './tasks/task-table';
 import { AppTable } from './apps/app-table';
+import { AgentTable } from './agents/agent-table';
 
 /** An agent as the log knows it. */
 export interface AgentRecord {
@@ -163,7 +164,8 @@ export interface ClusterState {
   readonly apps: AppTable;
   /** Groups named by group commands, by absolute id (`/` included once a command names it). */
   readonly groups: Map<string, GroupRecord>;
-  readonly agents: Map<string, AgentRecord>;
+  /** Agents by id, with what a tick reads of all of them indexed (agents/agent-table.ts). */
+  readonly agents: AgentTable;
   /** Non-terminal tasks by id, with the scheduling indexes kept beside them (tasks/task-table.ts). */
   readonly tasks: TaskTable;
   /**
@@ -231,7 +233,7 @@ export function initialState(): ClusterState {
   return {
     apps: new AppTable(),
     groups: new Map(),
-    agents: new Map(),
+    agents: new AgentTable(),
     tasks: new TaskTable(),
     appliedUpdateIds: new Set(),
     launchDelays: new Map(),
@@ -257,11 +259,12 @@ export function hashedView(state: ClusterState): unknown {
 
 /** A deep copy that shares nothing with `state` (the sequencer forks instead: dry-run/fork-state.ts). */
 export function cloneState(state: ClusterState): ClusterState {
-  // structuredClone sees the app and task tables as empty Maps (their entries live in private fields).
-  const { tasks, apps, ...rest } = state;
+  // structuredClone sees the tables as empty Maps (their entries live in private fields).
+  const { tasks, apps, agents, ...rest } = state;
   return {
     ...structuredClone(rest),
     apps: new AppTable(structuredClone([...apps])),
+    agents: new AgentTable(structuredClone([...agents])),
     tasks: new TaskTable(structuredClone([...tasks])),
   };
 }

@@ -83,7 +83,7 @@ export function decideReactivateAgent(command: ReactivateAgent, state: ClusterSt
 export function drainTick(state: ClusterState, now: number, ended: ReadonlySet<string>): EventDraft[] {
   const draining: AgentRecord[] = [];
   const drained = new Set<string>();
-  for (const agent of state.agents.values()) {
+  for (const agent of state.agents.inMaintenance()) {
     if (agent.drain?.state === 'DRAINING') draining.push(agent);
     else if (agent.drain?.state === 'DRAINED') drained.add(agent.agentId);
   }

@@ -41,7 +41,10 @@ const filtersArb: fc.Arbitrary<OfferFilter[]> = fc.array(
   { maxLength: 8 },
 );
 
-const inputArb: fc.Arbitrary<AllocationInput> = fc.record({
+/** The listed form of the input (the lazy one is held to it below). */
+type ListedInput = AllocationInput & { readonly agents: AgentSlot[]; readonly filters: OfferFilter[] };
+
+const inputArb: fc.Arbitrary<ListedInput> = fc.record({
   agents: agentsArb,
   frameworks: frameworksArb,
   filters: filtersArb,
@@ -132,6 +135,42 @@ describe('allocate properties', () => {
         }
       }),
     );
+  });
+
+  it('agents in id order (read lazily) and filters as a lookup make the same offers, reading no agent past the last one offered', () => {
+    fc.assert(
+      fc.property(inputArb, fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }), (input, maxOffers) => {
+        const clusterTotal = [...input.agents.map((a) => a.free), ...input.frameworks.map((f) => f.allocated)]
+          .map((r) => ({ ...r, ports: [] }))
+          .reduce<Resources>(addResources, EMPTY_RESOURCES);
+        const listed = allocate({ ...input, clusterTotal, maxOffers });
+        const sorted = [...input.agents].sort((a, b) => (a.agentId < b.agentId ? -1 : 1));
+        let read = 0;
+        function* inIdOrder() {
+          for (const agent of sorted) {
+            read++;
+            yield agent;
+          }
+        }
+        const lazy = allocate({
+          ...input,
+          agents: { inIdOrder: inIdOrder() },
+          filters: (frameworkId, agentId, now) =>
+            input.filters.some((f) => f.frameworkId === frameworkId && f.agentId === agentId && now < f.until),
+          clusterTotal,
+          maxOffers,
+        });
+        expect(lazy).toEqual(listed);
+        if (maxOffers !== undefined && lazy.length === maxOffers && lazy.length > 0) {
+          const last = sorted.findIndex((a) => a.agentId === lazy[lazy.length - 1].agentId);
+          expect(read).toBeLessThanOrEqual(last + 2); // the generator runs one step past what it yields
+        }
+      }),
+    );
+  });
+
+  it('refuses agents in id order without the cluster total', () => {
+    expect(() => allocate({ agents: { inIdOrder: [] }, frameworks: [], filters: [], now: T0 })).toThrow(/clusterTotal/);
   });
 
   it("with two frameworks with equal demand and weights, dominant shares stay within one agent's share of each other over repeated passes", () => {

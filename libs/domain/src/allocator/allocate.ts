@@ -36,9 +36,16 @@ export interface OfferDraft {
 }
 
 export interface AllocationInput {
-  readonly agents: readonly AgentSlot[];
+  /**
+   * The agents, in any order (sorted, and checked for repeated ids, here), or already in id
+   * order with distinct ids (`inIdOrder`): then they are read only as far as the pass goes, so a
+   * pass that stops at `maxOffers` builds no slot for the agents after it. `clusterTotal` is then
+   * required (the default would read them all).
+   */
+  readonly agents: readonly AgentSlot[] | { readonly inIdOrder: Iterable<AgentSlot> };
   readonly frameworks: readonly FrameworkDemand[];
-  readonly filters: readonly OfferFilter[];
+  /** The filters, or a lookup of the ones in force at `now` (a state's, read per agent offered). */
+  readonly filters: readonly OfferFilter[] | FilterLookup;
   /** Decision time, ms since the epoch: only used to tell which filters are still in force. */
   readonly now: number;
   /**
@@ -64,20 +71,26 @@ export interface AllocationInput {
  * Pure: the result depends only on the input (ties: framework id, then agent id order).
  */
 export function allocate(input: AllocationInput): OfferDraft[] {
-  checkUniqueIds(input);
+  const agents = agentsInIdOrder(input);
+  checkUniqueFrameworks(input.frameworks);
   const wanting = input.frameworks
     .filter((framework) => !framework.suppressed)
     .sort((a, b) => compareIds(a.frameworkId, b.frameworkId));
   if (wanting.length === 0) return [];
 
-  const sorter = (input.sorter ?? drfSorter)(input.clusterTotal ?? clusterTotalOf(input));
+  const sorter = (input.sorter ?? drfSorter)(
+    input.clusterTotal ?? clusterTotalOf(input.agents as readonly AgentSlot[], input.frameworks),
+  );
   for (const framework of wanting) sorter.add(framework.frameworkId, framework.weight, framework.allocated);
   const roleOf = new Map(wanting.map((framework) => [framework.frameworkId, framework.role]));
-  const isFiltered = activeFilters(input.filters, input.now);
+  const isFiltered =
+    typeof input.filters === 'function'
+      ? (frameworkId: string, agentId: string) => (input.filters as FilterLookup)(frameworkId, agentId, input.now)
+      : activeFilters(input.filters, input.now);
 
   const offers: OfferDraft[] = [];
   const maxOffers = input.maxOffers ?? Infinity;
-  for (const agent of [...input.agents].sort((a, b) => compareIds(a.agentId, b.agentId))) {
+  for (const agent of agents) {
     if (offers.length >= maxOffers) break;
     if (!agent.active || !isAllocatable(agent.free)) continue;
     const frameworkId = sorter.sort().find((id) => !isFiltered(id, agent.agentId));
@@ -89,24 +102,47 @@ export function allocate(input: AllocationInput): OfferDraft[] {
   return offers;
 }
 
+/**
+ * Whether a framework is refused an agent at `now` (Mesos's filters, looked up where they are
+ * kept instead of listed): the allocator asks only about the agents it reaches.
+ */
+export type FilterLookup = (frameworkId: string, agentId: string, now: number) => boolean;
+
+/** The agents in id order: a list is sorted (and checked) here, a caller's ordered source is read lazily. */
+function agentsInIdOrder(input: AllocationInput): Iterable<AgentSlot> {
+  if (!Array.isArray(input.agents)) {
+    if (input.clusterTotal === undefined) {
+      throw new AllocatorInputError({
+        field: 'clusterTotal',
+        value: undefined,
+        reason: 'required when the agents are given in id order (they are not all read)',
+      });
+    }
+    return (input.agents as { readonly inIdOrder: Iterable<AgentSlot> }).inIdOrder;
+  }
+  const agents = input.agents as readonly AgentSlot[];
+  const agentId = duplicate(agents.map((agent) => agent.agentId));
+  if (agentId !== undefined)
+    throw new AllocatorInputError({ field: 'agents[].agentId', value: agentId, reason: 'listed twice' });
+  return [...agents].sort((a, b) => compareIds(a.agentId, b.agentId));
+}
+
 /** total = Σ free + Σ allocated (see AllocationInput.clusterTotal). */
-function clusterTotalOf(input: AllocationInput): Resources {
+function clusterTotalOf(agents: readonly AgentSlot[], frameworks: readonly FrameworkDemand[]): Resources {
   return addResources(
-    sumResources(input.agents.map((agent) => ({ ...agent.free, ports: [] }))),
-    sumResources(input.frameworks.map((framework) => ({ ...framework.allocated, ports: [] }))),
+    sumResources(agents.map((agent) => ({ ...agent.free, ports: [] }))),
+    sumResources(frameworks.map((framework) => ({ ...framework.allocated, ports: [] }))),
   );
 }
 
-function checkUniqueIds(input: AllocationInput): void {
-  const duplicate = (ids: string[]) => {
-    const seen = new Set<string>();
-    return ids.find((id) => seen.size === seen.add(id).size);
-  };
-  const agentId = duplicate(input.agents.map((agent) => agent.agentId));
-  if (agentId !== undefined)
-    throw new AllocatorInputError({ field: 'agents[].agentId', value: agentId, reason: 'listed twice' });
-  const frameworkId = duplicate(input.frameworks.map((framework) => framework.frameworkId));
+function checkUniqueFrameworks(frameworks: readonly FrameworkDemand[]): void {
+  const frameworkId = duplicate(frameworks.map((framework) => framework.frameworkId));
   if (frameworkId !== undefined) {
     throw new AllocatorInputError({ field: 'frameworks[].frameworkId', value: frameworkId, reason: 'listed twice' });
   }
+}
+
+function duplicate(ids: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  return ids.find((id) => seen.size === seen.add(id).size);
 }

@@ -13,7 +13,7 @@ export function forkState(state: ClusterState): ClusterState {
   return {
     apps: state.apps.fork(),
     groups: new CopyOnWriteMap(state.groups),
-    agents: new CopyOnWriteMap(state.agents),
+    agents: state.agents.fork(),
     tasks: state.tasks.fork(),
     appliedUpdateIds: new CopyOnWriteSet(state.appliedUpdateIds),
     launchDelays: new CopyOnWriteMap(state.launchDelays),

@@ -54,18 +54,23 @@ export interface OfferPlacement {
  * takes one task per offer), and fitTask fits it in what is left.
  */
 export function placeTasks(
-  queue: readonly QueuedLaunch[],
+  queue: Iterable<QueuedLaunch>,
   offer: PlacementOffer,
   options: { maxInstances?: number } = {},
 ): OfferPlacement {
   const maxInstances = options.maxInstances ?? MAX_INSTANCES_PER_OFFER;
-  checkQueue(queue, maxInstances);
+  checkMaxInstances(maxInstances);
   const launches: TaskLaunch[] = [];
   const reasonsByApp = new Map<string, NoMatchReason[]>();
   let remaining = normalizeResources(offer.resources);
   const agent: AgentFacts = { hostname: offer.hostname, attributes: offer.attributes };
+  const seen = new Set<string>();
 
+  // The queue is read only as far as placement goes (a caller may build its entries as they are
+  // read): an offer filled by the first apps costs nothing for the hundreds queued behind them.
   for (const entry of queue) {
+    if (launches.length >= maxInstances) break;
+    checkEntry(entry, seen);
     const { appId, demand, count } = entry;
     // The app's instances as its constraints see them: those running, then each one placed here.
     const placed = [...(entry.placed ?? [])];
@@ -108,24 +113,24 @@ function unmetConstraint(
   };
 }
 
-function checkQueue(queue: readonly QueuedLaunch[], maxInstances: number): void {
+function checkMaxInstances(maxInstances: number): void {
   if (!(Number.isInteger(maxInstances) && maxInstances >= 0)) {
     throw new PlacementInputError({ field: 'maxInstances', value: maxInstances, reason: 'must be an integer >= 0' });
   }
-  const seen = new Set<string>();
-  for (const { appId, count, instances } of queue) {
-    if (seen.has(appId))
-      throw new PlacementInputError({ field: 'queue[].appId', value: appId, reason: 'queued twice' });
-    seen.add(appId);
-    if (!(Number.isInteger(count) && count >= 0)) {
-      throw new PlacementInputError({ field: `count of ${appId}`, value: count, reason: 'must be an integer >= 0' });
-    }
-    if (instances !== undefined && !(Number.isInteger(instances) && instances >= 0)) {
-      throw new PlacementInputError({
-        field: `instances of ${appId}`,
-        value: instances,
-        reason: 'must be an integer >= 0',
-      });
-    }
+}
+
+/** Each entry as it is read (`seen`: the app ids read before it). */
+function checkEntry({ appId, count, instances }: QueuedLaunch, seen: Set<string>): void {
+  if (seen.has(appId)) throw new PlacementInputError({ field: 'queue[].appId', value: appId, reason: 'queued twice' });
+  seen.add(appId);
+  if (!(Number.isInteger(count) && count >= 0)) {
+    throw new PlacementInputError({ field: `count of ${appId}`, value: count, reason: 'must be an integer >= 0' });
+  }
+  if (instances !== undefined && !(Number.isInteger(instances) && instances >= 0)) {
+    throw new PlacementInputError({
+      field: `instances of ${appId}`,
+      value: instances,
+      reason: 'must be an integer >= 0',
+    });
   }
 }

@@ -5,7 +5,7 @@ import { allocate, AgentSlot, OfferDraft } from '../allocator';
 import { Cause, causedBy, draft, EventDraft, ROOT } from '../command';
 import { funnelReason, MAX_INSTANCES_PER_OFFER, placeTasks, QueuedLaunch, NoMatchReason } from '../placement';
 import type { AgentFacts } from '../constraints';
-import type { Resources } from '../resources';
+import { EMPTY_RESOURCES, type Resources } from '../resources';
 import {
   countsAsInstance,
   type AgentRecord,
@@ -86,9 +86,12 @@ export function decideTick(command: Tick, state: ClusterState): EventDraft[] {
  */
 function unreachableAgents(command: Tick, state: ClusterState): EventDraft[] {
   const events: EventDraft[] = [];
-  const connected = new Set(command.connectedAgentIds);
-  for (const agent of state.agents.values()) {
-    if (!isOverdue(agent, connected, command)) continue;
+  // ACTIVE agents are read only when one may be overdue (see activeMayBeOverdue); otherwise
+  // only those that are not ACTIVE, not all 5,000.
+  const connected = activeMayBeOverdue(command, state);
+  const candidates = connected ? state.agents.values() : state.agents.notActive();
+  for (const agent of candidates) {
+    if (!isOverdue(agent, connected ?? NONE_CONNECTED, command)) continue;
     // A timeout starts a chain: the agent's tasks are lost because of it.
     const lost = draft('AgentUnreachable', { agentId: agent.agentId }, ROOT);
     events.push(lost);
@@ -159,9 +162,7 @@ function unreachableStatus(task: TaskRecord, message: string, cause: Cause): Eve
 function unreachableTimers(command: Tick, state: ClusterState, except: ReadonlySet<string>): EventDraft[] {
   const kept = state.tasks.unreachable();
   if (kept.length === 0) return [];
-  let anyUnreachable = false;
-  for (const agent of state.agents.values()) anyUnreachable ||= agent.status !== 'ACTIVE';
-  if (!anyUnreachable) return []; // kept tasks live only on agents that are not active
+  if (state.agents.activeCount === state.agents.size) return []; // kept tasks live only on agents that are not active
   const now = command.meta.now;
   const events: EventDraft[] = [];
   for (const task of kept) {
@@ -237,6 +238,22 @@ function launchTimeouts(command: Tick, state: ClusterState, ended: ReadonlySet<s
   return events;
 }
 
+/**
+ * The connected agents when an ACTIVE agent may be overdue, else null: only one that is not
+ * connected can be, and only once this master has led for the timeout (an ACTIVE agent's clock
+ * starts at the later of its status and the leadership). In a steady cluster every ACTIVE agent
+ * is connected; after a failover they have the timeout to come back.
+ */
+function activeMayBeOverdue(command: Tick, state: ClusterState): ReadonlySet<string> | null {
+  if (command.meta.now - command.leaderSinceMs < command.agentUnreachableMs) return null;
+  const connected = new Set(command.connectedAgentIds);
+  let activeConnected = 0;
+  for (const agentId of connected) if (state.agents.isActive(agentId)) activeConnected++;
+  return activeConnected < state.agents.activeCount ? connected : null;
+}
+
+const NONE_CONNECTED: ReadonlySet<string> = new Set();
+
 /** Disconnected past the timeout, or never back since this master leads (failover). */
 function isOverdue(agent: AgentRecord, connected: ReadonlySet<string>, command: Tick): boolean {
   const now = command.meta.now;
@@ -261,7 +278,7 @@ function allocationPass(
   );
   if (waiting.length === 0) return [];
   const drafts = allocate({
-    agents: agentSlots(state),
+    agents: { inIdOrder: agentSlots(state) },
     frameworks: [
       {
         frameworkId: APPS_FRAMEWORK_ID,
@@ -271,10 +288,13 @@ function allocationPass(
         suppressed: false,
       },
     ],
-    filters: [...state.offerFilters.entries()].map(([key, until]) => {
-      const [frameworkId, agentId] = key.split(' ');
-      return { frameworkId, agentId, until };
-    }),
+    // Mesos's total: every agent's resources, whatever runs there (kept by the agent table).
+    clusterTotal: state.agents.totalScalars(),
+    filters: (frameworkId, agentId, at) => {
+      // state.offerFilters' key (see ClusterState).
+      const until = state.offerFilters.get(`${frameworkId} ${agentId}`);
+      return until !== undefined && at < until;
+    },
     now,
     maxOffers: Math.min(OFFERS_PER_TICK_MAX, waiting.reduce((sum, q) => sum + q.count, 0) + OFFERS_BEYOND_DEMAND),
   });
@@ -442,20 +462,25 @@ function answerOffer(
 ): EventDraft[] {
   const agent = state.agents.get(offer.agentId)!;
   const answered = { draft: why.made };
-  const queue: QueuedLaunch[] = [...waiting.values()]
-    .filter((q) => q.count > 0)
-    .map((q) => ({
-      appId: q.app.id,
-      demand: q.demand,
-      count: q.count,
-      constraints: constraints.get(q.app.id)!,
-      placed: placed.get(q.app.id) ?? [],
-      instances: q.app.instances,
-    }));
+  // Built as placement reads it (it stops once the offer is full): an offer the first apps fill
+  // costs nothing for the hundreds waiting behind them. Read before `waiting` changes below.
+  function* queue(): Generator<QueuedLaunch> {
+    for (const q of waiting.values()) {
+      if (q.count <= 0) continue;
+      yield {
+        appId: q.app.id,
+        demand: q.demand,
+        count: q.count,
+        constraints: constraints.get(q.app.id)!,
+        placed: placed.get(q.app.id) ?? [],
+        instances: q.app.instances,
+      };
+    }
+  }
   // Only what this release runs counts, whatever an agent recorded long ago claimed: an app that
   // needs an image runtime (see launch-queue.ts) then waits as UnsupportedContainer.
   const capabilities = agent.capabilities.filter((c) => SUPPORTED_CAPABILITIES.has(c));
-  const placement = placeTasks(queue, {
+  const placement = placeTasks(queue(), {
     resources: offer.resources,
     capabilities,
     hostname: agent.hostname,
@@ -490,8 +515,9 @@ function answerOffer(
   for (const launch of placement.launches) {
     const queued = waiting.get(launch.appId)!;
     // Round robin within the pass: an app served by this offer goes behind the others for the next.
+    // One with nothing left to launch leaves the queue (later offers would only skip it).
     waiting.delete(launch.appId);
-    waiting.set(launch.appId, { ...queued, count: queued.count - 1 });
+    if (queued.count > 1) waiting.set(launch.appId, { ...queued, count: queued.count - 1 });
     why.declines?.launched(launch.appId);
     // Unique forever, even if a caller repeats a seed: the count of launches so far is part of it.
     const taskId = taskIdFor(launch.appId, uniqueTaskUuid(ids.uuid(), why.launchCount.next++));
@@ -539,17 +565,18 @@ function taskLaunched(
 }
 
 /**
- * Free resources per agent: total - used by its non-terminal tasks (nothing, never negative, for an
- * agent that came back smaller than what runs on it). The task table keeps them per agent until
- * one of its tasks changes.
+ * Free resources per agent, in id order, built as the allocator reaches them: total - used by its
+ * non-terminal tasks (nothing, never negative, for an agent that came back smaller than what runs
+ * on it). The task table keeps them per agent until one of its tasks changes.
  */
-function agentSlots(state: ClusterState): AgentSlot[] {
-  // An agent in maintenance (draining or drained) is offered to no one.
-  return [...state.agents.values()].map((agent) => ({
-    agentId: agent.agentId,
-    free: state.tasks.freeOn(agent),
-    active: agent.status === 'ACTIVE' && !agent.drain,
-  }));
+function* agentSlots(state: ClusterState): Generator<AgentSlot> {
+  for (const agentId of state.agents.idsInOrder()) {
+    const agent = state.agents.get(agentId)!;
+    // An agent in maintenance (draining or drained) is offered to no one.
+    const active = agent.status === 'ACTIVE' && !agent.drain;
+    // Nothing to work out for an agent that is not offered.
+    yield { agentId, free: active ? state.tasks.freeOn(agent) : EMPTY_RESOURCES, active };
+  }
 }
 
 function eventResources(r: Resources) {

@@ -5,9 +5,10 @@ import { forkState } from '../dry-run';
 import { initialState, type ClusterState } from '../state';
 import { runSteps, stepRun } from '../testing/cluster-arbitraries';
 import { indexesOf } from './task-table';
+import { AgentTable } from '../agents/agent-table';
 
 /**
- * The task table's indexes (and the app table's) are a pure function of its entries, whichever way the entries got
+ * The task table's indexes (and the app and agent tables') are a pure function of its entries, whichever way the entries got
  * there: the leader's live fold (records replaced), a replay that owns its records (changed in
  * place through `mutate`), and a fork evolved apart from its base. Checked after every event of
  * random cluster runs (agents register, disconnect, drain; apps change; ticks launch; agents report).
@@ -24,6 +25,12 @@ function expectIndexed(state: ClusterState): void {
   }
   for (const port of [...holders.keys(), 0, 1])
     expect(state.apps.servicePortHolders(port)).toBe(holders.get(port) ?? 0);
+  // And the agent table's (agents/agent-table.ts): equal to a table built afresh from the entries.
+  expect(state.agents.describeIndexes()).toEqual(new AgentTable(state.agents.entries()).describeIndexes());
+  const walked = [...state.agents.values()];
+  expect(state.agents.notActive()).toEqual(walked.filter((a) => a.status !== 'ACTIVE'));
+  expect(state.agents.inMaintenance()).toEqual(walked.filter((a) => a.drain !== undefined));
+  expect(state.agents.activeCount).toBe(walked.filter((a) => a.status === 'ACTIVE').length);
 }
 
 describe('task table indexes (fast-check)', () => {
@@ -49,12 +56,14 @@ describe('task table indexes (fast-check)', () => {
         });
         // The rest of the run on a fork: its indexes follow it, the base's stay as they were.
         const before = replayed.tasks.describeIndexes();
+        const agentsBefore = replayed.agents.describeIndexes();
         const fork = forkState(replayed);
         for (const event of events.slice(at)) {
           evolve(fork, event);
           expectIndexed(fork);
         }
         expect(replayed.tasks.describeIndexes()).toEqual(before);
+        expect(replayed.agents.describeIndexes()).toEqual(agentsBefore);
         expectIndexed(replayed);
       }),
       { numRuns: NUM_RUNS },
