@@ -230,11 +230,14 @@ export function appliedUpdateIdsBound(state: { clusterVersion: number; tasks: { 
 }
 
 export function initialState(): ClusterState {
+  const tasks = new TaskTable();
+  const apps = new AppTable();
+  apps.countTasksIn(tasks);
   return {
-    apps: new AppTable(),
+    apps,
     groups: new Map(),
     agents: new AgentTable(),
-    tasks: new TaskTable(),
+    tasks,
     appliedUpdateIds: new Set(),
     launchDelays: new Map(),
     offerFilters: new Map(),
@@ -261,10 +264,13 @@ export function hashedView(state: ClusterState): unknown {
 export function cloneState(state: ClusterState): ClusterState {
   // structuredClone sees the tables as empty Maps (their entries live in private fields).
   const { tasks, apps, agents, ...rest } = state;
+  const clonedTasks = new TaskTable(structuredClone([...tasks]));
+  const clonedApps = new AppTable(structuredClone([...apps]));
+  clonedApps.countTasksIn(clonedTasks);
   return {
     ...structuredClone(rest),
-    apps: new AppTable(structuredClone([...apps])),
+    apps: clonedApps,
     agents: new AgentTable(structuredClone([...agents])),
-    tasks: new TaskTable(structuredClone([...tasks])),
+    tasks: clonedTasks,
   };
 }

@@ -1,5 +1,6 @@
 import type { AppDefinition } from '@cairn/events';
-import { CopyOnWriteMap } from '../dry-run/copy-on-write';
+import { CopyOnWriteMap, CopyOnWriteSet } from '../dry-run/copy-on-write';
+import type { TaskTable } from '../tasks/task-table';
 
 /**
  * The state's apps by id, with each app's `instances` kept beside it in a map of numbers: the
@@ -13,6 +14,10 @@ import { CopyOnWriteMap } from '../dry-run/copy-on-write';
 export class AppTable extends Map<string, AppDefinition> {
   #records: Map<string, AppDefinition>;
   #instances: Map<string, number>;
+  /** Where active counts are read (the state's task table, see countTasksIn); null until then. */
+  #tasks: TaskTable | null;
+  /** Apps with more instances than active tasks: the launch queue's candidates, kept as either side changes. */
+  #short: Set<string>;
   /** How many apps hold each non-zero service port, and which ports each app was indexed with. */
   #portHolders: Map<number, number>;
   #portsOf: Map<string, readonly number[]>;
@@ -21,14 +26,42 @@ export class AppTable extends Map<string, AppDefinition> {
     super();
     this.#records = base ? new CopyOnWriteMap(base.#records) : new Map();
     this.#instances = base ? new CopyOnWriteMap(base.#instances) : new Map();
+    this.#tasks = base ? base.#tasks : null;
+    this.#short = base ? new CopyOnWriteSet(base.#short) : new Set();
     this.#portHolders = base ? new CopyOnWriteMap(base.#portHolders) : new Map();
     this.#portsOf = base ? new CopyOnWriteMap(base.#portsOf) : new Map();
     if (entries) for (const [id, app] of entries) this.set(id, app);
   }
 
-  /** A copy-on-write table over this one: O(1); this one must not change while the fork is used. */
-  fork(): AppTable {
-    return new AppTable(undefined, this);
+  /**
+   * A copy-on-write table over this one: O(1); this one must not change while the fork is used.
+   * With `tasks` (a fork of the task table it counts in, forked with it) it counts in that one;
+   * without, it reads the same task table as this one.
+   */
+  fork(tasks?: TaskTable): AppTable {
+    const fork = new AppTable(undefined, this);
+    if (tasks) fork.#watch(tasks);
+    return fork;
+  }
+
+  /**
+   * Links the table to the state's task table, where active counts are read: from now on it keeps
+   * the apps short of instances (`shortOfInstances`) as apps and active counts change.
+   */
+  countTasksIn(tasks: TaskTable): void {
+    this.#watch(tasks);
+    this.#short.clear();
+    for (const appId of this.#records.keys()) this.#recheck(appId);
+  }
+
+  /**
+   * Apps with more instances than active tasks (the task table's `activeCount`), in no particular
+   * order: the apps the launch queue may hold besides those a deployment works on. A tick reads
+   * these instead of comparing 10,000 apps' counts (about 10 ms in a master's large heap).
+   */
+  shortOfInstances(): ReadonlySet<string> {
+    if (!this.#tasks) throw new Error('the app table counts no tasks yet (countTasksIn)');
+    return this.#short;
   }
 
   /** Every app's `instances`, by id, in the table's order. */
@@ -56,6 +89,7 @@ export class AppTable extends Map<string, AppDefinition> {
   override set(appId: string, app: AppDefinition): this {
     this.#records.set(appId, app);
     this.#instances.set(appId, app.instances);
+    this.#recheck(appId);
     this.#holdPorts(
       appId,
       app.portDefinitions.flatMap((definition) => (definition.port !== 0 ? [definition.port] : [])),
@@ -65,8 +99,21 @@ export class AppTable extends Map<string, AppDefinition> {
 
   override delete(appId: string): boolean {
     this.#instances.delete(appId);
+    this.#short.delete(appId);
     this.#holdPorts(appId, []);
     return this.#records.delete(appId);
+  }
+
+  #watch(tasks: TaskTable): void {
+    this.#tasks = tasks;
+    tasks.watchActiveCounts((appId) => this.#recheck(appId));
+  }
+
+  #recheck(appId: string): void {
+    if (!this.#tasks) return;
+    const instances = this.#instances.get(appId);
+    if (instances !== undefined && instances > this.#tasks.activeCount(appId)) this.#short.add(appId);
+    else this.#short.delete(appId);
   }
 
   /** The app now holds `ports`: what it held before (as indexed, whatever was changed in place) is released. */

@@ -10,11 +10,13 @@ import { CopyOnWriteMap, CopyOnWriteSet } from './copy-on-write';
  * decision. A new field of ClusterState does not compile here until it is forked too.
  */
 export function forkState(state: ClusterState): ClusterState {
+  // The fork's app table counts the fork's tasks (its shortfall index follows the fork's changes).
+  const tasks = state.tasks.fork();
   return {
-    apps: state.apps.fork(),
+    apps: state.apps.fork(tasks),
     groups: new CopyOnWriteMap(state.groups),
     agents: state.agents.fork(),
-    tasks: state.tasks.fork(),
+    tasks,
     appliedUpdateIds: new CopyOnWriteSet(state.appliedUpdateIds),
     launchDelays: new CopyOnWriteMap(state.launchDelays),
     offerFilters: new CopyOnWriteMap(state.offerFilters),

@@ -28,9 +28,13 @@ export function launchQueue(
   deploymentLaunches: ReadonlyMap<string, number> = new Map(),
 ): QueuedApp[] {
   const queue: QueuedApp[] = [];
-  // Instances and active counts come from the tables' indexes: the queue reads no task, and only
-  // the definitions of apps that want launches.
-  for (const [appId, instances] of state.apps.instances()) {
+  // The candidates come from the tables' indexes: the apps short of instances, and those a
+  // deployment works on. The queue reads no task, and only the definitions of apps that want launches.
+  const candidates = new Set(state.apps.shortOfInstances());
+  for (const appId of deploymentLaunches.keys()) candidates.add(appId);
+  for (const appId of candidates) {
+    const instances = state.apps.instances().get(appId);
+    if (instances === undefined) continue; // a deployment's app that is gone
     const count = deploymentLaunches.get(appId) ?? instances - state.tasks.activeCount(appId);
     if (count <= 0) continue;
     const app = state.apps.get(appId)!;

@@ -25,6 +25,9 @@ function expectIndexed(state: ClusterState): void {
   }
   for (const port of [...holders.keys(), 0, 1])
     expect(state.apps.servicePortHolders(port)).toBe(holders.get(port) ?? 0);
+  // The apps short of instances, against their counts.
+  const short = [...state.apps.instances()].filter(([id, n]) => n > state.tasks.activeCount(id)).map(([id]) => id);
+  expect([...state.apps.shortOfInstances()].sort()).toEqual(short.sort());
   // And the agent table's (agents/agent-table.ts): equal to a table built afresh from the entries.
   expect(state.agents.describeIndexes()).toEqual(new AgentTable(state.agents.entries()).describeIndexes());
   const walked = [...state.agents.values()];

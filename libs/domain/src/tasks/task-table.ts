@@ -61,6 +61,8 @@ export class TaskTable extends Map<string, TaskRecord> {
    */
   #version = 0;
   #appVersions: Map<string, number>;
+  /** Told of every change of an app's active count (the app table's shortfall index, apps/app-table.ts). */
+  #activeCountWatcher: ((appId: string) => void) | null = null;
 
   constructor(entries?: Iterable<readonly [string, TaskRecord]>, base?: TaskTable) {
     super();
@@ -174,6 +176,11 @@ export class TaskTable extends Map<string, TaskRecord> {
     return this.#activeByApp.get(appId) ?? 0;
   }
 
+  /** `watcher` is told the app id whenever an app's active count changes (one watcher: a new one replaces it). */
+  watchActiveCounts(watcher: (appId: string) => void): void {
+    this.#activeCountWatcher = watcher;
+  }
+
   /** The app's tasks, in the table's order. */
   *ofApp(appId: string): Generator<TaskRecord> {
     yield* this.#recordsOf(this.#byApp.get(appId));
@@ -279,7 +286,10 @@ export class TaskTable extends Map<string, TaskRecord> {
       this.#notStarted.delete(task.taskId);
     }
     if (task.unreachable) this.#unreachable.add(task.taskId);
-    if (countsAsInstance(task)) this.#activeByApp.set(task.appId, this.activeCount(task.appId) + 1);
+    if (countsAsInstance(task)) {
+      this.#activeByApp.set(task.appId, this.activeCount(task.appId) + 1);
+      this.#activeCountWatcher?.(task.appId);
+    }
     // A task's resources are those of its launch: only a task's arrival or end changes what is used.
     if (added) this.#use(task, 1);
   }
@@ -297,6 +307,7 @@ export class TaskTable extends Map<string, TaskRecord> {
       const left = this.activeCount(task.appId) - 1;
       if (left > 0) this.#activeByApp.set(task.appId, left);
       else this.#activeByApp.delete(task.appId);
+      this.#activeCountWatcher?.(task.appId);
     }
     if (removed) this.#use(task, -1);
   }
