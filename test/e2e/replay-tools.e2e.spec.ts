@@ -14,6 +14,9 @@ import {
 } from '../harness';
 import type { Json } from '../harness';
 
+// Starting a master and two agents (on Kafka too) takes seconds: far past jest's 5 s default under load.
+jest.setTimeout(120_000);
+
 const APP = '/replay/web';
 
 /**
@@ -118,10 +121,12 @@ describeEachBackend('replay as a tool', (backend) => {
     expect(why.placement).toMatchObject({ agentId: agentsByHost.get('replay-host-2'), host: 'replay-host-2' });
     expect(why.placement.offerId).toEqual(expect.any(String));
     expect(why.placement.offered).toMatchObject({ cpus: expect.any(Number) });
-    // Both agents were offered in that pass; the placement records the agents tried before the one
-    // taken (the funnel's order), so host-1 is named, with the constraint, when it was tried first.
-    expect(why.placement.agentsOffered).toBe(2);
-    for (const rejected of why.placement.rejected as Json[]) {
+    // A pass offers agents in id order until the task is placed: host-1 was offered too (and is
+    // named, with the constraint) exactly when its id comes first.
+    const rejectedAgents = why.placement.rejected as Json[];
+    expect(rejectedAgents.length).toBeLessThanOrEqual(1);
+    expect(why.placement.agentsOffered).toBe(1 + rejectedAgents.length);
+    for (const rejected of rejectedAgents) {
       expect(rejected).toEqual({
         agentId: agentsByHost.get('replay-host-1'),
         reason: expect.stringMatching(/constraint/i),

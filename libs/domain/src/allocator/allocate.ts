@@ -71,12 +71,22 @@ export interface AllocationInput {
  * Pure: the result depends only on the input (ties: framework id, then agent id order).
  */
 export function allocate(input: AllocationInput): OfferDraft[] {
+  return [...allocations(input)];
+}
+
+/**
+ * `allocate`'s offers one at a time, as the caller takes them: a caller that stops (its demand
+ * met) makes no more offers, and no agent after the last one offered is read. The same offers, in
+ * the same order, as far as it goes. The input is checked when the first offer is asked for.
+ */
+export function* allocations(input: AllocationInput): Generator<OfferDraft, void, undefined> {
   const agents = agentsInIdOrder(input);
   checkUniqueFrameworks(input.frameworks);
   const wanting = input.frameworks
     .filter((framework) => !framework.suppressed)
     .sort((a, b) => compareIds(a.frameworkId, b.frameworkId));
-  if (wanting.length === 0) return [];
+  const maxOffers = input.maxOffers ?? Infinity;
+  if (wanting.length === 0 || maxOffers <= 0) return;
 
   const sorter = (input.sorter ?? drfSorter)(
     input.clusterTotal ?? clusterTotalOf(input.agents as readonly AgentSlot[], input.frameworks),
@@ -88,18 +98,16 @@ export function allocate(input: AllocationInput): OfferDraft[] {
       ? (frameworkId: string, agentId: string) => (input.filters as FilterLookup)(frameworkId, agentId, input.now)
       : activeFilters(input.filters, input.now);
 
-  const offers: OfferDraft[] = [];
-  const maxOffers = input.maxOffers ?? Infinity;
+  let made = 0;
   for (const agent of agents) {
-    if (offers.length >= maxOffers) break;
     if (!agent.active || !isAllocatable(agent.free)) continue;
     const frameworkId = sorter.sort().find((id) => !isFiltered(id, agent.agentId));
     if (frameworkId === undefined) continue;
     const resources = normalizeResources(agent.free);
-    offers.push({ frameworkId, role: roleOf.get(frameworkId)!, agentId: agent.agentId, resources });
     sorter.allocated(frameworkId, resources);
+    yield { frameworkId, role: roleOf.get(frameworkId)!, agentId: agent.agentId, resources };
+    if (++made >= maxOffers) return;
   }
-  return offers;
 }
 
 /**

@@ -1,4 +1,4 @@
-export { allocate } from './allocate';
+export { allocate, allocations } from './allocate';
 export type { AgentSlot, AllocationInput, FilterLookup, FrameworkDemand, OfferDraft } from './allocate';
 export type { OfferFilter } from './offer-filters';
 export type { Sorter, SorterFactory } from './sorter';

@@ -2,7 +2,8 @@ import { ClusterScenario } from '../testing/cluster-scenario';
 import { anAgent, appCreated } from '../testing/cluster-builders';
 import { eventsOf, T0 } from '../testing/decider-spec';
 import { MAX_INSTANCES_PER_OFFER } from '../placement';
-import { OFFERS_BEYOND_DEMAND, OFFERS_PER_TICK_MAX } from './tick.decider';
+import { AGGREGATED_DECLINES_LEVEL, OFFERS_BEYOND_DEMAND, OFFERS_PER_TICK_MAX } from './tick.decider';
+import { draft } from '../command';
 
 /**
  * Fairness in a burst (issue 12): 10,000 tasks wanted at once across 500 apps, on 100 agents with
@@ -47,12 +48,47 @@ describe('placement fairness in a 10,000-task burst', () => {
 });
 
 describe('offers a pass makes', () => {
-  it('are bounded by the demand: one waiting task on 300 agents gets 1 + OFFERS_BEYOND_DEMAND offers', () => {
+  const on300Agents = () => {
     const cluster = new ClusterScenario();
+    // One OffersDeclined per pass (format level 3), as a cluster of this release writes.
+    cluster.given([draft('ClusterVersionRaised', { version: AGGREGATED_DECLINES_LEVEL, previous: 1, leader: 'm:1' })]);
     cluster.given(Array.from({ length: 300 }, (_, i) => anAgent(`agent-${String(i).padStart(3, '0')}`).registered()));
+    return cluster;
+  };
+
+  it('stop once every waiting task is placed: one task that fits the first agent costs one offer, no decline', () => {
+    const cluster = on300Agents();
     cluster.given([appCreated('/one', { instances: 1, cpus: 0.1, mem: 1, portDefinitions: [] })]);
     const decided = cluster.tick(T0 + 1_000);
-    expect(eventsOf(decided, 'OffersMade')[0].offers).toHaveLength(1 + OFFERS_BEYOND_DEMAND);
+    expect(eventsOf(decided, 'OffersMade')[0].offers.map((o) => o.agentId)).toEqual(['agent-000']);
     expect(eventsOf(decided, 'TaskLaunched')).toHaveLength(1);
+    expect(eventsOf(decided, 'OffersDeclined')).toEqual([]);
+  });
+
+  it('search as far as the task fits: the agents before it are declined, none after it is offered', () => {
+    const cluster = on300Agents();
+    const app = {
+      instances: 1,
+      cpus: 0.1,
+      mem: 1,
+      portDefinitions: [],
+      constraints: [['hostname', 'CLUSTER', 'agent-050.example']],
+    };
+    cluster.given([appCreated('/picky', app)]);
+    const decided = cluster.tick(T0 + 1_000);
+    const offers = eventsOf(decided, 'OffersMade')[0].offers;
+    expect(offers).toHaveLength(51);
+    expect(eventsOf(decided, 'TaskLaunched').map((t) => t.host)).toEqual(['agent-050.example']);
+    expect(eventsOf(decided, 'TaskLaunched')[0].placement?.agentsOffered).toBe(51);
+    expect(eventsOf(decided, 'OffersDeclined')[0].offers).toHaveLength(50);
+  });
+
+  it('are bounded by the demand: one task that fits nowhere on 300 agents gets 1 + OFFERS_BEYOND_DEMAND offers', () => {
+    const cluster = on300Agents();
+    cluster.given([appCreated('/huge', { instances: 1, cpus: 1_000, mem: 1, portDefinitions: [] })]);
+    const decided = cluster.tick(T0 + 1_000);
+    expect(eventsOf(decided, 'OffersMade')[0].offers).toHaveLength(1 + OFFERS_BEYOND_DEMAND);
+    expect(eventsOf(decided, 'TaskLaunched')).toEqual([]);
+    expect(eventsOf(decided, 'OffersDeclined')[0].offers).toHaveLength(1 + OFFERS_BEYOND_DEMAND);
   });
 });

@@ -1,7 +1,7 @@
 import { isoTime } from '@cairn/common/iso-time';
 import { SeededIdSource } from '@cairn/common/ids';
-import type { AppDefinition, TaskLaunchedData } from '@cairn/events';
-import { allocate, AgentSlot, OfferDraft } from '../allocator';
+import type { AppDefinition, OffersMadeData, TaskLaunchedData } from '@cairn/events';
+import { allocations, AgentSlot, OfferDraft } from '../allocator';
 import { Cause, causedBy, draft, EventDraft, ROOT } from '../command';
 import { funnelReason, MAX_INSTANCES_PER_OFFER, placeTasks, QueuedLaunch, NoMatchReason } from '../placement';
 import type { AgentFacts } from '../constraints';
@@ -38,9 +38,10 @@ export const DECLINE_REFUSE_MS = 120_000;
 export const OFFERS_PER_TICK_MAX = 1_000;
 export const LAUNCHES_PER_DECISION_MAX = OFFERS_PER_TICK_MAX * MAX_INSTANCES_PER_OFFER;
 /**
- * Offers a pass makes beyond one per waiting task: agents that turn out not to fit (resources,
- * constraints) are declined and filtered, so the next pass offers the next ones. One app wanting
- * one task on 5,000 agents costs a pass ~100 offers, not 1,000.
+ * Offers a pass may make beyond one per waiting task, while it searches: agents that turn out not
+ * to fit (resources, constraints) are declined and filtered, so the next pass offers the next
+ * ones. A pass stops making offers once every waiting task is placed: one task on an idle cluster
+ * costs one offer; one that fits nowhere costs a pass ~100 declines, not 5,000.
  */
 export const OFFERS_BEYOND_DEMAND = 100;
 
@@ -277,7 +278,8 @@ function allocationPass(
     launchQueue(state, now, deploymentLaunches).filter((q) => q.delayedUntilMs === null),
   );
   if (waiting.length === 0) return [];
-  const drafts = allocate({
+  const demand = waiting.reduce((sum, q) => sum + q.count, 0);
+  const offering = allocations({
     agents: { inIdOrder: agentSlots(state) },
     frameworks: [
       {
@@ -296,24 +298,13 @@ function allocationPass(
       return until !== undefined && at < until;
     },
     now,
-    maxOffers: Math.min(OFFERS_PER_TICK_MAX, waiting.reduce((sum, q) => sum + q.count, 0) + OFFERS_BEYOND_DEMAND),
+    maxOffers: Math.min(OFFERS_PER_TICK_MAX, demand + OFFERS_BEYOND_DEMAND),
   });
-  if (drafts.length === 0) return [];
-  const offers = drafts.map((d) => ({ ...d, offerId: ids.uuid() }));
   const causes = launchCauses(state);
-  // Offers are made because some app waits: the first in the queue names the chain.
-  const made = draft(
-    'OffersMade',
-    {
-      offers: offers.map((o) => ({
-        offerId: o.offerId,
-        frameworkId: o.frameworkId,
-        agentId: o.agentId,
-        resources: eventResources(o.resources),
-      })),
-    },
-    causes.get(waiting[0].app.id) ?? ROOT,
-  );
+  // Offers are made because some app waits: the first in the queue names the chain. Its list is
+  // filled as offers are made (below, before the decision is returned): answers name it as their cause.
+  const offered: OffersMadeData['offers'] = [];
+  const made = draft('OffersMade', { offers: offered }, causes.get(waiting[0].app.id) ?? ROOT);
   const events: EventDraft[] = [made];
   const remaining = new Map(waiting.map((q) => [q.app.id, q]));
   // Only apps with constraints need to know where their instances run.
@@ -324,10 +315,25 @@ function allocationPass(
   const launchCount = { next: state.tasksLaunched };
   const passedOver = new Map<string, { agentId: string; reason: string }[]>();
   const declines = state.clusterVersion >= AGGREGATED_DECLINES_LEVEL ? new DeclineCollector() : null;
-  for (const offer of offers) {
-    const why = { made, causes, launchCount, passedOver, agentsOffered: offers.length, declines };
+  const placements: PlacementRecord[] = [];
+  const why = { made, causes, launchCount, passedOver, placements, declines };
+  // One offer at a time, answered at once; once every waiting task is placed the pass makes no
+  // more (an offer not taken is declined and filtered for DECLINE_REFUSE_MS: one launch on an
+  // idle cluster makes one offer, not the hundred OFFERS_BEYOND_DEMAND allows a pass that searches).
+  for (const allocated of offering) {
+    const offer = { ...allocated, offerId: ids.uuid() };
+    offered.push({
+      offerId: offer.offerId,
+      frameworkId: offer.frameworkId,
+      agentId: offer.agentId,
+      resources: eventResources(offer.resources),
+    });
     events.push(...answerOffer(offer, remaining, placed, constraints, state, now, ids, why));
+    if (remaining.size === 0) break;
   }
+  if (offered.length === 0) return [];
+  // "Agents offered in that pass": known once the pass has ended.
+  for (const placement of placements) placement.agentsOffered = offered.length;
   if (declines && declines.offers.length > 0) {
     const data = { refuseUntil: isoTime(now + DECLINE_REFUSE_MS), ...declines.result() };
     events.push(draft('OffersDeclined', data, { draft: made }));
@@ -381,14 +387,17 @@ class DeclineCollector {
 export const PASSED_OVER_EXAMPLES = 3;
 
 /** The bounded "why here, why not there" of a launch (the funnel of style.md, per launch). */
-function placementRecord(
-  agentsOffered: number,
-  passedOver: readonly { agentId: string; reason: string }[],
-): TaskLaunchedData['placement'] {
+function placementRecord(passedOver: readonly { agentId: string; reason: string }[]): PlacementRecord {
   const byReason: Record<string, number> = {};
   for (const { reason } of passedOver) byReason[reason] = (byReason[reason] ?? 0) + 1;
-  return { agentsOffered, passedOver: passedOver.slice(0, PASSED_OVER_EXAMPLES), passedOverByReason: byReason };
+  // agentsOffered is set when the pass ends (allocationPass).
+  return { agentsOffered: 0, passedOver: passedOver.slice(0, PASSED_OVER_EXAMPLES), passedOverByReason: byReason };
 }
+
+/** A launch's placement record, mutable while its pass runs (agentsOffered is known at its end). */
+type PlacementRecord = {
+  -readonly [K in keyof NonNullable<TaskLaunchedData['placement']>]: NonNullable<TaskLaunchedData['placement']>[K];
+};
 
 /**
  * Why each app wants launches: the deployment working on it, else the last change of its demand.
@@ -455,7 +464,8 @@ function answerOffer(
     launchCount: { next: number };
     /** Per app, the agents of this pass that did not take it, and why (for its launches' placement record). */
     passedOver: Map<string, { agentId: string; reason: string }[]>;
-    agentsOffered: number;
+    /** The launches' placement records, whose agentsOffered the pass sets once it has ended. */
+    placements: PlacementRecord[];
     /** Gathers the pass's declines into one OffersDeclined (null: an OfferDeclined per offer). */
     declines: DeclineCollector | null;
   },
@@ -525,7 +535,8 @@ function answerOffer(
       const facts = { hostname: agent.hostname, attributes: agent.attributes };
       placed.set(launch.appId, [...(placed.get(launch.appId) ?? []), facts]);
     }
-    const record = placementRecord(why.agentsOffered, why.passedOver.get(launch.appId) ?? []);
+    const record = placementRecord(why.passedOver.get(launch.appId) ?? []);
+    why.placements.push(record);
     const task = taskLaunched(queued.app, taskId, offer, agent.hostname, launch.ports, launch.resources, record);
     // A launch answers what made its app want it: its deployment, a change, or a task that ended.
     launched.push(causedBy(task, why.causes.get(launch.appId) ?? answered));
