@@ -257,9 +257,12 @@ export function evolveApp(state: ClusterState, event: CairnEvent, ownership: Own
       const scaled = ownership === 'owned' ? app : { ...app };
       scaled.instances = event.data.instances;
       scaled.version = event.data.lastScalingAt;
+      // In the schema's order (lastScalingAt first), as the log holds it: a decision that copies
+      // this app into an event (a deployment's original and target) is then written as it is,
+      // without a reordering copy (libs/events encode-check.ts).
       scaled.versionInfo = {
-        lastConfigChangeAt: app.versionInfo.lastConfigChangeAt,
         lastScalingAt: event.data.lastScalingAt,
+        lastConfigChangeAt: app.versionInfo.lastConfigChangeAt,
       };
       state.apps.set(event.data.appId, scaled);
       return;
@@ -269,7 +272,7 @@ export function evolveApp(state: ClusterState, event: CairnEvent, ownership: Own
       if (!app) return;
       const restarted = ownership === 'owned' ? app : { ...app };
       restarted.version = event.data.version;
-      restarted.versionInfo = { lastConfigChangeAt: event.data.version, lastScalingAt: event.data.version };
+      restarted.versionInfo = { lastScalingAt: event.data.version, lastConfigChangeAt: event.data.version };
       state.apps.set(event.data.appId, restarted);
       state.launchDelays.delete(event.data.appId);
       return;
