@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { canonicalJson } from './canonical-json';
-import { copyJson, sameJson } from './same-json';
+import { copyJson, sameJson, sameJsonExcept } from './same-json';
 
 /** sameJson(a, b) must answer exactly canonicalJson(a) === canonicalJson(b). */
 const leaf = fc.oneof(
@@ -42,6 +42,24 @@ describe('sameJson', () => {
     expect(sameJson(new Set([2, 1]), [1, 2])).toBe(true);
     expect(sameJson({ d: new Date(0) }, { d: new Date(0) })).toBe(
       canonicalJson(new Date(0)) === canonicalJson(new Date(0)),
+    );
+  });
+});
+
+describe('sameJsonExcept', () => {
+  const object = fc.dictionary(fc.constantFrom('a', 'b', 'c', '0', '1'), value, { maxKeys: 4 });
+  const without = (o: Record<string, unknown>, ignored: ReadonlySet<string>) =>
+    Object.fromEntries(Object.entries(o).filter(([key]) => !ignored.has(key)));
+
+  it('answers sameJson of both objects without the ignored keys', () => {
+    fc.assert(
+      fc.property(object, object, fc.boolean(), fc.subarray(['a', 'b', '0']), (a, b, change, keys) => {
+        const ignored = new Set(keys);
+        const twin = shuffled(a, change) as Record<string, unknown>;
+        expect(sameJsonExcept(a, twin, ignored)).toBe(sameJson(without(a, ignored), without(twin, ignored)));
+        expect(sameJsonExcept(a, b, ignored)).toBe(sameJson(without(a, ignored), without(b, ignored)));
+      }),
+      { numRuns: 2_000 },
     );
   });
 });

@@ -65,14 +65,33 @@ function sameArray(a: readonly unknown[], b: readonly unknown[]): boolean {
   return true;
 }
 
-function sameObject(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+/**
+ * sameJson of two objects with the `ignored` keys left out of both (their own keys only, not
+ * deeper): the decider compares app configs apart from instances and versions this way, without
+ * copying either app to delete the keys.
+ */
+export function sameJsonExcept(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+  ignored: ReadonlySet<string>,
+): boolean {
+  if (jsonType(a) === 'object' && jsonType(b) === 'object') return sameObject(a, b, ignored);
+  const without = (o: Record<string, unknown>) => {
+    const copy = { ...o };
+    for (const key of ignored) delete copy[key];
+    return copy;
+  };
+  return sameJson(without(a), without(b));
+}
+
+function sameObject(a: Record<string, unknown>, b: Record<string, unknown>, ignored?: ReadonlySet<string>): boolean {
   let present = 0;
   for (const key of Object.keys(a)) {
-    if (jsonType(a[key]) === 'absent') continue;
+    if (jsonType(a[key]) === 'absent' || ignored?.has(key)) continue;
     present++;
     if (!Object.prototype.hasOwnProperty.call(b, key) || !sameJson(a[key], b[key])) return false;
   }
-  for (const key of Object.keys(b)) if (jsonType(b[key]) !== 'absent') present--;
+  for (const key of Object.keys(b)) if (jsonType(b[key]) !== 'absent' && !ignored?.has(key)) present--;
   return present === 0;
 }
 

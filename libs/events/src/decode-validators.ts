@@ -10,10 +10,10 @@ import { catalogueVersions, eventJsonSchema } from './schema/event-json-schema';
  * zod's per-event cost was several times JSON.parse's (bench/: replay ran at 0.17 of a bare
  * read+parse loop). ajv compiles each schema to straight-line JS. It checks every structural rule
  * (types, required fields, bounds, patterns, closed objects) but not the string *formats* (the
- * envelope's uuid and date-time): those are checked by zod when the event is written, and a wrong
- * format cannot change the folded state (zod renders each format also as a `pattern`, which is
- * dropped here with it). A record that fails is re-checked with zod, whose
- * message names every issue.
+ * envelope's uuid and date-time): those are checked when the event is written (by zod, or by the
+ * write path's compiled check with zod's own patterns, encode-check.ts), and a wrong format cannot
+ * change the folded state (zod renders each format also as a `pattern`, which is dropped here with
+ * it). A record that fails is re-checked with zod, whose message names every issue.
  */
 let validators: Map<string, ValidateFunction[]> | null = null;
 

@@ -1,5 +1,5 @@
 import type { AppDefinition } from '@cairn/events';
-import { copyJson } from '@cairn/common/same-json';
+import { copyJson, sameJson } from '@cairn/common/same-json';
 
 /**
  * Marathon's AppDefinition defaults (notes §2.1, code defaults at Marathon HEAD). `decide`
@@ -55,10 +55,35 @@ export function withAppDefaults(
   app.portDefinitions = defaultPortDefinitions(app);
   delete app.ports; // legacy alias, folded into portDefinitions
   app.healthChecks = (app.healthChecks as Json[]).map((check) => healthCheckWithDefaults(check, app));
-  app.upgradeStrategy = { ...APP_DEFAULTS.upgradeStrategy, ...(input.upgradeStrategy as Json | undefined) };
+  app.upgradeStrategy = upgradeStrategyWithDefaults(input);
   app.version = version;
   app.versionInfo = versionInfo;
   return app as AppDefinition;
+}
+
+const DEFAULT_KEYS = Object.keys(APP_DEFAULTS);
+
+/**
+ * Whether withAppDefaults would give this app back with the same JSON apart from `version` and
+ * `versionInfo`: every default already there, its ports and health checks already in their filled
+ * form, no legacy field left to translate. True of every app decide wrote since defaults were
+ * recorded; false of a legacy one whose stored definition lacks a newer default (withAppDefaults
+ * changes its config). It may answer false where withAppDefaults would change nothing (the caller
+ * then takes the full path), never true where it would change something: app-defaults.spec.ts
+ * holds it to that. Reuses withAppDefaults's own steps, so a new default is seen here too.
+ */
+export function hasAppDefaults(app: Json): boolean {
+  for (const key of DEFAULT_KEYS) if (app[key] === undefined) return false;
+  if (app.ports !== undefined || hasLegacyDockerNetwork(app) || !Array.isArray(app.healthChecks)) return false;
+  return (
+    sameJson(defaultPortDefinitions(app), app.portDefinitions) &&
+    sameJson(upgradeStrategyWithDefaults(app), app.upgradeStrategy) &&
+    (app.healthChecks as Json[]).every((check) => sameJson(healthCheckWithDefaults(check, app), check))
+  );
+}
+
+function upgradeStrategyWithDefaults(input: Json): Json {
+  return { ...APP_DEFAULTS.upgradeStrategy, ...(input.upgradeStrategy as Json | undefined) };
 }
 
 /** Marathon's docker network names, as `networks` modes. */
@@ -69,9 +94,9 @@ const DOCKER_NETWORK_MODES: Record<string, string> = { BRIDGE: 'container/bridge
  * `container.portMappings`; old definitions are translated the way Marathon does it.
  */
 function translateLegacyDockerNetwork(app: Json, input: Json): void {
-  const container = app.container as Json | undefined;
-  const docker = container?.docker as Json | undefined;
-  if (!container || !docker) return;
+  if (!hasLegacyDockerNetwork(app)) return;
+  const container = app.container as Json;
+  const docker = container.docker as Json;
   if (typeof docker.network === 'string') {
     const mode = DOCKER_NETWORK_MODES[docker.network];
     if (mode && input.networks === undefined) app.networks = [{ mode }];
@@ -81,6 +106,14 @@ function translateLegacyDockerNetwork(app: Json, input: Json): void {
     container.portMappings ??= docker.portMappings;
     delete docker.portMappings;
   }
+}
+
+/** Whether translateLegacyDockerNetwork has anything to translate. */
+function hasLegacyDockerNetwork(app: Json): boolean {
+  const container = app.container as Json | undefined;
+  const docker = container?.docker as Json | undefined;
+  if (!container || !docker) return false;
+  return typeof docker.network === 'string' || docker.portMappings !== undefined;
 }
 
 function defaultPortDefinitions(input: Json): Json[] {

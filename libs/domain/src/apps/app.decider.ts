@@ -1,10 +1,10 @@
 import { isoTime } from '@cairn/common/iso-time';
-import { sameJson } from '@cairn/common/same-json';
+import { sameJsonExcept } from '@cairn/common/same-json';
 import type { AppDefinition, CairnEvent } from '@cairn/events';
 import { CommandMeta, CommandRejected, draft, EventDraft } from '../command';
 import { countsAsInstance, type ClusterState, type Ownership } from '../state';
 import type { AppCommand, CreateApp, DeleteApp, UpdateApp, UpdateApps } from './app.commands';
-import { withAppDefaults } from './app-defaults';
+import { hasAppDefaults, withAppDefaults } from './app-defaults';
 import { selectScaleDownVictims } from './kill-selection';
 import { servicePortsTaken, withServicePorts } from './service-ports';
 import { withDeployment } from '../deployments/deployment.decider';
@@ -12,6 +12,9 @@ import type { AppChange } from '../deployments/plan';
 
 /** Fields the server owns: a body cannot set them (Marathon ignores them on input too). */
 const SERVER_OWNED = ['version', 'versionInfo'] as const;
+
+/** What sameConfig leaves out: a scale or a new version is not a new config. */
+const NOT_CONFIG: ReadonlySet<string> = new Set([...SERVER_OWNED, 'instances']);
 
 export function decideApp(command: AppCommand, state: ClusterState): EventDraft[] {
   switch (command.kind) {
@@ -131,20 +134,53 @@ export function changeDecision(
   now: number,
   apps: ReadonlyMap<string, AppDefinition> = state.apps,
 ): AppDecision {
+  const instances = partial ? scaleOnly(current, input) : undefined;
+  if (instances === undefined) return changeDecisionInFull(state, current, input, partial, now, apps);
+  assertRunnable(current);
+  if (instances === current.instances) return { events: [], change: null };
+  return scaleDecision(current, instances, now, scaleDownKills(state, current, instances));
+}
+
+/**
+ * The instance count of a partial body that only scales an app whose definition has every
+ * default (hasAppDefaults): merging it and filling defaults would give the same config back, so
+ * the full path would find a scale (or nothing) too. Most updates are this (an autoscaler's, a
+ * user's `{ instances }`), and the full path copies the whole app, fills its defaults and compares
+ * the result with it. undefined: take the full path. app.decider.property.spec.ts holds both
+ * paths to the same decisions.
+ */
+function scaleOnly(current: AppDefinition, input: Record<string, unknown>): number | undefined {
+  if (typeof input.instances !== 'number' || input.id !== current.id) return undefined;
+  for (const key in input) if (key !== 'id' && !NOT_CONFIG.has(key)) return undefined;
+  return hasAppDefaults(current) ? input.instances : undefined;
+}
+
+/** changeDecision without the scale-only shortcut: what it must always agree with. */
+export function changeDecisionInFull(
+  state: ClusterState,
+  current: AppDefinition,
+  input: Record<string, unknown>,
+  partial: boolean,
+  now: number,
+  apps: ReadonlyMap<string, AppDefinition> = state.apps,
+): AppDecision {
   const version = nextVersion(now, current);
   const base = withoutServerOwned(current);
   // The legacy `ports` alias replaces the stored portDefinitions (which would otherwise win).
   if (input.ports !== undefined) delete base.portDefinitions;
   const merged = partial ? { ...base, ...withoutServerOwned(input) } : withoutServerOwned(input);
   const next = withAppDefaults(merged, version, current.versionInfo);
+  let same = sameConfig(current, next);
   // Only a config change assigns service ports: a scale of an app logged with port 0 (before
-  // decide assigned them) must stay a scale, not restart every task.
-  if (!sameConfig(current, next)) {
+  // decide assigned them) must stay a scale, not restart every task. Assigning them may make it
+  // the same config again (a body's port 0 given the port the app has).
+  if (!same) {
     const taken = servicePortsTaken(apps, next.id);
     next.portDefinitions = withServicePorts(next.portDefinitions, current.portDefinitions, taken);
+    same = sameConfig(current, next);
   }
   assertRunnable(next);
-  if (sameConfig(current, next)) {
+  if (same) {
     if (next.instances === current.instances) return { events: [], change: null };
     return scaleDecision(current, next.instances, now, scaleDownKills(state, current, next.instances));
   }
@@ -221,9 +257,12 @@ export function evolveApp(state: ClusterState, event: CairnEvent, ownership: Own
       const scaled = ownership === 'owned' ? app : { ...app };
       scaled.instances = event.data.instances;
       scaled.version = event.data.lastScalingAt;
+      // In the schema's order (lastScalingAt first), as the log holds it: a decision that copies
+      // this app into an event (a deployment's original and target) is then written as it is,
+      // without a reordering copy (libs/events encode-check.ts).
       scaled.versionInfo = {
-        lastConfigChangeAt: app.versionInfo.lastConfigChangeAt,
         lastScalingAt: event.data.lastScalingAt,
+        lastConfigChangeAt: app.versionInfo.lastConfigChangeAt,
       };
       state.apps.set(event.data.appId, scaled);
       return;
@@ -233,7 +272,7 @@ export function evolveApp(state: ClusterState, event: CairnEvent, ownership: Own
       if (!app) return;
       const restarted = ownership === 'owned' ? app : { ...app };
       restarted.version = event.data.version;
-      restarted.versionInfo = { lastConfigChangeAt: event.data.version, lastScalingAt: event.data.version };
+      restarted.versionInfo = { lastScalingAt: event.data.version, lastConfigChangeAt: event.data.version };
       state.apps.set(event.data.appId, restarted);
       state.launchDelays.delete(event.data.appId);
       return;
@@ -274,6 +313,5 @@ function withoutServerOwned(app: Record<string, unknown>): Record<string, unknow
 
 /** Equal apart from instances and the server-owned fields. */
 function sameConfig(a: AppDefinition, b: AppDefinition): boolean {
-  const config = (app: AppDefinition) => ({ ...withoutServerOwned(app), instances: 0 });
-  return sameJson(config(a), config(b));
+  return sameJsonExcept(a, b, NOT_CONFIG);
 }
