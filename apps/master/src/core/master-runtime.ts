@@ -7,6 +7,7 @@ import type { Command } from '@cairn/domain';
 import {
   EVENT_FORMAT_LEVEL,
   prepareDecodeValidators,
+  prepareEncodeChecks,
   UnknownEventError,
   type CairnEvent,
   type RecordedEvent,
@@ -140,8 +141,12 @@ export class MasterRuntime implements OnApplicationShutdown {
     const startedAt = this.clock.now();
     // Synchronous and long (ajv compiles every event schema): on Kafka, where a stall can depose a
     // leader, done before this master campaigns or serves rather than in the middle of a request
-    // (the first /v1/events read). The file log's sole master has no lease to lose.
-    if (this.config.log === 'kafka') prepareDecodeValidators();
+    // (the first /v1/events read); the write path's checks compile in the background, a type per
+    // turn, before the first writes need them. The file log's sole master has no lease to lose.
+    if (this.config.log === 'kafka') {
+      prepareDecodeValidators();
+      void prepareEncodeChecks();
+    }
     await this.log.open();
     this.phase = 'replaying';
     // The snapshot's state hash is checked in the background, on a capture of the state as loaded:
