@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { addResources, containsResources, EMPTY_RESOURCES, Resources, resourcesEqual } from '../resources';
+import {
+  addResources,
+  containsResources,
+  countPorts,
+  EMPTY_RESOURCES,
+  normalizeResources,
+  Resources,
+  resourcesEqual,
+} from '../resources';
 import { anyResources, milliScalar, portRanges } from '../resources/testing/resource-arbitraries';
 import { AgentSlot, allocate, AllocationInput, FrameworkDemand } from './allocate';
 import { dominantShare } from './drf-sorter';
@@ -165,6 +173,27 @@ describe('allocate properties', () => {
           const last = sorted.findIndex((a) => a.agentId === lazy[lazy.length - 1].agentId);
           expect(read).toBe(last + 1);
         }
+      }),
+    );
+  });
+
+  it('offers a framework only agents whose free resources hold its minOffer, and skips no other', () => {
+    const minArb = fc.record({
+      cpus: fc.constantFrom(0, 0.5, 2),
+      mem: fc.constantFrom(0, 64, 1024),
+      disk: fc.constantFrom(0, 10),
+      portCount: fc.constantFrom(0, 1, 3),
+    });
+    fc.assert(
+      fc.property(inputArb, minArb, (input, minOffer) => {
+        const one = input.frameworks.slice(0, 1).map((f) => ({ ...f, suppressed: false }));
+        const withMin = allocate({ ...input, frameworks: one.map((f) => ({ ...f, minOffer })) });
+        const holds = (free: Resources) =>
+          containsResources(free, { cpus: minOffer.cpus, mem: minOffer.mem, disk: minOffer.disk, ports: [] }) &&
+          countPorts(normalizeResources(free).ports) >= minOffer.portCount;
+        for (const offer of withMin) expect(holds(offer.resources)).toBe(true);
+        const without = allocate({ ...input, frameworks: one }).filter((o) => holds(o.resources));
+        expect(withMin.map((o) => o.agentId)).toEqual(without.map((o) => o.agentId));
       }),
     );
   });

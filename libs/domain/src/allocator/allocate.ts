@@ -1,4 +1,5 @@
-import { addResources, normalizeResources, Resources, sumResources } from '../resources';
+import { addResources, countPorts, normalizeResources, Resources, sumResources } from '../resources';
+import { toMilli } from '../resources/fixed-point';
 import { isAllocatable } from './allocatable';
 import { AllocatorInputError } from './allocator-errors';
 import { drfSorter } from './drf-sorter';
@@ -25,6 +26,20 @@ export interface FrameworkDemand {
   readonly allocated: Resources;
   /** True after SUPPRESS: it wants no offers (nothing to launch); REVIVE sets it back to false. */
   readonly suppressed: boolean;
+  /**
+   * The least an offer must hold to be of any use to it (its smallest waiting task), as Mesos 1.7's
+   * framework `min_allocatable_resources`: an agent with less free is not offered to it, so a full
+   * cluster does not make offers that can only come back declined. Absent: any allocatable agent.
+   */
+  readonly minOffer?: MinOffer;
+}
+
+/** Scalars an offer must hold at least, and how many ports. */
+export interface MinOffer {
+  readonly cpus: number;
+  readonly mem: number;
+  readonly disk: number;
+  readonly portCount: number;
 }
 
 /** One agent's free resources offered to one framework; the caller gives it an offer id. */
@@ -93,6 +108,11 @@ export function* allocations(input: AllocationInput): Generator<OfferDraft, void
   );
   for (const framework of wanting) sorter.add(framework.frameworkId, framework.weight, framework.allocated);
   const roleOf = new Map(wanting.map((framework) => [framework.frameworkId, framework.role]));
+  const minOfferOf = new Map(wanting.map((framework) => [framework.frameworkId, framework.minOffer]));
+  const ofUse = (frameworkId: string, free: Resources) => {
+    const min = minOfferOf.get(frameworkId);
+    return min === undefined || holds(free, min);
+  };
   const isFiltered =
     typeof input.filters === 'function'
       ? (frameworkId: string, agentId: string) => (input.filters as FilterLookup)(frameworkId, agentId, input.now)
@@ -101,13 +121,24 @@ export function* allocations(input: AllocationInput): Generator<OfferDraft, void
   let made = 0;
   for (const agent of agents) {
     if (!agent.active || !isAllocatable(agent.free)) continue;
-    const frameworkId = sorter.sort().find((id) => !isFiltered(id, agent.agentId));
+    const frameworkId = sorter.sort().find((id) => !isFiltered(id, agent.agentId) && ofUse(id, agent.free));
     if (frameworkId === undefined) continue;
     const resources = normalizeResources(agent.free);
     sorter.allocated(frameworkId, resources);
     yield { frameworkId, role: roleOf.get(frameworkId)!, agentId: agent.agentId, resources };
     if (++made >= maxOffers) return;
   }
+}
+
+/** Whether `free` holds at least `min` (scalars compared in thousandths). */
+function holds(free: Resources, min: MinOffer): boolean {
+  const r = normalizeResources(free);
+  return (
+    toMilli(r.cpus) >= toMilli(min.cpus) &&
+    toMilli(r.mem) >= toMilli(min.mem) &&
+    toMilli(r.disk) >= toMilli(min.disk) &&
+    countPorts(r.ports) >= min.portCount
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 export { allocate, allocations } from './allocate';
-export type { AgentSlot, AllocationInput, FilterLookup, FrameworkDemand, OfferDraft } from './allocate';
+export type { AgentSlot, AllocationInput, FilterLookup, FrameworkDemand, MinOffer, OfferDraft } from './allocate';
 export type { OfferFilter } from './offer-filters';
 export type { Sorter, SorterFactory } from './sorter';
 export { dominantShare, DrfSorter, drfSorter } from './drf-sorter';

@@ -1,6 +1,6 @@
 import { AgentFacts, Constraint, fieldValue, meetsConstraints } from '../constraints';
 import { normalizeResources, Resources, subtractResources } from '../resources';
-import { fitTask } from './fit-task';
+import { FitResult, fitTask } from './fit-task';
 import { ConstraintMismatch, NoMatchReason } from './no-match-reason';
 import { PlacementInputError } from './placement-errors';
 import { PlacementOffer, TaskDemand } from './task-demand';
@@ -65,6 +65,9 @@ export function placeTasks(
   let remaining = normalizeResources(offer.resources);
   const agent: AgentFacts = { hostname: offer.hostname, attributes: offer.attributes };
   const seen = new Set<string>();
+  // Misfits by demand while `remaining` stays as it is: apps of the same shape (a burst of alike
+  // apps in a nearly full cluster) are judged once per offer, not once each.
+  const misfits = new Map<string, FitResult>();
 
   // The queue is read only as far as placement goes (a caller may build its entries as they are
   // read): an offer filled by the first apps costs nothing for the hundreds queued behind them.
@@ -78,7 +81,12 @@ export function placeTasks(
     for (let launched = 0; launched < count; launched++) {
       if (launches.length >= maxInstances) return { launches, remaining, reasonsByApp };
       const unmet = unmetConstraint(entry.constraints ?? [], agent, placed, instances);
-      const fit = fitTask(demand, { resources: remaining, capabilities: offer.capabilities });
+      const shape = demandKey(demand);
+      let fit = misfits.get(shape);
+      if (!fit) {
+        fit = fitTask(demand, { resources: remaining, capabilities: offer.capabilities });
+        if (!fit.fits) misfits.set(shape, fit);
+      }
       if (unmet !== undefined || !fit.fits) {
         // Every reason, as fitTask gives them all; the constraint comes first, as in REASON_FUNNEL.
         reasonsByApp.set(appId, [...(unmet === undefined ? [] : [unmet]), ...(fit.fits ? [] : fit.reasons)]);
@@ -86,6 +94,7 @@ export function placeTasks(
       }
       launches.push({ appId, ports: fit.ports, resources: fit.resources });
       remaining = subtractResources(remaining, fit.resources);
+      misfits.clear();
       placed.push(agent);
     }
   }
@@ -111,6 +120,12 @@ function unmetConstraint(
     ...(value === undefined ? {} : { value }),
     placedWithValue,
   };
+}
+
+/** What fitTask reads of a demand, as a key: equal keys fit the same offer the same way. */
+function demandKey(demand: TaskDemand): string {
+  const { cpus, mem, disk, portCount, requiredPorts, containerType } = demand;
+  return `${cpus} ${mem} ${disk} ${portCount} ${requiredPorts?.join(',') ?? '-'} ${containerType ?? 'MESOS'}`;
 }
 
 function checkMaxInstances(maxInstances: number): void {

@@ -27,8 +27,22 @@ export function resources(parts: Partial<Resources>): Resources {
   return normalizeResources({ ...EMPTY_RESOURCES, ...parts });
 }
 
+/**
+ * Resources this module returned normalized: normalizing them again gives them back as they are
+ * (resources are never changed in place). A tick normalizes the same agent's free resources once
+ * per task it tries to fit, which sorted and merged their port ranges every time.
+ */
+const NORMALIZED = new WeakSet<Resources>([EMPTY_RESOURCES]);
+
 /** Validates (finite, non-negative scalars; integer ranges in 0..65535) and normalizes. */
 export function normalizeResources(r: Resources): Resources {
+  if (NORMALIZED.has(r)) return r;
+  const normalized = normalizedCopy(r);
+  NORMALIZED.add(normalized);
+  return normalized;
+}
+
+function normalizedCopy(r: Resources): Resources {
   for (const name of SCALAR_NAMES) {
     const value = r[name];
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {

@@ -83,6 +83,28 @@ describe('offers a pass makes', () => {
     expect(eventsOf(decided, 'OffersDeclined')[0].offers).toHaveLength(50);
   });
 
+  it('skip the agents that cannot hold the smallest waiting task while others can', () => {
+    const cluster = new ClusterScenario();
+    cluster.given([draft('ClusterVersionRaised', { version: AGGREGATED_DECLINES_LEVEL, previous: 1, leader: 'm:1' })]);
+    cluster.given([
+      anAgent('a0').withResources('cpus:0.05;mem:4096;disk:100;ports:[31000-31009]').registered(),
+      anAgent('a1').withResources('cpus:4;mem:16;disk:100;ports:[31000-31009]').registered(),
+      anAgent('a2').withResources('cpus:4;mem:4096;disk:100;ports:[31000-31009]').registered(),
+    ]);
+    cluster.given([
+      appCreated('/small', { instances: 1, cpus: 0.1, mem: 32, portDefinitions: [] }),
+      appCreated('/large', { instances: 1, cpus: 1, mem: 64, portDefinitions: [{ port: 0 }] }),
+    ]);
+    const decided = cluster.tick(T0 + 1_000);
+    expect(eventsOf(decided, 'OffersMade')[0].offers.map((o) => o.agentId)).toEqual(['a2']);
+    expect(
+      eventsOf(decided, 'TaskLaunched')
+        .map((t) => t.appId)
+        .sort(),
+    ).toEqual(['/large', '/small']);
+    expect(eventsOf(decided, 'OffersDeclined')).toEqual([]);
+  });
+
   it('are bounded by the demand and the pass: one task that fits nowhere on 300 agents', () => {
     const cluster = on300Agents();
     cluster.given([appCreated('/huge', { instances: 1, cpus: 1_000, mem: 1, portDefinitions: [] })]);

@@ -1,7 +1,7 @@
 import { isoTime } from '@cairn/common/iso-time';
 import { SeededIdSource } from '@cairn/common/ids';
 import type { AppDefinition, OffersMadeData, TaskLaunchedData } from '@cairn/events';
-import { allocations, AgentSlot, OfferDraft } from '../allocator';
+import { allocations, AgentSlot, MinOffer, OfferDraft } from '../allocator';
 import { Cause, causedBy, draft, EventDraft, ROOT } from '../command';
 import { funnelReason, MAX_INSTANCES_PER_OFFER, placeTasks, QueuedLaunch, NoMatchReason } from '../placement';
 import type { AgentFacts } from '../constraints';
@@ -283,27 +283,31 @@ function allocationPass(
   );
   if (waiting.length === 0) return [];
   const demand = waiting.reduce((sum, q) => sum + q.count, 0);
-  const offering = allocations({
-    agents: { inIdOrder: agentSlots(state) },
-    frameworks: [
-      {
-        frameworkId: APPS_FRAMEWORK_ID,
-        role: '*',
-        weight: 1,
-        allocated: state.tasks.usedScalars(),
-        suppressed: false,
+  // Agents that can hold one of the waiting tasks (the smallest's scalars and ports); when none
+  // can, the pass offers the others after all, so the waiting apps' declines say why (and filter them).
+  const offering = (minOffer: MinOffer | undefined) =>
+    allocations({
+      agents: { inIdOrder: agentSlots(state) },
+      frameworks: [
+        {
+          frameworkId: APPS_FRAMEWORK_ID,
+          role: '*',
+          weight: 1,
+          allocated: state.tasks.usedScalars(),
+          suppressed: false,
+          minOffer,
+        },
+      ],
+      // Mesos's total: every agent's resources, whatever runs there (kept by the agent table).
+      clusterTotal: state.agents.totalScalars(),
+      filters: (frameworkId, agentId, at) => {
+        // state.offerFilters' key (see ClusterState).
+        const until = state.offerFilters.get(`${frameworkId} ${agentId}`);
+        return until !== undefined && at < until;
       },
-    ],
-    // Mesos's total: every agent's resources, whatever runs there (kept by the agent table).
-    clusterTotal: state.agents.totalScalars(),
-    filters: (frameworkId, agentId, at) => {
-      // state.offerFilters' key (see ClusterState).
-      const until = state.offerFilters.get(`${frameworkId} ${agentId}`);
-      return until !== undefined && at < until;
-    },
-    now,
-    maxOffers: Math.min(OFFERS_PER_TICK_MAX, demand + OFFERS_BEYOND_DEMAND),
-  });
+      now,
+      maxOffers: Math.min(OFFERS_PER_TICK_MAX, demand + OFFERS_BEYOND_DEMAND),
+    });
   const causes = launchCauses(state);
   // Offers are made because some app waits: the first in the queue names the chain. Its list is
   // filled as offers are made (below, before the decision is returned): answers name it as their cause.
@@ -324,16 +328,19 @@ function allocationPass(
   // One offer at a time, answered at once; once every waiting task is placed the pass makes no
   // more (an offer not taken is declined and filtered for DECLINE_REFUSE_MS: one launch on an
   // idle cluster makes one offer, not the hundred OFFERS_BEYOND_DEMAND allows a pass that searches).
-  for (const allocated of offering) {
-    const offer = { ...allocated, offerId: ids.uuid() };
-    offered.push({
-      offerId: offer.offerId,
-      frameworkId: offer.frameworkId,
-      agentId: offer.agentId,
-      resources: eventResources(offer.resources),
-    });
-    events.push(...answerOffer(offer, remaining, placed, constraints, state, now, ids, why));
-    if (remaining.size === 0) break;
+  for (const minOffer of [smallestDemand(waiting), undefined]) {
+    for (const allocated of offering(minOffer)) {
+      const offer = { ...allocated, offerId: ids.uuid() };
+      offered.push({
+        offerId: offer.offerId,
+        frameworkId: offer.frameworkId,
+        agentId: offer.agentId,
+        resources: eventResources(offer.resources),
+      });
+      events.push(...answerOffer(offer, remaining, placed, constraints, state, now, ids, why));
+      if (remaining.size === 0) break;
+    }
+    if (offered.length > 0) break;
   }
   if (offered.length === 0) return [];
   // "Agents offered in that pass": known once the pass has ended.
@@ -343,6 +350,22 @@ function allocationPass(
     events.push(draft('OffersDeclined', data, { draft: made }));
   }
   return events;
+}
+
+/**
+ * The least any waiting task needs, scalar by scalar: an agent with less free can take none of
+ * them, so it is not offered while others can (once a burst fills most agents, every pass would
+ * otherwise offer the full ones, and judge each offer against every waiting app only to decline it).
+ */
+function smallestDemand(waiting: readonly QueuedApp[]): MinOffer {
+  let { cpus, mem, disk, portCount } = waiting[0].demand;
+  for (const { demand } of waiting) {
+    cpus = Math.min(cpus, demand.cpus);
+    mem = Math.min(mem, demand.mem);
+    disk = Math.min(disk, demand.disk);
+    portCount = Math.min(portCount, demand.portCount);
+  }
+  return { cpus, mem, disk, portCount };
 }
 
 /**
