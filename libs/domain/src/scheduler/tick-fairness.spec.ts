@@ -105,9 +105,29 @@ describe('offers a pass makes', () => {
     expect(eventsOf(decided, 'OffersDeclined')).toEqual([]);
   });
 
-  it('are bounded by the demand and the pass: one task that fits nowhere on 300 agents', () => {
+  it('make one offer when no agent can hold the smallest waiting task: its decline says why', () => {
     const cluster = on300Agents();
     cluster.given([appCreated('/huge', { instances: 1, cpus: 1_000, mem: 1, portDefinitions: [] })]);
+    const decided = cluster.tick(T0 + 1_000);
+    expect(eventsOf(decided, 'OffersMade')[0].offers.map((o) => o.agentId)).toEqual(['agent-000']);
+    expect(eventsOf(decided, 'TaskLaunched')).toEqual([]);
+    const [declined] = eventsOf(decided, 'OffersDeclined');
+    expect(declined.offers.map((o) => o.agentId)).toEqual(['agent-000']);
+    expect(declined.reasons['/huge'].map((r) => r.reason)).toEqual(['InsufficientCpus']);
+    // The next pass tries the next agent (the first is filtered).
+    expect(eventsOf(cluster.tick(T0 + 2_000), 'OffersMade')[0].offers.map((o) => o.agentId)).toEqual(['agent-001']);
+  });
+
+  it('are bounded by the demand and the pass: a task its constraint keeps off the first agents', () => {
+    const cluster = on300Agents();
+    const app = {
+      instances: 1,
+      cpus: 0.1,
+      mem: 1,
+      portDefinitions: [],
+      constraints: [['hostname', 'CLUSTER', 'agent-250.example']],
+    };
+    cluster.given([appCreated('/far', app)]);
     const decided = cluster.tick(T0 + 1_000);
     const bound = Math.min(OFFERS_PER_TICK_MAX, 1 + OFFERS_BEYOND_DEMAND);
     expect(eventsOf(decided, 'OffersMade')[0].offers).toHaveLength(bound);

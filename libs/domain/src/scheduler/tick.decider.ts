@@ -205,7 +205,10 @@ function launchTimeouts(command: Tick, state: ClusterState, ended: ReadonlySet<s
   const stagedBefore = isoTime(now - timeoutMs);
   // Only tasks that have not run yet: a tick does not read the running ones.
   for (const task of state.tasks.notStarted()) {
-    if (task.stagedAt > stagedBefore) continue;
+    // In launch order, and events are stamped in time order (their `at` never decreases in the
+    // log): once a task is recent enough, every later one is too. A burst keeps tens of thousands
+    // of tasks staging for a while; a tick reads the few that may have timed out, not all of them.
+    if (task.stagedAt > stagedBefore) break;
     // An unreachable task waits for its agent (or its expunge), not for a launch timeout.
     if (endsTask(task.state) || task.unreachable || ended.has(task.taskId)) continue;
     const age = now - Date.parse(task.stagedAt);
@@ -283,9 +286,10 @@ function allocationPass(
   );
   if (waiting.length === 0) return [];
   const demand = waiting.reduce((sum, q) => sum + q.count, 0);
-  // Agents that can hold one of the waiting tasks (the smallest's scalars and ports); when none
-  // can, the pass offers the others after all, so the waiting apps' declines say why (and filter them).
-  const offering = (minOffer: MinOffer | undefined) =>
+  // Agents that can hold one of the waiting tasks (the smallest's scalars and ports). When none can,
+  // the pass makes one offer after all, so the waiting apps' decline says why (and filters that
+  // agent): no other agent could take a task either, and each offer is judged against every app.
+  const offering = (minOffer: MinOffer | undefined, maxOffers: number) =>
     allocations({
       agents: { inIdOrder: agentSlots(state) },
       frameworks: [
@@ -306,7 +310,7 @@ function allocationPass(
         return until !== undefined && at < until;
       },
       now,
-      maxOffers: Math.min(OFFERS_PER_TICK_MAX, demand + OFFERS_BEYOND_DEMAND),
+      maxOffers,
     });
   const causes = launchCauses(state);
   // Offers are made because some app waits: the first in the queue names the chain. Its list is
@@ -328,8 +332,12 @@ function allocationPass(
   // One offer at a time, answered at once; once every waiting task is placed the pass makes no
   // more (an offer not taken is declined and filtered for DECLINE_REFUSE_MS: one launch on an
   // idle cluster makes one offer, not the hundred OFFERS_BEYOND_DEMAND allows a pass that searches).
-  for (const minOffer of [smallestDemand(waiting), undefined]) {
-    for (const allocated of offering(minOffer)) {
+  const passes = [
+    { minOffer: smallestDemand(waiting), maxOffers: Math.min(OFFERS_PER_TICK_MAX, demand + OFFERS_BEYOND_DEMAND) },
+    { minOffer: undefined, maxOffers: 1 },
+  ];
+  for (const { minOffer, maxOffers } of passes) {
+    for (const allocated of offering(minOffer, maxOffers)) {
       const offer = { ...allocated, offerId: ids.uuid() };
       offered.push({
         offerId: offer.offerId,
