@@ -196,6 +196,89 @@ describe('Sequencer', () => {
     expect(projection.hash()).toBe(await replayHash(log));
   });
 
+  /** Holds every append until `release`; counts appends in flight at once; the first may fail instead. */
+  function holdAppends(log: MemoryEventLog, options: { failFirst?: Error } = {}) {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const append = log.append.bind(log);
+    const seen = { calls: 0, inFlight: 0, maxInFlight: 0 };
+    log.append = async (records) => {
+      const call = ++seen.calls;
+      seen.inFlight++;
+      seen.maxInFlight = Math.max(seen.maxInFlight, seen.inFlight);
+      try {
+        await held;
+        if (call === 1 && options.failFirst) throw options.failFirst;
+        return await append(records);
+      } finally {
+        seen.inFlight--;
+      }
+    };
+    return { release, seen };
+  }
+
+  it('decides the next batch while one is appended, on the state it leaves; appends one at a time, in order', async () => {
+    const { log, projection, sequencer } = await setup();
+    const { release, seen } = holdAppends(log);
+    const created = sequencer.submit(create('/a'));
+    await waitUntil(() => seen.calls === 1);
+    let scaledAnswered = false;
+    const scaled = sequencer.submit(scale('/a', 3)).finally(() => (scaledAnswered = true));
+    // Taken and decided (it sees '/a', which is not durable yet), not appended, not answered.
+    await waitUntil(() => sequencer.queueDepth === 0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen.calls).toBe(1);
+    expect(scaledAnswered).toBe(false);
+    expect(projection.state.apps.has('/a')).toBe(false);
+    release();
+    const [a, b] = await Promise.all([created, scaled]);
+    expect(b.events.map((e) => e.type)).toContain('AppScaled');
+    expect(b.offset!).toBeGreaterThan(a.offset!);
+    expect(seen).toMatchObject({ calls: 2, maxInFlight: 1 });
+    expect(projection.state.apps.get('/a')?.instances).toBe(3);
+    expect(projection.hash()).toBe(await replayHash(log));
+  });
+
+  it('a batch decided on one whose append fails fails too; the next is decided on the durable state', async () => {
+    const { log, projection, sequencer, fatal } = await setup();
+    await sequencer.submit(create('/kept', { instances: 1 }));
+    const { release, seen } = holdAppends(log, { failFirst: new Error('disk on fire') });
+    const lost = sequencer.submit(create('/lost'));
+    await waitUntil(() => seen.calls === 1);
+    const onLost = [
+      sequencer.submit(scale('/lost', 3)),
+      // Changes nothing, but was decided on the failing batch's state: not answered "done" either.
+      sequencer.submit(scale('/kept', 1)),
+      sequencer.submit(scale('/kept', 2)),
+    ];
+    await waitUntil(() => sequencer.queueDepth === 0);
+    release();
+    const results = await Promise.allSettled([lost, ...onLost]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    for (const r of results) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(UnavailableError);
+    // Nothing of either batch is in the log or the state: creating '/lost' again is no conflict.
+    await expect(sequencer.submit(create('/lost'))).resolves.toMatchObject({ offset: expect.any(Number) });
+    expect(projection.state.apps.get('/kept')?.instances).toBe(1);
+    expect(fatal).toEqual([]);
+    expect(projection.hash()).toBe(await replayHash(log));
+  });
+
+  it('a command that changes nothing on a batch being appended is answered once that batch is durable', async () => {
+    const { log, sequencer } = await setup();
+    await sequencer.submit(create('/a', { instances: 1 }));
+    const { release, seen } = holdAppends(log);
+    const scaled = sequencer.submit(scale('/a', 2));
+    await waitUntil(() => seen.calls === 1);
+    let answered = false;
+    const again = sequencer.submit(scale('/a', 2)).finally(() => (answered = true));
+    await waitUntil(() => sequencer.queueDepth === 0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(answered).toBe(false);
+    release();
+    await scaled;
+    await expect(again).resolves.toEqual({ events: [], offset: null });
+  });
+
   it('a command that changes nothing writes nothing and answers with a null offset', async () => {
     const { log, sequencer } = await setup();
     await sequencer.submit(create('/a', { instances: 2 }));
