@@ -75,3 +75,45 @@ describe('SchedulerTicker', () => {
     ticker.onApplicationShutdown();
   });
 });
+
+describe('SchedulerTicker while ticks place tasks', () => {
+  /** A ticker whose ticks wait until the test answers them, placing tasks or not. */
+  function aHeldTicker() {
+    const clock = new ManualClock(Date.UTC(2026, 11, 7));
+    const calls: ((placed: boolean) => void)[] = [];
+    const commands = {
+      execute: jest.fn(
+        () =>
+          new Promise((resolve) =>
+            calls.push((placed) =>
+              resolve({ events: placed ? [{ type: 'OfferAccepted' }] : [{ type: 'OffersDeclined' }], offset: 1 }),
+            ),
+          ),
+      ),
+    } as unknown as CommandBus;
+    const runtime = { isReady: true, ids: { uuid: () => 'seed' }, leaderSinceMs: 0 } as unknown as MasterRuntime;
+    const gateway = { pingAll: jest.fn(), connectedAgentIds: () => [] } as unknown as AgentGateway;
+    const config = { tickMs: TICK_MS, agentUnreachableMs: 60_000, taskLaunchTimeoutMs: 300_000 } as CairnConfig;
+    return { ticker: new SchedulerTicker(runtime, gateway, clock, config, commands), calls };
+  }
+
+  it('keeps a second tick waiting in the sequencer while ticks place tasks, and goes back to one when one places nothing', async () => {
+    const { ticker, calls } = aHeldTicker();
+    ticker.tickSoon();
+    await settle();
+    expect(calls).toHaveLength(1);
+    calls[0](true); // placed: demand probably still waits
+    await settle();
+    expect(calls).toHaveLength(3); // two in flight
+    calls[1](true);
+    await settle();
+    expect(calls).toHaveLength(4); // still two in flight: 3 and 4
+    calls[2](false); // placed nothing: no more are added
+    await settle();
+    expect(calls).toHaveLength(4);
+    calls[3](false);
+    await settle();
+    expect(calls).toHaveLength(4);
+    ticker.onApplicationShutdown();
+  });
+});
