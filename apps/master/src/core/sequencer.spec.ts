@@ -239,6 +239,34 @@ describe('Sequencer', () => {
     expect(projection.hash()).toBe(await replayHash(log));
   });
 
+  it('a batch decided on one whose predecessor became durable meanwhile sees both (its state rebuilt on the projection)', async () => {
+    const { log, projection, sequencer } = await setup();
+    const releases: (() => void)[] = [];
+    const append = log.append.bind(log);
+    log.append = async (records) => {
+      await new Promise<void>((resolve) => releases.push(resolve));
+      return append(records);
+    };
+    const a = sequencer.submit(create('/a', { instances: 1 }));
+    await waitUntil(() => releases.length === 1);
+    const b = sequencer.submit(scale('/a', 2)); // decided on a's state
+    await waitUntil(() => sequencer.queueDepth === 0);
+    releases[0](); // a durable and applied; b's append starts
+    await a;
+    await waitUntil(() => releases.length === 2);
+    const c = sequencer.submit(scale('/a', 3)); // decided while b is appended: on b's state, over the new projection
+    await waitUntil(() => sequencer.queueDepth === 0);
+    releases[1]();
+    await b;
+    await waitUntil(() => releases.length === 3);
+    releases[2]();
+    const scaled = await c;
+    const deployment = scaled.events.find((e) => e.type === 'DeploymentStarted');
+    expect(deployment?.data).toMatchObject({ original: { '/a': { instances: 2 } } });
+    expect(projection.state.apps.get('/a')?.instances).toBe(3);
+    expect(projection.hash()).toBe(await replayHash(log));
+  });
+
   it('a batch decided on one whose append fails fails too; the next is decided on the durable state', async () => {
     const { log, projection, sequencer, fatal } = await setup();
     await sequencer.submit(create('/kept', { instances: 1 }));

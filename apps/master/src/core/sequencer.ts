@@ -113,6 +113,11 @@ interface DecidedBatch {
    * of its base.
    */
   state: ClusterState;
+  /**
+   * The batch before it was applied since `state` was made: rebuilt before it is read, and only
+   * then (a batch that settles before another is decided on it is never rebuilt).
+   */
+  stale: boolean;
   /** Settles once this batch is durable and applied (true), or failed (false). */
   commit: Promise<boolean>;
 }
@@ -205,7 +210,7 @@ export class Sequencer {
           continue;
         }
         const before = this.tail;
-        const batch = this.decideBatch(this.takeBatch(), before?.state ?? this.deps.projection.state);
+        const batch = this.decideBatch(this.takeBatch(), before ? this.stateOf(before) : this.deps.projection.state);
         this.tail = batch;
         batch.commit = this.commitBatch(batch, before);
         if (!before) continue;
@@ -214,7 +219,7 @@ export class Sequencer {
         const durable = await before.commit;
         if (this.tail !== batch) continue; // settled already (failed with its predecessor)
         if (!durable) await batch.commit;
-        else if (before.records.length > 0) batch.state = this.speculativeState(batch.decided);
+        else if (before.records.length > 0) batch.stale = true;
       }
     } finally {
       this.draining = false;
@@ -250,9 +255,9 @@ export class Sequencer {
    * copy-on-write fork of it, into which the events are evolved: reading a fork costs more than
    * reading a Map, so a batch of one command (a tick, a status update on a quiet master) never
    * pays for it. A fork is only used while its base does not change: the base changes in
-   * applyDurable and catchUpFromLog, and the drain loop rebuilds a pending batch's state after the
-   * one before it is applied (a standby's follower, which applies too, runs only once this
-   * sequencer is stopped). Refused commands are answered at once.
+   * applyDurable and catchUpFromLog, and a pending batch's state is rebuilt after the one before
+   * it is applied, before the next is decided on it (stateOf; a standby's follower, which applies
+   * too, runs only once this sequencer is stopped). Refused commands are answered at once.
    */
   private decideBatch(batch: Pending[], base: ClusterState): DecidedBatch {
     const decided: Decided[] = [];
@@ -271,7 +276,16 @@ export class Sequencer {
       decided.push({ pending, events: outcome.events });
       records.push(...outcome.records);
     }
-    return { decided, records, state: speculative, commit: Promise.resolve(false) };
+    return { decided, records, state: speculative, stale: false, commit: Promise.resolve(false) };
+  }
+
+  /** What the next batch is decided on while `batch` is pending. */
+  private stateOf(batch: DecidedBatch): ClusterState {
+    if (batch.stale) {
+      batch.state = this.speculativeState(batch.decided);
+      batch.stale = false;
+    }
+    return batch.state;
   }
 
   /** The durable state plus the batch's events: what a batch decided after it builds on. */
