@@ -19,20 +19,11 @@ import type { CommandPayload } from '../commands/sequenced-command';
  */
 export const PING_INTERVAL_MS = 5_000;
 
-/**
- * Ticks sent at once while they keep placing tasks: the one being appended and the one the
- * sequencer decides meanwhile (it decides one batch ahead, no more).
- */
-export const TICKS_IN_FLIGHT_WHILE_PLACING = 2;
-
 @Injectable()
 export class SchedulerTicker implements OnApplicationShutdown {
   private readonly logger = new Logger('SchedulerTicker');
   private cancelTimer: (() => void) | null = null;
-  /** Ticks submitted and not answered yet: one, or TICKS_IN_FLIGHT_WHILE_PLACING while ticks keep placing tasks. */
-  private inFlight = 0;
-  /** The last tick answered launched tasks: demand probably still waits. */
-  private placing = false;
+  private running = false;
   private again = false;
   private stopped = false;
   private lastPingMs = 0;
@@ -68,7 +59,7 @@ export class SchedulerTicker implements OnApplicationShutdown {
   /** Ticks as soon as the current tick (if any) is done; many calls make one tick. */
   tickSoon(): void {
     if (this.stopped) return;
-    if (this.inFlight > 0) {
+    if (this.running) {
       this.again = true;
       return;
     }
@@ -126,56 +117,30 @@ export class SchedulerTicker implements OnApplicationShutdown {
     };
   }
 
-  private tick(): void {
-    if (this.inFlight > 0 || this.stopped) return; // the ticks in flight restart the period when they end
+  private async tick(): Promise<void> {
+    if (this.running || this.stopped) return; // the running tick restarts the period when it ends
     if (!this.runtime.isReady) {
       this.schedule();
       return;
     }
-    this.submit();
-    while (this.placing && this.inFlight < TICKS_IN_FLIGHT_WHILE_PLACING) this.submit();
-  }
-
-  /**
-   * Sends one Tick. While ticks keep placing tasks a second one waits in the sequencer behind the
-   * first: the sequencer decides it while the first is appended, on the state the first leaves,
-   * so a burst is placed at the pace of the sequencer's batches, not one tick per round trip
-   * (decide, append, apply, answer, submit again). Once a tick places nothing, ticks go one at a time.
-   */
-  private submit(): void {
-    this.inFlight++;
+    this.running = true;
     // This tick is decided on a state that holds every event applied so far: it does what the
     // pending periodic tick and a batched progress tick (tickWithin) were armed for.
     this.cancelTimer?.();
     this.cancelTimer = null;
     this.cancelBatched?.();
     this.cancelBatched = null;
-    void this.commands
-      .execute(new TickCommand(this.tickPayload(this.runtime.ids.uuid()), 'system'))
-      .then(
-        (outcome) => {
-          this.placing = outcome.events.some((e) => e.type === 'OfferAccepted');
-        },
-        (error: Error) => {
-          this.placing = false;
-          this.logger.warn(`tick failed: ${error.message}`);
-        },
-      )
-      .finally(() => this.answered());
-  }
-
-  private answered(): void {
-    this.inFlight--;
-    if (this.stopped) return;
-    if (this.placing && this.runtime.isReady) {
-      while (this.inFlight < TICKS_IN_FLIGHT_WHILE_PLACING) this.submit();
-      return;
+    try {
+      await this.commands.execute(new TickCommand(this.tickPayload(this.runtime.ids.uuid()), 'system'));
+    } catch (error) {
+      this.logger.warn(`tick failed: ${(error as Error).message}`);
+    } finally {
+      this.running = false;
+      if (this.again) {
+        this.again = false;
+        this.tickSoon();
+      }
+      this.schedule();
     }
-    if (this.inFlight > 0) return;
-    if (this.again) {
-      this.again = false;
-      this.tickSoon();
-    }
-    this.schedule();
   }
 }

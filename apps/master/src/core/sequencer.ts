@@ -102,43 +102,18 @@ interface Decided {
   readonly events: CairnEvent[];
 }
 
-/** A batch decided and not yet settled (being appended, or waiting for the batch before it). */
-interface DecidedBatch {
-  readonly decided: Decided[];
-  readonly records: AppendRecord[];
-  /**
-   * What the next batch is decided on: the durable state plus the events of every unsettled batch
-   * up to this one. A fork (or the projection's state itself when nothing is pending); rebuilt on
-   * the projection once the batch before it is applied, because a fork must not outlive a change
-   * of its base.
-   */
-  state: ClusterState;
-  /**
-   * The batch before it was applied since `state` was made: rebuilt before it is read, and only
-   * then (a batch that settles before another is decided on it is never rebuilt).
-   */
-  stale: boolean;
-  /** Settles once this batch is durable and applied (true), or failed (false). */
-  commit: Promise<boolean>;
-}
-
 /**
  * The one sequencer. Commands are decided one at a time, in arrival order, with the pure
  * `decide` against a speculative state: a copy-on-write fork of the durable state (the
  * projection's) made for each batch, into which the batch's events are evolved as they are
  * decided. The batch's events are appended together (group commit: many commands share one
  * fsync or one Kafka transaction); once durable they go through the projection runner, and only
- * then is each command answered, with its offset. One append is in flight at a time, but the
- * next batch is decided while it is (pipelining): on the state the batch in flight leaves, so that
- * deciding, encoding and evolving overlap the fsync. At most one batch waits decided; it is
- * appended once the one before it is durable and applied, and answered after that, never earlier:
- * even a command that changed nothing was decided on events that were not durable yet.
+ * then is each command answered, with its offset. One append is in flight at a time.
  *
- * On an append error every command of the batch fails and its fork is dropped, and so does the
- * batch decided on it (its commands fail with 503 too, nothing of it was written): the next batch
+ * On an append error every command of the batch fails and its fork is dropped: the next batch
  * forks the projection again, after whatever the log holds beyond it was applied (an outcome
- * that cannot be known is settled by reading the log, never guessed); nothing is decided while
- * that recovery runs. A fenced writer stops for good.
+ * that cannot be known is settled by reading the log, never guessed). A fenced writer stops for
+ * good.
  */
 export class Sequencer {
   private readonly lanes: Record<Lane, Pending[]> = { api: [], agent: [] };
@@ -155,10 +130,6 @@ export class Sequencer {
    * outcome only the log knows. Replay never reads record headers: one record read per leader.
    */
   private chainHead: string | null = null;
-  /** The last batch decided that has not settled: the next one is decided on its state. */
-  private tail: DecidedBatch | null = null;
-  /** Set while a failed append is being recovered from: nothing is decided until it settles. */
-  private recovery: Promise<void> | null = null;
 
   constructor(private readonly deps: SequencerDeps) {
     this.stamper = new EventStamper(deps.ids, deps.projection.lastEventAt);
@@ -205,21 +176,7 @@ export class Sequencer {
       // Let commands that arrive in the same tick join the batch.
       await new Promise((resolve) => setImmediate(resolve));
       while (this.queueDepth > 0 && !this.stoppedBy) {
-        if (this.recovery) {
-          await this.recovery;
-          continue;
-        }
-        const before = this.tail;
-        const batch = this.decideBatch(this.takeBatch(), before ? this.stateOf(before) : this.deps.projection.state);
-        this.tail = batch;
-        batch.commit = this.commitBatch(batch, before);
-        if (!before) continue;
-        // One batch waits decided at most: the next is decided once this one's predecessor has
-        // settled, on this one's state rebuilt over the projection that predecessor changed.
-        const durable = await before.commit;
-        if (this.tail !== batch) continue; // settled already (failed with its predecessor)
-        if (!durable) await batch.commit;
-        else if (before.records.length > 0) batch.stale = true;
+        await this.runBatch(this.takeBatch());
       }
     } finally {
       this.draining = false;
@@ -249,20 +206,19 @@ export class Sequencer {
     return [...this.lanes.api.splice(0), ...this.lanes.agent.splice(0)].sort((x, y) => x.seq - y.seq);
   }
 
-  /**
-   * Decides every command of the batch, in order, on `base` plus the batch's events so far (sync).
-   * Until a command of the batch has an event that is `base` itself (decide is pure), then a
-   * copy-on-write fork of it, into which the events are evolved: reading a fork costs more than
-   * reading a Map, so a batch of one command (a tick, a status update on a quiet master) never
-   * pays for it. A fork is only used while its base does not change: the base changes in
-   * applyDurable and catchUpFromLog, and a pending batch's state is rebuilt after the one before
-   * it is applied, before the next is decided on it (stateOf; a standby's follower, which applies
-   * too, runs only once this sequencer is stopped). Refused commands are answered at once.
-   */
-  private decideBatch(batch: Pending[], base: ClusterState): DecidedBatch {
+  private async runBatch(batch: Pending[]): Promise<void> {
     const decided: Decided[] = [];
     const records: AppendRecord[] = [];
-    let speculative = base;
+    // What each command is decided on: the durable state plus this batch's events so far. Until
+    // a command of the batch has an event that is the projection's state itself (decide is pure),
+    // then a copy-on-write fork of it, into which the events are evolved: reading a fork costs
+    // more than reading a Map, so a batch of one command (a tick, a status update on a quiet
+    // master) never pays for it. The base changes only in applyDurable and catchUpFromLog, after
+    // the last decision below (the loop is synchronous, and a standby's follower, which applies
+    // too, runs only once this sequencer is stopped): the fork is never used across a change of
+    // its base. Dropped with the batch, so a failed batch leaves nothing to rebuild.
+    const durable = this.deps.projection.state;
+    let speculative: ClusterState = durable;
     for (const pending of batch) {
       const outcome = this.decideOne(pending.command, speculative);
       if (outcome instanceof Error) {
@@ -270,51 +226,15 @@ export class Sequencer {
         continue;
       }
       if (outcome.events.length > 0) {
-        if (speculative === base) speculative = forkState(base);
+        if (speculative === durable) speculative = forkState(durable);
         for (const event of outcome.events) evolve(speculative, event);
       }
       decided.push({ pending, events: outcome.events });
       records.push(...outcome.records);
     }
-    return { decided, records, state: speculative, stale: false, commit: Promise.resolve(false) };
-  }
-
-  /** What the next batch is decided on while `batch` is pending. */
-  private stateOf(batch: DecidedBatch): ClusterState {
-    if (batch.stale) {
-      batch.state = this.speculativeState(batch.decided);
-      batch.stale = false;
-    }
-    return batch.state;
-  }
-
-  /** The durable state plus the batch's events: what a batch decided after it builds on. */
-  private speculativeState(decided: Decided[]): ClusterState {
-    const durable = this.deps.projection.state;
-    if (decided.every((d) => d.events.length === 0)) return durable;
-    const state = forkState(durable);
-    for (const d of decided) for (const event of d.events) evolve(state, event);
-    return state;
-  }
-
-  /**
-   * Appends the batch once the batch before it (if any) is durable and applied, applies it and
-   * answers its commands. If the one before failed, this one fails too: it was decided on events
-   * that are not in the log. True when the batch is durable (or had nothing to write).
-   */
-  private async commitBatch(batch: DecidedBatch, before: DecidedBatch | null): Promise<boolean> {
-    const { decided, records } = batch;
-    if (before && !(await before.commit)) {
-      this.settled(batch);
-      for (const d of decided) {
-        d.pending.reject(new UnavailableError('an earlier write of the same burst was not recorded; retry shortly'));
-      }
-      return false;
-    }
     if (records.length === 0) {
-      this.settled(batch);
       for (const d of decided) d.pending.resolve({ events: [], offset: null });
-      return true;
+      return;
     }
 
     let offsets: number[];
@@ -331,29 +251,16 @@ export class Sequencer {
       });
     } catch (error) {
       this.chainHead = null;
-      // Nothing is decided on the dropped state, nor while the log is read back into the projection.
-      this.settled(batch);
-      const recovery = this.recoverFromAppendError(error as Error, decided);
-      this.recovery = recovery;
-      await recovery;
-      if (this.recovery === recovery) this.recovery = null;
-      return false;
+      await this.recoverFromAppendError(error as Error, decided);
+      return;
     }
 
-    // The projection changes here: the next batch is decided on the projection (or a fresh fork of it).
-    this.settled(batch);
     const applied = this.applyDurable(decided, offsets);
-    if (!applied) return false;
+    if (!applied) return;
     for (const { pending, events } of applied) {
       pending.resolve({ events, offset: events.length ? events[events.length - 1].offset : null });
     }
     this.deps.onApplied?.(applied.flatMap((a) => a.events));
-    return true;
-  }
-
-  /** The batch no longer builds on anything pending: the next one is decided on the projection. */
-  private settled(batch: DecidedBatch): void {
-    if (this.tail === batch) this.tail = null;
   }
 
   /** The chain value of the record at the applied offset (the log's last): genesis when it has none. */
