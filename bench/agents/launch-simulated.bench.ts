@@ -98,7 +98,7 @@ export const launchSimulatedBenchmark: Benchmark = {
       title: 'Launch to RUNNING, simulated agents',
       method:
         `a compiled \`cairn master\` (file log, CAIRN_TICK_MS ${TICK_MS}) and ${sizes.agents} simulated agents (real agent ` +
-        `protocol over HTTP, run-up ${RUN_UP_MS} ms); ${sizes.apps} apps created with 0 instances, then all scaled to ` +
+        `protocol over HTTP, one pooled connection per agent, run-up ${RUN_UP_MS} ms); ${sizes.apps} apps created with 0 instances, then all scaled to ` +
         `${sizes.instancesPerApp} at once through PUT /v2/apps; time from the first scale command to the last ` +
         'TaskStatusUpdated RUNNING (its `at`), latency per task from its app’s AppScaled `at` to its RUNNING `at`; vs ' +
         'the events the master wrote for it, re-encoded and appended through a fresh FileEventLog with group commit',
@@ -110,6 +110,7 @@ export const launchSimulatedBenchmark: Benchmark = {
         tickMs: TICK_MS,
         runUpMs: RUN_UP_MS,
         agentResources: AGENT_RESOURCES,
+        simulatorSockets: sizes.agents,
         taskResources: `cpus:${APP_RESOURCES.cpus};mem:${APP_RESOURCES.mem};1 port`,
         repetitions: sizes.repetitions,
       },
@@ -172,6 +173,9 @@ async function scaleUpOnce(
       hostnamePrefix: 'sim',
       runUpMs: RUN_UP_MS,
       seed: `bench-${rep}`,
+      // One connection per agent, as a fleet of real agents holds (16 each): the simulator's shared
+      // default of 64 made a hundred agents queue their status requests behind each other's.
+      maxSockets: sizes.agents,
     });
     const appIds = Array.from({ length: sizes.apps }, (_, i) => `/bench/sim/app-${i}`);
     await inBatches(appIds, CREATES_IN_FLIGHT, (id) =>

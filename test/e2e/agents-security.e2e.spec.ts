@@ -188,4 +188,40 @@ describe('agent identity and reliable status updates [file]', () => {
       (await allEvents(master, ['TaskStatusUpdated'])).filter((e) => e.data.updateId === update.updateId),
     ).toHaveLength(1);
   });
+  it('POST .../statuses answers each update on its own: 200 once durable, 409 not its task, 422 malformed', async () => {
+    const [task] = await waitForRunningTasks(master, APP_ID, 1);
+    const owner = agents.find((a) => a.agentId() === task.slaveId)!;
+    const ownerId = owner.agentId()!;
+    // A health-free RUNNING again under a new id is recorded (a new fact); sent twice in the same request,
+    // the second is a duplicate decided on the first's speculative state: one event, two acks.
+    const again = statusUpdate(task.id, 'TASK_RUNNING', { pid: owner.sandboxTasks()[0]?.pid ?? null });
+    const foreign = statusUpdate('e2e_nothing.0c0ffee0-0000-4000-8000-000000000000', 'TASK_RUNNING');
+    const malformed = { updateId: randomUUID(), taskId: task.id, state: 'TASK_NOT_A_STATE' };
+    const before = await endOffset(master);
+    const answer = await master.http.post(
+      `/internal/v1/agents/${ownerId}/statuses`,
+      { updates: [again, foreign, malformed, again] },
+      { headers: bearer(TEST_AGENT_TOKEN) },
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body.results).toEqual([
+      { updateId: again.updateId, status: 200 },
+      { updateId: foreign.updateId, status: 409, message: expect.any(String) },
+      { updateId: malformed.updateId, status: 422, message: expect.stringContaining('/state') },
+      { updateId: again.updateId, status: 200 },
+    ]);
+    expect(
+      (await allEvents(master, ['TaskStatusUpdated'])).filter((e) => e.data.updateId === again.updateId),
+    ).toHaveLength(1);
+    expect(await endOffset(master)).toBe(before + 1);
+
+    const empty = await master.http.post(
+      `/internal/v1/agents/${ownerId}/statuses`,
+      { updates: [] },
+      {
+        headers: bearer(TEST_AGENT_TOKEN),
+      },
+    );
+    expect(empty.status).toBe(422);
+  });
 });

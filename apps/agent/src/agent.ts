@@ -12,7 +12,12 @@ import { readAgentCheckpoint, writeAgentCheckpoint } from './identity/agent-chec
 import { lockWorkDir } from './identity/work-dir-lock';
 import { createAgentLogger } from './logging/agent-logger';
 import { MasterClient, type Registration } from './master/master-client';
-import { PROCESS_CAPABILITIES, type StatusUpdate, type WireResources } from './protocol/agent-protocol';
+import {
+  PROCESS_CAPABILITIES,
+  STATUS_BATCH_MAX,
+  type StatusUpdate,
+  type WireResources,
+} from './protocol/agent-protocol';
 import { AgentSession } from './session/agent-session';
 import type { BackoffPolicy } from './session/backoff';
 import { FileStatusUpdateStore } from './status/file-status-update-store';
@@ -87,6 +92,7 @@ export async function startAgent(options: AgentOptions, deps: AgentDependencies 
     const queue: StatusUpdateQueue = new StatusUpdateQueue({
       store: (deps.createStatusStore ?? ((dir) => new FileStatusUpdateStore(dir)))(workDir),
       transport: link,
+      maxBatch: STATUS_BATCH_MAX,
       clock,
       ids: deps.ids ?? { uuid: () => randomUUID() },
       logger,
@@ -139,6 +145,12 @@ class MasterLink implements StatusUpdateTransport {
     return this.target
       ? this.client.postStatus(this.target.masterUrl, this.target.agentId, update)
       : Promise.resolve({ kind: 'failed', reason: 'not registered' });
+  }
+
+  sendBatch(updates: readonly StatusUpdate[]): Promise<SendOutcome[]> {
+    return this.target
+      ? this.client.postStatuses(this.target.masterUrl, this.target.agentId, updates)
+      : Promise.resolve(updates.map(() => ({ kind: 'failed', reason: 'not registered' })));
   }
 }
 

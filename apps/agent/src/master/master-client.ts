@@ -8,6 +8,8 @@ import {
   REGISTER_PATH,
   registerAnswerSchema,
   statusAnswerSchema,
+  statusBatchAnswerSchema,
+  statusesPath,
   statusPath,
   type RegisterAnswer,
   type RegisterRequest,
@@ -91,13 +93,32 @@ export class MasterClient {
       if (parsed.success && parsed.data.ack === update.updateId) return { kind: 'acked' };
       return { kind: 'failed', reason: `200 without the ack of ${update.updateId}: ${answer.text.slice(0, 200)}` };
     }
-    // 409: the log does not place the task here; 400/422: the master cannot read it. Resending
-    // changes neither. Everything else (401 after a token rotation, 404 unknown agent before a
-    // re-registration, 5xx, 503 not ready) may pass: retry.
-    if (answer.status === 409 || answer.status === 400 || answer.status === 422) {
-      return { kind: 'rejected', status: answer.status, message: messageOf(answer) };
+    return outcomeOf(answer.status, messageOf(answer));
+  }
+
+  /**
+   * `POST .../statuses`: one delivery attempt of several updates (of different tasks), one outcome
+   * each, in order. A request that fails as a whole fails every update in it (each is retried).
+   */
+  async postStatuses(masterUrl: string, agentId: string, updates: readonly StatusUpdate[]): Promise<SendOutcome[]> {
+    const failAll = (reason: string): SendOutcome[] => updates.map(() => ({ kind: 'failed', reason }));
+    let answer: HttpAnswer;
+    try {
+      answer = await this.post(masterUrl + statusesPath(agentId), { updates });
+    } catch (error) {
+      return failAll((error as Error).message);
     }
-    return { kind: 'failed', reason: `HTTP ${answer.status}: ${messageOf(answer)}` };
+    if (answer.status !== 200) return failAll(`HTTP ${answer.status}: ${messageOf(answer)}`);
+    const parsed = statusBatchAnswerSchema.safeParse(answer.json);
+    if (!parsed.success || parsed.data.results.length !== updates.length) {
+      return failAll(`unexpected answer: ${answer.text.slice(0, 200)}`);
+    }
+    return updates.map((update, i) => {
+      const result = parsed.data.results[i];
+      if (result.updateId !== update.updateId)
+        return { kind: 'failed', reason: `result ${i} is not ${update.updateId}` };
+      return outcomeOf(result.status, result.message ?? '');
+    });
   }
 
   /**
@@ -143,6 +164,17 @@ export class MasterClient {
       agents: this.agents,
     });
   }
+}
+
+/**
+ * A status update's answer other than an ack. 409: the log does not place the task here; 400/422:
+ * the master cannot read it. Resending changes neither. Everything else (401 after a token
+ * rotation, 404 unknown agent before a re-registration, 5xx, 503 not ready) may pass: retry.
+ */
+function outcomeOf(status: number, message: string): SendOutcome {
+  if (status === 200) return { kind: 'acked' };
+  if (status === 409 || status === 400 || status === 422) return { kind: 'rejected', status, message };
+  return { kind: 'failed', reason: `HTTP ${status}: ${message}` };
 }
 
 /** `http://leader:8080/internal/v1/agents/register` → `http://leader:8080`. */

@@ -10,6 +10,8 @@ import { TASK_STATES, type TaskState } from './task-state';
 export const REGISTER_PATH = '/internal/v1/agents/register';
 export const commandsPath = (agentId: string): string => `/internal/v1/agents/${encodeURIComponent(agentId)}/commands`;
 export const statusPath = (agentId: string): string => `/internal/v1/agents/${encodeURIComponent(agentId)}/status`;
+/** Many status updates in one request (§3): the agent's way to send them; `statusPath` takes one. */
+export const statusesPath = (agentId: string): string => `/internal/v1/agents/${encodeURIComponent(agentId)}/statuses`;
 export const pongPath = (agentId: string): string => `/internal/v1/agents/${encodeURIComponent(agentId)}/pong`;
 /** On the command stream's request: this agent answers every ping with POST pongPath (§2). */
 export const ANSWERS_PINGS_HEADER = 'x-cairn-agent-pong';
@@ -98,6 +100,19 @@ export interface StatusUpdate {
 }
 
 export const statusAnswerSchema = z.object({ ack: z.string() });
+
+/**
+ * Updates one `POST .../statuses` carries at most. The master takes up to 1,000; 256 keeps a
+ * request small (a readiness report holds up to 1 KiB) while a burst of launches still needs few.
+ */
+export const STATUS_BATCH_MAX = 256;
+
+/** `POST .../statuses` answers 200 with one result per update, in the order sent: its own status and message. */
+export const statusBatchAnswerSchema = z.object({
+  results: z.array(
+    z.object({ updateId: z.string().nullable(), status: z.number().int(), message: z.string().optional() }),
+  ),
+});
 
 const taskCommandSchema = z.union([
   z.object({ shell: z.literal(true), value: z.string() }),

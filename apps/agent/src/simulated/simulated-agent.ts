@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '@cairn/common';
 import type { Logger } from 'pino';
 import type { MasterClient, Registration } from '../master/master-client';
-import type { StatusUpdate, WireResources } from '../protocol/agent-protocol';
+import { STATUS_BATCH_MAX, type StatusUpdate, type WireResources } from '../protocol/agent-protocol';
 import { AgentSession } from '../session/agent-session';
 import { StatusUpdateQueue, type SendOutcome, type SettledOutcome } from '../status/status-update-queue';
 import { TaskManager } from '../tasks/task-manager';
@@ -58,7 +58,8 @@ export class SimulatedAgent {
     this.checks = new SimulatedChecks({ clock, fate: setup.fate, healthyAfterMs: setup.healthyAfterMs });
     this.queue = new StatusUpdateQueue({
       store: new NullStatusUpdateStore(),
-      transport: { send: (update) => this.send(update) },
+      transport: { send: (update) => this.send(update), sendBatch: (updates) => this.sendBatch(updates) },
+      maxBatch: STATUS_BATCH_MAX,
       clock,
       ids: { uuid: () => randomUUID() }, // unique across runs: a master drops a repeated update id
       logger,
@@ -127,6 +128,13 @@ export class SimulatedAgent {
       return Promise.resolve({ kind: 'failed', reason: 'not registered' });
     }
     return this.setup.client.postStatus(this.target, this.agentId, update);
+  }
+
+  private sendBatch(updates: readonly StatusUpdate[]): Promise<SendOutcome[]> {
+    if (this.target === undefined || this.agentId === undefined) {
+      return Promise.resolve(updates.map(() => ({ kind: 'failed', reason: 'not registered' })));
+    }
+    return this.setup.client.postStatuses(this.target, this.agentId, updates);
   }
 
   private async onSettled(update: StatusUpdate, outcome: SettledOutcome): Promise<void> {

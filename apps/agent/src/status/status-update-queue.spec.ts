@@ -308,3 +308,101 @@ describe('StatusUpdateQueue', () => {
     expect(queue.pendingTerminal('t2')).toBeUndefined();
   });
 });
+
+/** A batching transport whose every request waits until the test answers it, with one outcome per update. */
+class ScriptedBatchTransport implements StatusUpdateTransport {
+  readonly requests: { updates: readonly StatusUpdate[]; answer(outcomes: SendOutcome[]): void }[] = [];
+
+  send(): Promise<SendOutcome> {
+    throw new Error('a batching queue sends through sendBatch');
+  }
+
+  sendBatch(updates: readonly StatusUpdate[]): Promise<SendOutcome[]> {
+    return new Promise((resolve) => this.requests.push({ updates, answer: resolve }));
+  }
+
+  sent(): string[][] {
+    return this.requests.map((r) => r.updates.map((u) => `${u.taskId}:${u.state}`));
+  }
+}
+
+describe('StatusUpdateQueue with batches (maxBatch > 1)', () => {
+  it('sends the updates that become ready in one turn in one request, up to maxBatch each', async () => {
+    const transport = new ScriptedBatchTransport();
+    const { queue } = aQueue(transport, undefined, undefined, { maxBatch: 2 });
+    await queue.load();
+    queue.resume();
+    await Promise.all(['t1', 't2', 't3'].map((t) => queue.enqueue(body(t, 'TASK_RUNNING'))));
+    await flush();
+    expect(transport.sent()).toEqual([['t1:TASK_RUNNING', 't2:TASK_RUNNING'], ['t3:TASK_RUNNING']]);
+  });
+
+  it('keeps per-task order and settles each update by its own outcome (acked, dropped, retried)', async () => {
+    const transport = new ScriptedBatchTransport();
+    const settled: string[] = [];
+    const { queue, clock } = aQueue(transport, undefined, undefined, {
+      maxBatch: 10,
+      onSettled: (update, outcome) => void settled.push(`${update.taskId}:${update.state}:${outcome}`),
+    });
+    await queue.load();
+    queue.resume();
+    await queue.enqueue(body('t1', 'TASK_RUNNING'));
+    await queue.enqueue(body('t1', 'TASK_FINISHED', 0));
+    await queue.enqueue(body('t2', 'TASK_RUNNING'));
+    await queue.enqueue(body('t3', 'TASK_RUNNING'));
+    await flush();
+    // Only each task's head is in the request: t1's FINISHED waits for its RUNNING's ack.
+    expect(transport.sent()).toEqual([['t1:TASK_RUNNING', 't2:TASK_RUNNING', 't3:TASK_RUNNING']]);
+
+    transport.requests[0].answer([ACK, { kind: 'rejected', status: 409, message: 'not yours' }, UNREACHABLE]);
+    await flush();
+    expect(settled).toEqual(['t1:TASK_RUNNING:acked', 't2:TASK_RUNNING:dropped']);
+    expect(transport.sent()[1]).toEqual(['t1:TASK_FINISHED']);
+
+    clock.advance(100); // t3's retry delay
+    await flush();
+    expect(transport.sent()[2]).toEqual(['t3:TASK_RUNNING']);
+    expect(transport.requests[2].updates[0].updateId).toBe(queue.pendingFor('t3')[0].updateId);
+  });
+
+  it('bounds the requests in flight; updates that wait meanwhile go together in the next one', async () => {
+    const transport = new ScriptedBatchTransport();
+    const { queue } = aQueue(transport, undefined, undefined, { maxBatch: 10, maxInFlight: 1 });
+    await queue.load();
+    queue.resume();
+    await queue.enqueue(body('t1', 'TASK_RUNNING'));
+    await flush();
+    await queue.enqueue(body('t2', 'TASK_RUNNING'));
+    await flush();
+    await queue.enqueue(body('t3', 'TASK_RUNNING'));
+    await flush();
+    expect(transport.sent()).toEqual([['t1:TASK_RUNNING']]);
+
+    transport.requests[0].answer([ACK]);
+    await flush();
+    expect(transport.sent()[1]).toEqual(['t2:TASK_RUNNING', 't3:TASK_RUNNING']);
+  });
+
+  it('fails every update of a request whose transport throws, and retries each', async () => {
+    const calls: number[] = [];
+    const transport: StatusUpdateTransport = {
+      send: () => Promise.reject(new Error('unused')),
+      sendBatch: (updates) => {
+        calls.push(updates.length);
+        return calls.length === 1
+          ? Promise.reject(new Error('socket hang up'))
+          : Promise.resolve(updates.map(() => ACK));
+      },
+    };
+    const { queue, clock } = aQueue(transport, undefined, undefined, { maxBatch: 10 });
+    await queue.load();
+    queue.resume();
+    await Promise.all(['t1', 't2'].map((t) => queue.enqueue(body(t, 'TASK_RUNNING'))));
+    await flush();
+    expect(queue.pendingCount()).toBe(2);
+    clock.advance(100);
+    await flush();
+    expect(calls).toEqual([2, 2]);
+    expect(queue.pendingCount()).toBe(0);
+  });
+});

@@ -16,6 +16,11 @@ export type SendOutcome =
 
 export interface StatusUpdateTransport {
   send(update: StatusUpdate): Promise<SendOutcome>;
+  /**
+   * One attempt to deliver several updates (of different tasks) at once: one outcome per update,
+   * in order. Used instead of send() when the queue's `maxBatch` is above 1.
+   */
+  sendBatch?(updates: readonly StatusUpdate[]): Promise<SendOutcome[]>;
 }
 
 export type SettledOutcome = 'acked' | 'dropped';
@@ -29,8 +34,15 @@ export interface StatusUpdateQueueOptions {
   backoff?: BackoffPolicy;
   /** [0, 1); jitter for the retry delays. */
   random?: () => number;
-  /** Bound on updates in flight at once (over all tasks). */
+  /** Bound on requests in flight at once (over all tasks); a request carries one update, or up to `maxBatch`. */
   maxInFlight?: number;
+  /**
+   * Updates one request carries at most (default 1: send()). Above 1 (the transport must have
+   * sendBatch), the updates that become ready in one turn of the event loop, and those that wait
+   * while `maxInFlight` requests are out, go together: in a burst of launches the master gets a
+   * few requests with many updates instead of one request (and one command answered alone) each.
+   */
+  maxBatch?: number;
   /**
    * Called once per update when it leaves the queue, before its checkpoint is deleted (so a crash
    * in between resends it rather than losing it).
@@ -39,6 +51,11 @@ export interface StatusUpdateQueueOptions {
 }
 
 export const DEFAULT_MAX_IN_FLIGHT = 64;
+/**
+ * Requests in flight per agent when batching: few, so that updates gather while they are out
+ * (each request then carries what became ready meanwhile), enough to overlap the master's round trips.
+ */
+export const DEFAULT_BATCHES_IN_FLIGHT = 4;
 
 /** A task's updates, oldest first; only the head is ever in flight. */
 interface Lane {
@@ -72,7 +89,10 @@ export class StatusUpdateQueue {
   private readonly backoff: BackoffPolicy;
   private readonly random: () => number;
   private readonly maxInFlight: number;
+  private readonly maxBatch: number;
   private inFlight = 0;
+  /** A batching queue's pump waits for the end of the turn (setImmediate), once. */
+  private pumpScheduled = false;
   private nextSeq = 1;
   private paused = true;
   private closed = false;
@@ -81,7 +101,8 @@ export class StatusUpdateQueue {
   constructor(private readonly options: StatusUpdateQueueOptions) {
     this.backoff = options.backoff ?? STATUS_RETRY_BACKOFF;
     this.random = options.random ?? Math.random;
-    this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    this.maxBatch = options.transport.sendBatch ? Math.max(1, options.maxBatch ?? 1) : 1;
+    this.maxInFlight = options.maxInFlight ?? (this.maxBatch > 1 ? DEFAULT_BATCHES_IN_FLIGHT : DEFAULT_MAX_IN_FLIGHT);
   }
 
   /** Reads the updates left by an earlier run, to be resent first. Call once, before enqueue(). */
@@ -183,33 +204,69 @@ export class StatusUpdateQueue {
 
   private pump(): void {
     if (this.paused || this.closed) return;
+    if (this.maxBatch === 1) {
+      this.pumpNow();
+      return;
+    }
+    // Updates enqueued in this turn (a chunk of launch lines ends in many RUNNINGs) go in one request.
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pumpNow();
+    });
+  }
+
+  private pumpNow(): void {
+    while (!this.paused && !this.closed && this.inFlight < this.maxInFlight) {
+      const heads = this.takeReady();
+      if (heads.length === 0) return;
+      void this.send(heads);
+    }
+  }
+
+  /** Up to maxBatch lanes whose head may be sent now, marked in flight. */
+  private takeReady(): { lane: Lane; head: Entry }[] {
+    const taken: { lane: Lane; head: Entry }[] = [];
     for (const taskId of this.ready) {
-      if (this.inFlight >= this.maxInFlight) return;
+      if (taken.length >= this.maxBatch) break;
       this.ready.delete(taskId);
       const lane = this.lanes.get(taskId);
       const head = lane?.entries[0];
       // A lane is ready again when its head is written, acked, or its retry delay is over.
       if (!lane || !head || !head.written || lane.inFlight || lane.cancelRetry) continue;
-      void this.send(lane, head);
+      // lane.inFlight stays set until the outcome is dealt with, so the head is never sent twice.
+      lane.inFlight = true;
+      taken.push({ lane, head });
     }
+    return taken;
   }
 
-  private async send(lane: Lane, head: Entry): Promise<void> {
-    // lane.inFlight stays set until the outcome is dealt with, so the head is never sent twice.
-    lane.inFlight = true;
+  private async send(heads: { lane: Lane; head: Entry }[]): Promise<void> {
     this.inFlight++;
-    const { update } = head.stored;
-    let outcome: SendOutcome;
+    const updates = heads.map(({ head }) => head.stored.update);
+    let outcomes: SendOutcome[];
     try {
-      outcome = await this.options.transport.send(update);
+      const { transport } = this.options;
+      outcomes = this.maxBatch > 1 ? await transport.sendBatch!(updates) : [await transport.send(updates[0])];
     } catch (error) {
-      outcome = { kind: 'failed', reason: String(error) };
+      outcomes = updates.map(() => ({ kind: 'failed', reason: String(error) }));
     }
     this.inFlight--;
     if (this.closed) {
-      lane.inFlight = false;
+      for (const { lane } of heads) lane.inFlight = false;
       return;
     }
+    await Promise.all(
+      heads.map(({ lane, head }, i) =>
+        this.deliver(lane, head, outcomes[i] ?? { kind: 'failed', reason: 'no outcome for this update' }),
+      ),
+    );
+    this.pump();
+  }
+
+  private async deliver(lane: Lane, head: Entry, outcome: SendOutcome): Promise<void> {
+    const { update } = head.stored;
     switch (outcome.kind) {
       case 'acked':
         await this.settle(lane, head, 'acked');
@@ -227,7 +284,6 @@ export class StatusUpdateQueue {
     }
     lane.inFlight = false;
     if (lane.entries.length > 0 && !lane.cancelRetry) this.ready.add(lane.taskId);
-    this.pump();
   }
 
   private async settle(lane: Lane, head: Entry, outcome: SettledOutcome): Promise<void> {

@@ -89,7 +89,7 @@ export class FakeMaster {
       this.unauthorized.push(path);
       return reply(response, 401, { message: 'missing or wrong agent token' });
     }
-    const match = /^\/internal\/v1\/agents\/([^/]+)\/(commands|status|pong)$/.exec(path);
+    const match = /^\/internal\/v1\/agents\/([^/]+)\/(commands|statuses|status|pong)$/.exec(path);
     if (path === '/internal/v1/agents/register' && request.method === 'POST') {
       const body = JSON.parse(await readBody(request)) as RegisterRequest;
       this.registrations.push(body);
@@ -118,17 +118,41 @@ export class FakeMaster {
     }
     if (match[2] === 'status' && request.method === 'POST') {
       const update = JSON.parse(await readBody(request)) as StatusUpdate;
-      this.received.push(update);
-      this.journal.push(`received ${update.updateId}`);
+      this.receive(update);
       if (this.statusFailure !== undefined) {
         return reply(response, this.statusFailure, { message: `fake master: ${this.statusFailure}` });
       }
-      if (!this.applied.some((seen) => seen.updateId === update.updateId)) this.applied.push(update);
       await new Promise((resolve) => setTimeout(resolve, this.options.ackDelayMs ?? 0));
-      this.journal.push(`acked ${update.updateId}`);
+      this.ack(update);
       return reply(response, 200, { ack: update.updateId });
     }
+    if (match[2] === 'statuses' && request.method === 'POST') {
+      // Each update answered as `.../status` would answer it alone (docs/agent-protocol.md §3).
+      const { updates } = JSON.parse(await readBody(request)) as { updates: StatusUpdate[] };
+      for (const update of updates) this.receive(update);
+      const failure = this.statusFailure;
+      if (failure !== undefined) {
+        const message = `fake master: ${failure}`;
+        return reply(response, 200, {
+          results: updates.map((u) => ({ updateId: u.updateId, status: failure, message })),
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.options.ackDelayMs ?? 0));
+      for (const update of updates) this.ack(update);
+      return reply(response, 200, { results: updates.map((u) => ({ updateId: u.updateId, status: 200 })) });
+    }
     return reply(response, 404, { message: `no route for ${request.method} ${path}` });
+  }
+
+  private receive(update: StatusUpdate): void {
+    this.received.push(update);
+    this.journal.push(`received ${update.updateId}`);
+  }
+
+  /** Applies the update once per update id (a duplicate is acked, not applied again). */
+  private ack(update: StatusUpdate): void {
+    if (!this.applied.some((seen) => seen.updateId === update.updateId)) this.applied.push(update);
+    this.journal.push(`acked ${update.updateId}`);
   }
 }
 

@@ -28,3 +28,14 @@ export const statusUpdateBody = z.object({
   /** A readiness check passed. */
   readiness: readinessReportSchema.nullish(),
 });
+
+/** Updates one `POST .../statuses` may carry (agents send up to 256): a bound on one request's work. */
+export const STATUS_BATCH_BODY_MAX = 1_000;
+
+/**
+ * The body of `POST .../statuses`. Each update is checked on its own (statusUpdateBody), so one
+ * malformed update is refused alone and the others are still recorded.
+ */
+export const statusBatchBody = z.object({
+  updates: z.array(z.unknown()).min(1).max(STATUS_BATCH_BODY_MAX),
+});

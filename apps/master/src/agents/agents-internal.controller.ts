@@ -4,10 +4,10 @@ import { CommandRejected } from '@cairn/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { MasterRuntime } from '../core/master-runtime';
-import { MarathonValidationError } from '../http/errors';
+import { MarathonValidationError, toMarathonErrorResponse } from '../http/errors';
 import { AgentChannel, AgentCommandMessage } from './agent-channel';
 import { AgentGateway } from './agent-gateway';
-import { registerAgentBody, statusUpdateBody } from './agent-messages';
+import { registerAgentBody, statusBatchBody, statusUpdateBody } from './agent-messages';
 import { AgentTokenGuard } from './agent-token.guard';
 import { DisconnectAgentCommand, RegisterAgentCommand, ReportTaskStatusCommand } from '../commands';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -100,6 +100,44 @@ export class AgentsInternalController {
   async status(@Param('agentId') agentId: string, @Body() body: unknown) {
     const update = parse(statusUpdateBody, body);
     this.gateway.heard(agentId, this.runtime.clock.now());
+    await this.report(agentId, update);
+    return { ack: update.updateId };
+  }
+
+  /**
+   * Many updates in one request (docs/agent-protocol.md §3): each is its own command, all submitted
+   * at once so that they are decided in the same sequencer batch, and each gets its own answer,
+   * given once all are settled: 200 once it is durable, or the status a single update would get.
+   */
+  @Post(':agentId/statuses')
+  @HttpCode(200)
+  async statuses(@Param('agentId') agentId: string, @Body() body: unknown) {
+    const { updates } = parse(statusBatchBody, body);
+    this.gateway.heard(agentId, this.runtime.clock.now());
+    const results = await Promise.all(
+      updates.map(async (raw): Promise<{ updateId: string | null; status: number; message?: string }> => {
+        const parsed = statusUpdateBody.safeParse(raw);
+        if (!parsed.success) {
+          const updateId = (raw as { updateId?: unknown } | null)?.updateId;
+          const message = parsed.error.issues.map((i) => `/${i.path.join('/')}: ${i.message}`).join('; ');
+          return { updateId: typeof updateId === 'string' ? updateId : null, status: 422, message };
+        }
+        const { updateId } = parsed.data;
+        try {
+          await this.report(agentId, parsed.data);
+          return { updateId, status: 200 };
+        } catch (error) {
+          const { status, body, unexpected } = toMarathonErrorResponse(error);
+          if (unexpected) this.logger.error(`status update ${updateId} from agent ${agentId} failed: ${String(error)}`);
+          return { updateId, status, message: (body as { message?: string }).message ?? '' };
+        }
+      }),
+    );
+    return { results };
+  }
+
+  /** One status update through the sequencer: resolves once its event (if any) is durable. */
+  private async report(agentId: string, update: z.infer<typeof statusUpdateBody>): Promise<void> {
     await this.bus
       .execute(
         new ReportTaskStatusCommand(
@@ -124,7 +162,6 @@ export class AgentsInternalController {
         }
         throw error;
       });
-    return { ack: update.updateId };
   }
 }
 

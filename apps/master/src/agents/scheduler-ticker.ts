@@ -9,10 +9,13 @@ import { TickCommand } from '../commands/cluster.commands';
 import type { CommandPayload } from '../commands/sequenced-command';
 
 /**
- * Drives the clock-dependent decisions through the sequencer: a Tick every `tickMs` (agent
- * timeouts, backoff expiry, allocation) and one as soon as demand changes. A tick that decides
- * nothing writes nothing, so an idle cluster's log does not move. Timers are the injected
- * clock's.
+ * Drives the clock-dependent decisions through the sequencer: a Tick at least every `tickMs`
+ * (agent timeouts, backoff expiry, allocation) and one as soon as demand changes. A tick that
+ * decides nothing writes nothing, so an idle cluster's log does not move. Every tick decides
+ * everything a tick decides, so the period counts from the end of the last tick, whatever started
+ * it: in a burst, when demand ticks run back to back, no periodic tick is added between them (a
+ * tick reads every waiting task and deployment, so a redundant one costs the burst as much as a
+ * useful one). Timers are the injected clock's.
  */
 export const PING_INTERVAL_MS = 5_000;
 
@@ -83,11 +86,14 @@ export class SchedulerTicker implements OnApplicationShutdown {
     this.cancelPings?.();
   }
 
+  /** (Re)starts the period: the next periodic tick comes `tickMs` from now unless another comes first. */
   private schedule(): void {
     if (this.stopped) return;
+    this.cancelTimer?.();
     this.cancelTimer = this.clock.setTimer(this.config.tickMs, () => {
+      this.cancelTimer = null;
       this.pingIfDue();
-      void this.tick().finally(() => this.schedule());
+      void this.tick();
     });
   }
 
@@ -112,8 +118,18 @@ export class SchedulerTicker implements OnApplicationShutdown {
   }
 
   private async tick(): Promise<void> {
-    if (this.running || this.stopped || !this.runtime.isReady) return;
+    if (this.running || this.stopped) return; // the running tick restarts the period when it ends
+    if (!this.runtime.isReady) {
+      this.schedule();
+      return;
+    }
     this.running = true;
+    // This tick is decided on a state that holds every event applied so far: it does what the
+    // pending periodic tick and a batched progress tick (tickWithin) were armed for.
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+    this.cancelBatched?.();
+    this.cancelBatched = null;
     try {
       await this.commands.execute(new TickCommand(this.tickPayload(this.runtime.ids.uuid()), 'system'));
     } catch (error) {
@@ -124,6 +140,7 @@ export class SchedulerTicker implements OnApplicationShutdown {
         this.again = false;
         this.tickSoon();
       }
+      this.schedule();
     }
   }
 }
