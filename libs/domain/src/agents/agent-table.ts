@@ -31,6 +31,8 @@ export class AgentTable extends Map<string, AgentRecord> {
   #idOrder: readonly string[] | null;
   /** Σ cpus, mem, disk of every agent, in thousandths (exact under add and subtract). */
   #totalMilli: { cpus: number; mem: number; disk: number };
+  /** Replaced at every change of any agent (see TaskTable's stamps): what a memo of agent-dependent results keys on. */
+  #stamp: object = {};
 
   constructor(entries?: Iterable<readonly [string, AgentRecord]>, base?: AgentTable) {
     super();
@@ -42,6 +44,7 @@ export class AgentTable extends Map<string, AgentRecord> {
       this.#inMaintenance = new CopyOnWriteSet(base.#inMaintenance);
       this.#idOrder = base.#idOrder;
       this.#totalMilli = { ...base.#totalMilli };
+      this.#stamp = base.#stamp;
     } else {
       this.#records = new Map();
       this.#rank = new Map();
@@ -87,6 +90,11 @@ export class AgentTable extends Map<string, AgentRecord> {
     return this.#idOrder;
   }
 
+  /** An object replaced whenever any agent changes (the same object: no agent changed). */
+  get stamp(): object {
+    return this.#stamp;
+  }
+
   /** Σ cpus, mem and disk of every agent (ports are not a scalar). */
   totalScalars(): Resources {
     const { cpus, mem, disk } = this.#totalMilli;
@@ -118,6 +126,7 @@ export class AgentTable extends Map<string, AgentRecord> {
   }
 
   override set(agentId: string, agent: AgentRecord): this {
+    this.#stamp = {};
     const previous = this.#records.get(agentId);
     if (previous) {
       this.#addTotal(previous, -1);
@@ -137,6 +146,7 @@ export class AgentTable extends Map<string, AgentRecord> {
   override delete(agentId: string): boolean {
     const previous = this.#records.get(agentId);
     if (!previous) return false;
+    this.#stamp = {};
     this.#addTotal(previous, -1);
     this.#rank.delete(agentId);
     this.#notActive.delete(agentId);

@@ -178,12 +178,30 @@ export function deploymentLaunches(state: ClusterState, tasksByApp = groupTasksB
 }
 
 export function bucketsOf(state: ClusterState, action: DeploymentAction, tasksByApp: TasksByApp): AppBuckets {
-  return reconcileAction(action, state.apps.get(action.app), tasksByApp.get(action.app) ?? [], state.agents);
+  const app = state.apps.get(action.app);
+  // What a deployment's action wants is a pure function of the action, the app, its tasks and
+  // the agents: remembered per app task stamp (replaced at any change to one of its tasks), so a
+  // tick with 10,000 deployments in flight reconciles only the apps whose tasks changed since.
+  const stamp = tasksByApp.complete ? state.tasks.stampOf(action.app) : undefined;
+  const agents = state.agents.stamp;
+  const memo = stamp && BUCKETS.get(stamp);
+  if (memo && memo.action === action && memo.app === app && memo.agents === agents) return memo.buckets;
+  const buckets = reconcileAction(action, app, tasksByApp.get(action.app) ?? [], state.agents);
+  if (stamp) BUCKETS.set(stamp, { action, app, agents, buckets });
+  return buckets;
 }
+
+/** bucketsOf's memo, weakly keyed by the app's task stamp (see TaskTable.stampOf). */
+const BUCKETS = new WeakMap<
+  object,
+  { action: DeploymentAction; app: AppDefinition | undefined; agents: object; buckets: AppBuckets }
+>();
 
 /** An app's non-terminal tasks, as a deployment reconciles them (see groupTasksByApp). */
 export interface TasksByApp {
   get(appId: string): readonly TaskRecord[] | undefined;
+  /** True when each app's list is all its tasks but the inactive unreachable ones (none left out for this tick). */
+  readonly complete?: boolean;
 }
 
 /**
@@ -194,6 +212,7 @@ export interface TasksByApp {
 export function groupTasksByApp(state: ClusterState, except?: ReadonlySet<string>): TasksByApp {
   const grouped = new Map<string, TaskRecord[]>();
   return {
+    complete: !except || except.size === 0,
     get(appId: string): TaskRecord[] {
       let list = grouped.get(appId);
       if (list) return list;

@@ -61,6 +61,12 @@ export class TaskTable extends Map<string, TaskRecord> {
    */
   #version = 0;
   #appVersions: Map<string, number>;
+  /**
+   * Per app, an object replaced at every change to one of its tasks: unlike a version number it is
+   * never reused by another table (a fork's changes make their own), so a memo keyed by it (weakly)
+   * can never answer for other tasks (see bucketsOf's memo in deployments).
+   */
+  #appStamps: Map<string, object>;
   /** Told of every change of an app's active count (the app table's shortfall index, apps/app-table.ts). */
   #activeCountWatcher: ((appId: string) => void) | null = null;
 
@@ -78,6 +84,7 @@ export class TaskTable extends Map<string, TaskRecord> {
       this.#usedMilli = { ...base.#usedMilli };
       this.#version = base.#version;
       this.#appVersions = new CopyOnWriteMap(base.#appVersions);
+      this.#appStamps = new CopyOnWriteMap(base.#appStamps);
     } else {
       this.#records = new Map();
       this.#byApp = new Map();
@@ -89,6 +96,7 @@ export class TaskTable extends Map<string, TaskRecord> {
       this.#freeOnAgent = new Map();
       this.#usedMilli = { cpus: 0, mem: 0, disk: 0 };
       this.#appVersions = new Map();
+      this.#appStamps = new Map();
     }
     if (entries) for (const [id, task] of entries) this.set(id, task);
   }
@@ -262,6 +270,11 @@ export class TaskTable extends Map<string, TaskRecord> {
     return this.#appVersions.get(appId) ?? 0;
   }
 
+  /** The app's stamp (see #appStamps); undefined while none of its tasks ever changed in this table's line. */
+  stampOf(appId: string): object | undefined {
+    return this.#appStamps.get(appId);
+  }
+
   /** Records handed out so far (see #reads). */
   get reads(): number {
     return this.#reads;
@@ -277,6 +290,7 @@ export class TaskTable extends Map<string, TaskRecord> {
 
   #index(task: TaskRecord, added: boolean): void {
     this.#appVersions.set(task.appId, ++this.#version);
+    this.#appStamps.set(task.appId, {});
     if (added) {
       this.#join(this.#byApp, task.appId, task.taskId);
       this.#join(this.#byAgent, task.agentId, task.taskId);
@@ -296,6 +310,7 @@ export class TaskTable extends Map<string, TaskRecord> {
 
   #unindex(task: TaskRecord, removed: boolean): void {
     this.#appVersions.set(task.appId, ++this.#version);
+    this.#appStamps.set(task.appId, {});
     if (removed) {
       this.#leave(this.#byApp, task.appId, task.taskId);
       this.#leave(this.#byAgent, task.agentId, task.taskId);
