@@ -108,6 +108,9 @@ export class MasterClient {
     } catch (error) {
       return failAll((error as Error).message);
     }
+    // A master of an earlier release has no .../statuses (its router answers 404): each update
+    // goes the way it knows, so agents may be upgraded before their masters.
+    if (answer.status === 404) return Promise.all(updates.map((u) => this.postStatus(masterUrl, agentId, u)));
     if (answer.status !== 200) return failAll(`HTTP ${answer.status}: ${messageOf(answer)}`);
     const parsed = statusBatchAnswerSchema.safeParse(answer.json);
     if (!parsed.success || parsed.data.results.length !== updates.length) {
