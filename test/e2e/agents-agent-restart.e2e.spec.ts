@@ -80,7 +80,11 @@ describeEachBackend('an agent killed with SIGKILL and started again', (backend) 
       { describe: `the quitter ${quitter.id} to record its exit status while the agent is down` },
     );
     expect(ended.exitStatus).toBe(QUIT_CODE);
-    expect(processesInGroup(quitterSandbox.pgid)).toHaveLength(0);
+    // The wrapper records the exit, then exits itself: its group empties a moment after the record.
+    await waitFor(() => (processesInGroup(quitterSandbox.pgid).length === 0 ? true : undefined), {
+      timeoutMs: 10_000,
+      describe: `the quitter's process group ${quitterSandbox.pgid} to be gone`,
+    });
     expect(agent.process.exitStatus()).toBeDefined(); // still down: the exit happened without an agent
 
     // Started again on the same work dir: it adopts the running tasks and reports the exit.
