@@ -58,7 +58,7 @@ export async function sendJsonInSlices(
   const flush = async () => {
     const flushed = raw.write(pending);
     pending = '';
-    if (!flushed) await new Promise<void>((resolve) => raw.once('drain', resolve).once('close', resolve));
+    if (!flushed) await drainedOrClosed(raw);
   };
   let first = true;
   for (const [key, value] of Object.entries(fields)) {
@@ -79,4 +79,20 @@ export async function sendJsonInSlices(
     pending += ']';
   }
   raw.end(`${pending}}`);
+}
+
+/**
+ * Resolves when the socket drains or the response closes, and leaves neither listener behind: a
+ * 75 MB list waits for drain hundreds of times, and each wait used to leave a 'close' listener.
+ */
+function drainedOrClosed(raw: FastifyReply['raw']): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      raw.off('drain', done);
+      raw.off('close', done);
+      resolve();
+    };
+    raw.once('drain', done);
+    raw.once('close', done);
+  });
 }
