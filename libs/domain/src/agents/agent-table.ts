@@ -31,7 +31,12 @@ export class AgentTable extends Map<string, AgentRecord> {
   #idOrder: readonly string[] | null;
   /** Σ cpus, mem, disk of every agent, in thousandths (exact under add and subtract). */
   #totalMilli: { cpus: number; mem: number; disk: number };
-  /** Replaced at every change of any agent (see TaskTable's stamps): what a memo of agent-dependent results keys on. */
+  /**
+   * Replaced when an agent joins or leaves, or its attributes or maintenance change: what a memo
+   * of results that read those keys on (deployment buckets: kill order by attributes, tasks on
+   * agents in maintenance). Not replaced by a status change: 5,000 agents re-registering after a
+   * stall must not make every tick reconcile every deployment again.
+   */
   #stamp: object = {};
 
   constructor(entries?: Iterable<readonly [string, AgentRecord]>, base?: AgentTable) {
@@ -90,8 +95,8 @@ export class AgentTable extends Map<string, AgentRecord> {
     return this.#idOrder;
   }
 
-  /** An object replaced whenever any agent changes (the same object: no agent changed). */
-  get stamp(): object {
+  /** See #stamp: the same object while no agent joined, left, or changed attributes or maintenance. */
+  get attributesAndDrainStamp(): object {
     return this.#stamp;
   }
 
@@ -126,8 +131,10 @@ export class AgentTable extends Map<string, AgentRecord> {
   }
 
   override set(agentId: string, agent: AgentRecord): this {
-    this.#stamp = {};
     const previous = this.#records.get(agentId);
+    if (!previous || previous.drain !== agent.drain || !sameAttributes(previous.attributes, agent.attributes)) {
+      this.#stamp = {};
+    }
     if (previous) {
       this.#addTotal(previous, -1);
     } else {
@@ -200,4 +207,11 @@ export interface AgentIndexes {
   readonly inMaintenance: readonly string[];
   readonly idsInOrder: readonly string[];
   readonly totalScalars: Resources;
+}
+
+function sameAttributes(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => a[key] === b[key] && Object.prototype.hasOwnProperty.call(b, key));
 }

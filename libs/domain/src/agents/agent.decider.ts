@@ -1,6 +1,6 @@
 import type { AgentReregisteredData, CairnEvent } from '@cairn/events';
 import { Cause, causedBy, CommandRejected, draft, EventDraft, ROOT } from '../command';
-import { countsAsInstance, type ClusterState, type LaunchDelay, type TaskRecord } from '../state';
+import { countsAsInstance, type AgentRecord, type ClusterState, type LaunchDelay, type TaskRecord } from '../state';
 import { selectScaleDownVictims } from '../apps/kill-selection';
 import { isTerminal } from '../tasks/task-states';
 import { failureBackoff } from '../tasks/backoff';
@@ -162,15 +162,21 @@ export function evolveAgent(state: ClusterState, event: CairnEvent): void {
   switch (event.type) {
     case 'AgentRegistered':
     case 'AgentReregistered': {
-      const { tasks: _tasks, ...info } = { tasks: undefined, ...event.data };
+      const info = event.data;
       // Maintenance outlives a restart of the agent: only AgentReactivated ends it.
-      const drain = state.agents.get(event.data.agentId)?.drain;
-      state.agents.set(event.data.agentId, {
-        ...info,
+      const drain = state.agents.get(info.agentId)?.drain;
+      // Every member named (see TaskLaunched in task.decider.ts): one hidden class for all agents.
+      const agent: AgentRecord = {
+        agentId: info.agentId,
+        hostname: info.hostname,
+        filesPort: info.filesPort,
+        resources: info.resources,
+        attributes: info.attributes,
+        capabilities: info.capabilities,
         status: 'ACTIVE',
         sinceMs: Date.parse(event.at),
-        ...(drain ? { drain } : {}),
-      });
+      };
+      state.agents.set(info.agentId, drain ? { ...agent, drain } : agent);
       return;
     }
     case 'AgentDisconnected':

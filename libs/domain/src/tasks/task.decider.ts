@@ -40,9 +40,26 @@ export function evolveTask(state: ClusterState, event: CairnEvent, ownership: Ow
   switch (event.type) {
     case 'TaskLaunched': {
       state.tasksLaunched++;
-      const { placement: _placement, ...launched } = event.data;
-      state.tasks.set(event.data.taskId, {
-        ...launched,
+      const data = event.data;
+      // Every member named, not `{ ...data, state, … }`: V8 gives each object made by a spread
+      // plus new members a hidden class of its own, and 200,000 tasks with 200,000 classes cost
+      // memory and make every read of a task a slow lookup (see ARCHITECTURE.md, "Record shapes").
+      state.tasks.set(data.taskId, {
+        taskId: data.taskId,
+        appId: data.appId,
+        appVersion: data.appVersion,
+        agentId: data.agentId,
+        host: data.host,
+        offerId: data.offerId,
+        resources: data.resources,
+        ports: data.ports,
+        portNames: data.portNames,
+        command: data.command,
+        env: data.env,
+        killGracePeriodSeconds: data.killGracePeriodSeconds,
+        healthChecks: data.healthChecks,
+        readinessChecks: data.readinessChecks,
+        fetch: data.fetch,
         state: 'TASK_STAGING',
         stagedAt: event.at,
         startedAt: null,
