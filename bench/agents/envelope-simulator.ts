@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startSimulatedAgents, type SimulatedAgents, type SimulatedAgentsStats } from '../../apps/agent/src/simulated';
 
 /**
@@ -31,7 +32,31 @@ export type EnvelopeSimulatorMessage =
   | { type: 'failed'; message: string }
   | { type: 'closed'; stats: SimulatedAgentsStats };
 
+/** How often the simulator writes its event loop's worst delay to its log (when over STALL_REPORT_MS). */
+const STALL_REPORT_EVERY_MS = 10_000;
+const STALL_REPORT_MS = 100;
+
+/**
+ * A simulator whose loop stalls answers pings late, and its agents look dead to the master: the
+ * log says when that happened, so a dropped agent can be put down to the simulator or the master.
+ */
+function reportStalls(): void {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  setInterval(() => {
+    const maxMs = delay.max / 1e6;
+    if (maxMs > STALL_REPORT_MS) {
+      process.stderr.write(
+        `${new Date().toISOString()} simulator event loop stalled up to ${maxMs.toFixed(0)} ms in the last ` +
+          `${STALL_REPORT_EVERY_MS / 1000} s (p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms)\n`,
+      );
+    }
+    delay.reset();
+  }, STALL_REPORT_EVERY_MS).unref();
+}
+
 async function main(): Promise<void> {
+  reportStalls();
   const request = JSON.parse(process.argv[2] ?? '') as EnvelopeSimulatorRequest;
   const send = (message: EnvelopeSimulatorMessage) => process.send?.(message);
   let agents: SimulatedAgents | undefined;

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AppendRecord } from '@cairn/eventlog';
 import { SIMULATED_AGENT_RESOURCES } from '../../apps/agent/src/simulated';
 import type { SimulatedAgentsStats } from '../../apps/agent/src/simulated';
@@ -190,6 +192,8 @@ export const envelopeBenchmark: Benchmark = {
       p.targets.filter((t) => t.met === false).map((t) => `${p.name}: ${t.description}`),
     );
     const failedChecks = run.failedChecks();
+    // The process logs are in a temp dir the runner removes: keep them when something went wrong.
+    const keptLogs = stopped || failedChecks.length > 0 ? run.keepLogs() : undefined;
     if (ctx.smoke && failedChecks.length > 0) throw new Error(`envelope checks failed: ${failedChecks.join('; ')}`);
 
     return {
@@ -228,6 +232,7 @@ export const envelopeBenchmark: Benchmark = {
       rows: phases.map(toRow),
       notes: [
         ...(stopped ? [`The run ${stopped}; the rows above are the phases that finished.`] : []),
+        ...(keptLogs ? [`The master's and simulators' logs of this run are kept in ${keptLogs}.`] : []),
         ...(failed.length > 0 ? [`Checks that failed: ${failed.join('; ')}.`] : []),
         'Ratio: the share of the log’s own append capacity the whole path reaches for that phase (REST, decide, ' +
           'offers, command streams, status updates, health, fsync, projection); the baseline appends exactly the ' +
@@ -717,6 +722,15 @@ class EnvelopeRun {
       },
       targets,
     };
+  }
+
+  /** Copies the master's and simulators' logs out of the run's temp dirs; returns where. */
+  keepLogs(): string {
+    const kept = join(tmpdir(), `cairn-envelope-logs-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    cpSync(this.logDir, kept, { recursive: true });
+    cpSync(join(this.dataDir, 'master.log'), join(kept, 'master.log')); // beside its event log
+    this.ctx.log(`envelope: logs kept in ${kept}`);
+    return kept;
   }
 
   /** Stops whatever still runs: simulators first (their agents' streams), then the master. */

@@ -24,6 +24,8 @@ export const MAX_REDIRECTS = 3;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** Pooled connections per master for status updates (they go out in parallel, one per task). */
 const MAX_SOCKETS = 16;
+/** Node's own default for idle keep-alive sockets. */
+const DEFAULT_MAX_FREE_SOCKETS = 256;
 
 export interface MasterClientOptions {
   token?: string;
@@ -31,6 +33,8 @@ export interface MasterClientOptions {
   requestTimeoutMs?: number;
   /** Keep-alive pool size for registrations and status updates (the simulator shares one pool among many agents). */
   maxSockets?: number;
+  /** Idle keep-alive sockets kept open (Node's default: 256); the rest are closed after use. */
+  maxFreeSockets?: number;
 }
 
 export interface Registration {
@@ -47,9 +51,10 @@ export class MasterClient {
   constructor(private readonly options: MasterClientOptions) {
     this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const maxSockets = options.maxSockets ?? MAX_SOCKETS;
+    const maxFreeSockets = options.maxFreeSockets ?? DEFAULT_MAX_FREE_SOCKETS;
     this.agents = {
-      http: new http.Agent({ keepAlive: true, maxSockets }),
-      https: new https.Agent({ keepAlive: true, maxSockets }),
+      http: new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets }),
+      https: new https.Agent({ keepAlive: true, maxSockets, maxFreeSockets }),
     };
   }
 

@@ -23,6 +23,11 @@ export const SIMULATOR_PONG_SOCKETS = Infinity;
  * the streams of agents that were alive (the envelope benchmark at 500 agents and 20,000 tasks).
  * A separate pool of 16 was not enough either: 1,250 agents' pongs (250/s) through 16 sockets
  * while the master's event loop stalled for seconds (5,000 agents, 200,000 tasks) queued as well.
+ * Their idle sockets are all kept, as each process agent keeps its own: with Node's default of 256
+ * kept, a simulator of 1,000 agents opened ~750 new connections for every round of pings, which
+ * arrive together, and 5,000 agents' connects overflowed the master's accept queue while it was
+ * busy; a dropped SYN is retried after 1, 3, 7, 15 s, so pongs came back after 15 s or more and
+ * the master dropped live agents (the envelope at full size).
  */
 export class SimulatorMasterClient extends MasterClient {
   private readonly open = new Set<string>();
@@ -31,7 +36,12 @@ export class SimulatorMasterClient extends MasterClient {
 
   constructor(settings: { token: string | undefined; clock: Clock; maxSockets: number }) {
     super({ token: settings.token, clock: settings.clock, maxSockets: settings.maxSockets });
-    this.pongs = new MasterClient({ token: settings.token, clock: settings.clock, maxSockets: SIMULATOR_PONG_SOCKETS });
+    this.pongs = new MasterClient({
+      token: settings.token,
+      clock: settings.clock,
+      maxSockets: SIMULATOR_PONG_SOCKETS,
+      maxFreeSockets: SIMULATOR_PONG_SOCKETS,
+    });
   }
 
   override pong(masterUrl: string, agentId: string): Promise<boolean> {
