@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { AgentCommandWire, RegisterRequest, StatusUpdate } from '../protocol/agent-protocol';
 
 /**
@@ -29,6 +29,8 @@ export class FakeMaster {
   killOnNextRegistration: string[] = [];
   /** Agent ids of the pongs received (answers to pings), in order. */
   readonly pongs: string[] = [];
+  /** The client connections pongs came over (how many the agents opened for them). */
+  readonly pongConnections = new Set<Socket>();
   /** `X-Cairn-Agent-Pong` of each command stream request, in order. */
   readonly streamPongHeaders: (string | undefined)[] = [];
   private readonly streams = new Set<ServerResponse>();
@@ -105,6 +107,7 @@ export class FakeMaster {
     if (match[2] === 'pong' && request.method === 'POST') {
       await readBody(request);
       this.pongs.push(decodeURIComponent(match[1]));
+      this.pongConnections.add(request.socket);
       return reply(response, 200, {});
     }
     if (match[2] === 'commands' && request.method === 'GET') {
