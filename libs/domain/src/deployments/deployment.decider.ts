@@ -152,13 +152,13 @@ export function deploymentDemand(state: ClusterState, tasksByApp: TasksByApp): M
     }
     // An app of a later step waits for it (its dependencies come first): nothing launches for it
     // now, which the level rule "instances − active" would otherwise do at once.
-    deployment.steps.slice(deployment.currentStep + 1).forEach((step, index) => {
-      for (const action of step.actions) {
+    for (let later = deployment.currentStep + 1; later < deployment.steps.length; later++) {
+      for (const action of deployment.steps[later].actions) {
         if (action.action === 'StartApplication' || demand.has(action.app)) continue;
-        const waitingFor = `step ${deployment.currentStep + 2 + index} of deployment ${deployment.deploymentId}`;
+        const waitingFor = `step ${later + 1} of deployment ${deployment.deploymentId}`;
         demand.set(action.app, { launch: 0, kill: [], done: false, waitingFor });
       }
-    });
+    }
   }
   return demand;
 }
@@ -168,7 +168,9 @@ export function deploymentDemand(state: ClusterState, tasksByApp: TasksByApp): M
  * only demand (the level rule "instances − active" is for the other apps).
  */
 export function launchesOf(demand: ReadonlyMap<string, AppBuckets>): Map<string, number> {
-  return new Map([...demand].map(([app, buckets]) => [app, buckets.launch]));
+  const launches = new Map<string, number>();
+  for (const [app, buckets] of demand) launches.set(app, buckets.launch);
+  return launches;
 }
 
 /** The launches deployments want now, per app (for the launch queue's views). */

@@ -20,6 +20,7 @@ import { endsTask, taskIdFor, uniqueTaskUuid } from '../tasks/task-states';
 import { launchQueue, QueuedApp } from './launch-queue';
 import type { Tick } from './scheduler.commands';
 import { advanceDeployments, deploymentDemand, groupTasksByApp, launchesOf } from '../deployments/deployment.decider';
+import type { DeploymentStep } from '../deployments/plan';
 import { healthCheckSpecs, readinessCheckSpecs } from '../tasks/check-specs';
 import { fetchSpecs } from '../tasks/fetch-specs';
 import { drainTick } from '../agents/drain.decider';
@@ -322,8 +323,15 @@ function allocationPass(
   // Only apps with constraints need to know where their instances run.
   const constrained = new Set(waiting.filter((q) => q.app.constraints.length > 0).map((q) => q.app.id));
   const placed = constrained.size > 0 ? placedInstances(state, constrained) : new Map<string, AgentFacts[]>();
-  // Constraints as placement reads them, once per pass (GROUP_BY's count reads every agent).
-  const constraints = new Map(waiting.map((q) => [q.app.id, withGroupByCounts(q.app.constraints, state)]));
+  // Constraints as placement reads them, once per pass (GROUP_BY's count reads every agent), and
+  // only for the apps placement reaches: a pass whose launches go to the first apps leaves the
+  // thousands behind them alone.
+  const groupByCounted = new Map<string, string[][]>();
+  const constraints = (app: AppDefinition): string[][] => {
+    let counted = groupByCounted.get(app.id);
+    if (!counted) groupByCounted.set(app.id, (counted = withGroupByCounts(app.constraints, state)));
+    return counted;
+  };
   const launchCount = { next: state.tasksLaunched };
   const passedOver = new Map<string, { agentId: string; reason: string }[]>();
   const declines = state.clusterVersion >= AGGREGATED_DECLINES_LEVEL ? new DeclineCollector() : null;
@@ -436,17 +444,30 @@ type PlacementRecord = {
 
 /**
  * Why each app wants launches: the deployment working on it, else the last change of its demand.
- * Looked up per app (the demand causes of 10,000 apps are not copied every pass).
+ * Looked up per app, when asked: a pass asks for the apps it launches for (at most
+ * LAUNCHES_PER_DECISION_MAX), not for each of 10,000 deployments in flight. An app is in one
+ * deployment at most (a new one cancels or is refused by the one that locks it: withDeployment),
+ * the one `deploymentOfApp` names; it is the cause while the app is in its current step.
  */
 function launchCauses(state: ClusterState): Pick<ReadonlyMap<string, EventRef>, 'get'> {
-  const byDeployment = new Map<string, EventRef>();
-  for (const deployment of state.deployments.values()) {
-    for (const action of deployment.steps[deployment.currentStep]?.actions ?? []) {
-      byDeployment.set(action.app, deployment.startedBy);
-    }
-  }
-  return { get: (appId) => byDeployment.get(appId) ?? state.demandCauses.get(appId) };
+  return {
+    get: (appId) => {
+      const deploymentId = state.deploymentOfApp.get(appId);
+      const deployment = deploymentId === undefined ? undefined : state.deployments.get(deploymentId);
+      const step = deployment?.steps[deployment.currentStep];
+      if (step && appsOfStep(step).has(appId)) return deployment!.startedBy;
+      return state.demandCauses.get(appId);
+    },
+  };
 }
+
+/** The apps a deployment step acts on, remembered per step (steps are never changed). */
+function appsOfStep(step: DeploymentStep): ReadonlySet<string> {
+  let apps = STEP_APPS.get(step);
+  if (!apps) STEP_APPS.set(step, (apps = new Set(step.actions.map((action) => action.app))));
+  return apps;
+}
+const STEP_APPS = new WeakMap<DeploymentStep, ReadonlySet<string>>();
 
 /**
  * Marathon's GROUP_BY without a count spreads only as offers happen to arrive (its docs say so):
@@ -489,7 +510,7 @@ function answerOffer(
   offer: OfferDraft & { offerId: string },
   waiting: Map<string, QueuedApp>,
   placed: Map<string, AgentFacts[]>,
-  constraints: ReadonlyMap<string, string[][]>,
+  constraints: (app: AppDefinition) => string[][],
   state: ClusterState,
   now: number,
   ids: SeededIdSource,
@@ -516,7 +537,7 @@ function answerOffer(
         appId: q.app.id,
         demand: q.demand,
         count: q.count,
-        constraints: constraints.get(q.app.id)!,
+        constraints: constraints(q.app),
         placed: placed.get(q.app.id) ?? [],
         instances: q.app.instances,
       };
