@@ -1,6 +1,6 @@
 import { encodeEvent } from '@cairn/events';
 import { draft, type EventDraft } from '../command';
-import { decide } from '../decider';
+import { decide, evolve } from '../decider';
 import { MAX_INSTANCES_PER_OFFER } from '../placement';
 import { eventCounts, eventsOf, given, iso, recorded, stateAfter, T0 } from '../testing/decider-spec';
 import { withoutCauses } from '../testing/decider-spec';
@@ -611,5 +611,35 @@ describe('Tick: agents after a failover', () => {
     given([...beforeFailover, recorded(a1.reregistered([{ taskId: 'web.1', state: 'TASK_RUNNING' }]), back)])
       .when(tick(back + AGENT_UNREACHABLE_MS - 1, { connectedAgentIds: ['a2'], leaderSinceMs }))
       .thenNothingHappened();
+  });
+});
+
+describe('Tick: what a launch is caused by', () => {
+  /** The cause each TaskLaunched of the decision names, as `event id` (or `draft type`). */
+  const launchCauses = (events: readonly EventDraft[]): string[] =>
+    events
+      .filter((e) => e.type === 'TaskLaunched')
+      .map((e) =>
+        e.cause && 'eventId' in e.cause
+          ? e.cause.eventId
+          : `draft ${e.cause && 'draft' in e.cause ? e.cause.draft.type : 'none'}`,
+      );
+
+  it("names the DeploymentStarted of the deployment working on the app, else the app's last demand change", () => {
+    const state = stateAfter([
+      a1.registered(),
+      appCreated('/plain', { instances: 1 }),
+      appCreated('/scaled', { instances: 0 }),
+    ]);
+    // A scale of /scaled starts a deployment; /plain wants its task by the level rule.
+    const scaling = decide(scaleApp('/scaled', 1, T0 + 1), state);
+    const started = scaling.find((e) => e.type === 'DeploymentStarted')!;
+    for (const [i, event] of scaling.entries()) {
+      evolve(state, recorded(event, T0 + 1, event === started ? 'deployment-started' : `scale-event-${i}`));
+    }
+    const launches = decide(tick(T1), state).filter((e) => e.type === 'TaskLaunched');
+    const byApp = new Map(launches.map((e) => [(e.data as { appId: string }).appId, launchCauses([e])[0]]));
+    expect(byApp.get('/scaled')).toBe('deployment-started');
+    expect(byApp.get('/plain')).toBe(state.demandCauses.get('/plain')?.eventId ?? 'draft OffersMade');
   });
 });
