@@ -25,9 +25,9 @@ export const SIMULATOR_PONG_SOCKETS = Infinity;
  * while the master's event loop stalled for seconds (5,000 agents, 200,000 tasks) queued as well.
  * Their idle sockets are all kept, as each process agent keeps its own: with Node's default of 256
  * kept, a simulator of 1,000 agents opened ~750 new connections for every round of pings, which
- * arrive together, and 5,000 agents' connects overflowed the master's accept queue while it was
- * busy; a dropped SYN is retried after 1, 3, 7, 15 s, so pongs came back after 15 s or more and
- * the master dropped live agents (the envelope at full size).
+ * arrive together; with 5,000 agents pongs came back 12-30 s late while no event loop stalled that
+ * long (most likely connects dropped by the busy master's full accept queue and their SYNs retried
+ * after 1, 3, 7, 15 s), and the master dropped live agents (the envelope at full size; bench/README.md).
  */
 export class SimulatorMasterClient extends MasterClient {
   private readonly open = new Set<string>();
