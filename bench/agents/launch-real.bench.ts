@@ -157,6 +157,13 @@ async function scaleUpOnce(http: MasterHttp, tasks: number) {
 
 /** Scale to 0 and wait until the master has no task of the app and no wrapper of ours is alive. */
 async function scaleDownToZero(http: MasterHttp, ourDirs: readonly string[]): Promise<void> {
+  // The scale-up's deployment ends on the tick after its last RUNNING, and locks the app until
+  // then (409 without force): wait for it, as a Marathon client does before its next change.
+  await until(
+    async () => (await http.expect<unknown[]>('GET', '/v2/deployments')).body.length === 0,
+    ALL_GONE_TIMEOUT_MS,
+    "the scale-up's deployment to end",
+  );
   await http.expect('PUT', `/v2/apps${APP_ID}?partialUpdate=true`, { instances: 0 });
   await until(
     async () => {
