@@ -1,6 +1,7 @@
 import type { AppDefinition } from '@cairn/events';
 import { CopyOnWriteMap, CopyOnWriteSet } from '../dry-run/copy-on-write';
 import type { TaskTable } from '../tasks/task-table';
+import { SERVICE_PORT_MAX, SERVICE_PORT_MIN } from './service-port-range';
 
 /**
  * The state's apps by id, with each app's `instances` kept beside it in a map of numbers: the
@@ -21,6 +22,13 @@ export class AppTable extends Map<string, AppDefinition> {
   /** How many apps hold each non-zero service port, and which ports each app was indexed with. */
   #portHolders: Map<number, number>;
   #portsOf: Map<string, readonly number[]>;
+  /**
+   * Every port from SERVICE_PORT_MIN up to this one is held by some app: where a search for a free
+   * service port may start. Lowered when a port below it is released; the search raises it. Without
+   * it, the 10,000th app created with `port: 0` read 10,000 taken ports first (3.6 s of a master's
+   * CPU for 10,000 creates).
+   */
+  #allHeldBelow: number;
 
   constructor(entries?: Iterable<readonly [string, AppDefinition]>, base?: AppTable) {
     super();
@@ -30,6 +38,7 @@ export class AppTable extends Map<string, AppDefinition> {
     this.#short = base ? new CopyOnWriteSet(base.#short) : new Set();
     this.#portHolders = base ? new CopyOnWriteMap(base.#portHolders) : new Map();
     this.#portsOf = base ? new CopyOnWriteMap(base.#portsOf) : new Map();
+    this.#allHeldBelow = base ? base.#allHeldBelow : SERVICE_PORT_MIN;
     if (entries) for (const [id, app] of entries) this.set(id, app);
   }
 
@@ -67,6 +76,18 @@ export class AppTable extends Map<string, AppDefinition> {
   /** Every app's `instances`, by id, in the table's order. */
   instances(): ReadonlyMap<string, number> {
     return this.#instances;
+  }
+
+  /**
+   * The lowest service port that no app holds, from SERVICE_PORT_MIN on (SERVICE_PORT_MAX when all
+   * are): ports below it are all held. Amortised O(1) while apps are created: the search resumes
+   * where the last one stopped.
+   */
+  lowestUnheldServicePort(): number {
+    let port = this.#allHeldBelow;
+    while (port < SERVICE_PORT_MAX && this.#portHolders.has(port)) port++;
+    this.#allHeldBelow = port;
+    return port;
   }
 
   /** How many apps hold the (non-zero) service port. */
@@ -121,7 +142,10 @@ export class AppTable extends Map<string, AppDefinition> {
     for (const port of this.#portsOf.get(appId) ?? []) {
       const left = (this.#portHolders.get(port) ?? 0) - 1;
       if (left > 0) this.#portHolders.set(port, left);
-      else this.#portHolders.delete(port);
+      else {
+        this.#portHolders.delete(port);
+        if (port >= SERVICE_PORT_MIN) this.#allHeldBelow = Math.min(this.#allHeldBelow, port);
+      }
     }
     for (const port of ports) this.#portHolders.set(port, (this.#portHolders.get(port) ?? 0) + 1);
     if (ports.length > 0) this.#portsOf.set(appId, ports);

@@ -110,3 +110,52 @@ describe('servicePortsTaken', () => {
     expect(candidates.filter((port) => servicePortsTaken(table, '/a').has(port))).toEqual([10000, 10002]);
   });
 });
+
+describe('the app table: where the search for a free service port starts', () => {
+  it('gives the ports a full scan gives, through creates, updates and deletes (property)', () => {
+    const op = fc.record({
+      kind: fc.constantFrom('set', 'set', 'set', 'delete'),
+      app: fc.integer({ min: 0, max: 7 }),
+      // a port 0 (to assign), a service port near the range's start, or one outside the range
+      ports: fc.array(
+        fc.oneof(fc.constant(0), fc.integer({ min: SERVICE_PORT_MIN, max: SERVICE_PORT_MIN + 12 }), fc.constant(8080)),
+        {
+          maxLength: 3,
+        },
+      ),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const table = new AppTable();
+        const plain = new Map<string, AppDefinition>();
+        for (const o of ops) {
+          const id = `/app-${o.app}`;
+          if (o.kind === 'delete') {
+            table.delete(id);
+            plain.delete(id);
+            continue;
+          }
+          const previous = plain.get(id)?.portDefinitions;
+          const fromTable = withServicePorts(defs(...o.ports), previous, servicePortsTaken(table, id));
+          const fromScan = withServicePorts(defs(...o.ports), previous, servicePortsTaken(plain, id));
+          expect(portsOf(fromTable)).toEqual(portsOf(fromScan));
+          table.set(id, { id, portDefinitions: fromTable } as unknown as AppDefinition);
+          plain.set(id, { id, portDefinitions: fromScan } as unknown as AppDefinition);
+        }
+      }),
+    );
+  });
+
+  it('reuses the lowest port an app let go, after thousands were taken in order', () => {
+    const table = new AppTable();
+    for (let i = 0; i < 3_000; i++) {
+      const id = `/app-${i}`;
+      table.set(id, app(id, ...portsOf(withServicePorts(defs(0), undefined, servicePortsTaken(table, id)))));
+    }
+    expect(table.get('/app-2999')!.portDefinitions[0].port).toBe(SERVICE_PORT_MIN + 2_999);
+    table.delete('/app-1234');
+    expect(portsOf(withServicePorts(defs(0), undefined, servicePortsTaken(table, '/new')))).toEqual([
+      SERVICE_PORT_MIN + 1_234,
+    ]);
+  });
+});

@@ -2,18 +2,17 @@ import type { AppDefinition } from '@cairn/events';
 import { CommandRejected } from '../command';
 import { AppTable } from './app-table';
 
-/**
- * Marathon's `--local_port_min` / `--local_port_max` defaults: service ports for `port: 0` come
- * from [10000, 20000), max exclusive as in Marathon (`Range(min, max)`).
- */
-export const SERVICE_PORT_MIN = 10_000;
-export const SERVICE_PORT_MAX = 20_000;
+import { SERVICE_PORT_MAX, SERVICE_PORT_MIN } from './service-port-range';
+
+export { SERVICE_PORT_MAX, SERVICE_PORT_MIN };
 
 type PortDefinition = AppDefinition['portDefinitions'][number];
 
 /** Ports a new port 0 may not take. */
 export interface TakenPorts {
   has(port: number): boolean;
+  /** A port from which on the search for a free one may start (every port below it is taken); default SERVICE_PORT_MIN. */
+  readonly searchFrom?: number;
 }
 
 /**
@@ -25,8 +24,11 @@ export interface TakenPorts {
 export function servicePortsTaken(apps: ReadonlyMap<string, AppDefinition>, exceptAppId: string): TakenPorts {
   if (apps instanceof AppTable) {
     const own = apps.get(exceptAppId)?.portDefinitions ?? [];
+    // Below the lowest port no app holds, only this app's own ports can be free for it.
+    const ownInRange = own.map((definition) => definition.port).filter(inRange);
     return {
       has: (port) => apps.servicePortHolders(port) > own.filter((definition) => definition.port === port).length,
+      searchFrom: Math.min(apps.lowestUnheldServicePort(), ...ownInRange),
     };
   }
   const taken = new Set<number>();
@@ -68,7 +70,7 @@ export function withServicePorts(
     }
     return 0;
   });
-  let candidate = SERVICE_PORT_MIN;
+  let candidate = Math.max(SERVICE_PORT_MIN, takenByOthers.searchFrom ?? SERVICE_PORT_MIN);
   return portDefinitions.map((definition, index) => {
     if (assigned[index] !== 0) return { ...definition, port: assigned[index] };
     while (candidate < SERVICE_PORT_MAX && taken.has(candidate)) candidate++;
