@@ -1,5 +1,5 @@
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
-import { EventApplied } from '../core/event-applied';
+import { EventsApplied } from '../core/events-applied';
 import { MasterRuntime } from '../core/master-runtime';
 import { AgentGateway, killMessage } from './agent-gateway';
 
@@ -7,20 +7,22 @@ import { AgentGateway, killMessage } from './agent-gateway';
  * Launches and kills go to agents once the events that decide them are durable, so nothing is
  * sent that the log could lose. A side effect, never state.
  */
-@EventsHandler(EventApplied)
-export class AgentCommandsEffect implements IEventHandler<EventApplied> {
+@EventsHandler(EventsApplied)
+export class AgentCommandsEffect implements IEventHandler<EventsApplied> {
   constructor(
     private readonly gateway: AgentGateway,
     private readonly runtime: MasterRuntime,
   ) {}
 
-  handle({ event }: EventApplied): void {
-    if (event.type === 'TaskLaunched') {
-      const { placement: _placement, ...task } = event.data;
-      this.gateway.send(event.data.agentId, { type: 'launch', task });
-    } else if (event.type === 'TaskKillRequested') {
-      const task = this.runtime.projection.state.tasks.get(event.data.taskId);
-      this.gateway.send(event.data.agentId, killMessage(event.data.taskId, task?.killGracePeriodSeconds ?? null));
+  handle({ events }: EventsApplied): void {
+    for (const event of events) {
+      if (event.type === 'TaskLaunched') {
+        const { placement: _placement, ...task } = event.data;
+        this.gateway.send(event.data.agentId, { type: 'launch', task });
+      } else if (event.type === 'TaskKillRequested') {
+        const task = this.runtime.projection.state.tasks.get(event.data.taskId);
+        this.gateway.send(event.data.agentId, killMessage(event.data.taskId, task?.killGracePeriodSeconds ?? null));
+      }
     }
   }
 }

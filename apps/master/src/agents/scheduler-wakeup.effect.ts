@@ -1,7 +1,7 @@
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
 import { endsTask } from '@cairn/domain';
 import type { CairnEvent } from '@cairn/events';
-import { EventApplied } from '../core/event-applied';
+import { EventsApplied } from '../core/events-applied';
 import { MasterRuntime } from '../core/master-runtime';
 import { SchedulerTicker } from './scheduler-ticker';
 
@@ -34,18 +34,22 @@ const PROGRESS = new Set<CairnEvent['type']>(['TaskStatusUpdated', 'TaskHealthCh
  * (a task ended), or, while a deployment runs, a task's progress. A tick that decides nothing
  * writes nothing.
  */
-@EventsHandler(EventApplied)
-export class SchedulerWakeupEffect implements IEventHandler<EventApplied> {
+@EventsHandler(EventsApplied)
+export class SchedulerWakeupEffect implements IEventHandler<EventsApplied> {
   constructor(
     private readonly ticker: SchedulerTicker,
     private readonly runtime: MasterRuntime,
   ) {}
 
-  handle({ event }: EventApplied): void {
-    if (DEMAND_CHANGES.has(event.type) || (event.type === 'TaskStatusUpdated' && endsTask(event.data.state))) {
-      this.ticker.tickSoon();
-    } else if (PROGRESS.has(event.type) && this.runtime.projection.state.deployments.size > 0) {
-      this.ticker.tickWithin(PROGRESS_TICK_WITHIN_MS);
+  handle({ events }: EventsApplied): void {
+    let progress = false;
+    for (const event of events) {
+      if (DEMAND_CHANGES.has(event.type) || (event.type === 'TaskStatusUpdated' && endsTask(event.data.state))) {
+        this.ticker.tickSoon();
+        return; // a tick soon covers any progress of the same batch
+      }
+      progress ||= PROGRESS.has(event.type);
     }
+    if (progress && this.runtime.projection.state.deployments.size > 0) this.ticker.tickWithin(PROGRESS_TICK_WITHIN_MS);
   }
 }

@@ -19,7 +19,7 @@ import { followEvents, readEvents } from './event-stream';
 import { ProjectionRunner } from './projection-runner';
 import { SubjectIndex } from './subject-index';
 import { CommandOutcome, Sequencer, type SequencerObserver } from './sequencer';
-import { EventApplied } from './event-applied';
+import { EventsApplied } from './events-applied';
 import { CAIRN_VERSION } from '../version';
 import { ElectLeaderCommand, RaiseClusterVersionCommand, RecordSnapshotCommand } from '../commands/cluster.commands';
 import { loadLatestSnapshot, Snapshotter } from '../snapshots/snapshots';
@@ -327,7 +327,7 @@ export class MasterRuntime implements OnApplicationShutdown {
   }
 
   private publish(events: RecordedEvent<CairnEvent>[]): void {
-    for (const event of events) this.eventBus.publish(new EventApplied(event));
+    if (events.length > 0) this.eventBus.publish(new EventsApplied(events));
     this.tellLive(events);
   }
 
