@@ -196,6 +196,33 @@ describe('Sequencer', () => {
     expect(projection.hash()).toBe(await replayHash(log));
   });
 
+  it('stopped while its batch is appended (deposed): the commands succeed, but the events are left to the follower', async () => {
+    const { log, projection, sequencer, applied, fatal } = await setup();
+    await sequencer.submit(create('/a'));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const append = log.append.bind(log);
+    log.append = async (records) => {
+      await held;
+      return append(records);
+    };
+    const appliedBefore = projection.appliedOffset;
+    const appliedEvents = applied.length;
+    const scaled = sequencer.submit(scale('/a', 2));
+    await waitUntil(() => sequencer.queueDepth === 0);
+    sequencer.stop(new Error('this master no longer leads'));
+    // The follower a demoted master starts reads the log from where the projection stands; it
+    // applies the batch once it is written. Applying it here too would apply it twice.
+    release();
+    const outcome = await scaled;
+    expect(outcome.offset).toBeGreaterThan(appliedBefore); // durable: the command did happen
+    expect(projection.appliedOffset).toBe(appliedBefore);
+    expect(applied.length).toBe(appliedEvents); // no side effects of a master that no longer leads
+    for await (const events of readEvents(log, { from: projection.nextOffset })) projection.apply(events);
+    expect(projection.state.apps.get('/a')?.instances).toBe(2);
+    expect(fatal).toEqual([]);
+  });
+
   it('a command that changes nothing writes nothing and answers with a null offset', async () => {
     const { log, sequencer } = await setup();
     await sequencer.submit(create('/a', { instances: 2 }));

@@ -255,6 +255,17 @@ export class Sequencer {
       return;
     }
 
+    if (this.stoppedBy) {
+      // Stopped while appending (deposed, fenced, shutting down): the records are durable, so the
+      // commands happened and are answered so. But this master no longer leads: the follower it
+      // starts reads the log from where the projection stands and applies them; applying them
+      // here too could apply them twice (the second time a fatal offset error), and the effects
+      // (launches to agents) are the new leader's to run.
+      for (const { pending, events } of withOffsets(decided, offsets)) {
+        pending.resolve({ events, offset: events.length ? events[events.length - 1].offset : null });
+      }
+      return;
+    }
     const applied = this.applyDurable(decided, offsets);
     if (!applied) return;
     for (const { pending, events } of applied) {
@@ -306,18 +317,14 @@ export class Sequencer {
     decided: Decided[],
     offsets: number[],
   ): { pending: Pending; events: RecordedEvent<CairnEvent>[] }[] | null {
-    let i = 0;
-    const withOffsets = decided.map(({ pending, events }) => ({
-      pending,
-      events: events.map((event) => ({ ...event, offset: offsets[i++] })),
-    }));
+    const durable = withOffsets(decided, offsets);
     try {
-      this.deps.projection.apply(withOffsets.flatMap((d) => d.events));
+      this.deps.projection.apply(durable.flatMap((d) => d.events));
     } catch (error) {
       this.fatal(error as Error, decided);
       return null;
     }
-    return withOffsets;
+    return durable;
   }
 
   private async recoverFromAppendError(error: Error, decided: Decided[]): Promise<void> {
@@ -392,4 +399,16 @@ export class Sequencer {
     this.stop(error);
     this.deps.onFatal(error);
   }
+}
+
+/** Each decided command's events with the offsets their append gave them, in order. */
+function withOffsets(
+  decided: readonly Decided[],
+  offsets: readonly number[],
+): { pending: Pending; events: RecordedEvent<CairnEvent>[] }[] {
+  let i = 0;
+  return decided.map(({ pending, events }) => ({
+    pending,
+    events: events.map((event) => ({ ...event, offset: offsets[i++] })),
+  }));
 }
