@@ -47,6 +47,18 @@ async function setup(options: { offsetGap?: number } = {}) {
   return { log, projection, sequencer, fatal, applied };
 }
 
+/** Makes the log's appends wait until the returned function is called (a slow fsync, a slow broker). */
+function holdAppends(log: MemoryEventLog): () => void {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const append = log.append.bind(log);
+  log.append = async (records) => {
+    await held;
+    return append(records);
+  };
+  return release;
+}
+
 async function replayHash(log: MemoryEventLog): Promise<string> {
   const fresh = new ProjectionRunner();
   for await (const events of readEvents(log, { from: 0 })) fresh.apply(events);
@@ -176,13 +188,7 @@ describe('Sequencer', () => {
   it('the served state holds durable events only: a batch being appended is not in it', async () => {
     const { log, projection, sequencer } = await setup();
     await sequencer.submit(create('/a'));
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const append = log.append.bind(log);
-    log.append = async (records) => {
-      await held;
-      return append(records);
-    };
+    const release = holdAppends(log);
     const before = projection.hash();
     const batch = Promise.all([sequencer.submit(scale('/a', 2)), sequencer.submit(create('/b'))]);
     await waitUntil(() => sequencer.queueDepth === 0);
@@ -199,13 +205,7 @@ describe('Sequencer', () => {
   it('stopped while its batch is appended (deposed): the commands succeed, but the events are left to the follower', async () => {
     const { log, projection, sequencer, applied, fatal } = await setup();
     await sequencer.submit(create('/a'));
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const append = log.append.bind(log);
-    log.append = async (records) => {
-      await held;
-      return append(records);
-    };
+    const release = holdAppends(log);
     const appliedBefore = projection.appliedOffset;
     const appliedEvents = applied.length;
     const scaled = sequencer.submit(scale('/a', 2));
