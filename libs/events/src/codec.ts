@@ -58,12 +58,14 @@ export function encodeChecked(event: CairnEvent): { record: AppendRecord; event:
   // What zod would give back, found without zod when the compiled check vouches for it
   // (encode-check.ts); anything else goes through zod, which strips, fills or refuses it.
   const asZod = checkedFast(event);
-  return encodeValid(asZod === NOT_VOUCHED ? validate(event, 'encode') : (asZod as CairnEvent));
+  return asZod === NOT_VOUCHED
+    ? encodeValid(validate(event, 'encode'), 'parse back')
+    : encodeValid(asZod as CairnEvent, 'as read');
 }
 
 /** encodeChecked by zod alone, without the fast check: what encodeChecked must always agree with. */
 export function encodeCheckedByZod(event: CairnEvent): { record: AppendRecord; event: CairnEvent } {
-  return encodeValid(validate(event, 'encode'));
+  return encodeValid(validate(event, 'encode'), 'parse back');
 }
 
 function checkedFast(event: CairnEvent): unknown {
@@ -72,8 +74,15 @@ function checkedFast(event: CairnEvent): unknown {
   return check.accepts(event) ? check.asZod(event) : NOT_VOUCHED;
 }
 
-/** The record of an event its schema accepted (`checked`: as zod gives it back). */
-function encodeValid(checked: CairnEvent): { record: AppendRecord; event: CairnEvent } {
+/**
+ * The record of an event its schema accepted (`checked`: as zod gives it back). The caller gets
+ * exactly what a replay will decode: `checked` itself when the fast check vouched that it is
+ * already that (`as read`: encode-check.ts), else the record's text parsed back.
+ */
+function encodeValid(
+  checked: CairnEvent,
+  given: 'as read' | 'parse back',
+): { record: AppendRecord; event: CairnEvent } {
   if (checked.v !== catalogue[checked.type].current) {
     throw new EventValidationError(
       `refusing to write ${checked.type} v${checked.v}: current is v${catalogue[checked.type].current}`,
@@ -86,10 +95,9 @@ function encodeValid(checked: CairnEvent): { record: AppendRecord; event: CairnE
   const key = (catalogue[checked.type].key as (d: unknown) => string)(checked.data);
   const text = JSON.stringify(checked);
   const value = Buffer.from(text);
-  // Round-trip through JSON so the caller holds exactly what a replay will decode. From the text,
-  // not the bytes: the same (JSON.stringify escapes lone surrogates, so UTF-8 loses nothing),
-  // without decoding them again.
-  const asRead = JSON.parse(text) as CairnEvent;
+  // Otherwise round-trip through JSON. From the text, not the bytes: the same (JSON.stringify
+  // escapes lone surrogates, so UTF-8 loses nothing), without decoding them again.
+  const asRead = given === 'as read' ? checked : (JSON.parse(text) as CairnEvent);
   return { record: { key, value, headers: cloudEventHeaders(checked) }, event: asRead };
 }
 
