@@ -111,7 +111,7 @@ export function* allocations(input: AllocationInput): Generator<OfferDraft, void
   const minOfferOf = new Map(wanting.map((framework) => [framework.frameworkId, framework.minOffer]));
   const ofUse = (frameworkId: string, free: Resources) => {
     const min = minOfferOf.get(frameworkId);
-    return min === undefined || holds(free, min);
+    return min === undefined || holdsMinOffer(free, min);
   };
   const isFiltered =
     typeof input.filters === 'function'
@@ -131,7 +131,7 @@ export function* allocations(input: AllocationInput): Generator<OfferDraft, void
 }
 
 /** Whether `free` holds at least `min` (scalars compared in thousandths). */
-function holds(free: Resources, min: MinOffer): boolean {
+export function holdsMinOffer(free: Resources, min: MinOffer): boolean {
   const r = normalizeResources(free);
   return (
     toMilli(r.cpus) >= toMilli(min.cpus) &&

@@ -1,4 +1,4 @@
-export { allocate, allocations } from './allocate';
+export { allocate, allocations, holdsMinOffer } from './allocate';
 export type { AgentSlot, AllocationInput, FilterLookup, FrameworkDemand, MinOffer, OfferDraft } from './allocate';
 export type { OfferFilter } from './offer-filters';
 export type { Sorter, SorterFactory } from './sorter';

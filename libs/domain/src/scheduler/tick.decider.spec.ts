@@ -17,7 +17,13 @@ import {
   scaleApp,
   tick,
 } from '../testing/cluster-builders';
-import { AGGREGATED_DECLINES_LEVEL, APPS_FRAMEWORK_ID, DECLINE_REFUSE_MS } from './tick.decider';
+import {
+  AGGREGATED_DECLINES_LEVEL,
+  APPS_FRAMEWORK_ID,
+  DECLINE_REFUSE_MS,
+  LAUNCHES_PER_DECISION_MAX,
+  OFFERS_PER_TICK_MAX,
+} from './tick.decider';
 
 const SECOND_MS = 1_000;
 const T1 = T0 + 10 * SECOND_MS;
@@ -192,18 +198,47 @@ describe('Tick: launching', () => {
       });
   });
 
-  it(`at most MAX_INSTANCES_PER_OFFER (${MAX_INSTANCES_PER_OFFER}) tasks per offer: 8 instances need two passes`, () => {
+  it(`at most MAX_INSTANCES_PER_OFFER (${MAX_INSTANCES_PER_OFFER}) tasks per offer; what a full one leaves is offered again in the same pass`, () => {
     const s = new ClusterScenario();
     s.run(a1.withResources('cpus:8;mem:8192;ports:[31000-31099]').register());
     s.run(createApp('/web', { instances: 8, cpus: 0.5, mem: 64 }));
-    expect(eventCounts(s.tick(T0 + 1 * SECOND_MS))).toEqual({
-      OffersMade: 1,
-      OfferAccepted: 1,
-      TaskLaunched: 5,
-    });
-    expect(eventCounts(s.tick(T0 + 2 * SECOND_MS))).toEqual({ OffersMade: 1, OfferAccepted: 1, TaskLaunched: 3 });
-    expect(s.tick(T0 + 3 * SECOND_MS)).toEqual([]); // the ScaleApplication step waits for TASK_RUNNING
+    const events = s.tick(T0 + 1 * SECOND_MS);
+    expect(eventCounts(events)).toEqual({ OffersMade: 1, OfferAccepted: 2, TaskLaunched: 8 });
+    const [made] = eventsOf(events, 'OffersMade');
+    expect(made.offers.map((o) => [o.agentId, o.resources.cpus, o.resources.mem])).toEqual([
+      ['a1', 8, 8192],
+      ['a1', 8 - MAX_INSTANCES_PER_OFFER * 0.5, 8192 - MAX_INSTANCES_PER_OFFER * 64],
+    ]);
+    const launched = eventsOf(events, 'TaskLaunched');
+    expect(launched.map((t) => t.offerId)).toEqual([
+      ...Array(MAX_INSTANCES_PER_OFFER).fill(made.offers[0].offerId),
+      ...Array(8 - MAX_INSTANCES_PER_OFFER).fill(made.offers[1].offerId),
+    ]);
+    expect(new Set(launched.flatMap((t) => t.ports)).size).toBe(8);
+    expect(launched.map((t) => t.placement?.agentsOffered)).toEqual(Array(8).fill(1)); // one agent, offered twice
+    expect(s.tick(T0 + 2 * SECOND_MS)).toEqual([]); // the ScaleApplication step waits for TASK_RUNNING
     expect(s.activeCount('/web')).toBe(8);
+  });
+
+  it('a full offer whose leftover no waiting task fits in is not offered again (nor declined and filtered)', () => {
+    const s = new ClusterScenario();
+    s.run(a1.withResources('cpus:2.5;mem:8192;ports:[31000-31099]').register());
+    s.run(createApp('/web', { instances: 8, cpus: 0.5, mem: 64 }));
+    expect(eventCounts(s.tick(T0 + 1 * SECOND_MS))).toEqual({ OffersMade: 1, OfferAccepted: 1, TaskLaunched: 5 });
+    expect(s.state.offerFilters.size).toBe(0);
+  });
+
+  it(`offers again within OFFERS_PER_TICK_MAX (${OFFERS_PER_TICK_MAX}) offers a pass: one agent takes at most LAUNCHES_PER_DECISION_MAX a tick`, () => {
+    const s = new ClusterScenario();
+    s.run(a1.withResources('cpus:10000;mem:1000000;ports:[20000-29999]').register());
+    s.run(createApp('/web', { instances: 2 * LAUNCHES_PER_DECISION_MAX, cpus: 0.01, mem: 1 }));
+    const events = s.tick(T0 + 1 * SECOND_MS);
+    expect(eventCounts(events)).toEqual({
+      OffersMade: 1,
+      OfferAccepted: OFFERS_PER_TICK_MAX,
+      TaskLaunched: LAUNCHES_PER_DECISION_MAX,
+    });
+    expect(eventsOf(events, 'OffersMade')[0].offers).toHaveLength(OFFERS_PER_TICK_MAX);
   });
 
   it('two apps share one offer; their ports do not collide', () => {

@@ -1,7 +1,7 @@
 import { isoTime } from '@cairn/common/iso-time';
 import { SeededIdSource } from '@cairn/common/ids';
 import type { AppDefinition, OffersMadeData, TaskLaunchedData } from '@cairn/events';
-import { allocations, AgentSlot, MinOffer, OfferDraft } from '../allocator';
+import { allocations, AgentSlot, holdsMinOffer, MinOffer, OfferDraft } from '../allocator';
 import { Cause, causedBy, draft, EventDraft, ROOT } from '../command';
 import { funnelReason, MAX_INSTANCES_PER_OFFER, placeTasks, QueuedLaunch, NoMatchReason } from '../placement';
 import type { AgentFacts } from '../constraints';
@@ -344,23 +344,52 @@ function allocationPass(
     { minOffer: smallestDemand(waiting), maxOffers: Math.min(OFFERS_PER_TICK_MAX, demand + OFFERS_BEYOND_DEMAND) },
     { minOffer: undefined, maxOffers: 1 },
   ];
+  // Offers the app scheduler filled to MAX_INSTANCES_PER_OFFER while apps still wait: what they left.
+  let filled: OfferDraft[] = [];
+  const offerAndAnswer = (allocated: OfferDraft) => {
+    const offer = { ...allocated, offerId: ids.uuid() };
+    offered.push({
+      offerId: offer.offerId,
+      frameworkId: offer.frameworkId,
+      agentId: offer.agentId,
+      resources: eventResources(offer.resources),
+    });
+    const answer = answerOffer(offer, remaining, placed, constraints, state, now, ids, why);
+    events.push(...answer.events);
+    // Only a leftover some waiting task could fit in: a smaller one would be declined and filtered.
+    if (
+      answer.leftover &&
+      remaining.size > 0 &&
+      holdsMinOffer(answer.leftover, smallestDemand([...remaining.values()]))
+    ) {
+      filled.push({ ...allocated, resources: answer.leftover });
+    }
+  };
   for (const { minOffer, maxOffers } of passes) {
     for (const allocated of offering(minOffer, maxOffers)) {
-      const offer = { ...allocated, offerId: ids.uuid() };
-      offered.push({
-        offerId: offer.offerId,
-        frameworkId: offer.frameworkId,
-        agentId: offer.agentId,
-        resources: eventResources(offer.resources),
-      });
-      events.push(...answerOffer(offer, remaining, placed, constraints, state, now, ids, why));
+      offerAndAnswer(allocated);
       if (remaining.size === 0) break;
     }
     if (offered.length > 0) break;
   }
   if (offered.length === 0) return [];
-  // "Agents offered in that pass": known once the pass has ended.
-  for (const placement of placements) placement.agentsOffered = offered.length;
+  // What a full offer left is offered again at once, in rounds, while the pass has offers left
+  // (Mesos offers the unused part of an accepted offer again; Marathon takes at most its
+  // max_instances_per_offer from each): on a few agents a burst is placed in one decision rather
+  // than MAX_INSTANCES_PER_OFFER per agent per tick, 200 tasks on one agent in 40 ticks, each
+  // waiting for the last one's append. A pass that offered every agent it may (a burst on
+  // OFFERS_PER_TICK_MAX agents or more) has none left and is as before.
+  while (filled.length > 0 && remaining.size > 0 && offered.length < OFFERS_PER_TICK_MAX) {
+    const round = filled;
+    filled = [];
+    for (const leftover of round) {
+      if (remaining.size === 0 || offered.length >= OFFERS_PER_TICK_MAX) break;
+      offerAndAnswer(leftover);
+    }
+  }
+  // "Agents offered in that pass": known once the pass has ended (an agent offered again counts once).
+  const agentsOffered = new Set(offered.map((offer) => offer.agentId)).size;
+  for (const placement of placements) placement.agentsOffered = agentsOffered;
   if (declines && declines.offers.length > 0) {
     const data = { refuseUntil: isoTime(now + DECLINE_REFUSE_MS), ...declines.result() };
     events.push(draft('OffersDeclined', data, { draft: made }));
@@ -525,7 +554,7 @@ function answerOffer(
     /** Gathers the pass's declines into one OffersDeclined (null: an OfferDeclined per offer). */
     declines: DeclineCollector | null;
   },
-): EventDraft[] {
+): { events: EventDraft[]; leftover: Resources | null } {
   const agent = state.agents.get(offer.agentId)!;
   const answered = { draft: why.made };
   // Built as placement reads it (it stops once the offer is full): an offer the first apps fill
@@ -567,15 +596,14 @@ function answerOffer(
     >;
     if (why.declines) {
       why.declines.declined(offer.offerId, offer.agentId, reasons);
-      return [];
+      return { events: [], leftover: null };
     }
-    return [
-      draft(
-        'OfferDeclined',
-        { offerId: offer.offerId, refuseUntil: isoTime(now + DECLINE_REFUSE_MS), reasons },
-        answered,
-      ),
-    ];
+    const declined = draft(
+      'OfferDeclined',
+      { offerId: offer.offerId, refuseUntil: isoTime(now + DECLINE_REFUSE_MS), reasons },
+      answered,
+    );
+    return { events: [declined], leftover: null };
   }
   const launched: EventDraft[] = [];
   for (const launch of placement.launches) {
@@ -598,7 +626,10 @@ function answerOffer(
     launched.push(causedBy(task, why.causes.get(launch.appId) ?? answered));
   }
   const taskIds = launched.map((e) => (e.type === 'TaskLaunched' ? e.data.taskId : ''));
-  return [draft('OfferAccepted', { offerId: offer.offerId, taskIds }, answered), ...launched];
+  const accepted = draft('OfferAccepted', { offerId: offer.offerId, taskIds }, answered);
+  // Placement stopped at the cap, not for want of room: what is left may take more.
+  const full = placement.launches.length >= MAX_INSTANCES_PER_OFFER;
+  return { events: [accepted, ...launched], leftover: full ? placement.remaining : null };
 }
 
 function taskLaunched(
