@@ -107,4 +107,30 @@ describe('FileStatusUpdateStore', () => {
     // Set aside once: a second load does not report them again.
     expect((await new FileStatusUpdateStore(workDir).load()).setAside).toEqual([]);
   });
+  it('shares directory fsyncs between concurrent writes, each resolved after one that saw its file', async () => {
+    /** Records, for each directory fsync, the files in place when it began. */
+    class CountingStore extends FileStatusUpdateStore {
+      readonly syncsBegun: string[][] = [];
+      readonly syncsEnded: string[][] = [];
+      protected override async fsyncDir(): Promise<void> {
+        const seen = readdirSync(this.dir).filter((name) => name.endsWith('.json'));
+        this.syncsBegun.push(seen);
+        await super.fsyncDir();
+        this.syncsEnded.push(seen);
+      }
+    }
+    const store = new CountingStore(aWorkDir());
+    const writes = 40;
+    await Promise.all(
+      Array.from({ length: writes }, async (_, i) => {
+        const stored = { seq: i + 1, update: anUpdate(`u-${i}`, `t${i}`) };
+        await store.write(stored);
+        // Durable: a directory fsync that began once this file was in place has ended.
+        const name = `${String(i + 1).padStart(12, '0')}-u-${i}.json`;
+        expect(store.syncsEnded.some((seen) => seen.includes(name))).toBe(true);
+      }),
+    );
+    expect(store.syncsBegun.length).toBeLessThan(writes / 2);
+    expect(store.syncsBegun.length).toBe(store.syncsEnded.length);
+  });
 });

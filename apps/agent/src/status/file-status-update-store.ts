@@ -29,10 +29,17 @@ const storedUpdateSchema = z.object({
  * One file per update, `<workDir>/status-updates/<seq>-<updateId>.json`: written to a temporary
  * name, fsynced, renamed into place, then the directory fsynced, so after a crash a file is
  * either whole or absent (a leftover `.tmp` is deleted on load). Acked updates are deleted.
+ *
+ * The directory fsyncs of concurrent writes are shared (group commit): a burst of launches makes
+ * a burst of RUNNING updates, and one fsync per update kept libuv's four threads busy while the
+ * executor's own file work waited behind them (issue 12, launch-real).
  */
 export class FileStatusUpdateStore implements StatusUpdateStore {
   readonly dir: string;
   private ready?: Promise<unknown>;
+  /** The directory fsync under way, and the next one, which every write that asks meanwhile shares. */
+  private dirSyncRunning: Promise<void> | null = null;
+  private dirSyncNext: Promise<void> | null = null;
 
   constructor(workDir: string) {
     this.dir = join(workDir, STATUS_UPDATES_DIR);
@@ -100,7 +107,31 @@ export class FileStatusUpdateStore implements StatusUpdateStore {
     return this.ready;
   }
 
-  private async syncDir(): Promise<void> {
+  /**
+   * Resolves once a directory fsync that began after this call has ended: one under way may have
+   * begun before the caller's rename, so a caller that finds one waits for the next.
+   */
+  private syncDir(): Promise<void> {
+    if (this.dirSyncRunning === null) {
+      this.dirSyncRunning = this.fsyncDir().finally(() => {
+        this.dirSyncRunning = null;
+      });
+      return this.dirSyncRunning;
+    }
+    this.dirSyncNext ??= this.dirSyncRunning.then(
+      () => this.startNextDirSync(),
+      () => this.startNextDirSync(),
+    );
+    return this.dirSyncNext;
+  }
+
+  private startNextDirSync(): Promise<void> {
+    this.dirSyncNext = null;
+    return this.syncDir();
+  }
+
+  /** One fsync of the directory (its own method: the spec counts them). */
+  protected async fsyncDir(): Promise<void> {
     const dir = await open(this.dir, 'r');
     try {
       await dir.sync();
