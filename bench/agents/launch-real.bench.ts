@@ -49,6 +49,7 @@ export const launchRealBenchmark: Benchmark = {
     const rawWorkDir = ctx.dirs.make('launch-real-raw');
     const ourDirs = [agentWorkDir, rawWorkDir];
     const executorRates: number[] = [];
+    const phases: ReturnType<LaunchTracker['phasesMs']>[] = [];
     const rss = { agentMiB: 0, rawMiB: 0 };
     let failure: unknown;
 
@@ -69,8 +70,9 @@ export const launchRealBenchmark: Benchmark = {
 
       const subject: Side = {
         label: 'cairn master + one cairn agent',
-        async run() {
+        async run(rep) {
           const sample = await scaleUpOnce(master.http, sizes.tasks);
+          if (rep >= 0) phases.push(sample.phasesMs);
           rss.agentMiB = rssMiB(running.process.pid);
           await scaleDownToZero(master.http, ourDirs);
           return sample;
@@ -120,6 +122,9 @@ export const launchRealBenchmark: Benchmark = {
               cairnP50Ms: comparison.subject.p50Ms ?? 0,
               cairnP99Ms: comparison.subject.p99Ms ?? 0,
               executorAlonePerSecond: Math.round(median(executorRates)),
+              scaleToFirstLaunchMs: median(phases.map((p) => p.toFirstLaunch)),
+              firstToLastLaunchMs: median(phases.map((p) => p.launching)),
+              lastLaunchToLastRunningMs: median(phases.map((p) => p.lastLaunchToLastRunning)),
               agentRssMiB: rss.agentMiB,
               rawSpawnerRssMiB: rss.rawMiB,
             },
@@ -152,7 +157,12 @@ async function scaleUpOnce(http: MasterHttp, tasks: number) {
   const tracker = new LaunchTracker(tasks);
   for (const event of await readLogPages(http, from, await http.endOffset())) tracker.accept(event);
   tracker.check();
-  return { ops: tasks, seconds: (tracker.lastRunning().atMs - startedMs) / 1000, latenciesMs: tracker.latenciesMs() };
+  return {
+    ops: tasks,
+    seconds: (tracker.lastRunning().atMs - startedMs) / 1000,
+    latenciesMs: tracker.latenciesMs(),
+    phasesMs: tracker.phasesMs(),
+  };
 }
 
 /** Scale to 0 and wait until the master has no task of the app and no wrapper of ours is alive. */

@@ -19,6 +19,7 @@ export class LaunchTracker {
   private readonly scaledAtMs = new Map<string, number>();
   private readonly appOfTask = new Map<string, string>();
   private readonly runningAtMs = new Map<string, number>();
+  private readonly launchedAtMs: number[] = [];
   private lastRunningOffset = -1;
   private unexpected: RecordedEventJson[] = [];
 
@@ -32,6 +33,7 @@ export class LaunchTracker {
         return;
       case 'TaskLaunched':
         this.appOfTask.set(data.taskId as string, data.appId as string);
+        this.launchedAtMs.push(Date.parse(event.at));
         return;
       case 'TaskStatusUpdated': {
         const taskId = data.taskId as string;
@@ -77,5 +79,20 @@ export class LaunchTracker {
       latencies.push(runningAt - scaledAt);
     }
     return latencies;
+  }
+
+  /**
+   * Where a scale-up's time went, from the log's own times: the first scale recorded → the first
+   * launch decided, first → last launch decided, last launch decided → last RUNNING recorded.
+   */
+  phasesMs(): { toFirstLaunch: number; launching: number; lastLaunchToLastRunning: number } {
+    const scaled = Math.min(...this.scaledAtMs.values());
+    const first = Math.min(...this.launchedAtMs);
+    const last = Math.max(...this.launchedAtMs);
+    return {
+      toFirstLaunch: first - scaled,
+      launching: last - first,
+      lastLaunchToLastRunning: this.lastRunning().atMs - last,
+    };
   }
 }
