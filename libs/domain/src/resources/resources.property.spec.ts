@@ -18,6 +18,22 @@ const disjointPair = fc
   .map(([a, b]) => [a, { ...b, ports: subtractRanges(b.ports, a.ports) }] as const);
 
 describe('resources properties', () => {
+  it('a sum and a difference come back normalized: normalizing gives them back, equal to a fresh normalization', () => {
+    fc.assert(
+      fc.property(anyResources(), anyResources(), (a, b) => {
+        const sum = addResources(a, b);
+        const results = [sum, subtractResources(sum, b), ...(containsResources(a, b) ? [subtractResources(a, b)] : [])];
+        for (const result of results) {
+          expect(normalizeResources(result)).toBe(result);
+          // A copy is not marked: it is normalized afresh, and must come out the same.
+          expect(normalizeResources({ ...result, ports: result.ports.map(([x, y]) => [x, y] as PortRange) })).toEqual(
+            result,
+          );
+        }
+      }),
+    );
+  });
+
   it('subtracting what was added gives the original', () => {
     fc.assert(
       fc.property(disjointPair, ([a, b]) => {

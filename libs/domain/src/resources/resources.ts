@@ -42,6 +42,18 @@ export function normalizeResources(r: Resources): Resources {
   return normalized;
 }
 
+/**
+ * For a sum or difference of normalized resources, which is normalized by construction (scalars
+ * from thousandths; ranges sorted and apart: a union is merged, and what a cut leaves of disjoint
+ * ranges stays disjoint): placement subtracts each task it fits from what is left, and the next
+ * fit normalized that again (a sort and merge per launch). resources.property.spec.ts holds them
+ * equal to a fresh normalization.
+ */
+function alreadyNormalized(r: Resources): Resources {
+  NORMALIZED.add(r);
+  return r;
+}
+
 function normalizedCopy(r: Resources): Resources {
   for (const name of SCALAR_NAMES) {
     const value = r[name];
@@ -61,12 +73,12 @@ function normalizedCopy(r: Resources): Resources {
 export function addResources(a: Resources, b: Resources): Resources {
   const x = normalizeResources(a);
   const y = normalizeResources(b);
-  return {
+  return alreadyNormalized({
     cpus: fromMilli(toMilli(x.cpus) + toMilli(y.cpus)),
     mem: fromMilli(toMilli(x.mem) + toMilli(y.mem)),
     disk: fromMilli(toMilli(x.disk) + toMilli(y.disk)),
     ports: addRanges(x.ports, y.ports),
-  };
+  });
 }
 
 /** The sum of a list (EMPTY_RESOURCES for an empty list). */
@@ -84,12 +96,12 @@ export function subtractResources(have: Resources, take: Resources): Resources {
   if (!containsResources(x, y)) {
     throw new ResourcesNotContainedError({ have: formatResources(x), take: formatResources(y) });
   }
-  return {
+  return alreadyNormalized({
     cpus: fromMilli(toMilli(x.cpus) - toMilli(y.cpus)),
     mem: fromMilli(toMilli(x.mem) - toMilli(y.mem)),
     disk: fromMilli(toMilli(x.disk) - toMilli(y.disk)),
     ports: subtractRanges(x.ports, y.ports),
-  };
+  });
 }
 
 /** True when `have` holds at least `want`: every scalar >= (in thousandths) and every wanted port. */
