@@ -6,7 +6,7 @@ import { UnavailableError } from './errors';
 import { readEvents } from './event-stream';
 import { ProjectionRunner } from './projection-runner';
 import { MAX_COMMANDS_PER_BATCH, RECOVERY_ATTEMPTS_MAX, Sequencer } from './sequencer';
-import { anAgent } from '@cairn/domain/testing/cluster-builders';
+import { anAgent, tick } from '@cairn/domain/testing/cluster-builders';
 import { ChainCheck } from '../verify/chain-check';
 
 const clock = new ManualClock(Date.UTC(2026, 10, 25, 12, 0, 0));
@@ -183,6 +183,23 @@ describe('Sequencer', () => {
     expect(appendSpy).toHaveBeenCalledTimes(1);
     const offsets = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.offset!] : []));
     expect(offsets[1]).toBeGreaterThan(offsets[0]);
+  });
+
+  it('decides a tick after the commands waiting with it: it launches for an app created in its batch', async () => {
+    const { log, projection, sequencer } = await setup();
+    await sequencer.submit(anAgent('a1').register());
+    const release = holdAppends(log);
+    const occupying = sequencer.submit(create('/first', { instances: 0 })); // the append in flight
+    await waitUntil(() => sequencer.queueDepth === 0);
+    const ticked = sequencer.submit(tick(clock.now(), { meta: meta(), leaderSinceMs: clock.now() }));
+    const created = sequencer.submit(create('/a', { instances: 1, cpus: 0.1, mem: 16 }));
+    release();
+    const [, tickOutcome, createOutcome] = await Promise.all([occupying, ticked, created]);
+    // Arrived first, decided last: in arrival order the tick would have found nothing to launch.
+    expect(tickOutcome.events.filter((e) => e.type === 'TaskLaunched').map((e) => e.data.appId)).toEqual(['/a']);
+    expect(tickOutcome.offset).toBeGreaterThan(createOutcome.offset!);
+    expect(projection.state.tasks.activeCount('/a')).toBe(1);
+    expect(projection.hash()).toBe(await replayHash(log));
   });
 
   it('the served state holds durable events only: a batch being appended is not in it', async () => {

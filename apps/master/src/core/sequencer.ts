@@ -199,11 +199,11 @@ export class Sequencer {
     }
     api.splice(0, a);
     agent.splice(0, g);
-    return batch;
+    return ticksLast(batch);
   }
 
   private takeAll(): Pending[] {
-    return [...this.lanes.api.splice(0), ...this.lanes.agent.splice(0)].sort((x, y) => x.seq - y.seq);
+    return ticksLast([...this.lanes.api.splice(0), ...this.lanes.agent.splice(0)].sort((x, y) => x.seq - y.seq));
   }
 
   private async runBatch(batch: Pending[]): Promise<void> {
@@ -217,18 +217,23 @@ export class Sequencer {
     // the last decision below (the loop is synchronous, and a standby's follower, which applies
     // too, runs only once this sequencer is stopped): the fork is never used across a change of
     // its base. Dropped with the batch, so a failed batch leaves nothing to rebuild.
+    // A command's events are evolved into the fork only once another command is to be decided on
+    // it: the last command's (a tick's hundreds of launches, decided last: ticksLast) never are.
     const durable = this.deps.projection.state;
     let speculative: ClusterState = durable;
+    let unevolved: readonly CairnEvent[] = [];
     for (const pending of batch) {
+      if (unevolved.length > 0) {
+        if (speculative === durable) speculative = forkState(durable);
+        for (const event of unevolved) evolve(speculative, event);
+        unevolved = [];
+      }
       const outcome = this.decideOne(pending.command, speculative);
       if (outcome instanceof Error) {
         pending.reject(outcome);
         continue;
       }
-      if (outcome.events.length > 0) {
-        if (speculative === durable) speculative = forkState(durable);
-        for (const event of outcome.events) evolve(speculative, event);
-      }
+      unevolved = outcome.events;
       decided.push({ pending, events: outcome.events });
       records.push(...outcome.records);
     }
@@ -402,6 +407,17 @@ export class Sequencer {
 }
 
 /** Each decided command's events with the offsets their append gave them, in order. */
+/**
+ * The batch with its ticks moved to the end, each kind in arrival order. The commands of a batch
+ * were all waiting at once, so any order of them is one their callers could have seen; a tick
+ * decided last sees the batch's status updates, and its launches, the bulk of a burst's events,
+ * are not evolved into the batch's fork (runBatch).
+ */
+function ticksLast(batch: Pending[]): Pending[] {
+  if (!batch.some((p) => p.command.kind === 'Tick')) return batch;
+  return [...batch.filter((p) => p.command.kind !== 'Tick'), ...batch.filter((p) => p.command.kind === 'Tick')];
+}
+
 function withOffsets(
   decided: readonly Decided[],
   offsets: readonly number[],
