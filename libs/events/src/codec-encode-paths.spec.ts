@@ -64,7 +64,7 @@ function outcome(encode: (e: CairnEvent) => ReturnType<typeof encodeChecked>, ev
 }
 
 function expectSamePaths(event: CairnEvent): void {
-  expect(outcome(encodeChecked, event)).toEqual(outcome(encodeCheckedByZod, event));
+  expect(outcome(encodeChecked, event)).toStrictEqual(outcome(encodeCheckedByZod, event));
 }
 
 // ---- broken and odd variants of real events ----
@@ -213,6 +213,25 @@ describe('encodeChecked: the fast check and zod agree', () => {
     // The fast path was taken for many of them, not only zod compared with itself.
     expect(vouched).toBeGreaterThan(300);
   }, 60_000);
+
+  it('hands back what a reader decodes: a member set to undefined is left out, -0 is not vouched for', () => {
+    const created = fresh(corpus.find((e) => e.type === 'AppCreated')!) as unknown as {
+      data: { app: Record<string, unknown> };
+    };
+    created.data.app.args = undefined; // an optional field, present but undefined
+    const event = created as unknown as CairnEvent;
+    expect(encodeCheck('AppCreated').asZod(event)).not.toBe(NOT_VOUCHED); // the fast path, not zod
+    const back = encodeChecked(event).event as unknown as typeof created;
+    expect(Object.keys(back.data.app)).not.toContain('args');
+    expectSamePaths(event);
+
+    const scaled = fresh(corpus.find((e) => e.type === 'AppScaled')!) as unknown as { data: { instances: number } };
+    scaled.data.instances = -0;
+    expect(encodeCheck('AppScaled').asZod(scaled)).toBe(NOT_VOUCHED);
+    expect(
+      Object.is((encodeChecked(scaled as unknown as CairnEvent).event.data as { instances: number }).instances, 0),
+    ).toBe(true);
+  });
 
   it("counts a string's length as zod does: code points, a lone surrogate as one", () => {
     const launched = corpus.find((e) => e.type === 'TaskLaunched')!;
