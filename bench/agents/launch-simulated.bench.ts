@@ -15,6 +15,10 @@ const SIZES = {
 };
 /** perf.md / issue 4: simulated tasks to RUNNING. */
 const TARGET_TASKS_PER_S = 1_000;
+/** Issue 12: placements durably logged per second, their share of the log's own rate, and p99 per task. */
+const SCALE_TARGET_TASKS_PER_S = 5_000;
+const SCALE_TARGET_RATIO = 0.3;
+const SCALE_TARGET_P99_MS = 1_000;
 /** The scheduler's period (it also ticks at once whenever demand changes). */
 const TICK_MS = 50;
 /** Launch → RUNNING on a simulated agent: 0 measures the control plane alone. */
@@ -124,6 +128,17 @@ export const launchSimulatedBenchmark: Benchmark = {
               `≥ ${TARGET_TASKS_PER_S.toLocaleString('en-US')} tasks/s`,
               !ctx.smoke,
               comparison.subject.perSecond >= TARGET_TASKS_PER_S,
+            ),
+            target(
+              `≥ ${SCALE_TARGET_TASKS_PER_S.toLocaleString('en-US')} tasks/s (issue 12)`,
+              !ctx.smoke,
+              comparison.subject.perSecond >= SCALE_TARGET_TASKS_PER_S,
+            ),
+            target(`ratio ≥ ${SCALE_TARGET_RATIO}`, !ctx.smoke, comparison.ratio >= SCALE_TARGET_RATIO),
+            target(
+              `p99 ≤ ${SCALE_TARGET_P99_MS.toLocaleString('en-US')} ms`,
+              !ctx.smoke,
+              (comparison.subject.p99Ms ?? Infinity) <= SCALE_TARGET_P99_MS,
             ),
           ],
           details: {
