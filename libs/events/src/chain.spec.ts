@@ -10,6 +10,16 @@ describe('the hash chain over records', () => {
     expect(isChainValue(expected)).toBe(true);
   });
 
+  it('hashes a malformed previous value (a damaged header) as its decodable prefix, as the Hash-object form did', () => {
+    const value = Buffer.from('{"b":2}');
+    const prefixOf = (previous: string) =>
+      createHash('sha256').update(Buffer.from(previous, 'hex')).update(value).digest('hex');
+    const nonZero = 'ab'.repeat(32);
+    for (const previous of [nonZero, 'abcd', `${'ab'.repeat(10)}zz${'ab'.repeat(21)}`, '', 'AB'.repeat(32)]) {
+      expect(chainValue(previous, value)).toBe(prefixOf(previous));
+    }
+  });
+
   it('links each record of a batch to the one before, keeping the other headers', () => {
     const { records, head } = chainRecords(CHAIN_GENESIS, [record('one', { ce_id: 'x' }), record('two')]);
     const first = chainValue(CHAIN_GENESIS, Buffer.from('one'));

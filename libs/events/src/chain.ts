@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AppendRecord } from '@cairn/eventlog';
 
 /**
@@ -16,9 +16,17 @@ export const CHAIN_GENESIS = '0'.repeat(64);
 
 const CHAIN_HEX = /^[0-9a-f]{64}$/;
 
-/** The chain value of a record whose predecessor's value is `previous` (hex). */
+/**
+ * The chain value of a record whose predecessor's value is `previous` (hex). One-shot `hash` over
+ * one buffer rather than a Hash object per record: the sequencer chains every record it writes.
+ */
 export function chainValue(previous: string, value: Buffer): string {
-  return createHash('sha256').update(Buffer.from(previous, 'hex')).update(value).digest('hex');
+  const input = Buffer.allocUnsafe(32 + value.length);
+  const written = input.write(previous, 0, 32, 'hex');
+  // A malformed previous value (a damaged header that verify reads) hashes as its decodable prefix, as before.
+  if (written !== 32) return hash('sha256', Buffer.concat([Buffer.from(previous, 'hex'), value]), 'hex');
+  value.copy(input, 32);
+  return hash('sha256', input, 'hex');
 }
 
 /** A record's chain value, or null when it has none (written before the chain, or by another writer). */
