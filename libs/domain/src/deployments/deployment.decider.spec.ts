@@ -12,7 +12,7 @@ import {
 import { eventCounts, eventsOf, given, iso, meta, stateAfter, T0 } from '../testing/decider-spec';
 import { initialState } from '../state';
 import { ClusterScenario } from '../testing/cluster-scenario';
-import { anAgent, reportStatus } from '../testing/cluster-builders';
+import { anAgent, reportStatus, tick } from '../testing/cluster-builders';
 import type { AppChange } from './plan';
 import { planSteps } from './plan';
 import type { CancelDeployment, RestartApp } from './deployment.commands';
@@ -116,6 +116,27 @@ describe('DeploymentStarted: every change of an app is a plan of steps', () => {
     given([appCreated('/web')])
       .when(updateApp('/web', { cmd: 'sleep 1000' }, T1))
       .thenNothingHappened();
+  });
+});
+
+describe('advancing deployments on a tick', () => {
+  it('writes what the deployments do in version-then-id order, whatever the order they are held in', () => {
+    // The later deployment is started (and held) first; both are done at once (0 instances wanted).
+    const late = { action: 'ScaleApplication', app: '/late' };
+    const early = { action: 'ScaleApplication', app: '/early' };
+    given([
+      appCreated('/late', { instances: 0 }),
+      appCreated('/early', { instances: 0 }),
+      started(T1, [[late]], definitionOf('/late', { instances: 0 }), definitionOf('/late', { instances: 0 })),
+      started(T0, [[early]], definitionOf('/early', { instances: 0 }), definitionOf('/early', { instances: 0 })),
+    ])
+      .when(tick(T2))
+      .thenState((_state, events) => {
+        expect(eventsOf(events, 'DeploymentStepFinished').map((e) => e.deploymentId)).toEqual([
+          `cmd-${T0}`,
+          `cmd-${T1}`,
+        ]);
+      });
   });
 });
 

@@ -111,31 +111,46 @@ function cancelLocking(state: ClusterState, appIds: readonly string[], force: bo
  * here: `deploymentDemand` hands them to the launch queue, which places them with the others.
  */
 export function advanceDeployments(state: ClusterState, demand: ReadonlyMap<string, AppBuckets>): EventDraft[] {
-  const events: EventDraft[] = [];
-  for (const deployment of [...state.deployments.values()].sort(byVersionThenId)) {
-    const step = deployment.steps[deployment.currentStep];
-    if (!step) continue;
-    let done = true;
-    for (const action of step.actions) {
-      // StartApplication (a no-op kept for clients) has no demand: it is done.
-      const buckets = demand.get(action.app) ?? reconcileAction(action, undefined, []);
-      done &&= buckets.done;
-      for (const task of buckets.kill) {
-        const agent = state.agents.get(task.agentId);
-        const drain = agent?.drain ? ` (agent ${agent.hostname} drains)` : '';
-        const reason = `deployment ${deployment.deploymentId}: ${action.action}${drain}`;
-        events.push(
-          draft('TaskKillRequested', { taskId: task.taskId, agentId: task.agentId, reason }, deployment.startedBy),
-        );
-      }
-    }
-    if (!done) continue;
-    // The deployment's own chain: what its steps do is caused by its DeploymentStarted.
-    const { deploymentId, startedBy } = deployment;
-    const finished = deployment.currentStep + 1;
-    events.push(draft('DeploymentStepFinished', { deploymentId, step: finished }, startedBy));
-    if (finished === deployment.steps.length) events.push(draft('DeploymentFinished', { deploymentId }, startedBy));
+  // Decided in the map's order, written in version-then-id order: only the deployments that act
+  // are sorted (a tick with 10,000 in flight sorted them all, ~9 ms, to act on a few).
+  const acting: { deployment: DeploymentRecord; events: EventDraft[] }[] = [];
+  for (const deployment of state.deployments.values()) {
+    const events = advanceDeployment(state, deployment, demand);
+    if (events.length > 0) acting.push({ deployment, events });
   }
+  acting.sort((a, b) => byVersionThenId(a.deployment, b.deployment));
+  return acting.flatMap((a) => a.events);
+}
+
+/** One deployment's kills wanted now, and its step (then itself) finished once the step's actions are done. */
+function advanceDeployment(
+  state: ClusterState,
+  deployment: DeploymentRecord,
+  demand: ReadonlyMap<string, AppBuckets>,
+): EventDraft[] {
+  const events: EventDraft[] = [];
+  const step = deployment.steps[deployment.currentStep];
+  if (!step) return events;
+  let done = true;
+  for (const action of step.actions) {
+    // StartApplication (a no-op kept for clients) has no demand: it is done.
+    const buckets = demand.get(action.app) ?? reconcileAction(action, undefined, []);
+    done &&= buckets.done;
+    for (const task of buckets.kill) {
+      const agent = state.agents.get(task.agentId);
+      const drain = agent?.drain ? ` (agent ${agent.hostname} drains)` : '';
+      const reason = `deployment ${deployment.deploymentId}: ${action.action}${drain}`;
+      events.push(
+        draft('TaskKillRequested', { taskId: task.taskId, agentId: task.agentId, reason }, deployment.startedBy),
+      );
+    }
+  }
+  if (!done) return events;
+  // The deployment's own chain: what its steps do is caused by its DeploymentStarted.
+  const { deploymentId, startedBy } = deployment;
+  const finished = deployment.currentStep + 1;
+  events.push(draft('DeploymentStepFinished', { deploymentId, step: finished }, startedBy));
+  if (finished === deployment.steps.length) events.push(draft('DeploymentFinished', { deploymentId }, startedBy));
   return events;
 }
 
