@@ -185,20 +185,28 @@ describe('Sequencer', () => {
     expect(offsets[1]).toBeGreaterThan(offsets[0]);
   });
 
-  it('decides a tick after the commands waiting with it: it launches for an app created in its batch', async () => {
+  it('decides a scheduler tick in a batch of its own, in arrival order: no fork, its launches evolved once', async () => {
     const { log, projection, sequencer } = await setup();
     await sequencer.submit(anAgent('a1').register());
     const release = holdAppends(log);
     const occupying = sequencer.submit(create('/first', { instances: 0 })); // the append in flight
     await waitUntil(() => sequencer.queueDepth === 0);
+    const appends: string[][] = [];
+    const append = log.append.bind(log);
+    log.append = (records) => {
+      appends.push(records.map((r) => (JSON.parse(r.value.toString('utf8')) as { type: string }).type));
+      return append(records);
+    };
+    const before = sequencer.submit(create('/a', { instances: 1, cpus: 0.1, mem: 16 }));
     const ticked = sequencer.submit(tick(clock.now(), { meta: meta(), leaderSinceMs: clock.now() }));
-    const created = sequencer.submit(create('/a', { instances: 1, cpus: 0.1, mem: 16 }));
+    const after = sequencer.submit(create('/b', { instances: 1, cpus: 0.1, mem: 16 }));
     release();
-    const [, tickOutcome, createOutcome] = await Promise.all([occupying, ticked, created]);
-    // Arrived first, decided last: in arrival order the tick would have found nothing to launch.
+    const [, , tickOutcome] = await Promise.all([occupying, before, ticked, after]);
+    // Three batches: what came before the tick, the tick alone (it sees /a, not /b), what came after.
+    expect(appends.map((types) => types[0])).toEqual(['AppCreated', 'OffersMade', 'AppCreated']);
+    expect(appends[1]).not.toContain('AppCreated');
     expect(tickOutcome.events.filter((e) => e.type === 'TaskLaunched').map((e) => e.data.appId)).toEqual(['/a']);
-    expect(tickOutcome.offset).toBeGreaterThan(createOutcome.offset!);
-    expect(projection.state.tasks.activeCount('/a')).toBe(1);
+    expect(projection.state.apps.has('/b')).toBe(true);
     expect(projection.hash()).toBe(await replayHash(log));
   });
 
