@@ -17,7 +17,7 @@ import {
 import { failureBackoff } from '../tasks/backoff';
 import { SUPPORTED_CAPABILITIES } from '../agents/agent.decider';
 import { endsTask, taskIdFor, uniqueTaskUuid } from '../tasks/task-states';
-import { launchQueue, QueuedApp } from './launch-queue';
+import { launchQueueInAnyOrder, QueuedApp } from './launch-queue';
 import type { Tick } from './scheduler.commands';
 import { advanceDeployments, deploymentDemand, groupTasksByApp, launchesOf } from '../deployments/deployment.decider';
 import type { DeploymentStep } from '../deployments/plan';
@@ -283,7 +283,7 @@ function allocationPass(
 ): EventDraft[] {
   const waiting = fairOrder(
     state,
-    launchQueue(state, now, deploymentLaunches).filter((q) => q.delayedUntilMs === null),
+    launchQueueInAnyOrder(state, now, deploymentLaunches).filter((q) => q.delayedUntilMs === null),
   );
   if (waiting.length === 0) return [];
   const demand = waiting.reduce((sum, q) => sum + q.count, 0);
