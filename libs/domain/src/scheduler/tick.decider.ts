@@ -356,14 +356,7 @@ function allocationPass(
     });
     const answer = answerOffer(offer, remaining, placed, constraints, state, now, ids, why);
     events.push(...answer.events);
-    // Only a leftover some waiting task could fit in: a smaller one would be declined and filtered.
-    if (
-      answer.leftover &&
-      remaining.size > 0 &&
-      holdsMinOffer(answer.leftover, smallestDemand([...remaining.values()]))
-    ) {
-      filled.push({ ...allocated, resources: answer.leftover });
-    }
+    if (answer.leftover && remaining.size > 0) filled.push({ ...allocated, resources: answer.leftover });
   };
   for (const { minOffer, maxOffers } of passes) {
     for (const allocated of offering(minOffer, maxOffers)) {
@@ -384,7 +377,8 @@ function allocationPass(
     filled = [];
     for (const leftover of round) {
       if (remaining.size === 0 || offered.length >= OFFERS_PER_TICK_MAX) break;
-      offerAndAnswer(leftover);
+      // Only a leftover some waiting task could fit in: a smaller one would be declined and filtered.
+      if (holdsMinOffer(leftover.resources, smallestDemand(remaining.values()))) offerAndAnswer(leftover);
     }
   }
   // "Agents offered in that pass": known once the pass has ended (an agent offered again counts once).
@@ -402,8 +396,11 @@ function allocationPass(
  * them, so it is not offered while others can (once a burst fills most agents, every pass would
  * otherwise offer the full ones, and judge each offer against every waiting app only to decline it).
  */
-function smallestDemand(waiting: readonly QueuedApp[]): MinOffer {
-  let { cpus, mem, disk, portCount } = waiting[0].demand;
+function smallestDemand(waiting: Iterable<QueuedApp>): MinOffer {
+  let cpus = Infinity;
+  let mem = Infinity;
+  let disk = Infinity;
+  let portCount = Infinity;
   for (const { demand } of waiting) {
     cpus = Math.min(cpus, demand.cpus);
     mem = Math.min(mem, demand.mem);
