@@ -200,7 +200,14 @@ async function verify(options: {
         onTimeout: () => m.describeLogs(),
       });
     }
-    const hashes = await Promise.all(masters.map((m) => stateHash(m)));
+    // A master may be promoting now: its lease ran out while a broker was away and it won the next
+    // term, and it answers 503 until it serves again (seen once in CI, after the single broker's
+    // restart). Its hash is read once it serves; an offset moved meanwhile means one more attempt.
+    const hashes = await Promise.all(
+      masters.map((m) =>
+        waitFor(() => stateHash(m), { timeoutMs: 60_000, describe: `${m.url} to serve its state hash` }),
+      ),
+    );
     if (hashes.some((h) => h.offset !== replay.offset)) continue;
     expect(hashes.map((h) => h.hash)).toEqual(masters.map(() => replay.hash));
     compared = true;
