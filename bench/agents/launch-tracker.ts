@@ -86,9 +86,15 @@ export class LaunchTracker {
    * launch decided, first → last launch decided, last launch decided → last RUNNING recorded.
    */
   phasesMs(): { toFirstLaunch: number; launching: number; lastLaunchToLastRunning: number } {
-    const scaled = Math.min(...this.scaledAtMs.values());
-    const first = Math.min(...this.launchedAtMs);
-    const last = Math.max(...this.launchedAtMs);
+    // Loops, not Math.min(...): a burst's 200,000 launches are too many arguments for one call.
+    let scaled = Infinity;
+    for (const at of this.scaledAtMs.values()) scaled = Math.min(scaled, at);
+    let first = Infinity;
+    let last = -Infinity;
+    for (const at of this.launchedAtMs) {
+      first = Math.min(first, at);
+      last = Math.max(last, at);
+    }
     return {
       toFirstLaunch: first - scaled,
       launching: last - first,

@@ -24,7 +24,7 @@ import { eventJsonSchema } from './schema/event-json-schema';
  *   JSON.stringify writes).
  * - and that output is already what a reader decodes from the record (JSON.parse of its text):
  *   no member set to undefined (a copy leaves it out), no -0 (JSON writes 0), objects with
- *   Object.prototype (a copy gives a null-prototype one), and only JSON values (no Date, no NaN)
+ *   Object.prototype (a null-prototype object is copied), and only JSON values (no Date, no NaN)
  *   where the schema allows anything (an app's extra fields). So the encoder need not parse the
  *   text it wrote to hand the caller what a replay will hold.
  *
@@ -73,7 +73,7 @@ type AsZod = (value: unknown) => unknown;
 /** Strings, booleans, enums and literals: zod and JSON.parse give them back as they are. */
 const SAME: AsZod = (value) => value;
 /** A number the schema accepted (so finite): as it is, but for -0, which JSON.parse reads as 0. */
-const NUMBER: AsZod = (value) => (value === 0 && 1 / (value as number) < 0 ? NOT_VOUCHED : value);
+const NUMBER: AsZod = (value) => (Object.is(value, -0) ? NOT_VOUCHED : value);
 /** An unknown (`{}`, an app's extra fields): zod passes anything; vouched for only if JSON reads it back the same. */
 const JSON_VALUE: AsZod = (value) => (isJsonValue(value) ? value : NOT_VOUCHED);
 /** For a schema this walk does not understand: the event goes through zod (correct, only slower). */
@@ -112,7 +112,7 @@ function isJsonValue(value: unknown): boolean {
     case 'boolean':
       return true;
     case 'number':
-      return Number.isFinite(value) && !(value === 0 && 1 / value < 0);
+      return Number.isFinite(value) && !Object.is(value, -0);
     case 'object':
       if (value === null) return true;
       if (isPlainArray(value)) {

@@ -195,8 +195,11 @@ export class Sequencer {
     const tick = batch.findIndex((p) => p.command.kind === 'Tick');
     if (tick < 0 || batch.length === 1) return batch;
     const cut = tick === 0 ? 1 : tick;
-    const rest = batch.slice(cut);
-    for (let i = rest.length - 1; i >= 0; i--) this.lanes[laneOf(rest[i].command)].unshift(rest[i]);
+    // Back in front of their lanes, each lane in its order: one unshift per lane (a lane may hold
+    // thousands of reports; an unshift per command would move them all each time).
+    const back: Record<Lane, Pending[]> = { api: [], agent: [] };
+    for (const pending of batch.slice(cut)) back[laneOf(pending.command)].push(pending);
+    for (const lane of ['api', 'agent'] as const) if (back[lane].length > 0) this.lanes[lane].unshift(...back[lane]);
     return batch.slice(0, cut);
   }
 
