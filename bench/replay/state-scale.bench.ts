@@ -82,14 +82,14 @@ export const stateScaleBenchmark: Benchmark = {
     const changing = '/scale/changing';
     for (const state of [steady, idle]) evolve(state, recorded(appCreated(changing, appFields(1)), T0));
 
-    const ticksOn = (state: ClusterState, label: string): Side => ({
+    const ticksOn = (state: ClusterState, label: string, now = T0 + 2_000): Side => ({
       label,
       async run() {
         const started = performance.now();
         const latenciesMs: number[] = [];
         for (let n = 0; n < size.ticks; n++) {
           const one = performance.now();
-          const events = decide(tickAt(T0 + 2_000, size.agents), state);
+          const events = decide(tickAt(now, size.agents), state);
           if (!events.some((e) => e.type === 'TaskLaunched')) throw new Error(`${label}: the tick launched nothing`);
           latenciesMs.push(performance.now() - one);
         }
@@ -119,6 +119,29 @@ export const stateScaleBenchmark: Benchmark = {
       warmUp: !ctx.smoke,
     });
 
+    // 10,000 deployments in flight (the envelope's burst: every app scaled at once), each app
+    // wanting one task, against the same demand with no deployment (apps created wanting one).
+    const deploying = initialState();
+    const levelOnly = initialState();
+    for (const state of [deploying, levelOnly]) {
+      state.clusterVersion = 3;
+      for (let a = 0; a < size.agents; a++) evolve(state, recorded(agentAt(a).registered(), T0));
+    }
+    for (let i = 0; i < size.apps; i++) {
+      evolve(deploying, recorded(appCreated(appId(i), appFields(0)), T0));
+      const command = { ...scale(appId(i), 1), meta: meta(T0 + 3_000, `scale-${i}`) };
+      for (const event of decide(command, deploying)) evolve(deploying, recorded(event, T0 + 3_000));
+      evolve(levelOnly, recorded(appCreated(appId(i), appFields(1)), T0));
+    }
+    if (deploying.deployments.size !== size.apps)
+      throw new Error(`${deploying.deployments.size} deployments in flight`);
+    const inFlight = await compare({
+      subject: ticksOn(deploying, `tick with ${size.apps} deployments in flight`, T0 + 4_000),
+      baseline: ticksOn(levelOnly, 'the same demand without deployments', T0 + 4_000),
+      repetitions: size.repetitions,
+      warmUp: !ctx.smoke,
+    });
+
     const restart = rollingRestartLogBytes();
     return {
       name: 'state-scale',
@@ -141,6 +164,19 @@ export const stateScaleBenchmark: Benchmark = {
             cairnP50Ms: round(tick.subject.p50Ms!),
             cairnP99Ms: round(tick.subject.p99Ms!),
             baselineP99Ms: round(tick.baseline.p99Ms!),
+          },
+        }),
+        row({
+          case: `tick with ${size.apps} deployments in flight`,
+          unit: 'ticks/s',
+          comparison: inFlight,
+          targets: [
+            target(`p99 ≤ ${TICK_BUDGET_MS} ms (stall budget)`, !ctx.smoke, inFlight.subject.p99Ms! <= TICK_BUDGET_MS),
+          ],
+          details: {
+            cairnP50Ms: round(inFlight.subject.p50Ms!),
+            cairnP99Ms: round(inFlight.subject.p99Ms!),
+            baselineP99Ms: round(inFlight.baseline.p99Ms!),
           },
         }),
         row({

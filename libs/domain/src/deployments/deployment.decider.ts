@@ -128,15 +128,17 @@ function advanceDeployment(
   deployment: DeploymentRecord,
   demand: ReadonlyMap<string, AppBuckets>,
 ): EventDraft[] {
-  const events: EventDraft[] = [];
   const step = deployment.steps[deployment.currentStep];
-  if (!step) return events;
+  if (!step) return NOTHING;
+  // Most of 10,000 deployments in flight neither kill nor finish on a tick: no list for them.
+  let events: EventDraft[] | null = null;
   let done = true;
   for (const action of step.actions) {
     // StartApplication (a no-op kept for clients) has no demand: it is done.
     const buckets = demand.get(action.app) ?? reconcileAction(action, undefined, []);
     done &&= buckets.done;
     for (const task of buckets.kill) {
+      events ??= [];
       const agent = state.agents.get(task.agentId);
       const drain = agent?.drain ? ` (agent ${agent.hostname} drains)` : '';
       const reason = `deployment ${deployment.deploymentId}: ${action.action}${drain}`;
@@ -145,7 +147,8 @@ function advanceDeployment(
       );
     }
   }
-  if (!done) return events;
+  if (!done) return events ?? NOTHING;
+  events ??= [];
   // The deployment's own chain: what its steps do is caused by its DeploymentStarted.
   const { deploymentId, startedBy } = deployment;
   const finished = deployment.currentStep + 1;
@@ -153,6 +156,8 @@ function advanceDeployment(
   if (finished === deployment.steps.length) events.push(draft('DeploymentFinished', { deploymentId }, startedBy));
   return events;
 }
+
+const NOTHING: EventDraft[] = [];
 
 /**
  * What each app in a current deployment step wants now (its buckets, one reconcile per app per
@@ -182,36 +187,56 @@ export function deploymentDemand(state: ClusterState, tasksByApp: TasksByApp): M
  * The launches deployments want, per app: while a deployment works on an app, this is that app's
  * only demand (the level rule "instances − active" is for the other apps).
  */
-export function launchesOf(demand: ReadonlyMap<string, AppBuckets>): Map<string, number> {
-  const launches = new Map<string, number>();
-  for (const [app, buckets] of demand) launches.set(app, buckets.launch);
-  return launches;
+export function launchesOf(demand: ReadonlyMap<string, AppBuckets>): DeploymentLaunches {
+  // A view, not a copy: a tick with 10,000 deployments in flight built a second map of them.
+  return { keys: () => demand.keys(), get: (app) => demand.get(app)?.launch };
 }
 
+/** The launches deployments want, by app (see launchesOf). */
+export type DeploymentLaunches = Pick<ReadonlyMap<string, number>, 'keys' | 'get'>;
+
 /** The launches deployments want now, per app (for the launch queue's views). */
-export function deploymentLaunches(state: ClusterState, tasksByApp = groupTasksByApp(state)): Map<string, number> {
-  if (state.deployments.size === 0) return new Map();
+export function deploymentLaunches(state: ClusterState, tasksByApp = groupTasksByApp(state)): DeploymentLaunches {
+  if (state.deployments.size === 0) return NO_LAUNCHES;
   return launchesOf(deploymentDemand(state, tasksByApp));
 }
+
+const NO_LAUNCHES: DeploymentLaunches = new Map();
 
 export function bucketsOf(state: ClusterState, action: DeploymentAction, tasksByApp: TasksByApp): AppBuckets {
   const app = state.apps.get(action.app);
   // What a deployment's action wants is a pure function of the action, the app, its tasks and
   // the agents: remembered per app task stamp (replaced at any change to one of its tasks), so a
   // tick with 10,000 deployments in flight reconciles only the apps whose tasks changed since.
-  const stamp = tasksByApp.complete ? state.tasks.stampOf(action.app) : undefined;
+  if (!tasksByApp.complete) return reconcileAction(action, app, tasksByApp.get(action.app) ?? [], state.agents);
+  // An app none of whose tasks changed in this table's line has no stamp yet (a burst's apps
+  // before their first launch): its memo is kept under the action, for this table only.
+  const stamp = state.tasks.stampOf(action.app);
+  const key = stamp ?? action;
+  const tasks = stamp ? null : state.tasks;
   const agents = state.agents.attributesAndDrainStamp;
-  const memo = stamp && BUCKETS.get(stamp);
-  if (memo && memo.action === action && memo.app === app && memo.agents === agents) return memo.buckets;
+  const memo = BUCKETS.get(key);
+  if (memo && memo.action === action && memo.app === app && memo.agents === agents && memo.tasks === tasks) {
+    return memo.buckets;
+  }
   const buckets = reconcileAction(action, app, tasksByApp.get(action.app) ?? [], state.agents);
-  if (stamp) BUCKETS.set(stamp, { action, app, agents, buckets });
+  BUCKETS.set(key, { action, app, agents, tasks, buckets });
   return buckets;
 }
 
-/** bucketsOf's memo, weakly keyed by the app's task stamp (see TaskTable.stampOf). */
+/**
+ * bucketsOf's memo, weakly keyed by the app's task stamp (see TaskTable.stampOf), or by the action
+ * while the app has none (then valid only in the task table it was made in).
+ */
 const BUCKETS = new WeakMap<
   object,
-  { action: DeploymentAction; app: AppDefinition | undefined; agents: object; buckets: AppBuckets }
+  {
+    action: DeploymentAction;
+    app: AppDefinition | undefined;
+    agents: object;
+    tasks: object | null;
+    buckets: AppBuckets;
+  }
 >();
 
 /** An app's non-terminal tasks, as a deployment reconciles them (see groupTasksByApp). */

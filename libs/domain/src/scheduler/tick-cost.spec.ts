@@ -2,6 +2,9 @@ import { ClusterScenario } from '../testing/cluster-scenario';
 import { anAgent, appCreated, aTask, createApp, reportStatus } from '../testing/cluster-builders';
 import { eventCounts, T0 } from '../testing/decider-spec';
 import type { EventDraft } from '../command';
+import { deploymentDemand, groupTasksByApp } from '../deployments/deployment.decider';
+import { forkState } from '../dry-run/fork-state';
+import type { ClusterState } from '../state';
 
 /**
  * A tick's work grows with what changed, not with the tasks that run undisturbed (issue 12: at
@@ -63,5 +66,39 @@ describe("a tick's cost (counted task reads)", () => {
     expect(large.reads).toBe(small.reads);
     expect(small.reads).toBeGreaterThan(0);
     expect(small.reads).toBeLessThanOrEqual(10);
+  });
+});
+
+describe("a tick's cost (deployments in flight)", () => {
+  /** A deployment whose app cannot launch yet (no agent): it stays in flight, its app without a task. */
+  function waitingDeployment(): ClusterScenario {
+    const cluster = new ClusterScenario();
+    cluster.run(createApp('/waiting', { ...SMALL_TASK, instances: 2 }, T0));
+    expect(cluster.state.deployments.size).toBe(1);
+    return cluster;
+  }
+  /** What the deployment wants for the app now: the same object when it was not reconciled again. */
+  const bucketsNow = (state: ClusterState) => deploymentDemand(state, groupTasksByApp(state)).get('/waiting')!;
+
+  it('reconciles an app that has no task yet once, not on every tick (a burst has 10,000 of them)', () => {
+    const cluster = waitingDeployment();
+    const first = bucketsNow(cluster.state);
+    expect(first).toMatchObject({ launch: 2, done: false });
+    for (let i = 1; i <= 5; i++) cluster.tick(T0 + i * 1_000);
+    expect(bucketsNow(cluster.state)).toBe(first);
+  });
+
+  it('reconciles again in another task table (a fork), and once the app has tasks', () => {
+    const cluster = waitingDeployment();
+    const first = bucketsNow(cluster.state);
+    const inFork = bucketsNow(forkState(cluster.state));
+    expect(inFork).not.toBe(first);
+    expect(inFork).toEqual(first);
+    // An agent arrives: the tick launches both tasks...
+    cluster.given([anAgent('agent-1').withResources(BIG_AGENT).registered()]);
+    expect(cluster.tick(T0 + 1_000).filter((e) => e.type === 'TaskLaunched')).toHaveLength(2);
+    // ...and what the deployment wants next counts them (the task-less memo is not read again).
+    expect(bucketsNow(cluster.state)).toMatchObject({ launch: 0, done: false });
+    expect(cluster.tick(T0 + 2_000).filter((e) => e.type === 'TaskLaunched')).toEqual([]);
   });
 });

@@ -19,7 +19,13 @@ import { SUPPORTED_CAPABILITIES } from '../agents/agent.decider';
 import { endsTask, taskIdFor, uniqueTaskUuid } from '../tasks/task-states';
 import { launchQueueInAnyOrder, QueuedApp } from './launch-queue';
 import type { Tick } from './scheduler.commands';
-import { advanceDeployments, deploymentDemand, groupTasksByApp, launchesOf } from '../deployments/deployment.decider';
+import {
+  advanceDeployments,
+  deploymentDemand,
+  DeploymentLaunches,
+  groupTasksByApp,
+  launchesOf,
+} from '../deployments/deployment.decider';
 import type { DeploymentStep } from '../deployments/plan';
 import { healthCheckSpecs, readinessCheckSpecs } from '../tasks/check-specs';
 import { fetchSpecs } from '../tasks/fetch-specs';
@@ -279,10 +285,9 @@ function allocationPass(
   state: ClusterState,
   now: number,
   ids: SeededIdSource,
-  deploymentLaunches: ReadonlyMap<string, number>,
+  deploymentLaunches: DeploymentLaunches,
 ): EventDraft[] {
   const waiting = fairOrder(
-    state,
     launchQueueInAnyOrder(state, now, deploymentLaunches).filter((q) => q.delayedUntilMs === null),
   );
   if (waiting.length === 0) return [];
@@ -317,11 +322,11 @@ function allocationPass(
   // Offers are made because some app waits: the first in the queue names the chain. Its list is
   // filled as offers are made (below, before the decision is returned): answers name it as their cause.
   const offered: OffersMadeData['offers'] = [];
-  const made = draft('OffersMade', { offers: offered }, causes.get(waiting[0].app.id) ?? ROOT);
+  const made = draft('OffersMade', { offers: offered }, causes.get(waiting[0].appId) ?? ROOT);
   const events: EventDraft[] = [made];
-  const remaining = new Map(waiting.map((q) => [q.app.id, q]));
+  const remaining = new Map(waiting.map((q) => [q.appId, q]));
   // Only apps with constraints need to know where their instances run.
-  const constrained = new Set(waiting.filter((q) => q.app.constraints.length > 0).map((q) => q.app.id));
+  const constrained = new Set(waiting.filter((q) => q.constrained).map((q) => q.appId));
   const placed = constrained.size > 0 ? placedInstances(state, constrained) : new Map<string, AgentFacts[]>();
   // Constraints as placement reads them, once per pass (GROUP_BY's count reads every agent), and
   // only for the apps placement reaches: a pass whose launches go to the first apps leaves the
@@ -417,11 +422,9 @@ function smallestDemand(waiting: Iterable<QueuedApp>): MinOffer {
  * L launches a pass, each has a first task within ceil(A × MAX_INSTANCES_PER_OFFER / L) passes
  * when the cluster has room (tick-fairness.spec.ts measures it).
  */
-function fairOrder(state: ClusterState, waiting: QueuedApp[]): QueuedApp[] {
-  // Keys read once per app, not per comparison: a burst's tick sorts 10,000 waiting apps.
-  const keyed = waiting.map((q) => ({ q, id: q.app.id, active: state.tasks.activeCount(q.app.id) }));
-  keyed.sort((a, b) => a.active - b.active || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return keyed.map((k) => k.q);
+function fairOrder(waiting: QueuedApp[]): QueuedApp[] {
+  // The keys are on the queued records (launch-queue.ts): a burst's tick sorts 10,000 waiting apps.
+  return waiting.sort((a, b) => a.active - b.active || (a.appId < b.appId ? -1 : a.appId > b.appId ? 1 : 0));
 }
 
 /** From this cluster version on, a pass writes one OffersDeclined, not an OfferDeclined per offer. */
@@ -562,11 +565,11 @@ function answerOffer(
     for (const q of waiting.values()) {
       if (q.count <= 0) continue;
       yield {
-        appId: q.app.id,
+        appId: q.appId,
         demand: q.demand,
         count: q.count,
-        constraints: constraints(q.app),
-        placed: placed.get(q.app.id) ?? [],
+        constraints: q.constrained ? constraints(q.app) : [],
+        placed: placed.get(q.appId) ?? [],
         instances: q.app.instances,
       };
     }
@@ -614,7 +617,7 @@ function answerOffer(
     why.declines?.launched(launch.appId);
     // Unique forever, even if a caller repeats a seed: the count of launches so far is part of it.
     const taskId = taskIdFor(launch.appId, uniqueTaskUuid(ids.uuid(), why.launchCount.next++));
-    if (queued.app.constraints.length > 0) {
+    if (queued.constrained) {
       const facts = { hostname: agent.hostname, attributes: agent.attributes };
       placed.set(launch.appId, [...(placed.get(launch.appId) ?? []), facts]);
     }
