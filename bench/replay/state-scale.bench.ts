@@ -149,6 +149,7 @@ export const stateScaleBenchmark: Benchmark = {
       method:
         `in process: ${size.agents} agents, ${size.apps} apps and ${tasks} RUNNING tasks folded as a replay does (owned); ` +
         'a tick (decide) in which one app wants one task, vs the same tick on the same agents and apps with no task running; ' +
+        `a tick with ${size.apps} deployments in flight (each app scaled from 0 to 1), vs the same demand without deployments; ` +
         'heap after a full GC before and after the apps and the tasks',
       settings: { ...size, tasks, agentResources: AGENT_RESOURCES, clusterVersion: 3 },
       rows: [
