@@ -13,6 +13,9 @@ const DEMAND_CHANGES = new Set<CairnEvent['type']>([
   'AppRestartRequested',
   'LaunchDelayReset',
   'TaskUnreachableInactive',
+  // A tick marks lost agents unreachable up to a bound (UNREACHABLE_TASKS_PER_TICK_MAX): the next
+  // takes the rest, and their tasks kept unreachable end nothing that would wake it.
+  'AgentUnreachable',
   'AgentRegistered',
   'AgentReregistered',
   'AgentDrainStarted',

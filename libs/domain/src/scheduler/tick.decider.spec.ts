@@ -23,6 +23,7 @@ import {
   DECLINE_REFUSE_MS,
   LAUNCHES_PER_DECISION_MAX,
   OFFERS_PER_TICK_MAX,
+  UNREACHABLE_TASKS_PER_TICK_MAX,
 } from './tick.decider';
 
 const SECOND_MS = 1_000;
@@ -31,6 +32,7 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12
 
 const a1 = anAgent('a1').withResources('cpus:4;mem:4096;disk:1000;ports:[31000-31009]');
 const a2 = anAgent('a2').withResources('cpus:4;mem:4096;disk:1000;ports:[32000-32009]');
+const BIG = 'cpus:1000;mem:1000000;disk:100000;ports:[10000-20000]';
 
 const inRanges = (port: number, ranges: readonly (readonly [number, number])[]) =>
   ranges.some(([b, e]) => b <= port && port <= e);
@@ -529,6 +531,27 @@ describe('Tick: agents lost', () => {
       ),
     );
     expect(eventCounts(back)).toEqual({ AgentReregistered: 1, TaskKillRequested: 2 });
+  });
+
+  it(`a tick ends at most UNREACHABLE_TASKS_PER_TICK_MAX (${UNREACHABLE_TASKS_PER_TICK_MAX}) lost tasks; the next takes the other agents`, () => {
+    const perAgent = Math.ceil((UNREACHABLE_TASKS_PER_TICK_MAX * 3) / 5); // two agents pass the bound, three do not fit
+    const agents = ['l1', 'l2', 'l3'];
+    const s = new ClusterScenario();
+    s.given(agents.map((id) => anAgent(id).withResources(BIG).registered()));
+    s.given([appCreated('/many', { instances: perAgent * agents.length, cpus: 0.01, mem: 1 })]);
+    agents.forEach((agentId, a) => {
+      for (let i = 0; i < perAgent; i++) s.given(aTask('/many', `many.${a}-${i}`).onAgent(agentId).running());
+    });
+    for (const agentId of agents) s.run(disconnectAgent(agentId, T0));
+    const lostIn = (events: EventDraft[]) => eventsOf(events, 'AgentUnreachable').map((d) => d.agentId);
+    const first = s.tick(T0 + AGENT_UNREACHABLE_MS);
+    // Whole agents: the one that passes the bound keeps all its tasks in the same decision.
+    expect(lostIn(first)).toEqual(['l1', 'l2']);
+    expect(eventCounts(first).TaskStatusUpdated).toBe(2 * perAgent);
+    const second = s.tick(T0 + AGENT_UNREACHABLE_MS + SECOND_MS);
+    expect(lostIn(second)).toEqual(['l3']);
+    expect(eventCounts(second).TaskStatusUpdated).toBe(perAgent);
+    expect(s.state.tasks.size).toBe(0);
   });
 
   it('a disconnected agent is not offered', () => {
