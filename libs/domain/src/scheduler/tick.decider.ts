@@ -58,7 +58,7 @@ export const OFFERS_BEYOND_DEMAND = 100;
 /**
  * Tasks of lost agents one tick ends or marks unreachable, at most: past it the remaining overdue
  * agents wait for the next tick (each agent's tasks go with it in one decision). Losing 500 agents
- * of 40 tasks each was one decision of 20,000 events that held the event loop for 1.3 s (the
+ * of 40 tasks each was one decision of 20,000 events that kept the event loop busy for 1.3 s (the
  * envelope's lost-agents phase: its append, its projection and their garbage); ending a task costs
  * its batch ~65 µs there, so 1,000 keep a tick near the stall budget. A tick that ends tasks
  * wakes the next at once (SchedulerWakeupEffect), so a large loss is handled over back-to-back ticks.
