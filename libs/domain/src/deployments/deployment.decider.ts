@@ -209,35 +209,36 @@ export function bucketsOf(state: ClusterState, action: DeploymentAction, tasksBy
   // the agents: remembered per app task stamp (replaced at any change to one of its tasks), so a
   // tick with 10,000 deployments in flight reconciles only the apps whose tasks changed since.
   if (!tasksByApp.complete) return reconcileAction(action, app, tasksByApp.get(action.app) ?? [], state.agents);
-  // An app none of whose tasks changed in this table's line has no stamp yet (a burst's apps
-  // before their first launch): its memo is kept under the action, for this table only.
   const stamp = state.tasks.stampOf(action.app);
+  const memos = stamp ? STAMPED : unstampedIn(state.tasks);
   const key = stamp ?? action;
-  const tasks = stamp ? null : state.tasks;
   const agents = state.agents.attributesAndDrainStamp;
-  const memo = BUCKETS.get(key);
-  if (memo && memo.action === action && memo.app === app && memo.agents === agents && memo.tasks === tasks) {
-    return memo.buckets;
-  }
+  const memo = memos.get(key);
+  if (memo && memo.action === action && memo.app === app && memo.agents === agents) return memo.buckets;
   const buckets = reconcileAction(action, app, tasksByApp.get(action.app) ?? [], state.agents);
-  BUCKETS.set(key, { action, app, agents, tasks, buckets });
+  memos.set(key, { action, app, agents, buckets });
   return buckets;
 }
 
-/**
- * bucketsOf's memo, weakly keyed by the app's task stamp (see TaskTable.stampOf), or by the action
- * while the app has none (then valid only in the task table it was made in).
- */
-const BUCKETS = new WeakMap<
+type BucketsMemo = WeakMap<
   object,
-  {
-    action: DeploymentAction;
-    app: AppDefinition | undefined;
-    agents: object;
-    tasks: object | null;
-    buckets: AppBuckets;
-  }
->();
+  { action: DeploymentAction; app: AppDefinition | undefined; agents: object; buckets: AppBuckets }
+>;
+
+/** bucketsOf's memo, weakly keyed by the app's task stamp (see TaskTable.stampOf). */
+const STAMPED: BucketsMemo = new WeakMap();
+
+/**
+ * An app none of whose tasks changed in a task table's line has no stamp (a burst's apps before
+ * their first launch): its buckets are remembered under the deployment's action, per task table
+ * (a fork's memo goes with the fork), instead of being reconciled again on every tick.
+ */
+const UNSTAMPED = new WeakMap<object, BucketsMemo>();
+function unstampedIn(tasks: object): BucketsMemo {
+  let memos = UNSTAMPED.get(tasks);
+  if (!memos) UNSTAMPED.set(tasks, (memos = new WeakMap()));
+  return memos;
+}
 
 /** An app's non-terminal tasks, as a deployment reconciles them (see groupTasksByApp). */
 export interface TasksByApp {
