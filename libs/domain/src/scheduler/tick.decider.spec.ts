@@ -554,6 +554,17 @@ describe('Tick: agents lost', () => {
     expect(s.state.tasks.size).toBe(0);
   });
 
+  it('agents without tasks count towards the bound too: a tick marks at most that many unreachable', () => {
+    const ids = Array.from({ length: UNREACHABLE_TASKS_PER_TICK_MAX + 200 }, (_, i) => `idle-${i}`);
+    const s = new ClusterScenario();
+    s.given(ids.map((id) => anAgent(id).registered()));
+    for (const id of ids) s.run(disconnectAgent(id, T0));
+    expect(eventCounts(s.tick(T0 + AGENT_UNREACHABLE_MS))).toEqual({
+      AgentUnreachable: UNREACHABLE_TASKS_PER_TICK_MAX,
+    });
+    expect(eventCounts(s.tick(T0 + AGENT_UNREACHABLE_MS + SECOND_MS))).toEqual({ AgentUnreachable: 200 });
+  });
+
   it('a disconnected agent is not offered', () => {
     given([a1.registered(), agentDisconnected('a1'), appCreated('/web', { instances: 1 })])
       .when(tick(T0 + SECOND_MS))

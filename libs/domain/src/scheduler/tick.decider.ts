@@ -56,8 +56,9 @@ export const LAUNCHES_PER_DECISION_MAX = OFFERS_PER_TICK_MAX * MAX_INSTANCES_PER
  */
 export const OFFERS_BEYOND_DEMAND = 100;
 /**
- * Tasks of lost agents one tick ends or marks unreachable, at most: past it the remaining overdue
- * agents wait for the next tick (each agent's tasks go with it in one decision). Losing 500 agents
+ * Lost agents and their tasks one tick ends or marks unreachable, at most (an agent counts as one,
+ * so thousands of agents without tasks are bounded too): past it the remaining overdue agents wait
+ * for the next tick (each agent's tasks go with it in one decision). Losing 500 agents
  * of 40 tasks each was one decision of 20,000 events that kept the event loop busy for 1.3 s (the
  * envelope's lost-agents phase: its append, its projection and their garbage); ending a task costs
  * its batch ~65 µs there, so 1,000 keep a tick near the stall budget. A tick that ends tasks
@@ -111,17 +112,18 @@ function unreachableAgents(command: Tick, state: ClusterState): EventDraft[] {
   // only those that are not ACTIVE, not all 5,000.
   const connected = activeMayBeOverdue(command, state);
   const candidates = connected ? state.agents.values() : state.agents.notActive();
-  let tasksLost = 0;
+  let lostDecided = 0;
   for (const agent of candidates) {
-    if (tasksLost >= UNREACHABLE_TASKS_PER_TICK_MAX) break; // the next tick takes the others
+    if (lostDecided >= UNREACHABLE_TASKS_PER_TICK_MAX) break; // the next tick takes the others
     if (!isOverdue(agent, connected ?? NONE_CONNECTED, command)) continue;
     // A timeout starts a chain: the agent's tasks are lost because of it.
     const lost = draft('AgentUnreachable', { agentId: agent.agentId }, ROOT);
+    lostDecided++;
     events.push(lost);
     const message = `agent ${agent.hostname} stayed away for ${command.agentUnreachableMs} ms`;
     for (const task of state.tasks.onAgent(agent.agentId)) {
       if (task.unreachable) continue;
-      tasksLost++;
+      lostDecided++;
       const timers = task.killRequested ? null : unreachableTimersOf(state.apps.get(task.appId));
       if (timers === null) {
         events.push(unreachableStatus(task, message, { draft: lost }));
